@@ -1,0 +1,45 @@
+// The one SQLite connection of the process: opened lazily, migrated on open, kept on globalThis
+// so that development hot reloads and tests reuse it instead of leaking handles.
+import 'server-only';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { dataDir } from '@/lib/config';
+import * as schema from './schema';
+import { migrateDb } from './migrate';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+type Holder = { db?: Db; dir?: string };
+const holder = ((globalThis as { __appstoreDb?: Holder }).__appstoreDb ??= {});
+
+export function openDb(dir: string): Db {
+  fs.mkdirSync(dir, { recursive: true });
+  const sqlite = new Database(path.join(dir, 'appstore.db'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = drizzle(sqlite, { schema }) as Db;
+  migrateDb(db);
+  return db;
+}
+
+/** The process-wide database under DATA_DIR; reopened if DATA_DIR changed (tests). */
+export function getDb(): Db {
+  const dir = dataDir();
+  if (!holder.db || holder.dir !== dir) {
+    holder.db?.$client.close();
+    holder.db = openDb(dir);
+    holder.dir = dir;
+  }
+  return holder.db;
+}
+
+/** Close the connection (tests, graceful shutdown). */
+export function closeDb(): void {
+  holder.db?.$client.close();
+  holder.db = undefined;
+  holder.dir = undefined;
+}
