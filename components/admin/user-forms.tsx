@@ -1,0 +1,89 @@
+'use client';
+// Forms of the admin users page: create a user, and edit one (roles, admin, disabled, password).
+
+import { useActionState } from 'react';
+import { createUserAction, updateUserAction } from '@/app/admin/users/actions';
+import type { ActionState } from '@/lib/actions/validated-action';
+import { buttonClass, FormMessage, TextField } from '@/components/ui/field';
+
+export function CreateUserForm() {
+  const [state, action, pending] = useActionState<ActionState, FormData>(createUserAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-2" key={state?.ok ? state.at : 'form'}>
+      <TextField label="Email" name="email" type="email" required errors={errors.email} id="new-email" />
+      <TextField label="Name" name="name" required errors={errors.name} id="new-name" />
+      <TextField
+        label="Initial password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={errors.password}
+        id="new-password"
+      />
+      <TextField label="Roles" name="roles" hint="Separated by commas or spaces" errors={errors.roles} id="new-roles" />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="isAdmin" /> Administrator
+      </label>
+      <div className="sm:col-span-2 flex items-center gap-4">
+        <button type="submit" className={buttonClass} disabled={pending}>
+          Create user
+        </button>
+        <FormMessage state={state} />
+      </div>
+    </form>
+  );
+}
+
+export interface EditableUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  isAdmin: boolean;
+  disabled: boolean;
+}
+
+export function EditUserForm({ user }: { user: EditableUser }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateUserAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  const p = `user-${user.id}`;
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${user.email}`}>
+      <input type="hidden" name="id" value={user.id} />
+      <TextField label="Name" name="name" defaultValue={user.name} required errors={errors.name} id={`${p}-name`} />
+      <TextField
+        label="Roles"
+        name="roles"
+        defaultValue={user.roles.join(', ')}
+        hint="Separated by commas or spaces"
+        errors={errors.roles}
+        id={`${p}-roles`}
+      />
+      <TextField
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="Leave empty to keep the current one"
+        errors={errors.password}
+        id={`${p}-password`}
+      />
+      <div className="flex flex-col justify-center gap-2 text-sm">
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="isAdmin" defaultChecked={user.isAdmin} /> Administrator
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Disabled
+        </label>
+      </div>
+      <div className="sm:col-span-2 flex items-center gap-4">
+        <button type="submit" className={buttonClass} disabled={pending}>
+          Save
+        </button>
+        <FormMessage state={state} />
+      </div>
+    </form>
+  );
+}

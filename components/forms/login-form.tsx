@@ -1,0 +1,49 @@
+'use client';
+
+import { useActionState } from 'react';
+import { loginAction, type LoginState } from '@/app/(auth)/login/actions';
+import { buttonClass } from '@/components/ui/field';
+
+export function LoginForm({ next }: { next: string }) {
+  const [state, action, pending] = useActionState<LoginState, FormData>(loginAction, null);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <input type="hidden" name="next" value={next} />
+      <div>
+        <label htmlFor="email" className="block text-sm font-medium">
+          Email
+        </label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={state?.email}
+          aria-describedby="login-error"
+          className="mt-1 block w-full rounded-md border border-gray-400 px-3 py-2"
+        />
+      </div>
+      <div>
+        <label htmlFor="password" className="block text-sm font-medium">
+          Password
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-describedby="login-error"
+          className="mt-1 block w-full rounded-md border border-gray-400 px-3 py-2"
+        />
+      </div>
+      <div id="login-error" role="alert" className="min-h-6 text-sm text-red-700">
+        {state?.error}
+      </div>
+      <button type="submit" className={`${buttonClass} w-full`} disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,71 @@
+// Turns a zod schema and a handler into a form action for useActionState: it takes the viewer from
+// the session (never from the form), checks the required level, validates, and maps expected errors.
+import 'server-only';
+import type { z } from 'zod';
+import { getViewer, type Viewer } from '@/lib/auth/viewer';
+import { AppError } from '@/lib/errors';
+
+export type FieldErrors = Record<string, string[]>;
+export type ActionState<T = undefined> =
+  | { ok: true; message?: string; data?: T; at?: number }
+  | { ok: false; message: string; fieldErrors: FieldErrors; at?: number }
+  | null;
+
+export type Requirement = 'viewer' | 'fullAccess' | 'admin';
+
+/** FormData as a plain object: a key given once is a string, given more often a list of strings. */
+export function formDataToObject(formData: FormData): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(formData.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const values = formData.getAll(key).filter((v): v is string => typeof v === 'string');
+    out[key] = values.length === 1 ? values[0] : values;
+  }
+  return out;
+}
+
+export function fail(message: string, fieldErrors: FieldErrors = {}): ActionState<never> {
+  return { ok: false, message, fieldErrors, at: Date.now() };
+}
+
+function refusal(viewer: Viewer | null, requirement: Requirement): string | null {
+  if (!viewer) return 'Your session has ended. Sign in again.';
+  if (requirement === 'admin' && !viewer.isAdmin) return 'Only administrators may do this.';
+  if (requirement === 'fullAccess' && !viewer.fullAccess) return 'Your account has visitor access only.';
+  return null;
+}
+
+export function validatedAction<S extends z.ZodType, T = undefined>(
+  requirement: Requirement,
+  schema: S,
+  handler: (data: z.infer<S>, viewer: Viewer) => Promise<ActionState<T>>,
+) {
+  return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
+    const viewer = await getViewer();
+    const refused = refusal(viewer, requirement);
+    if (refused) return fail(refused);
+    const parsed = schema.safeParse(formDataToObject(formData));
+    if (!parsed.success) {
+      const fieldErrors: FieldErrors = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.map(String).join('.') || 'form';
+        (fieldErrors[key] ??= []).push(issue.message);
+      }
+      return fail('Please correct the marked fields.', fieldErrors);
+    }
+    try {
+      return await handler(parsed.data, viewer!);
+    } catch (error) {
+      if (error instanceof AppError) {
+        const fieldErrors: FieldErrors = {};
+        for (const p of error.errors) (fieldErrors[p.path] ??= []).push(p.message);
+        return fail(error.message, fieldErrors);
+      }
+      throw error;
+    }
+  };
+}
+
+/** Checkbox and select values from forms. */
+export const formBoolean = (v: unknown) => v === 'on' || v === 'true' || v === true;
+export const formList = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);

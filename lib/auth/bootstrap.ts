@@ -1,0 +1,45 @@
+// First run: make sure somebody can sign in. ADMIN_EMAIL/ADMIN_PASSWORD create (or reset) that admin;
+// an empty database without them gets an admin with a random password, printed once.
+import 'server-only';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { users } from '@/db/schema';
+import { hashPassword } from './password';
+
+export async function ensureFirstAdmin(log: (line: string) => void = console.log): Promise<void> {
+  const db = getDb();
+  const email = process.env.ADMIN_EMAIL?.trim().toLowerCase();
+  const password = process.env.ADMIN_PASSWORD;
+  if (email && password) {
+    const passwordHash = await hashPassword(password);
+    const existing = db.select().from(users).where(eq(users.email, email)).get();
+    if (existing) {
+      db.update(users).set({ passwordHash, isAdmin: true, disabled: false }).where(eq(users.id, existing.id)).run();
+    } else {
+      db.insert(users).values({ id: randomUUID(), email, name: 'Administrator', passwordHash, isAdmin: true }).run();
+      log(`Created administrator ${email} from ADMIN_EMAIL/ADMIN_PASSWORD.`);
+    }
+    return;
+  }
+  const [{ n }] = db.select({ n: count() }).from(users).all();
+  if (n > 0) return;
+  const generated = randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(generated);
+  const adminEmail = email || 'admin@localhost';
+  db.insert(users)
+    .values({ id: randomUUID(), email: adminEmail, name: 'Administrator', passwordHash, isAdmin: true })
+    .onConflictDoNothing()
+    .run();
+  log(
+    [
+      '',
+      '================ App Store: first start ================',
+      `  Sign in as ${adminEmail} with password: ${generated}`,
+      '  (shown once; change it on /admin/users, or set ADMIN_EMAIL',
+      '   and ADMIN_PASSWORD to choose your own)',
+      '========================================================',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,89 @@
+// Every access decision of the portal as pure functions of the viewer and the thing; no I/O here,
+// so the rules can be read and tested on their own. lib/auth/viewer.ts supplies the viewer.
+import type { Tag, Visibility } from '@/db/schema';
+
+export interface Viewer {
+  id: string;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  roles: string[];
+  /** Full-access users may import apps and see tags, secrets and e-mail addresses; the rest are visitors. */
+  fullAccess: boolean;
+}
+
+export interface AccessSettings {
+  publicMode: boolean;
+  fullAccessRole: string;
+}
+
+/** Admins always have full access; otherwise the configured role is required when one is set. */
+export function hasFullAccess(user: { isAdmin: boolean; roles: string[] }, fullAccessRole: string): boolean {
+  return user.isAdmin || fullAccessRole === '' || user.roles.includes(fullAccessRole);
+}
+
+export interface AppAccessFacts {
+  ownerId: string;
+  visibility: Visibility;
+  /** visitorRoles of every tag the app carries. */
+  tagVisitorRoles: string[][];
+}
+
+/**
+ * The platform's visibility rule. PRIVATE: owner and admins. ALL_USERS: full-access users, and visitors
+ * holding a visitor role of one of the app's tags. PUBLIC: like ALL_USERS, and in public mode everybody,
+ * anonymous or not (a visitor who signs in never sees less than an anonymous one).
+ */
+export function canSeeApp(viewer: Viewer | null, app: AppAccessFacts, settings: AccessSettings): boolean {
+  if (app.visibility === 'PUBLIC' && settings.publicMode) return true;
+  if (!viewer) return false;
+  if (viewer.isAdmin || viewer.id === app.ownerId) return true;
+  if (app.visibility === 'PRIVATE') return false;
+  if (viewer.fullAccess) return true;
+  return app.tagVisitorRoles.some((roles) => roles.some((role) => viewer.roles.includes(role)));
+}
+
+/** Apps are edited (visibility, tags, deletion) by their owner and by admins. */
+export function canEditApp(viewer: Viewer | null, app: { ownerId: string }): boolean {
+  return !!viewer && (viewer.isAdmin || viewer.id === app.ownerId);
+}
+
+/** Download of the original bundle, as the platform's download button: owner and admins. */
+export const canDownloadBundle = canEditApp;
+
+export function canImportApps(viewer: Viewer | null): boolean {
+  return !!viewer && viewer.fullAccess;
+}
+
+/** Further versions of a Name may come only from the user who first imported it, or an admin. */
+export function canImportVersionOf(viewer: Viewer, nameOwnerId: string | null): boolean {
+  return viewer.fullAccess && (nameOwnerId === null || viewer.isAdmin || nameOwnerId === viewer.id);
+}
+
+export function isAdmin(viewer: Viewer | null): viewer is Viewer {
+  return !!viewer && viewer.isAdmin;
+}
+
+/** Tags, secrets and other people's e-mail addresses are hidden from visitors. */
+export function canSeeTags(viewer: Viewer | null): boolean {
+  return !!viewer && viewer.fullAccess;
+}
+export const canSeeSecrets = canSeeTags;
+export const canSeeEmails = canSeeTags;
+
+/** A tag may be assigned or removed by admins, and by full-access users when its adminRoles are empty or held. */
+export function canAssignTag(viewer: Viewer | null, tag: Pick<Tag, 'adminRoles'>): boolean {
+  if (!viewer) return false;
+  if (viewer.isAdmin) return true;
+  if (!viewer.fullAccess) return false;
+  return tag.adminRoles.length === 0 || tag.adminRoles.some((role) => viewer.roles.includes(role));
+}
+
+export type TagKind = 'category' | 'authorization' | 'badge';
+
+/** What a tag is follows from its fields, in this order. */
+export function tagKind(tag: Pick<Tag, 'isCategory' | 'visitorRoles'>): TagKind {
+  if (tag.isCategory) return 'category';
+  if (tag.visitorRoles.length > 0) return 'authorization';
+  return 'badge';
+}

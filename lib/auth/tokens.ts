@@ -1,0 +1,62 @@
+// Personal API tokens: random, shown once, stored as SHA-256 hashes.
+import 'server-only';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, desc, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { apiTokens, users, type User } from '@/db/schema';
+
+const PREFIX = 'ast_';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function issueToken(userId: string, name: string): { id: string; token: string } {
+  const token = PREFIX + randomBytes(32).toString('base64url');
+  const id = randomUUID();
+  getDb()
+    .insert(apiTokens)
+    .values({ id, userId, name: name.slice(0, 100) || 'API token', tokenHash: hashToken(token), prefix: token.slice(0, 10) })
+    .run();
+  return { id, token };
+}
+
+/** The user a token belongs to, or null for an unknown or revoked token. */
+export function userForToken(token: string): User | null {
+  if (!token.startsWith(PREFIX) || token.length > 200) return null;
+  const db = getDb();
+  const row = db
+    .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.tokenHash, hashToken(token)))
+    .get();
+  if (!row) return null;
+  const now = Date.now();
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) {
+    db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId)).run();
+  }
+  return row.user;
+}
+
+export function listTokens(userId: string) {
+  return getDb()
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt))
+    .all();
+}
+
+/** Revokes one of the user's own tokens; false when it is not theirs or does not exist. */
+export function revokeToken(userId: string, tokenId: string): boolean {
+  const res = getDb()
+    .delete(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
+    .run();
+  return res.changes > 0;
+}

@@ -1,0 +1,33 @@
+// Reads the signed-in user afresh from the database: roles, admin and disabled flags are never
+// taken from a cookie or token, so a change takes effect on the next request.
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { users, type User } from '@/db/schema';
+import { fullAccessRole } from '@/lib/config';
+import { touchLastSeen } from '@/lib/users/users';
+import { hasFullAccess, type Viewer } from './policy';
+
+/** The user if it exists and is not disabled. */
+export function loadActiveUser(id: string): User | null {
+  const user = getDb().select().from(users).where(eq(users.id, id)).get();
+  return user && !user.disabled ? user : null;
+}
+
+export function toViewer(user: User): Viewer {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    isAdmin: user.isAdmin,
+    roles: user.roles,
+    fullAccess: hasFullAccess(user, fullAccessRole()),
+  };
+}
+
+export function viewerFromUserId(id: string): Viewer | null {
+  const user = loadActiveUser(id);
+  if (!user) return null;
+  touchLastSeen(user);
+  return toViewer(user);
+}
