@@ -1,7 +1,11 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Separate build directories let several test runs share one checkout (NEXT_DIST_DIR=.next-x).
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   serverExternalPackages: ['better-sqlite3', 'yauzl'],
   poweredByHeader: false,
+  // `npm test` runs `tsc --noEmit` over the whole project first; the build need not check again.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {
