@@ -3,10 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
-// One throwaway data directory per run, shared with the workers through the environment.
+// Throwaway data directories per run, shared with the workers through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-'));
+process.env.E2E_RESTRICTED_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-restricted-'));
 const PORT = Number(process.env.E2E_PORT || 3107);
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
+/** A second server where FULL_ACCESS_ROLE is set (visitors exist) and public mode is on. */
+export const RESTRICTED = { url: `http://127.0.0.1:${PORT + 1}`, fullAccessRole: 'full-access' };
+
+const common = {
+  ADMIN_EMAIL: E2E_ADMIN.email,
+  ADMIN_PASSWORD: E2E_ADMIN.password,
+  AUTH_SECRET: 'e2e-auth-secret-not-for-production-0123456789',
+  NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? '.next',
+  ALLOWED_CUSTOM_IMAGE_REGEXES: '^registry\\.e2e\\.test/.*',
+};
 
 export default defineConfig({
   testDir: './e2e',
@@ -25,18 +36,25 @@ export default defineConfig({
     },
     trace: 'off',
   },
-  webServer: {
-    command: `npx next start -p ${PORT} -H 127.0.0.1`,
-    url: `http://127.0.0.1:${PORT}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    env: {
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      ADMIN_EMAIL: E2E_ADMIN.email,
-      ADMIN_PASSWORD: E2E_ADMIN.password,
-      AUTH_SECRET: 'e2e-auth-secret-not-for-production-0123456789',
-      AUTH_TRUST_HOST: 'true',
-      SIGNIN_THROTTLE_DISABLED: '',
+  webServer: [
+    {
+      command: `npx next start -p ${PORT} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${PORT}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: { ...common, DATA_DIR: process.env.E2E_DATA_DIR },
     },
-  },
+    {
+      command: `npx next start -p ${PORT + 1} -H 127.0.0.1`,
+      url: `${RESTRICTED.url}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: {
+        ...common,
+        DATA_DIR: process.env.E2E_RESTRICTED_DATA_DIR,
+        FULL_ACCESS_ROLE: RESTRICTED.fullAccessRole,
+        PUBLIC_MODE: 'true',
+      },
+    },
+  ],
 });

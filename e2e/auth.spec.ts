@@ -5,7 +5,7 @@ test('a user signs in, sees their name in the header, and signs out', async ({ p
   const user = await createUser(request);
   await signIn(page, user.email, user.password);
   await expect(page.getByTestId('signed-in-as')).toHaveText(user.name);
-  await page.getByText(user.name).click();
+  await page.getByTestId('signed-in-as').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto('/account/tokens');
@@ -18,7 +18,7 @@ test('a wrong password is refused with a clear message', async ({ page, request 
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Wrong e-mail or password.');
+  await expect(page.locator('#login-error')).toHaveText('Wrong e-mail or password.');
   await expect(page.getByTestId('signed-in-as')).toHaveCount(0);
 });
 

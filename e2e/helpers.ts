@@ -1,8 +1,8 @@
 // Shared steps of the end-to-end tests: unique names, signing in, and admin calls through the API.
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_ADMIN } from '../playwright.config';
+import { E2E_ADMIN, RESTRICTED } from '../playwright.config';
 
-export { E2E_ADMIN };
+export { E2E_ADMIN, RESTRICTED };
 
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
@@ -22,10 +22,17 @@ export async function tokenFor(request: APIRequestContext, email: string, passwo
   return (await res.json()).token;
 }
 
-let adminToken: string | undefined;
+// One admin token per server (the request context's baseURL tells which).
+const adminTokens = new Map<string, Promise<string>>();
 export async function asAdmin(request: APIRequestContext): Promise<Record<string, string>> {
-  adminToken ??= await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
-  return { Authorization: `Bearer ${adminToken}` };
+  const key = await serverKey(request);
+  if (!adminTokens.has(key)) adminTokens.set(key, tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password));
+  return { Authorization: `Bearer ${await adminTokens.get(key)}` };
+}
+
+async function serverKey(request: APIRequestContext): Promise<string> {
+  const res = await request.get('/api/health');
+  return new URL(res.url()).origin;
 }
 
 export interface TestUser {
