@@ -1,0 +1,44 @@
+// The shapes validateManifest returns; the rest of the portal codes against these.
+import type { RuntimeSettings, ValueDeclaration } from '@/db/schema';
+
+/** One finding about app.toml: `path` names the attribute (`App.Name`, `Env[1].Name`) or `app.toml` for the file as a whole. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export type InstanceLifecycle = 'ON_DEMAND' | 'MANAGED' | 'LINK';
+export type AppMode = RuntimeSettings['appMode'];
+export type RoutingMode = RuntimeSettings['routingMode'];
+
+/** A valid app.toml, with defaults applied. */
+export interface Manifest {
+  name: string;
+  version: string;
+  /** Title, or Name when the manifest has no Title. */
+  title: string;
+  description: string;
+  /** LongDescription normalised to a path relative to the archive root (no `./`), or null. */
+  longDescriptionPath: string | null;
+  tags: string[];
+  instanceLifecycle: InstanceLifecycle;
+  instanceTimeout: string | null;
+  runtime: RuntimeSettings;
+  env: ValueDeclaration[];
+  files: ValueDeclaration[];
+  linkAddress: string | null;
+  /** `link` for LINK apps, otherwise Runtime.AppMode. */
+  kind: 'wave' | 'python' | 'container' | 'link';
+}
+
+export interface ValidateOptions {
+  /** H2O_WAVE_* names an [[Env]] may still declare; defaults to allowedCoreEnvRegexes() from lib/config.ts. */
+  allowedCoreEnvRegexes?: RegExp[];
+}
+
+export interface ValidationResult {
+  /** Null whenever `errors` is not empty. */
+  manifest: Manifest | null;
+  errors: Problem[];
+  warnings: Problem[];
+}
