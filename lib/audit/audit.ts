@@ -1,0 +1,71 @@
+// The audit log: who changed what and when (app visibility and tags, app deletion, tag administration).
+// Writes take the transaction of the change they record, so a change and its audit row commit together.
+import 'server-only';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { getDb, type Db } from '@/db';
+import { auditLog, users } from '@/db/schema';
+
+export type AuditAction = 'app.update' | 'app.delete' | 'tag.create' | 'tag.update' | 'tag.delete';
+export type AuditTarget = 'app' | 'tag';
+
+/** A transaction or the connection itself; both have the same query builder. */
+type Writer = Pick<Db, 'insert'>;
+
+export interface AuditInput {
+  actorId: string | null;
+  action: AuditAction;
+  targetType: AuditTarget;
+  targetId: string;
+  details: Record<string, unknown>;
+}
+
+export function writeAudit(writer: Writer, entry: AuditInput): void {
+  writer.insert(auditLog).values(entry).run();
+}
+
+export interface AuditRow {
+  id: number;
+  at: Date;
+  action: string;
+  targetType: string;
+  targetId: string;
+  details: Record<string, unknown>;
+  actor: { id: string; name: string; email: string } | null;
+}
+
+export interface AuditQuery {
+  /** Entries older than this id (pagination, newest first). */
+  before?: number;
+  targetType?: AuditTarget;
+  targetId?: string;
+  limit?: number;
+}
+
+export function listAudit(query: AuditQuery = {}): AuditRow[] {
+  const where: SQL[] = [];
+  if (query.before) where.push(lt(auditLog.id, query.before));
+  if (query.targetType) where.push(eq(auditLog.targetType, query.targetType));
+  if (query.targetId) where.push(eq(auditLog.targetId, query.targetId));
+  const rows = getDb()
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      action: auditLog.action,
+      targetType: auditLog.targetType,
+      targetId: auditLog.targetId,
+      details: auditLog.details,
+      actorId: users.id,
+      actorName: users.name,
+      actorEmail: users.email,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(Math.min(Math.max(query.limit ?? 100, 1), 500))
+    .all();
+  return rows.map(({ actorId, actorName, actorEmail, ...row }) => ({
+    ...row,
+    actor: actorId ? { id: actorId, name: actorName!, email: actorEmail! } : null,
+  }));
+}
