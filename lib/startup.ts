@@ -1,9 +1,14 @@
-// Work done once when the server starts: open and migrate the database, ensure an admin exists.
+// Work done once when the server starts: open and migrate the database, ensure an admin exists,
+// sweep files no row points to.
 import 'server-only';
 import { getDb } from '@/db';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
+import { sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
   getDb();
   await ensureFirstAdmin();
+  // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.
+  const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
+  if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);
 }

@@ -1,0 +1,268 @@
+// Importing a staged bundle: judge it (the same inspection as the CLI), check who may import what,
+// place the bundle and assets content-addressed, then commit every row in one immediate transaction.
+import 'server-only';
+import fsp from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { and, count, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
+import { canAssignTag, canImportApps, canImportVersionOf, type Viewer } from '@/lib/auth/policy';
+import { inspectBundle } from '@/lib/bundle/inspect';
+import { sniffImage } from '@/lib/bundle/sniff';
+import { openBundle } from '@/lib/bundle/zip-reader';
+import { versionKey } from '@/lib/catalog/version-order';
+import { allowedCustomImageRegexes, appVersionLimit, bundleLimits, publicMode } from '@/lib/config';
+import { AppError, type Problem } from '@/lib/errors';
+import type { Manifest } from '@/lib/manifest';
+import { resolveRuntimeVersion } from '@/lib/runtimes/import-check';
+import { checkSecretReferences } from '@/lib/secrets/import-check';
+import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
+import { withStorageLock } from '@/lib/storage/lock';
+import { assetPath, bundlePath } from '@/lib/storage/paths';
+import type { StagedFile } from '@/lib/storage/staging';
+import { removeUnreferencedFiles } from '@/lib/storage/sweep';
+
+export interface ImportResult {
+  app: App;
+  warnings: Problem[];
+}
+
+interface ExtractedAsset {
+  kind: 'icon' | 'screenshot';
+  position: number;
+  sha256: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+const VISIBILITIES: Visibility[] = ['PRIVATE', 'ALL_USERS', 'PUBLIC'];
+
+export function parseVisibility(value: unknown): Visibility {
+  const v = typeof value === 'string' && value !== '' ? value.toUpperCase() : 'PRIVATE';
+  if (!VISIBILITIES.includes(v as Visibility)) {
+    throw new AppError('INVALID_INPUT', `Visibility must be one of ${VISIBILITIES.join(', ')}.`, [
+      { path: 'visibility', message: `Unknown visibility ${JSON.stringify(value)}.` },
+    ]);
+  }
+  if (v === 'PUBLIC' && !publicMode()) {
+    throw new AppError('INVALID_INPUT', 'PUBLIC visibility needs public mode (PUBLIC_MODE=true) on this portal.', [
+      { path: 'visibility', message: 'Choose PRIVATE or ALL_USERS.' },
+    ]);
+  }
+  return v as Visibility;
+}
+
+const duplicateVersion = (m: { name: string; version: string }) =>
+  new AppError(
+    'CONFLICT',
+    `${m.name} version ${m.version} already exists. Imported versions are immutable: bump App.Version in app.toml and import again.`,
+  );
+
+const notYourName = (name: string) =>
+  new AppError(
+    'FORBIDDEN',
+    `The app name ${name} belongs to another user: only they (or an administrator) may import new versions of it. Choose a different App.Name.`,
+  );
+
+const limitReached = (limit: number) =>
+  new AppError(
+    'LIMIT_REACHED',
+    `You already hold ${limit} imported app versions, the limit on this portal (APP_VERSION_LIMIT). Delete versions you no longer need on My Apps, then import again.`,
+  );
+
+/** Container apps: admins only, and only from an image the administrator allowed. */
+function checkContainer(viewer: Viewer, manifest: Manifest): Problem[] {
+  if (manifest.kind !== 'container') return [];
+  if (!viewer.isAdmin) {
+    throw new AppError('FORBIDDEN', 'Container apps (Runtime.AppMode = "container") may be imported only by administrators.');
+  }
+  const image = manifest.runtime.customImage;
+  if (!image) return [{ path: 'Runtime.CustomImage', message: 'A container app needs Runtime.CustomImage.' }];
+  const allowed = allowedCustomImageRegexes();
+  if (!allowed.some((re) => re.test(image))) {
+    return [
+      {
+        path: 'Runtime.CustomImage',
+        message:
+          allowed.length === 0
+            ? `Image ${image} is not allowed: no container registries are allowed on this portal (ALLOWED_CUSTOM_IMAGE_REGEXES is empty).`
+            : `Image ${image} matches none of the allowed image patterns (ALLOWED_CUSTOM_IMAGE_REGEXES).`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Tags named in app.toml that exist and the importer may assign; the rest become warnings. */
+function resolveRequestedTags(viewer: Viewer, requested: string[]): { tagIds: string[]; warnings: Problem[] } {
+  const all = getDb().select().from(tags).all();
+  const tagIds: string[] = [];
+  const warnings: Problem[] = [];
+  requested.forEach((name, i) => {
+    const tag = all.find((t) => t.name === name) ?? all.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    if (!tag) {
+      warnings.push({ path: `App.Tags[${i}]`, message: `No tag named ${JSON.stringify(name)} exists on this portal; it was not assigned.` });
+    } else if (!canAssignTag(viewer, tag)) {
+      warnings.push({ path: `App.Tags[${i}]`, message: `You may not assign the tag ${JSON.stringify(tag.name)}; it was not assigned.` });
+    } else if (!tagIds.includes(tag.id)) {
+      tagIds.push(tag.id);
+    }
+  });
+  return { tagIds, warnings };
+}
+
+/** Checks that depend on what is already stored; repeated inside the transaction to settle races. */
+function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): void {
+  const owner = db.select({ ownerId: appNames.ownerId }).from(appNames).where(eq(appNames.name, manifest.name)).get();
+  if (!canImportVersionOf(viewer, owner?.ownerId ?? null)) throw notYourName(manifest.name);
+  const existing = db
+    .select({ id: apps.id })
+    .from(apps)
+    .where(and(eq(apps.name, manifest.name), eq(apps.version, manifest.version)))
+    .get();
+  if (existing) throw duplicateVersion(manifest);
+  const limit = appVersionLimit();
+  if (!viewer.isAdmin && limit > 0) {
+    const [{ n }] = db.select({ n: count() }).from(apps).where(eq(apps.ownerId, viewer.id)).all();
+    if (n >= limit) throw limitReached(limit);
+  }
+}
+
+async function extractAssets(file: string, icon: string | null, screenshots: string[]): Promise<ExtractedAsset[]> {
+  const limits = bundleLimits();
+  const reader = await openBundle(file, limits);
+  try {
+    const wanted = [
+      ...(icon ? [{ kind: 'icon' as const, position: 0, path: icon }] : []),
+      ...screenshots.map((path, position) => ({ kind: 'screenshot' as const, position, path })),
+    ];
+    const out: ExtractedAsset[] = [];
+    for (const w of wanted) {
+      const bytes = await reader.readFile(w.path, limits.IMAGE_MAX_BYTES);
+      const contentType = sniffImage(bytes);
+      if (!contentType) continue; // inspectBundle already reported it
+      out.push({ kind: w.kind, position: w.position, sha256: sha256Hex(bytes), contentType, bytes });
+    }
+    return out;
+  } finally {
+    await reader.close();
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/.test(String(error));
+}
+
+/**
+ * Imports a staged upload for the viewer. The staged file is always consumed (moved or removed).
+ * Throws AppError for every refusal; on success the app is visible at once and completely.
+ */
+export async function importStagedBundle(
+  viewer: Viewer,
+  staged: StagedFile,
+  options: { visibility?: unknown } = {},
+): Promise<ImportResult> {
+  try {
+    if (!canImportApps(viewer)) {
+      throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
+    }
+    const visibility = parseVisibility(options.visibility);
+    const inspected = await inspectBundle(staged.path);
+    const warnings = [...inspected.warnings];
+    const manifest = inspected.manifest;
+    if (!inspected.ok || !manifest) {
+      throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', inspected.errors, warnings);
+    }
+    const errors = [...checkContainer(viewer, manifest), ...checkSecretReferences(viewer, manifest.env, manifest.files)];
+    let runtimeVersion: string | null = null;
+    if (manifest.kind === 'wave' || manifest.kind === 'python') {
+      const runtime = resolveRuntimeVersion(manifest.runtime.runtimeVersion, manifest.runtime.gpuCount);
+      errors.push(...runtime.errors);
+      warnings.push(...runtime.warnings);
+      runtimeVersion = runtime.runtimeVersion;
+    }
+    if (errors.length > 0) throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', errors, warnings);
+    checkAgainstStore(viewer, manifest);
+
+    const requested = resolveRequestedTags(viewer, manifest.tags);
+    warnings.push(...requested.warnings);
+    const assets = await extractAssets(staged.path, manifest.icon, manifest.screenshots);
+    const id = randomUUID();
+
+    const app = await withStorageLock(async () => {
+      const created: string[] = [];
+      try {
+        if (await placeFile(staged.path, bundlePath(staged.sha256))) created.push(bundlePath(staged.sha256));
+        for (const asset of assets) {
+          if (await writeFileAtomic(assetPath(asset.sha256), asset.bytes)) created.push(assetPath(asset.sha256));
+        }
+        return commitImport(viewer, manifest, { id, visibility, runtimeVersion, staged, assets, tagIds: requested.tagIds, longDescription: inspected.longDescription });
+      } catch (error) {
+        removeUnreferencedFiles(created);
+        throw error;
+      }
+    });
+    return { app, warnings };
+  } finally {
+    await fsp.rm(staged.path, { force: true });
+  }
+}
+
+function commitImport(
+  viewer: Viewer,
+  manifest: Manifest & { icon: string | null; screenshots: string[] },
+  data: {
+    id: string;
+    visibility: Visibility;
+    runtimeVersion: string | null;
+    staged: StagedFile;
+    assets: ExtractedAsset[];
+    tagIds: string[];
+    longDescription: string | null;
+  },
+): App {
+  const db = getDb();
+  try {
+    return db.transaction(
+      (tx) => {
+        checkAgainstStore(viewer, manifest, tx as unknown as typeof db);
+        tx.insert(appNames).values({ name: manifest.name, ownerId: viewer.id }).onConflictDoNothing().run();
+        tx.insert(apps)
+          .values({
+            id: data.id,
+            name: manifest.name,
+            version: manifest.version,
+            versionKey: versionKey(manifest.version),
+            ownerId: viewer.id,
+            visibility: data.visibility,
+            kind: manifest.kind,
+            title: manifest.title,
+            description: manifest.description,
+            longDescription: data.longDescription ?? '',
+            instanceLifecycle: manifest.instanceLifecycle,
+            instanceTimeout: manifest.instanceTimeout,
+            runtimeVersion: data.runtimeVersion,
+            runtime: manifest.runtime,
+            env: manifest.env,
+            files: manifest.files,
+            linkAddress: manifest.linkAddress,
+            requestedTags: manifest.tags,
+            bundleSha256: data.staged.sha256,
+            bundleSize: data.staged.size,
+          })
+          .run();
+        for (const a of data.assets) {
+          tx.insert(appAssets)
+            .values({ appId: data.id, kind: a.kind, position: a.position, sha256: a.sha256, contentType: a.contentType, size: a.bytes.length })
+            .run();
+        }
+        for (const tagId of data.tagIds) tx.insert(appTags).values({ appId: data.id, tagId }).run();
+        return tx.select().from(apps).where(eq(apps.id, data.id)).get()!;
+      },
+      { behavior: 'immediate' },
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateVersion(manifest);
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+// Durable file placement: write or move to a temporary name, fsync, rename into place, fsync the directory.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { tmpDir } from './paths';
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await fsp.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Moves `source` (on the same file system) to `destination` unless a file is already there — content
+ * addressing makes an existing file identical. Returns whether this call created the destination.
+ */
+export async function placeFile(source: string, destination: string): Promise<boolean> {
+  await fsp.mkdir(path.dirname(destination), { recursive: true });
+  if (fs.existsSync(destination)) {
+    await fsp.rm(source, { force: true });
+    return false;
+  }
+  await fsyncFile(source);
+  await fsp.rename(source, destination);
+  await fsyncDir(path.dirname(destination));
+  return true;
+}
+
+/** Writes bytes durably to `destination` (via a temporary file) unless it exists already. */
+export async function writeFileAtomic(destination: string, data: Uint8Array): Promise<boolean> {
+  if (fs.existsSync(destination)) return false;
+  await fsp.mkdir(tmpDir(), { recursive: true });
+  const temp = path.join(tmpDir(), `${randomUUID()}.tmp`);
+  await fsp.writeFile(temp, data);
+  return placeFile(temp, destination);
+}
+
+export const sha256Hex = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');

@@ -1,0 +1,64 @@
+// Receives an upload as a stream into a staging file: counts bytes, hashes as it goes, and stops with
+// 413 the moment the limit is passed, removing the partial file. Nothing is held whole in memory.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Transform } from 'node:stream';
+import { AppError } from '@/lib/errors';
+import { stagingDir } from './paths';
+
+export interface StagedFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+const MiB = 1024 * 1024;
+
+export function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'TOO_LARGE',
+    `The bundle is larger than the limit of ${Math.round((maxBytes / MiB) * 10) / 10} MiB (BUNDLE_MAX_BYTES).`,
+  );
+}
+
+/** Streams `source` to a new file under `dir` (default: DATA_DIR/staging). */
+export async function stageStream(
+  source: Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  dir = stagingDir(),
+): Promise<StagedFile> {
+  await fsp.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${randomUUID()}.part`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > maxBytes) return callback(tooLarge(maxBytes));
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  const input =
+    source instanceof Readable
+      ? source
+      : Symbol.asyncIterator in source
+        ? Readable.from(source as AsyncIterable<Uint8Array>)
+        : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
+  try {
+    await pipeline(input, meter, fs.createWriteStream(file, { flags: 'wx' }));
+  } catch (error) {
+    await fsp.rm(file, { force: true });
+    throw error;
+  }
+  if (size === 0) {
+    await fsp.rm(file, { force: true });
+    throw new AppError('INVALID_BUNDLE', 'The upload is empty: send the .wave file as the request body.', [
+      { path: 'bundle', message: 'The file is empty.' },
+    ]);
+  }
+  return { path: file, sha256: hash.digest('hex'), size };
+}
