@@ -82,7 +82,7 @@ describe('canSeeApp: the visibility rule', () => {
     const A2 = { ownerId: 'dev', visibility: 'ALL_USERS' as const, tagVisitorRoles: [TA] };
     const A3 = { ownerId: 'dev', visibility: 'PRIVATE' as const, tagVisitorRoles: [TA, TB] };
     const settings = { publicMode: false, fullAccessRole: 'full' };
-    const seen = (v: Viewer) => ({ A1, A2, A3 }) && Object.entries({ A1, A2, A3 }).filter(([, a]) => canSeeApp(v, a, settings)).map(([n]) => n);
+    const seen = (v: Viewer) => Object.entries({ A1, A2, A3 }).filter(([, a]) => canSeeApp(v, a, settings)).map(([n]) => n);
     expect(seen(UA)).toEqual(['A2']);
     expect(seen(UB)).toEqual([]);
   });
