@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useTempDataDir } from '@/lib/testing/db';
+import { KEY_FILE_NAME, parseKey, seal, secretsKey, unseal } from './crypto';
+
+const data = useTempDataDir();
+
+describe('secrets key', () => {
+  afterEach(() => {
+    delete process.env.SECRETS_KEY;
+  });
+
+  it('is generated once into DATA_DIR with mode 0600, then reused', () => {
+    const file = path.join(data.dir(), KEY_FILE_NAME);
+    const first = secretsKey();
+    expect(first).toHaveLength(32);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const onDisk = fs.readFileSync(file, 'utf8');
+    expect(Buffer.from(onDisk.trim(), 'base64').equals(first)).toBe(true);
+    expect(secretsKey().equals(first)).toBe(true);
+    // Another process (no cache) reads the same file rather than writing a new key.
+    const sealed = seal('s1', 'k', 'value');
+    expect(fs.readFileSync(file, 'utf8')).toBe(onDisk);
+    expect(unseal('s1', 'k', sealed)).toBe('value');
+  });
+
+  it('comes from SECRETS_KEY when set (hex or base64) and refuses anything else', () => {
+    const hex = 'ab'.repeat(32);
+    process.env.SECRETS_KEY = hex;
+    expect(secretsKey().toString('hex')).toBe(hex);
+    process.env.SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+    expect(secretsKey().equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(() => parseKey('correct horse battery staple', 'SECRETS_KEY')).toThrow(/32-byte key/);
+    expect(() => parseKey(Buffer.alloc(16).toString('base64'), 'SECRETS_KEY')).toThrow(/32-byte key/);
+  });
+
+  it('seals with AES-256-GCM bound to its secret and key, and fails under another key', () => {
+    const sealed = seal('secret-a', 'password', 'hunter2');
+    expect(sealed.iv).toHaveLength(12);
+    expect(sealed.authTag).toHaveLength(16);
+    expect(sealed.ciphertext.includes(Buffer.from('hunter2'))).toBe(false);
+    expect(unseal('secret-a', 'password', sealed)).toBe('hunter2');
+    expect(() => unseal('secret-b', 'password', sealed)).toThrow();
+    expect(() => unseal('secret-a', 'user', sealed)).toThrow();
+    process.env.SECRETS_KEY = 'cd'.repeat(32);
+    expect(() => unseal('secret-a', 'password', sealed)).toThrow();
+  });
+});

@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ValueDeclaration } from '@/db/schema';
+import type { Viewer } from '@/lib/auth/policy';
+import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { checkSecretReferences } from './import-check';
+import { createSecret } from './store';
+
+useTempDataDir();
+
+function viewer(isAdmin = false): Viewer {
+  const u = insertUser({ isAdmin });
+  return { id: u.id, email: u.email, name: u.name, isAdmin, roles: [], fullAccess: true };
+}
+const env = (secret: string, secretKey: string, optional = false): ValueDeclaration => ({
+  name: 'X',
+  secret,
+  secretKey,
+  optional,
+});
+
+describe('checkSecretReferences', () => {
+  let alice: Viewer, bob: Viewer, admin: Viewer;
+  beforeAll(() => {
+    [alice, bob, admin] = [viewer(), viewer(), viewer(true)];
+    createSecret(alice, { name: 'alice-db', visibility: 'PRIVATE', values: { password: 'pw-a' } });
+    createSecret(admin, { name: 'shared-db', visibility: 'ALL_USERS', values: { password: 'pw-s', user: 'u' } });
+    createSecret(admin, { name: 'app-only', visibility: 'APP', appName: 'some-app', values: { token: 't' } });
+  });
+
+  it('accepts the importer’s own PRIVATE secret and an ALL_USERS secret', () => {
+    expect(checkSecretReferences(alice, [env('alice-db', 'password')], [env('shared-db', 'user')])).toEqual([]);
+  });
+
+  it("refuses another user's PRIVATE secret with the same message as a missing one, naming the entry", () => {
+    const foreign = checkSecretReferences(bob, [{ name: 'A', value: 'x', optional: false }, env('alice-db', 'password')], []);
+    const missing = checkSecretReferences(bob, [{ name: 'A', value: 'x', optional: false }, env('nope-db', 'password')], []);
+    expect(foreign).toEqual([{ path: 'Env[1].Secret', message: expect.stringContaining('"alice-db"') }]);
+    expect(foreign[0].message.replace('alice-db', 'N')).toBe(missing[0].message.replace('nope-db', 'N'));
+    expect(missing[0].path).toBe('Env[1].Secret');
+  });
+
+  it('refuses APP secrets for directly imported apps, and admins get no exception for others’ PRIVATE secrets', () => {
+    expect(checkSecretReferences(admin, [], [{ path: '/a', secret: 'app-only', secretKey: 'token', optional: false }])).toEqual([
+      { path: 'File[0].Secret', message: expect.any(String) },
+    ]);
+    expect(checkSecretReferences(admin, [env('alice-db', 'password')], [])).toHaveLength(1);
+  });
+
+  it('refuses a key the secret does not hold, and skips optional references', () => {
+    expect(checkSecretReferences(alice, [env('alice-db', 'pasword')], [])).toEqual([
+      { path: 'Env[0].SecretKey', message: 'Secret "alice-db" has no key "pasword"; its keys are password.' },
+    ]);
+    expect(checkSecretReferences(bob, [env('alice-db', 'password', true), env('nope', 'k', true)], [])).toEqual([]);
+  });
+
+  it('never puts a value in a message', () => {
+    const problems = checkSecretReferences(alice, [env('alice-db', 'x'), env('shared-db', 'x')], []);
+    expect(JSON.stringify(problems)).not.toMatch(/pw-a|pw-s/);
+  });
+});
