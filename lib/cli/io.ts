@@ -1,0 +1,32 @@
+// The streams and environment a command runs with, so tests can run commands in-process.
+export interface CliInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+}
+
+/** Environment variables; not NodeJS.ProcessEnv, whose Next.js typing insists on NODE_ENV. */
+export type Env = Record<string, string | undefined>;
+
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  stdin: CliInput;
+  env: Env;
+  /** Directory relative paths are resolved against (process.cwd() for the real command). */
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  const env = process.env;
+  // `npm run appstore -- …` runs in the package root; npm keeps the caller's directory in INIT_CWD.
+  const cwd = env.npm_lifecycle_event === 'appstore' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, cwd };
+}
+
+export function printProblems(
+  out: { write(text: string): unknown },
+  problems: readonly { path: string; message: string }[],
+  prefix = '',
+): void {
+  for (const p of problems) out.write(`${prefix}${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+}
