@@ -1,0 +1,279 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import { appAssets, apps, appTags, tags, type Visibility } from '@/db/schema';
+import type { AccessSettings, Viewer } from '@/lib/auth/policy';
+import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { clearCatalogCache } from './cache';
+import { catalogPage } from './catalog';
+import { parseCatalogParams } from './search-query';
+import { versionKey } from './version-order';
+
+useTempDataDir();
+
+const settings: AccessSettings = { publicMode: false, fullAccessRole: 'full' };
+const publicSettings: AccessSettings = { publicMode: true, fullAccessRole: 'full' };
+let owner: Viewer;
+let other: Viewer;
+
+function viewer(values: Partial<Viewer> = {}): Viewer {
+  const user = insertUser({ roles: values.roles ?? [], isAdmin: values.isAdmin ?? false });
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles: user.roles, fullAccess: true, ...values };
+}
+
+interface AppSpec {
+  name: string;
+  version?: string;
+  visibility?: Visibility;
+  title?: string;
+  description?: string;
+  longDescription?: string;
+  ownerId?: string;
+  tagIds?: string[];
+  importedAt?: Date;
+  icon?: boolean;
+}
+
+function insertApp(spec: AppSpec): string {
+  const id = randomUUID();
+  const version = spec.version ?? '1.0.0';
+  getDb()
+    .insert(apps)
+    .values({
+      id,
+      name: spec.name,
+      version,
+      versionKey: versionKey(version),
+      ownerId: spec.ownerId ?? owner.id,
+      visibility: spec.visibility ?? 'ALL_USERS',
+      kind: 'wave',
+      title: spec.title ?? spec.name,
+      description: spec.description ?? '',
+      longDescription: spec.longDescription ?? '',
+      instanceLifecycle: 'ON_DEMAND',
+      runtime: {} as never,
+      env: [],
+      files: [],
+      bundleSha256: 'x',
+      bundleSize: 1,
+      ...(spec.importedAt ? { importedAt: spec.importedAt } : {}),
+    })
+    .run();
+  for (const tagId of spec.tagIds ?? []) getDb().insert(appTags).values({ appId: id, tagId }).run();
+  if (spec.icon) {
+    getDb().insert(appAssets).values({ appId: id, kind: 'icon', position: 0, sha256: 'a'.repeat(64), contentType: 'image/png', size: 1 }).run();
+  }
+  return id;
+}
+
+function insertTag(name: string, values: { isCategory?: boolean; visitorRoles?: string[]; title?: string } = {}): string {
+  const id = randomUUID();
+  getDb()
+    .insert(tags)
+    .values({ id, name, title: values.title ?? name, isCategory: values.isCategory ?? false, visitorRoles: values.visitorRoles ?? [] })
+    .run();
+  return id;
+}
+
+/** A word unique to one test, so tests sharing the database do not see each other's apps. */
+const word = () => `w${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+
+const names = (v: Viewer | null, raw: Record<string, string>, s = settings) => catalogPage(v, s, parseCatalogParams(raw)).cards.map((c) => c.name);
+
+beforeEach(() => {
+  owner ??= viewer();
+  other ??= viewer();
+});
+
+describe('catalog cards', () => {
+  it('shows one card per Name: the newest shared version in semver order', () => {
+    const w = word();
+    const name = `app-${w}`;
+    insertApp({ name, version: '1.10.0', description: w, title: 'Ten' });
+    insertApp({ name, version: '1.9.0', description: w, title: 'Nine' });
+    insertApp({ name, version: '2.0.0-rc.1', description: w, title: 'Candidate' });
+    insertApp({ name, version: '2.0.0', description: w, title: 'Private two', visibility: 'PRIVATE' });
+    const page = catalogPage(other, settings, parseCatalogParams({ q: w }));
+    expect(page.cards.map((c) => [c.name, c.version, c.title])).toEqual([[name, '2.0.0-rc.1', 'Candidate']]);
+    expect(page.total).toBe(1);
+  });
+
+  it('leaves out Names whose versions are all PRIVATE, even for the owner and admins', () => {
+    const w = word();
+    insertApp({ name: `private-${w}`, visibility: 'PRIVATE', description: w });
+    insertApp({ name: `shared-${w}`, description: w });
+    const admin = viewer({ isAdmin: true });
+    for (const v of [owner, other, admin]) expect(names(v, { q: w })).toEqual([`shared-${w}`]);
+  });
+
+  it('follows visibility changes and deletions at once', () => {
+    const w = word();
+    const id = insertApp({ name: `moving-${w}`, description: w });
+    expect(names(other, { q: w })).toEqual([`moving-${w}`]);
+    getDb().update(apps).set({ visibility: 'PRIVATE' }).where(eq(apps.id, id)).run();
+    expect(names(other, { q: w })).toEqual([]);
+    getDb().update(apps).set({ visibility: 'ALL_USERS' }).where(eq(apps.id, id)).run();
+    expect(names(other, { q: w })).toEqual([`moving-${w}`]);
+    getDb().delete(apps).where(eq(apps.id, id)).run();
+    expect(names(other, { q: w })).toEqual([]);
+  });
+
+  it('shows anonymous visitors in public mode only PUBLIC versions, and nothing without public mode', () => {
+    const w = word();
+    insertApp({ name: `pub-${w}`, version: '1.0.0', visibility: 'PUBLIC', description: w });
+    insertApp({ name: `pub-${w}`, version: '1.1.0', visibility: 'ALL_USERS', description: w });
+    insertApp({ name: `all-${w}`, visibility: 'ALL_USERS', description: w });
+    const page = catalogPage(null, publicSettings, parseCatalogParams({ q: w }));
+    expect(page.cards.map((c) => `${c.name}@${c.version}`)).toEqual([`pub-${w}@1.0.0`]);
+    expect(names(null, { q: w }, settings)).toEqual([]);
+    expect(names(other, { q: w, sort: 'title' }, publicSettings)).toEqual([`all-${w}`, `pub-${w}`]);
+  });
+
+  it('gives visitors the newest version their roles open, and counts only those', () => {
+    const w = word();
+    const finance = insertTag(`finance-${w}`, { visitorRoles: [`fin-${w}`] });
+    const category = insertTag(`cat-${w}`, { isCategory: true });
+    insertApp({ name: `ledger-${w}`, version: '1.0.0', tagIds: [finance, category], description: w });
+    insertApp({ name: `ledger-${w}`, version: '2.0.0', tagIds: [category], description: w });
+    insertApp({ name: `other-${w}`, tagIds: [category], description: w });
+    const visitor = viewer({ roles: [`fin-${w}`], fullAccess: false });
+    const page = catalogPage(visitor, settings, parseCatalogParams({ q: w }));
+    expect(page.cards.map((c) => `${c.name}@${c.version}`)).toEqual([`ledger-${w}@1.0.0`]);
+    expect(page.total).toBe(1);
+    // Visitors see no tags, no facets, and cannot filter by a tag.
+    expect(page.showTags).toBe(false);
+    expect(page.categories).toEqual([]);
+    expect(page.cards[0].categories).toEqual([]);
+    const stranger = viewer({ roles: ['nothing'], fullAccess: false });
+    expect(names(stranger, { q: w })).toEqual([]);
+  });
+
+  it('pages in a stable order and clamps pages past the end', () => {
+    const w = word();
+    const at = new Date('2030-01-01T00:00:00Z');
+    for (let i = 0; i < 30; i++) insertApp({ name: `p${String(i).padStart(2, '0')}-${w}`, description: w, importedAt: at });
+    const first = catalogPage(other, settings, parseCatalogParams({ q: w, sort: 'updated' }));
+    const second = catalogPage(other, settings, parseCatalogParams({ q: w, sort: 'updated', page: '2' }));
+    expect(first.total).toBe(30);
+    expect(first.pageCount).toBe(2);
+    expect(first.cards).toHaveLength(24);
+    expect(second.cards).toHaveLength(6);
+    const all = [...first.cards, ...second.cards].map((c) => c.name);
+    expect(new Set(all).size).toBe(30);
+    expect(all).toEqual([...all].sort()); // equal import times: Name breaks the tie
+    expect(catalogPage(other, settings, parseCatalogParams({ q: w, page: '9' })).page).toBe(2);
+  });
+
+  it('sorts by title A–Z and by most recently imported', () => {
+    const w = word();
+    insertApp({ name: `x1-${w}`, title: 'banana', description: w, importedAt: new Date('2031-01-03') });
+    insertApp({ name: `x2-${w}`, title: 'Apple', description: w, importedAt: new Date('2031-01-01') });
+    insertApp({ name: `x3-${w}`, title: 'cherry', description: w, importedAt: new Date('2031-01-02') });
+    expect(names(other, { q: w, sort: 'title' })).toEqual([`x2-${w}`, `x1-${w}`, `x3-${w}`]);
+    expect(names(other, { q: w, sort: 'updated' })).toEqual([`x1-${w}`, `x3-${w}`, `x2-${w}`]);
+  });
+
+  it('links the icon only when the app has one', () => {
+    const w = word();
+    const withIcon = insertApp({ name: `icon-${w}`, description: w, icon: true });
+    insertApp({ name: `noicon-${w}`, description: w });
+    const cards = catalogPage(other, settings, parseCatalogParams({ q: w, sort: 'title' })).cards;
+    expect(cards.map((c) => c.iconUrl)).toEqual([`/assets/${withIcon}/icon`, null]);
+  });
+});
+
+describe('search', () => {
+  it('finds an app by a word of its long description, by prefix, and without diacritics', () => {
+    const w = word();
+    insertApp({ name: `deep-${w}`, description: w, longDescription: `### Usage\n* Forecasts **électricité** demand with ${w}zebra` });
+    expect(names(other, { q: `${w}zebra` })).toEqual([`deep-${w}`]);
+    expect(names(other, { q: `${w}zeb` })).toEqual([`deep-${w}`]);
+    expect(names(other, { q: `electricite ${w}` })).toEqual([`deep-${w}`]);
+    expect(names(other, { q: `${w} missingword` })).toEqual([]);
+  });
+
+  it('ranks an exact title first, then title hits above long-description hits', () => {
+    const w = word();
+    insertApp({ name: `long-${w}`, title: `Notes ${w}`, longDescription: `orbit orbit orbit orbit ${w}` });
+    insertApp({ name: `titled-${w}`, title: `Orbit planner ${w}` });
+    insertApp({ name: `exact-${w}`, title: `orbit ${w}`.toUpperCase(), longDescription: 'nothing else' });
+    expect(names(other, { q: `orbit ${w}` })).toEqual([`exact-${w}`, `titled-${w}`, `long-${w}`]);
+  });
+
+  it('searches tag names for full-access viewers, and follows tag renames and deletions', () => {
+    const w = word();
+    const tag = insertTag(`tag${w}`, { isCategory: true, title: `Geology ${w}` });
+    insertApp({ name: `rocks-${w}`, tagIds: [tag] });
+    expect(names(other, { q: `tag${w}` })).toEqual([`rocks-${w}`]);
+    expect(names(other, { q: `geology ${w}` })).toEqual([`rocks-${w}`]);
+    getDb().update(tags).set({ name: `renamed${w}` }).where(eq(tags.id, tag)).run();
+    expect(names(other, { q: `tag${w}` })).toEqual([]);
+    expect(names(other, { q: `renamed${w}` })).toEqual([`rocks-${w}`]);
+    getDb().delete(tags).where(eq(tags.id, tag)).run();
+    expect(names(other, { q: `renamed${w}` })).toEqual([]);
+  });
+
+  it('does not let visitors find apps by the names of tags they may not see', () => {
+    const w = word();
+    const auth = insertTag(`secretproject${w}`, { visitorRoles: [`r-${w}`] });
+    insertApp({ name: `hidden-${w}`, tagIds: [auth], description: `visible${w}` });
+    const visitor = viewer({ roles: [`r-${w}`], fullAccess: false });
+    expect(names(visitor, { q: `visible${w}` })).toEqual([`hidden-${w}`]);
+    expect(names(visitor, { q: `secretproject${w}` })).toEqual([]);
+  });
+
+  it('treats FTS5 syntax in the query as words', () => {
+    const w = word();
+    insertApp({ name: `syntax-${w}`, description: `${w} NEAR quotes` });
+    expect(names(other, { q: `"${w}" NEAR*` })).toEqual([`syntax-${w}`]);
+    expect(() => catalogPage(other, settings, parseCatalogParams({ q: '"unbalanced ( OR * :' }))).not.toThrow();
+  });
+});
+
+describe('category and badge filters', () => {
+  it('narrows the list and counts visible cards per category and badge', () => {
+    const w = word();
+    const vision = insertTag(`vision-${w}`, { isCategory: true, title: `Vision ${w}` });
+    const nlp = insertTag(`nlp-${w}`, { isCategory: true, title: `NLP ${w}` });
+    const oss = insertTag(`oss-${w}`, { title: `Open source ${w}` });
+    insertApp({ name: `a-${w}`, tagIds: [vision, oss], description: w });
+    insertApp({ name: `b-${w}`, tagIds: [vision], description: w });
+    insertApp({ name: `c-${w}`, tagIds: [nlp, oss], description: w });
+    insertApp({ name: `d-${w}`, tagIds: [vision], description: w, visibility: 'PRIVATE' });
+    insertApp({ name: `b-${w}`, version: '0.1.0', tagIds: [nlp], description: w });
+
+    const page = catalogPage(other, settings, parseCatalogParams({ q: w }));
+    expect(page.categories.map((c) => [c.name, c.count])).toEqual([
+      [`nlp-${w}`, 1],
+      [`vision-${w}`, 2],
+    ]);
+    expect(page.badges.map((c) => [c.name, c.count])).toEqual([[`oss-${w}`, 2]]);
+    expect(page.cards.find((c) => c.name === `a-${w}`)?.categories.map((t) => t.name)).toEqual([`vision-${w}`]);
+    expect(page.cards.find((c) => c.name === `a-${w}`)?.badges.map((t) => t.name)).toEqual([`oss-${w}`]);
+
+    const narrowed = catalogPage(other, settings, parseCatalogParams({ q: w, category: `vision-${w}`, sort: 'title' }));
+    expect(narrowed.cards.map((c) => c.name)).toEqual([`a-${w}`, `b-${w}`]);
+    expect(narrowed.total).toBe(2);
+    // Badge counts follow the chosen category; category counts do not depend on it.
+    expect(narrowed.badges.map((c) => [c.name, c.count])).toEqual([[`oss-${w}`, 1]]);
+    expect(narrowed.categories.map((c) => c.count)).toEqual([1, 2]);
+    expect(names(other, { q: w, category: `vision-${w}`, badge: `oss-${w}` })).toEqual([`a-${w}`]);
+    // A badge name is not a category.
+    expect(names(other, { q: w, category: `oss-${w}` })).toEqual([]);
+  });
+});
+
+describe('cache', () => {
+  it('serves fresh results after writes through a cached page', () => {
+    clearCatalogCache();
+    const w = word();
+    insertApp({ name: `c1-${w}`, description: w });
+    expect(catalogPage(other, settings, parseCatalogParams({ q: w })).total).toBe(1);
+    const tag = insertTag(`t-${w}`, { isCategory: true });
+    const id = insertApp({ name: `c2-${w}`, description: w });
+    expect(catalogPage(other, settings, parseCatalogParams({ q: w })).total).toBe(2);
+    getDb().insert(appTags).values({ appId: id, tagId: tag }).run();
+    expect(catalogPage(other, settings, parseCatalogParams({ q: w })).categories.map((c) => c.count)).toEqual([1]);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { catalogHref, matchExpression, parseCatalogParams, searchTerms } from './search-query';
+
+describe('searchTerms', () => {
+  it('splits on anything that is not a letter or digit, as the tokenizer does', () => {
+    expect(searchTerms('  ai.h2o.examples  "churn" -model* (NEAR)')).toEqual(['ai', 'h2o', 'examples', 'churn', 'model', 'NEAR']);
+  });
+  it('keeps letters outside ASCII and drops duplicates', () => {
+    expect(searchTerms('Café café données')).toEqual(['Café', 'café', 'données']);
+    expect(searchTerms('churn churn')).toEqual(['churn']);
+  });
+  it('is empty for punctuation only', () => {
+    expect(searchTerms(' "*:-() ')).toEqual([]);
+  });
+});
+
+describe('matchExpression', () => {
+  it('requires every word, each as a quoted prefix', () => {
+    expect(matchExpression('time ser', { includeTags: true })).toBe('"time"* "ser"*');
+  });
+  it('matches one-character words whole', () => {
+    expect(matchExpression('R studio', { includeTags: true })).toBe('"R" "studio"*');
+  });
+  it('turns FTS5 syntax into plain words', () => {
+    expect(matchExpression('a OR b NOT "c', { includeTags: true })).toBe('"a" "OR"* "b" "NOT"* "c"');
+    expect(matchExpression('title:secret', { includeTags: true })).toBe('"title"* "secret"*');
+  });
+  it('leaves tag names out of the columns for viewers who may not see tags', () => {
+    expect(matchExpression('finance', { includeTags: false })).toBe('{name title description long_description} : ("finance"*)');
+  });
+  it('is null when nothing searchable remains', () => {
+    expect(matchExpression('***', { includeTags: true })).toBeNull();
+  });
+});
+
+describe('parseCatalogParams / catalogHref', () => {
+  it('defaults to relevance when searching and to recently updated otherwise', () => {
+    expect(parseCatalogParams({ q: 'churn' }).sort).toBe('relevance');
+    expect(parseCatalogParams({}).sort).toBe('updated');
+    expect(parseCatalogParams({ sort: 'relevance' }).sort).toBe('updated');
+    expect(parseCatalogParams({ q: 'x', sort: 'title' }).sort).toBe('title');
+    expect(parseCatalogParams({ sort: 'bogus' }).sort).toBe('updated');
+  });
+  it('keeps pages in range', () => {
+    expect(parseCatalogParams({ page: '3' }).page).toBe(3);
+    expect(parseCatalogParams({ page: '0' }).page).toBe(1);
+    expect(parseCatalogParams({ page: '-2' }).page).toBe(1);
+    expect(parseCatalogParams({ page: '1.5' }).page).toBe(1);
+    expect(parseCatalogParams({ page: ['2', '5'] }).page).toBe(2);
+  });
+  it('round-trips through the URL and leaves defaults out', () => {
+    const params = parseCatalogParams({ q: 'time series', category: 'forecasting', page: '2' });
+    expect(catalogHref(params)).toBe('/?q=time+series&category=forecasting&page=2');
+    expect(catalogHref(params, { page: 1, sort: 'title' })).toBe('/?q=time+series&category=forecasting&sort=title');
+    expect(parseCatalogParams(Object.fromEntries(new URLSearchParams(catalogHref(params).slice(2))))).toEqual(params);
+    expect(catalogHref(parseCatalogParams({}))).toBe('/');
+  });
+});

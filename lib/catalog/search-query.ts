@@ -1,0 +1,87 @@
+// Turns what a person typed into the catalog's search box, and the rest of the URL, into safe,
+// normalized inputs: an FTS5 MATCH expression (never raw user syntax) and the catalog's URL state.
+
+/** Columns of app_search, in order; bm25 weights follow the same order. */
+export const SEARCH_COLUMNS = ['name', 'title', 'description', 'long_description', 'tags'] as const;
+/** A title hit counts most, then the Name, the short description, tags, and the long description. */
+export const BM25_WEIGHTS = [6, 10, 3, 1, 2] as const;
+
+const MAX_TERMS = 8;
+const MAX_TERM_LENGTH = 64;
+export const MAX_QUERY_LENGTH = 200;
+
+/**
+ * The words of a query as the unicode61 tokenizer would see them: runs of letters and digits.
+ * Everything else (quotes, `*`, `:`, `-`, parentheses, FTS5 operators' punctuation) separates words,
+ * so a query can never change the meaning of the MATCH expression.
+ */
+export function searchTerms(query: string): string[] {
+  const words = query
+    .normalize('NFKC')
+    .slice(0, MAX_QUERY_LENGTH)
+    .split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter(Boolean)
+    .map((w) => w.slice(0, MAX_TERM_LENGTH));
+  return [...new Set(words)].slice(0, MAX_TERMS);
+}
+
+/**
+ * An FTS5 MATCH expression requiring every word, each as a prefix ("vis" finds "visual"); words of
+ * one character are matched whole, as a prefix of one character would match most of the catalog.
+ * Words that are FTS5 keywords (AND, OR, NOT, NEAR) are quoted, so they are searched for as words.
+ * `includeTags: false` restricts the match to the columns a visitor may search (not tag names).
+ */
+export function matchExpression(query: string, options: { includeTags: boolean }): string | null {
+  const terms = searchTerms(query);
+  if (terms.length === 0) return null;
+  const body = terms.map((t) => `"${t.replaceAll('"', '""')}"${t.length > 1 ? '*' : ''}`).join(' ');
+  if (options.includeTags) return body;
+  const columns = SEARCH_COLUMNS.filter((c) => c !== 'tags').join(' ');
+  return `{${columns}} : (${body})`;
+}
+
+export type CatalogSort = 'relevance' | 'updated' | 'title';
+export const PAGE_SIZE = 24;
+
+export interface CatalogParams {
+  q: string;
+  category: string;
+  badge: string;
+  sort: CatalogSort;
+  page: number;
+}
+
+type RawParams = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+}
+
+/**
+ * The URL state, normalized: unknown sorts fall back to the default (relevance when searching,
+ * recently updated otherwise), relevance without a query becomes recently updated, pages start at 1.
+ */
+export function parseCatalogParams(raw: RawParams): CatalogParams {
+  const q = first(raw.q).slice(0, MAX_QUERY_LENGTH);
+  const hasQuery = searchTerms(q).length > 0;
+  const requested = first(raw.sort);
+  let sort: CatalogSort = hasQuery ? 'relevance' : 'updated';
+  if (requested === 'updated' || requested === 'title') sort = requested;
+  const pageNumber = Number(first(raw.page));
+  const page = Number.isSafeInteger(pageNumber) && pageNumber >= 1 && pageNumber <= 10_000 ? pageNumber : 1;
+  return { q, category: first(raw.category).slice(0, 100), badge: first(raw.badge).slice(0, 100), sort, page };
+}
+
+/** The catalog URL for `params` with `changes` applied; defaults are left out so URLs stay short. */
+export function catalogHref(params: CatalogParams, changes: Partial<CatalogParams> = {}): string {
+  const next = { ...params, ...changes };
+  const query = new URLSearchParams();
+  if (next.q) query.set('q', next.q);
+  if (next.category) query.set('category', next.category);
+  if (next.badge) query.set('badge', next.badge);
+  const defaultSort = searchTerms(next.q).length > 0 ? 'relevance' : 'updated';
+  if (next.sort !== defaultSort) query.set('sort', next.sort);
+  if (next.page > 1) query.set('page', String(next.page));
+  const s = query.toString();
+  return s ? `/?${s}` : '/';
+}
