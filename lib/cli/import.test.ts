@@ -12,7 +12,7 @@ let bundle: Buffer;
 let server: StubServer;
 let answer: (req: RecordedRequest) => { status: number; body: unknown };
 
-const app = { id: 'a1b2', name: 'ai.h2o.wave.demo', version: '1.2.0', visibility: 'ALL_USERS', url: 'http://portal/apps/ai.h2o.wave.demo/1.2.0' };
+const app = { id: 'a1b2', name: 'ai.h2o.wave.demo', version: '1.2.0', visibility: 'ALL_USERS', url: '/apps/ai.h2o.wave.demo/1.2.0' };
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'appstore-import-'));
@@ -47,7 +47,7 @@ describe('appstore import', () => {
     expect(out).toContain('Imported ai.h2o.wave.demo 1.2.0');
     expect(out).toContain('a1b2');
     expect(out).toContain('ALL_USERS');
-    expect(out).toContain(app.url);
+    expect(out).toContain(`${server.url}/apps/ai.h2o.wave.demo/1.2.0`);
     expect(out).toContain('App.Category: Category is deprecated; use Tags.');
   });
 

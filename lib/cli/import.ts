@@ -70,7 +70,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
     return res.ok ? 0 : 1;
   }
   if (res.ok) {
-    printImported(io, (json ?? {}) as ImportedApp);
+    printImported(io, (json ?? {}) as ImportedApp, target.url);
     return 0;
   }
   const invalid = json as { errors?: Problem[]; warnings?: Problem[] } | undefined;
@@ -94,11 +94,12 @@ async function fileSize(file: string): Promise<number> {
   }
 }
 
-function printImported(io: CliIo, app: ImportedApp): void {
+function printImported(io: CliIo, app: ImportedApp, portal: string): void {
   io.stdout.write(`Imported ${String(app.name ?? '?')} ${String(app.version ?? '?')}\n`);
   if (app.id !== undefined) io.stdout.write(`  ID          ${String(app.id)}\n`);
   if (app.visibility !== undefined) io.stdout.write(`  Visibility  ${String(app.visibility)}\n`);
-  if (app.url) io.stdout.write(`  URL         ${String(app.url)}\n`);
+  // The portal answers with a path (`/apps/<name>/<version>`); shown as a link one can open.
+  if (typeof app.url === 'string' && app.url) io.stdout.write(`  URL         ${new URL(app.url, portal).href}\n`);
   if (app.warnings?.length) {
     io.stdout.write(`Warnings (${app.warnings.length}):\n`);
     printProblems(io.stdout, app.warnings, '  ');
