@@ -1,0 +1,71 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { renderLongDescription, resolveImage, type MarkdownAssets } from './markdown';
+
+const assets: MarkdownAssets = {
+  appId: 'app-1',
+  icon: '/assets/app-1/icon',
+  screenshots: ['/assets/app-1/screenshot-1', '/assets/app-1/screenshot-2'],
+};
+const html = (md: string) => renderToStaticMarkup(renderLongDescription(md, assets));
+
+describe('long description Markdown', () => {
+  it('renders GitHub-flavoured Markdown', () => {
+    const out = html('### Usage\n\n* **fast**\n* ~~slow~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done');
+    expect(out).toContain('<h3>Usage</h3>');
+    expect(out).toContain('<strong>fast</strong>');
+    expect(out).toContain('<del>slow</del>');
+    expect(out).toContain('<table>');
+    expect(out).toMatch(/<input[^>]*type="checkbox"[^>]*disabled/);
+  });
+
+  it('keeps raw HTML inert: no script, iframe or event handler survives', () => {
+    const out = html('Hello <script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n<iframe src="https://evil.test"></iframe>\n\n<a href="#" onclick="alert(3)">x</a>');
+    expect(out).not.toMatch(/<script/i);
+    expect(out).not.toMatch(/<iframe/i);
+    expect(out).not.toMatch(/<img[^>]*onerror/i);
+    expect(out).not.toMatch(/<a[^>]*onclick/i);
+    expect(out).toContain('<p>Hello alert(1)</p>'); // the tags are dropped, their text stays text
+  });
+
+  it('removes javascript:, vbscript: and data: links but keeps their text', () => {
+    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==']) {
+      const out = html(`[click me](${href})`);
+      expect(out, href).not.toMatch(/href=/);
+      expect(out, href).toContain('click me');
+    }
+    expect(html('<javascript:alert(1)>')).not.toMatch(/href="javascript/i);
+  });
+
+  it('marks external links nofollow noopener noreferrer and leaves relative ones alone', () => {
+    expect(html('[site](https://example.com/x)')).toContain('<a href="https://example.com/x" rel="nofollow noopener noreferrer">site</a>');
+    expect(html('https://autolink.example.com')).toContain('rel="nofollow noopener noreferrer"');
+    expect(html('[mail](mailto:a@b.test)')).toContain('rel="nofollow noopener noreferrer"');
+    expect(html('[docs](#usage)')).toMatch(/<a href="#usage">docs<\/a>/);
+  });
+
+  it("shows only the app's own images", () => {
+    expect(html('![icon](static/icon.png)')).toContain('<img src="/assets/app-1/icon" alt="icon"');
+    expect(html('![two](./static/screenshot2.png)')).toContain('src="/assets/app-1/screenshot-2"');
+    expect(html('![own](/assets/app-1/screenshot-1)')).toContain('src="/assets/app-1/screenshot-1"');
+    for (const src of ['https://tracker.example.com/pixel.png', '/assets/other-app/icon', 'data:image/png;base64,AAAA', 'static/screenshot9.png', '../secret.png']) {
+      const out = html(`![remote](${src})`);
+      expect(out, src).not.toContain('<img');
+      expect(out, src).toContain('[remote]');
+    }
+  });
+
+  it('prefixes ids so a description cannot clobber the page', () => {
+    expect(html('Text[^1]\n\n[^1]: note')).toContain('id="user-content-');
+  });
+});
+
+describe('resolveImage', () => {
+  it('maps bundle paths to asset URLs and refuses everything else', () => {
+    expect(resolveImage('icon.png', assets)).toBe('/assets/app-1/icon');
+    expect(resolveImage('static/screenshot01.jpg', assets)).toBe('/assets/app-1/screenshot-1');
+    expect(resolveImage('static/sub/icon.png', assets)).toBeNull();
+    expect(resolveImage('//evil.test/x.png', assets)).toBeNull();
+    expect(resolveImage('icon.png', { ...assets, icon: null })).toBeNull();
+  });
+});
