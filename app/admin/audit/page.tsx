@@ -1,0 +1,74 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { describeAudit } from '@/lib/audit/describe';
+import { listAudit } from '@/lib/audit/audit';
+import { requireViewer } from '@/lib/auth/viewer';
+import { formatUtc } from '@/lib/my-apps/queries';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+const PAGE = 100;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string | string[] }> }) {
+  const viewer = await requireViewer('/admin/audit');
+  if (!viewer.isAdmin) notFound();
+  const { before } = await searchParams;
+  const beforeId = typeof before === 'string' && /^\d+$/.test(before) ? Number(before) : undefined;
+  const entries = listAudit({ before: beforeId, limit: PAGE });
+  return (
+    <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-6">
+      <h1 className="text-2xl font-semibold">Audit log</h1>
+      <p className="text-sm text-gray-700">Changes of app visibility and tags, deleted versions, and tag administration, newest first.</p>
+      {entries.length === 0 ? (
+        <p className="text-gray-700">Nothing recorded{beforeId ? ' before this point' : ' yet'}.</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">Audit entries</caption>
+            <thead className="bg-gray-100">
+              <tr>
+                <th scope="col" className="px-3 py-2">When</th>
+                <th scope="col" className="px-3 py-2">Who</th>
+                <th scope="col" className="px-3 py-2">What</th>
+                <th scope="col" className="px-3 py-2">Change</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-gray-200">
+              {entries.map((e) => {
+                const d = describeAudit(e.action, e.details);
+                return (
+                  <tr key={e.id} data-testid="audit-row" className="align-top">
+                    <td className="whitespace-nowrap px-3 py-2">{formatUtc(e.at)}</td>
+                    <td className="px-3 py-2">
+                      {e.actor ? (
+                        <>
+                          {e.actor.name} <span className="text-gray-700">({e.actor.email})</span>
+                        </>
+                      ) : (
+                        <span className="text-gray-700">deleted user</span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2">{d.target}</td>
+                    <td className="px-3 py-2">
+                      <ul>
+                        {d.changes.map((c) => (
+                          <li key={c}>{c}</li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {entries.length === PAGE && (
+        <Link href={`/admin/audit?before=${entries.at(-1)!.id}`} className="text-blue-800 underline">
+          Older entries
+        </Link>
+      )}
+    </main>
+  );
+}

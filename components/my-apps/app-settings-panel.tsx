@@ -1,0 +1,161 @@
+'use client';
+// The side panel that edits one app version: visibility, categories, badges, authorization tags,
+// and deleting the version. A modal <dialog>: focus moves in, Escape closes, the opener gets focus back.
+
+import { useActionState, useEffect, useId, useRef, useState } from 'react';
+import { deleteAppVersionAction, updateAppSettingsAction } from '@/app/my-apps/actions';
+import type { ActionState } from '@/lib/actions/validated-action';
+import type { AppVersionRow, TagOption, TagOptions } from '@/lib/my-apps/queries';
+import type { TagKind } from '@/lib/auth/policy';
+import { buttonClass, dangerButtonClass, FieldError, FormMessage, secondaryButtonClass } from '@/components/ui/field';
+import { TagChip } from '@/components/tags/tag-chip';
+
+const VISIBILITIES = [
+  { value: 'PRIVATE', label: 'Private', hint: 'Only you and administrators.' },
+  { value: 'ALL_USERS', label: 'All users', hint: 'Every signed-in user with full access, and visitors through authorization tags.' },
+  { value: 'PUBLIC', label: 'Public', hint: 'Everybody, signed in or not.' },
+] as const;
+
+const KINDS: { kind: TagKind; legend: string; empty: string }[] = [
+  { kind: 'category', legend: 'Categories', empty: 'No categories exist yet.' },
+  { kind: 'badge', legend: 'Badges', empty: 'No badges exist yet.' },
+  { kind: 'authorization', legend: 'Authorization tags', empty: 'No authorization tags exist yet.' },
+];
+
+export interface PanelProps {
+  app: AppVersionRow;
+  options: TagOptions;
+  publicMode: boolean;
+  showTags: boolean;
+  onClose: () => void;
+  onDeleted: () => void;
+}
+
+export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, onDeleted }: PanelProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const headingId = useId();
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateAppSettingsAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  const [confirming, setConfirming] = useState(false);
+  const [deleteState, deleteAction, deleting] = useActionState<ActionState, FormData>(deleteAppVersionAction, null);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+
+  useEffect(() => {
+    if (deleteState?.ok) onDeleted();
+  }, [deleteState, onDeleted]);
+
+  const label = `${app.title} ${app.version}`;
+  const visibilities = VISIBILITIES.filter((v) => v.value !== 'PUBLIC' || publicMode || app.visibility === 'PUBLIC');
+  const selected = new Set(app.tags.map((t) => t.id));
+
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={headingId}
+      onClose={onClose}
+      className="fixed inset-y-0 right-0 left-auto m-0 h-full max-h-none w-full max-w-md overflow-y-auto border-l border-gray-300 bg-white p-0 text-gray-900 shadow-2xl backdrop:bg-black/40"
+    >
+      <div className="flex items-start justify-between gap-3 border-b border-gray-200 p-4">
+        <div>
+          <h2 id={headingId} className="text-lg font-semibold">
+            Edit {label}
+          </h2>
+          <p className="text-sm text-gray-700">
+            <code>{app.name}</code> · owner {app.owner.name}
+          </p>
+        </div>
+        <button type="button" className={secondaryButtonClass} onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </div>
+
+      <form action={action} className="space-y-5 p-4" aria-label={`Settings of ${label}`}>
+        <input type="hidden" name="appId" value={app.id} />
+        <fieldset aria-describedby="panel-visibility-error">
+          <legend className="text-sm font-semibold">Visibility</legend>
+          <div className="mt-2 space-y-2">
+            {visibilities.map((v) => (
+              <label key={v.value} className="flex items-start gap-2 text-sm">
+                <input type="radio" name="visibility" value={v.value} defaultChecked={app.visibility === v.value} className="mt-1" />
+                <span>
+                  <span className="font-medium">{v.label}</span> <code className="text-xs text-gray-700">{v.value}</code>
+                  <span className="block text-xs text-gray-700">{v.hint}</span>
+                </span>
+              </label>
+            ))}
+          </div>
+          <FieldError id="panel-visibility-error" errors={errors.visibility} />
+        </fieldset>
+
+        {showTags && (
+          <>
+            <input type="hidden" name="tagsShown" value="true" />
+            {KINDS.map(({ kind, legend, empty }) => (
+              <TagChoices key={kind} legend={legend} empty={empty} tags={options[kind]} selected={selected} />
+            ))}
+            <FieldError id="panel-tags-error" errors={errors.tagIds} />
+          </>
+        )}
+
+        <div className="flex items-center gap-4">
+          <button type="submit" className={buttonClass} disabled={pending}>
+            {pending ? 'Saving…' : 'Save'}
+          </button>
+          <FormMessage state={state} />
+        </div>
+      </form>
+
+      <section aria-label="Delete this version" className="border-t border-gray-200 p-4">
+        {!confirming ? (
+          <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(true)}>
+            Delete this version
+          </button>
+        ) : (
+          <form action={deleteAction} className="space-y-3" role="alertdialog" aria-labelledby={`${headingId}-confirm`}>
+            <input type="hidden" name="appId" value={app.id} />
+            <p id={`${headingId}-confirm`} className="text-sm">
+              Delete <strong>{label}</strong>? It disappears from the store for everyone. This cannot be undone.
+            </p>
+            <div className="flex flex-wrap gap-3">
+              <button type="submit" className={dangerButtonClass} disabled={deleting} autoFocus>
+                Yes, delete {app.version}
+              </button>
+              <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(false)}>
+                Keep it
+              </button>
+            </div>
+            <FormMessage state={deleteState && !deleteState.ok ? deleteState : null} />
+          </form>
+        )}
+      </section>
+    </dialog>
+  );
+}
+
+function TagChoices({ legend, empty, tags, selected }: { legend: string; empty: string; tags: TagOption[]; selected: Set<string> }) {
+  return (
+    <fieldset>
+      <legend className="text-sm font-semibold">{legend}</legend>
+      {tags.length === 0 ? (
+        <p className="mt-1 text-sm text-gray-700">{empty}</p>
+      ) : (
+        <ul className="mt-2 space-y-1">
+          {tags.map((t) => (
+            <li key={t.id}>
+              <label className={`flex items-center gap-2 text-sm ${t.assignable ? '' : 'text-gray-700'}`}>
+                {/* A disabled box is not submitted; the server keeps tags the viewer may not assign anyway. */}
+                <input type="checkbox" name="tagIds" value={t.id} defaultChecked={selected.has(t.id)} disabled={!t.assignable} />
+                <TagChip tag={t} />
+                {!t.assignable && <span className="text-xs">(assigned by {t.adminRoles.join(', ')})</span>}
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { describeAudit } from './describe';
+
+describe('describeAudit', () => {
+  it('says what changed on an app', () => {
+    expect(
+      describeAudit('app.update', {
+        name: 'churn',
+        version: '1.2.0',
+        visibility: { from: 'PRIVATE', to: 'ALL_USERS' },
+        tagsAdded: [{ id: '1', name: 'finance' }, { id: '2', name: 'beta' }],
+        tagsRemoved: [{ id: '3', name: 'old' }],
+      }),
+    ).toEqual({
+      target: 'app churn 1.2.0',
+      changes: ['visibility PRIVATE → ALL_USERS', 'tags added: finance, beta', 'tags removed: old'],
+    });
+  });
+
+  it('describes deletions and tag edits', () => {
+    expect(describeAudit('app.delete', { name: 'a', version: '1.0.0', visibility: 'PRIVATE', tags: [] }).changes).toEqual([
+      'deleted (was PRIVATE)',
+    ]);
+    expect(
+      describeAudit('tag.update', { name: 'fin', changes: { visitorRoles: { from: [], to: ['finance'] }, title: { from: 'A', to: 'B' } } })
+        .changes,
+    ).toEqual(['visitorRoles (none) → finance', 'title A → B']);
+    expect(describeAudit('tag.delete', { name: 'fin', removedFromApps: 1 }).changes).toEqual(['deleted (removed from 1 app)']);
+  });
+});

@@ -1,0 +1,52 @@
+// Turns an audit entry's details into the sentences an administrator reads on /admin/audit.
+
+export interface Described {
+  target: string;
+  changes: string[];
+}
+
+type Ref = { id: string; name: string };
+
+const names = (refs: unknown) =>
+  Array.isArray(refs) ? refs.map((r: Ref) => r?.name ?? '?').join(', ') : '';
+
+const show = (v: unknown) => {
+  if (Array.isArray(v)) return v.length ? v.join(', ') : '(none)';
+  if (v === '' || v === null || v === undefined) return '(empty)';
+  return String(v);
+};
+
+export function describeAudit(action: string, details: Record<string, unknown>): Described {
+  const app = `${details.name ?? '?'} ${details.version ?? ''}`.trim();
+  switch (action) {
+    case 'app.update': {
+      const changes: string[] = [];
+      const vis = details.visibility as { from: string; to: string } | undefined;
+      if (vis) changes.push(`visibility ${vis.from} → ${vis.to}`);
+      if (details.tagsAdded) changes.push(`tags added: ${names(details.tagsAdded)}`);
+      if (details.tagsRemoved) changes.push(`tags removed: ${names(details.tagsRemoved)}`);
+      return { target: `app ${app}`, changes };
+    }
+    case 'app.delete': {
+      const tags = names(details.tags);
+      return {
+        target: `app ${app}`,
+        changes: [`deleted (was ${show(details.visibility)}${tags ? `, tags ${tags}` : ''})`],
+      };
+    }
+    case 'tag.create':
+      return { target: `tag ${details.name ?? '?'}`, changes: ['created'] };
+    case 'tag.update': {
+      const changes = Object.entries((details.changes ?? {}) as Record<string, { from: unknown; to: unknown }>).map(
+        ([field, c]) => `${field} ${show(c.from)} → ${show(c.to)}`,
+      );
+      return { target: `tag ${details.name ?? '?'}`, changes };
+    }
+    case 'tag.delete': {
+      const n = Number(details.removedFromApps ?? 0);
+      return { target: `tag ${details.name ?? '?'}`, changes: [`deleted (removed from ${n === 1 ? '1 app' : `${n} apps`})`] };
+    }
+    default:
+      return { target: action, changes: [JSON.stringify(details)] };
+  }
+}
