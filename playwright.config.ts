@@ -8,8 +8,8 @@ process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e
 process.env.E2E_RESTRICTED_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-restricted-'));
 const PORT = Number(process.env.E2E_PORT || 3107);
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
-/** A second server where FULL_ACCESS_ROLE is set (visitors exist) and public mode is on. */
-export const RESTRICTED = { url: `http://127.0.0.1:${PORT + 1}`, fullAccessRole: 'full-access' };
+/** A second server where FULL_ACCESS_ROLE is set (visitors exist), public mode is on, and bundles are limited to 2 MiB. */
+export const RESTRICTED = { url: `http://127.0.0.1:${PORT + 1}`, fullAccessRole: 'full-access', bundleMaxBytes: 2 * 1024 * 1024 };
 
 const common = {
   ADMIN_EMAIL: E2E_ADMIN.email,
@@ -54,6 +54,7 @@ export default defineConfig({
         DATA_DIR: process.env.E2E_RESTRICTED_DATA_DIR,
         FULL_ACCESS_ROLE: RESTRICTED.fullAccessRole,
         PUBLIC_MODE: 'true',
+        BUNDLE_MAX_BYTES: String(RESTRICTED.bundleMaxBytes),
       },
     },
   ],
