@@ -1,10 +1,13 @@
 // The edit panel's actions are public POST endpoints: a direct call with another user's app id is refused.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
+import { bundlePath } from '@/lib/storage/paths';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 
 let currentViewer: Viewer | null = null;
@@ -38,7 +41,7 @@ function insertApp(ownerId: string, visibility: Visibility) {
       runtime: {} as never,
       env: [],
       files: [],
-      bundleSha256: 'x',
+      bundleSha256: createHash('sha256').update(id).digest('hex'),
       bundleSize: 1,
     })
     .run();
@@ -83,6 +86,18 @@ describe('My Apps actions called directly', () => {
     currentViewer = asViewer(insertUser());
     expect(await deleteAppVersionAction(null, form({ appId }))).toMatchObject({ ok: false });
     expect(visibilityOf(appId)).toBe('ALL_USERS');
+  });
+
+  it('lets the owner delete a version, removing its bundle file', async () => {
+    const owner = insertUser();
+    const appId = insertApp(owner.id, 'PRIVATE');
+    const file = bundlePath(getDb().select().from(apps).where(eq(apps.id, appId)).get()!.bundleSha256);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'zip');
+    currentViewer = asViewer(owner);
+    expect(await deleteAppVersionAction(null, form({ appId }))).toMatchObject({ ok: true });
+    expect(visibilityOf(appId)).toBeUndefined();
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   it('refuses an anonymous caller', async () => {
