@@ -8,6 +8,7 @@ import { sweepOrphanFiles } from '@/lib/storage/sweep';
 export async function startUp(): Promise<void> {
   getDb();
   await ensureFirstAdmin();
+  (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();
   // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.
   const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
   if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);

@@ -26,15 +26,12 @@ export const secretVisibilityInput = z.enum(['PRIVATE', 'ALL_USERS', 'APP'], {
 });
 
 const valueMap = z
-  .record(z.string(), secretValueInput)
-  .superRefine((values, ctx) => {
-    const keys = Object.keys(values);
-    if (keys.length > MAX_KEYS) ctx.addIssue({ code: 'custom', message: `A secret holds at most ${MAX_KEYS} keys.` });
-    for (const key of keys) {
-      const message = secretKeyProblem(key);
-      if (message) ctx.addIssue({ code: 'custom', message, path: [key] });
-    }
-  });
+  .record(withProblem(secretKeyProblem), secretValueInput, {
+    // Say why the key is refused rather than zod's generic "Invalid key in record".
+    error: (issue) =>
+      issue.code === 'invalid_key' ? (issue.issues as { message: string }[] | undefined)?.[0]?.message : undefined,
+  })
+  .refine((values) => Object.keys(values).length <= MAX_KEYS, `A secret holds at most ${MAX_KEYS} keys.`);
 
 export const newSecretSchema = z
   .object({

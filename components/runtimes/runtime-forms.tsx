@@ -1,0 +1,92 @@
+'use client';
+// Forms of /admin/runtimes: add a runtime version, edit one, and move it between available, default and deprecated.
+
+import { useActionState } from 'react';
+import { addRuntimeAction, setRuntimeStatusAction, updateRuntimeAction } from '@/app/admin/runtimes/actions';
+import type { ActionState } from '@/lib/actions/validated-action';
+import type { RuntimeStatus } from '@/db/schema';
+import { buttonClass, FormMessage, secondaryButtonClass, TextField } from '@/components/ui/field';
+
+export interface RuntimeRow {
+  name: string;
+  pythonVersion: string;
+  gpu: boolean;
+  status: RuntimeStatus;
+  note: string;
+}
+
+export function AddRuntimeForm() {
+  const [state, action, pending] = useActionState<ActionState, FormData>(addRuntimeAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label="New runtime version">
+      <TextField label="Name" name="name" id="runtime-name" required placeholder="deb12_py311_wlatest" errors={errors.name} />
+      <TextField label="Python version" name="pythonVersion" id="runtime-python" required placeholder="3.11" errors={errors.pythonVersion} />
+      <TextField label="Note" name="note" id="runtime-note" errors={errors.note} />
+      <label className="flex items-center gap-2 self-center text-sm">
+        <input type="checkbox" name="gpu" /> GPU runtime
+      </label>
+      <div className="flex flex-wrap items-center gap-4 sm:col-span-2">
+        <button type="submit" className={buttonClass} disabled={pending}>
+          Add runtime version
+        </button>
+        <FormMessage state={state} />
+      </div>
+    </form>
+  );
+}
+
+export function EditRuntimeForm({ runtime }: { runtime: RuntimeRow }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateRuntimeAction, null);
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  const p = `runtime-${runtime.name}`;
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-3" aria-label={`Edit ${runtime.name}`}>
+      <input type="hidden" name="name" value={runtime.name} />
+      <TextField label="Python version" name="pythonVersion" id={`${p}-python`} defaultValue={runtime.pythonVersion} required errors={errors.pythonVersion} />
+      <TextField label="Note" name="note" id={`${p}-note`} defaultValue={runtime.note} errors={errors.note} />
+      <label className="flex items-center gap-2 self-center text-sm">
+        <input type="checkbox" name="gpu" defaultChecked={runtime.gpu} /> GPU runtime
+      </label>
+      <div className="flex flex-wrap items-center gap-4 sm:col-span-3">
+        <button type="submit" className={secondaryButtonClass} disabled={pending}>
+          Save
+        </button>
+        <FormMessage state={state} />
+      </div>
+    </form>
+  );
+}
+
+const LABEL: Record<RuntimeStatus, string> = {
+  default: 'Make default',
+  available: 'Make available',
+  deprecated: 'Deprecate',
+};
+
+export function RuntimeStatusButtons({ runtime }: { runtime: RuntimeRow }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(setRuntimeStatusAction, null);
+  // The default changes only by picking another default, so there is always exactly one.
+  const targets: RuntimeStatus[] =
+    runtime.status === 'default' ? [] : runtime.status === 'deprecated' ? ['available', 'default'] : ['default', 'deprecated'];
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="name" value={runtime.name} />
+      {targets.map((status) => (
+        <button
+          key={status}
+          type="submit"
+          name="status"
+          value={status}
+          className={secondaryButtonClass}
+          disabled={pending}
+          aria-label={`${LABEL[status]}: ${runtime.name}`}
+        >
+          {LABEL[status]}
+        </button>
+      ))}
+      {runtime.status === 'default' && <span className="text-sm text-gray-700">Pick another default to change this one.</span>}
+      <FormMessage state={state} />
+    </form>
+  );
+}
