@@ -1,0 +1,181 @@
+'use client';
+// The Import app form: the bundle streams to /api/v1/uploads with real progress, then the server
+// action imports the staged file and either lands on the app's page or lists every problem.
+
+import { startTransition, useActionState, useRef, useState } from 'react';
+import { importUploadAction, type ImportState } from '@/app/my-apps/import/actions';
+import { buttonClass } from '@/components/ui/field';
+
+const MiB = 1024 * 1024;
+const formatBytes = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+type Upload = { sent: number; total: number } | null;
+
+function uploadFile(file: File, onProgress: (sent: number, total: number) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/uploads');
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      let body: { uploadId?: string; error?: { message?: string } } = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: fall through to the generic message
+      }
+      if (xhr.status === 201 && body.uploadId) resolve(body.uploadId);
+      else reject(new Error(body.error?.message ?? `The upload failed (HTTP ${xhr.status}).`));
+    };
+    xhr.onerror = () => reject(new Error('The upload was interrupted. Check your connection and try again.'));
+    xhr.send(file);
+  });
+}
+
+export function ImportForm({ publicMode }: { publicMode: boolean }) {
+  const [state, dispatch, importing] = useActionState<ImportState, FormData>(importUploadAction, null);
+  const [file, setFile] = useState<File | null>(null);
+  const [upload, setUpload] = useState<Upload>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const busy = importing || (upload !== null && upload.sent < upload.total);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setUploadError(null);
+    if (!file) {
+      setUploadError('Choose a .wave bundle to import.');
+      input.current?.focus();
+      return;
+    }
+    setUpload({ sent: 0, total: file.size });
+    let uploadId: string;
+    try {
+      uploadId = await uploadFile(file, (sent, total) => setUpload({ sent, total }));
+    } catch (error) {
+      setUpload(null);
+      setUploadError((error as Error).message);
+      return;
+    }
+    const data = new FormData();
+    data.set('uploadId', uploadId);
+    data.set('visibility', String(new FormData(form).get('visibility') ?? 'PRIVATE'));
+    startTransition(() => dispatch(data));
+  }
+
+  function onDrop(event: React.DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    const dropped = event.dataTransfer.files[0];
+    if (dropped && input.current) {
+      const transfer = new DataTransfer();
+      transfer.items.add(dropped);
+      input.current.files = transfer.files;
+      setFile(dropped);
+    }
+  }
+
+  const problems = state && (state.errors.length > 0 || state.message);
+  return (
+    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+      <div
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+        data-testid="drop-zone"
+        className={`rounded-lg border-2 border-dashed p-6 text-center ${dragging ? 'border-blue-700 bg-blue-50' : 'border-gray-400 bg-white'}`}
+      >
+        <label htmlFor="bundle" className="block font-medium">
+          Bundle
+        </label>
+        <p id="bundle-hint" className="mb-3 text-sm text-gray-700">
+          Drop a <code>.wave</code> file here, or choose one. Build it with <code>appstore bundle</code>.
+        </p>
+        <input
+          ref={input}
+          id="bundle"
+          name="bundle"
+          type="file"
+          accept=".wave,.zip,application/zip"
+          aria-describedby="bundle-hint upload-error"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          className="mx-auto block text-sm"
+        />
+        {file && <p className="mt-2 text-sm text-gray-800">{`${file.name} (${formatBytes(file.size)})`}</p>}
+      </div>
+
+      <div>
+        <label htmlFor="visibility" className="block text-sm font-medium">
+          Visibility
+        </label>
+        <select id="visibility" name="visibility" defaultValue="PRIVATE" className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2">
+          <option value="PRIVATE">Private (only you and administrators)</option>
+          <option value="ALL_USERS">All users</option>
+          {publicMode && <option value="PUBLIC">Public (also visitors who are not signed in)</option>}
+        </select>
+        <p className="mt-1 text-xs text-gray-700">Import privately, test, then publish from My Apps.</p>
+      </div>
+
+      {upload && (
+        <div>
+          <progress
+            aria-label="Upload progress"
+            max={upload.total || 1}
+            value={upload.sent}
+            className="h-2 w-full"
+          />
+          <p className="text-sm text-gray-800" aria-live="polite" data-testid="upload-progress">
+            {upload.sent < upload.total
+              ? `Uploading: ${formatBytes(upload.sent)} of ${formatBytes(upload.total)} sent`
+              : importing
+                ? `${formatBytes(upload.total)} sent. Checking and importing…`
+                : `${formatBytes(upload.total)} sent.`}
+          </p>
+        </div>
+      )}
+
+      <p id="upload-error" role="alert" className="text-sm text-red-700">
+        {uploadError}
+      </p>
+
+      {problems && (
+        <section role="alert" aria-labelledby="import-problems" className="rounded-md border border-red-300 bg-red-50 p-4">
+          <h2 id="import-problems" className="font-semibold text-red-900">
+            The bundle was not imported
+          </h2>
+          <p className="text-sm text-red-900">{state.message}</p>
+          {state.errors.length > 0 && (
+            <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-red-900" data-testid="import-errors">
+              {state.errors.map((p, i) => (
+                <li key={i}>
+                  <code className="font-semibold">{p.path}</code>: {p.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {state.warnings.length > 0 && (
+            <>
+              <h3 className="mt-3 text-sm font-semibold text-gray-900">Warnings</h3>
+              <ul className="list-disc space-y-1 pl-5 text-sm text-gray-900">
+                {state.warnings.map((p, i) => (
+                  <li key={i}>
+                    <code>{p.path}</code>: {p.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      )}
+
+      <button type="submit" className={buttonClass} disabled={busy}>
+        {busy ? 'Importing…' : 'Import'}
+      </button>
+    </form>
+  );
+}
