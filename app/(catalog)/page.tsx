@@ -1,8 +1,25 @@
-export default function CatalogPage() {
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { CatalogView } from '@/components/catalog/catalog-view';
+import { accessSettings, getViewer } from '@/lib/auth/viewer';
+import { catalogPage } from '@/lib/catalog/catalog';
+import { catalogHref, parseCatalogParams } from '@/lib/catalog/search-query';
+
+export async function generateMetadata({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }): Promise<Metadata> {
+  const { q } = parseCatalogParams(await searchParams);
+  return { title: q ? `Search: ${q}` : { absolute: 'App Store' } };
+}
+
+export default async function CatalogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = parseCatalogParams(await searchParams);
+  const viewer = await getViewer();
+  const settings = accessSettings();
+  if (!viewer && !settings.publicMode) redirect(`/login?next=${encodeURIComponent(catalogHref(params))}`);
+  const result = catalogPage(viewer, settings, params);
   return (
-    <main id="main" className="mx-auto max-w-6xl p-6">
+    <main id="main" className="mx-auto max-w-6xl space-y-4 px-4 py-6">
       <h1 className="text-2xl font-semibold">App Store</h1>
-      <p className="mt-2 text-gray-700">The catalog of AI and data-science apps.</p>
+      <CatalogView params={params} result={result} anonymous={!viewer} />
     </main>
   );
 }

@@ -162,3 +162,12 @@ export function parseAssetSegment(segment: string): { kind: 'icon' | 'screenshot
   const match = /^screenshot-([1-9]\d{0,3})$/.exec(segment);
   return match ? { kind: 'screenshot', position: Number(match[1]) - 1 } : null;
 }
+
+/** A route segment as text; a malformed escape is kept as it is (and then simply matches nothing). */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,25 @@
+import type { Metadata } from 'next';
+import { AppDetails } from '@/components/app/app-details';
+import { decodeSegment } from '@/lib/catalog/details';
+import { appDetailsForRequest } from '@/lib/catalog/details-request';
+
+type Props = { params: Promise<{ name: string; version: string }> };
+
+async function load(params: Props['params']) {
+  const { name, version } = await params;
+  return appDetailsForRequest(decodeSegment(name), decodeSegment(version));
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const app = await load(params);
+  return { title: `${app.title} ${app.version}`, description: app.description || undefined };
+}
+
+export default async function AppVersionPage({ params }: Props) {
+  const app = await load(params);
+  return (
+    <main id="main" className="mx-auto max-w-6xl px-4 py-6">
+      <AppDetails app={app} />
+    </main>
+  );
+}

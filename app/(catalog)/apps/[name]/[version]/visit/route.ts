@@ -1,0 +1,29 @@
+// A LINK app's Visit: a redirect to the address stored with that app version, for viewers who may
+// see it. The target never comes from the request, so this is not an open redirect.
+import { getApiViewer, accessSettings } from '@/lib/auth/viewer';
+import { decodeSegment, findVisibleVersion } from '@/lib/catalog/details';
+
+const notFound = () => new Response('Not found.', { status: 404, headers: { 'Cache-Control': 'private, no-store' } });
+
+export async function GET(request: Request, { params }: { params: Promise<{ name: string; version: string }> }) {
+  const { name, version } = await params;
+  let viewer;
+  try {
+    viewer = await getApiViewer(request);
+  } catch {
+    return notFound(); // a bad Bearer token sees nothing
+  }
+  const app = findVisibleVersion(viewer, accessSettings(), decodeSegment(name), decodeSegment(version));
+  if (!app || app.kind !== 'link' || !app.linkAddress) return notFound();
+  let target: URL;
+  try {
+    target = new URL(app.linkAddress);
+  } catch {
+    return notFound();
+  }
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') return notFound();
+  return new Response(null, {
+    status: 302,
+    headers: { Location: target.href, 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' },
+  });
+}

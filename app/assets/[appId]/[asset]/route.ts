@@ -1,0 +1,46 @@
+// Icons and screenshots of app versions (`/assets/<appId>/icon`, `/assets/<appId>/screenshot-<n>`),
+// checked against the viewer like the app's page: 404 for anything the viewer may not see.
+import fsp from 'node:fs/promises';
+import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
+import { decodeSegment, parseAssetSegment, visibleAsset } from '@/lib/catalog/details';
+import { assetPath } from '@/lib/storage/paths';
+
+/** Images only; if one is opened directly (an SVG, say) nothing in it may run or load. */
+const ASSET_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
+/** Asset bytes of an app version never change; only who may see them does, so public caching is bounded. */
+const PUBLIC_CACHE = 'public, max-age=86400, stale-while-revalidate=604800';
+
+const notFound = () =>
+  new Response('Not found.', { status: 404, headers: { 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' } });
+
+export async function GET(request: Request, { params }: { params: Promise<{ appId: string; asset: string }> }) {
+  const { appId, asset } = await params;
+  const which = parseAssetSegment(asset);
+  if (!which) return notFound();
+  let viewer;
+  try {
+    viewer = await getApiViewer(request);
+  } catch {
+    return notFound();
+  }
+  const found = visibleAsset(viewer, accessSettings(), decodeSegment(appId), which.kind, which.position);
+  if (!found) return notFound();
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(assetPath(found.sha256));
+  } catch (error) {
+    console.error(`Asset file missing for app ${appId} (${found.sha256}):`, error);
+    return notFound();
+  }
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      'Content-Type': found.contentType,
+      'Content-Length': String(bytes.length),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': ASSET_CSP,
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': found.isPublic ? PUBLIC_CACHE : 'private, no-store',
+      ETag: `"${found.sha256}"`,
+    },
+  });
+}

@@ -1,0 +1,87 @@
+// The app details page body: header, actions, facts, runtime, long description, screenshots, versions.
+import type { AppDetailsView } from '@/lib/catalog/details';
+import { AppIcon } from '@/components/catalog/app-icon';
+import { TagChips } from '@/components/catalog/tag-chips';
+import { LongDescription } from './long-description';
+import { RuntimeSummary } from './runtime-summary';
+import { ScreenshotGallery } from './screenshot-gallery';
+import { VersionsList } from './versions-list';
+
+const button =
+  'inline-flex items-center gap-1 rounded-md px-4 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700';
+
+export function AppDetails({ app }: { app: AppDetailsView }) {
+  const base = `/apps/${encodeURIComponent(app.name)}/${encodeURIComponent(app.version)}`;
+  const facts: [string, React.ReactNode][] = [
+    ['Name', <code key="n">{app.name}</code>],
+    ['Version', app.version],
+    ['Owner', app.owner.email ? `${app.owner.name} (${app.owner.email})` : app.owner.name],
+    ['Imported', <time key="t" dateTime={app.importedAt.toISOString()}>{app.importedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>],
+    ['Visibility', app.visibility],
+  ];
+  return (
+    <article className="space-y-6">
+      <header className="flex flex-col gap-4 sm:flex-row sm:items-start">
+        <AppIcon url={app.icon?.url ?? null} name={app.name} title={app.title} size={72} />
+        <div className="min-w-0 flex-1 space-y-2">
+          <h1 className="text-2xl font-semibold text-gray-900">{app.title}</h1>
+          {app.description && <p className="text-gray-800">{app.description}</p>}
+          <TagChips categories={app.categories} badges={app.badges} />
+        </div>
+        <div className="flex flex-wrap gap-2">
+          {app.isLink && (
+            <a href={`${base}/visit`} rel="nofollow noopener noreferrer" className={`${button} bg-blue-700 text-white hover:bg-blue-800`}>
+              Visit
+              <span aria-hidden="true">↗</span>
+            </a>
+          )}
+          {app.canDownload && (
+            <a href={`/api/v1/apps/${encodeURIComponent(app.id)}/bundle`} download className={`${button} border border-gray-400 bg-white text-gray-900 hover:bg-gray-100`}>
+              Download
+            </a>
+          )}
+        </div>
+      </header>
+      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+        <div className="min-w-0 space-y-6">
+          {app.screenshots.length > 0 && (
+            <section aria-labelledby="screenshots-heading">
+              <h2 id="screenshots-heading" className="mb-2 text-base font-semibold">
+                Screenshots
+              </h2>
+              <ScreenshotGallery urls={app.screenshots.map((s) => s.url)} title={app.title} />
+            </section>
+          )}
+          {app.longDescription.trim() && (
+            <section aria-labelledby="about-heading">
+              <h2 id="about-heading" className="mb-2 text-base font-semibold">
+                About
+              </h2>
+              <LongDescription
+                source={app.longDescription}
+                assets={{ appId: app.id, icon: app.icon?.url ?? null, screenshots: app.screenshots.map((s) => s.url) }}
+              />
+            </section>
+          )}
+        </div>
+        <aside className="space-y-4">
+          <section aria-labelledby="facts-heading" className="rounded-lg border border-gray-200 bg-white p-4">
+            <h2 id="facts-heading" className="mb-2 text-base font-semibold">
+              Details
+            </h2>
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+              {facts.map(([label, value]) => (
+                <div key={label} className="contents">
+                  <dt className="text-gray-700">{label}</dt>
+                  <dd className="break-all text-gray-900">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+          <RuntimeSummary app={app} />
+          <VersionsList name={app.name} versions={app.versions} currentId={app.id} />
+        </aside>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,84 @@
+// The catalog page body: search, filters, sort, the cards, pagination and an empty state.
+import Link from 'next/link';
+import type { CatalogPage } from '@/lib/catalog/catalog';
+import { searchTerms, type CatalogParams } from '@/lib/catalog/search-query';
+import { AppCard } from './app-card';
+import { CatalogFilters, SortLinks } from './filters';
+import { Pagination } from './pagination';
+import { SearchForm } from './search-form';
+
+function EmptyState({ params, filtered, anonymous }: { params: CatalogParams; filtered: boolean; anonymous: boolean }) {
+  return (
+    <div className="rounded-lg border border-dashed border-gray-300 bg-white p-8 text-center" data-testid="catalog-empty">
+      <h2 className="text-lg font-semibold">{filtered ? 'No apps match' : 'No apps yet'}</h2>
+      <p className="mt-2 text-gray-700">
+        {filtered ? (
+          <>
+            Nothing matches {params.q ? <>“{params.q}”</> : 'these filters'}. Try fewer or other words, or{' '}
+            <Link href="/" className="text-blue-800 underline">
+              clear the search and filters
+            </Link>
+            .
+          </>
+        ) : anonymous ? (
+          <>
+            No public apps are published yet.{' '}
+            <Link href="/login" className="text-blue-800 underline">
+              Sign in
+            </Link>{' '}
+            to see the apps shared with you.
+          </>
+        ) : (
+          <>
+            Apps appear here once they are imported with visibility ALL_USERS (see My Apps, or <code>appstore import</code>).
+          </>
+        )}
+      </p>
+    </div>
+  );
+}
+
+export function CatalogView({ params, result, anonymous }: { params: CatalogParams; result: CatalogPage; anonymous: boolean }) {
+  const filtered = searchTerms(params.q).length > 0 || (result.showTags && (!!params.category || !!params.badge));
+  const hasFacets = result.categories.length > 0 || result.badges.length > 0 || !!params.category || !!params.badge;
+  return (
+    <div className="space-y-5">
+      {anonymous && (
+        <p className="rounded-md border border-blue-200 bg-blue-50 px-4 py-3 text-sm text-blue-950">
+          You are browsing the public apps.{' '}
+          <Link href="/login" className="font-medium underline">
+            Sign in
+          </Link>{' '}
+          to see more.
+        </p>
+      )}
+      <SearchForm params={params} />
+      <div className={result.showTags && hasFacets ? 'grid gap-6 md:grid-cols-[14rem_1fr]' : ''}>
+        {result.showTags && hasFacets && (
+          <aside>
+            <CatalogFilters params={params} categories={result.categories} badges={result.badges} />
+          </aside>
+        )}
+        <section aria-labelledby="catalog-results" className="min-w-0 space-y-4">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="catalog-results" className="text-sm font-medium text-gray-800" aria-live="polite" data-testid="catalog-total">
+              {result.total === 1 ? '1 app' : `${result.total} apps`}
+            </h2>
+            <SortLinks params={params} />
+          </div>
+          {result.cards.length === 0 ? (
+            <EmptyState params={params} filtered={filtered} anonymous={anonymous} />
+          ) : (
+            <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+              {result.cards.map((card) => (
+                <AppCard key={card.id} card={card} />
+              ))}
+            </ul>
+          )}
+          <Pagination params={params} page={result.page} pageCount={result.pageCount} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
