@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import JSZip from 'jszip';
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import { appAssets, apps, appTags, tags } from '@/db/schema';
+import type { Viewer } from '@/lib/auth/policy';
+import { AppError } from '@/lib/errors';
+import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
+import { assetPath, bundlePath, stagingDir } from '@/lib/storage/paths';
+import { stageStream } from '@/lib/storage/staging';
+import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { importStagedBundle } from './import';
+
+useTempDataDir();
+beforeAll(() => seedRuntimeVersions());
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+let counter = 0;
+const uniqueName = (p = 'ai.test.app') => `${p}${++counter}x${Date.now().toString(36)}`;
+
+async function stage(files: Record<string, string | Buffer>) {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content);
+  const buffer = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  return stageStream(Readable.from([buffer]), 10_000_000);
+}
+
+const waveToml = (name: string, version = '1.0.0', extra = '') =>
+  `[App]\nName = "${name}"\nVersion = "${version}"\nTitle = "T ${name}"\n${extra}\n[Runtime]\nModule = "app"\n`;
+
+function viewerOf(user: { id: string; email: string; name: string; isAdmin: boolean }, over: Partial<Viewer> = {}): Viewer {
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles: [], fullAccess: true, ...over };
+}
+
+const stagedLeft = () => (fs.existsSync(stagingDir()) ? fs.readdirSync(stagingDir()) : []);
+
+afterEach(() => {
+  delete process.env.APP_VERSION_LIMIT;
+  delete process.env.ALLOWED_CUSTOM_IMAGE_REGEXES;
+});
+
+describe('importStagedBundle', () => {
+  it('stores the bundle and assets content-addressed and commits every row', async () => {
+    const user = viewerOf(insertUser());
+    const name = uniqueName();
+    const staged = await stage({
+      'app.toml': waveToml(name, '1.0.0', 'LongDescription = "about.md"'),
+      'about.md': '# Hello',
+      'static/icon.png': PNG,
+      'static/screenshot10.png': Buffer.concat([PNG, Buffer.from('10')]),
+      'static/screenshot2.png': Buffer.concat([PNG, Buffer.from('2')]),
+      'app.py': 'print(1)',
+    });
+    const { app } = await importStagedBundle(user, staged, { visibility: 'ALL_USERS' });
+    expect(app).toMatchObject({ name, version: '1.0.0', visibility: 'ALL_USERS', longDescription: '# Hello', runtimeVersion: 'deb11_py310_wlatest' });
+    expect(fs.existsSync(bundlePath(staged.sha256))).toBe(true);
+    expect(fs.existsSync(staged.path)).toBe(false);
+    const assets = getDb().select().from(appAssets).where(eq(appAssets.appId, app.id)).all();
+    expect(assets.map((a) => [a.kind, a.position])).toEqual(expect.arrayContaining([['icon', 0], ['screenshot', 0], ['screenshot', 1]]));
+    for (const a of assets) expect(fs.existsSync(assetPath(a.sha256))).toBe(true);
+    // Natural order: screenshot2 before screenshot10.
+    const shot0 = assets.find((a) => a.kind === 'screenshot' && a.position === 0)!;
+    expect(fs.readFileSync(assetPath(shot0.sha256)).subarray(-1).toString()).toBe('2');
+  });
+
+  it('refuses a visitor and leaves nothing behind', async () => {
+    const user = viewerOf(insertUser(), { fullAccess: false });
+    const staged = await stage({ 'app.toml': waveToml(uniqueName()) });
+    await expect(importStagedBundle(user, staged)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(fs.existsSync(staged.path)).toBe(false);
+  });
+
+  it('refuses an invalid bundle with every error and stores no file', async () => {
+    const user = viewerOf(insertUser());
+    const staged = await stage({ 'app.toml': `[App]\nName = "x"\nVersion = "nope"\n[Runtime]\nMemoryLimit = "lots"\n` });
+    const error = (await importStagedBundle(user, staged).catch((e) => e)) as AppError;
+    expect(error.code).toBe('INVALID_BUNDLE');
+    expect(error.errors.map((e) => e.path)).toEqual(expect.arrayContaining(['App.Version', 'Runtime.MemoryLimit', 'Runtime.Module']));
+    expect(fs.existsSync(bundlePath(staged.sha256))).toBe(false);
+    expect(stagedLeft()).toEqual([]);
+  });
+
+  it('enforces APP_VERSION_LIMIT for non-admins only', async () => {
+    process.env.APP_VERSION_LIMIT = '2';
+    const user = viewerOf(insertUser());
+    const name = uniqueName();
+    for (const v of ['1.0.0', '1.1.0']) await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, v) }));
+    const third = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '1.2.0') })).catch((e) => e);
+    expect(third).toMatchObject({ code: 'LIMIT_REACHED' });
+    expect((third as Error).message).toMatch(/limit on this portal \(APP_VERSION_LIMIT\)/);
+    const admin = viewerOf(insertUser({ isAdmin: true }), { isAdmin: true });
+    const adminName = uniqueName();
+    for (const v of ['1.0.0', '1.1.0', '1.2.0']) await importStagedBundle(admin, await stage({ 'app.toml': waveToml(adminName, v) }));
+  });
+
+  it('lets only admins import container apps, from allowed images only', async () => {
+    const toml = (name: string, image: string) =>
+      `[App]\nName = "${name}"\nVersion = "1.0.0"\n[Runtime]\nAppMode = "container"\nCustomImage = "${image}"\nPort = 8080\n`;
+    const user = viewerOf(insertUser());
+    await expect(importStagedBundle(user, await stage({ 'app.toml': toml(uniqueName(), 'registry.ok/app:1') }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const admin = viewerOf(insertUser({ isAdmin: true }), { isAdmin: true });
+    const refused = (await importStagedBundle(admin, await stage({ 'app.toml': toml(uniqueName(), 'registry.ok/app:1') })).catch((e) => e)) as AppError;
+    expect(refused.code).toBe('INVALID_BUNDLE');
+    expect(refused.errors[0]).toMatchObject({ path: 'Runtime.CustomImage' });
+    process.env.ALLOWED_CUSTOM_IMAGE_REGEXES = '^registry\\.ok/';
+    const { app } = await importStagedBundle(admin, await stage({ 'app.toml': toml(uniqueName(), 'registry.ok/app:1') }));
+    expect(app.kind).toBe('container');
+  });
+
+  it('refuses an unknown runtime version with the known names', async () => {
+    const user = viewerOf(insertUser());
+    const staged = await stage({ 'app.toml': waveToml(uniqueName()).replace('Module = "app"', 'Module = "app"\nRuntimeVersion = "deb99_py99"') });
+    const error = (await importStagedBundle(user, staged).catch((e) => e)) as AppError;
+    expect(error.code).toBe('INVALID_BUNDLE');
+    expect(error.errors.find((e) => e.path === 'Runtime.RuntimeVersion')?.message).toMatch(/deb11_py310_wlatest/);
+  });
+
+  it('assigns existing tags the importer may assign and warns about the rest', async () => {
+    const user = viewerOf(insertUser());
+    const db = getDb();
+    const n = ++counter;
+    const open = `OPEN_${n}`;
+    const guarded = `GUARDED_${n}`;
+    db.insert(tags).values({ id: `t-open-${n}`, name: open, title: 'Open' }).run();
+    db.insert(tags).values({ id: `t-guarded-${n}`, name: guarded, title: 'Guarded', adminRoles: ['curator'] }).run();
+    const staged = await stage({ 'app.toml': waveToml(uniqueName(), '1.0.0', `Tags = ["${open}", "${guarded}", "MISSING"]`) });
+    const { app, warnings } = await importStagedBundle(user, staged);
+    const assigned = db.select().from(appTags).where(eq(appTags.appId, app.id)).all();
+    expect(assigned.map((a) => a.tagId)).toEqual([`t-open-${n}`]);
+    expect(warnings.map((w) => w.path)).toEqual(expect.arrayContaining(['App.Tags[1]', 'App.Tags[2]']));
+    expect(app.requestedTags).toEqual([open, guarded, 'MISSING']);
+  });
+
+  it('settles simultaneous imports of one Name and Version: one wins, the rest get the 409 message', async () => {
+    const user = viewerOf(insertUser());
+    const name = uniqueName();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, async () => importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '3.0.0') }))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT' });
+    }
+    expect(getDb().select().from(apps).where(eq(apps.name, name)).all()).toHaveLength(1);
+    expect(stagedLeft()).toEqual([]);
+  });
+});
