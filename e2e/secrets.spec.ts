@@ -187,3 +187,25 @@ test.describe('visitors', () => {
     expect((await request.get('/api/v1/secrets')).status()).toBe(401);
   });
 });
+
+test('My secrets fits a narrow screen and works from the keyboard', async ({ page, request }) => {
+  const user = await createUser(request);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-secrets');
+  const name = unique('kbd');
+  await page.getByLabel('Secret name').focus();
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab'); // Key 1
+  await page.keyboard.type('token');
+  await page.keyboard.press('Tab'); // Value 1
+  await page.keyboard.type('keyboard-value');
+  await page.keyboard.press('Tab'); // Add another key
+  await page.keyboard.press('Tab'); // Save secret
+  await page.keyboard.press('Enter');
+  const row = page.getByTestId('secret-row').filter({ hasText: name });
+  await expect(row.getByRole('cell', { name: 'token' })).toBeVisible();
+  await row.getByText('Change').click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
