@@ -1,3 +1,4 @@
+// Not under app/(catalog): its loading.tsx would start streaming before notFound(), answering 200 instead of 404.
 import type { Metadata } from 'next';
 import { AppDetails } from '@/components/app/app-details';
 import { decodeSegment } from '@/lib/catalog/details';

@@ -1,0 +1,177 @@
+// The catalog and app details pages as people use them, against a production build.
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { importApp } from './bundles';
+import { asAdmin, createUser, RESTRICTED, signIn, unique } from './helpers';
+
+/** A lower-case word no other test uses, to search for. */
+const word = () => unique('w').replaceAll('-', '');
+
+async function createCategory(request: APIRequestContext, name: string, title: string) {
+  const res = await request.post('/api/v1/tags', { headers: await asAdmin(request), data: { name, title, isCategory: true } });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
+test('a published app appears in the catalog and a PRIVATE one does not', async ({ page, request }) => {
+  const admin = await asAdmin(request);
+  const w = word();
+  const published = await importApp(request, admin, { name: unique('ai.e2e.published'), title: `Published ${w}`, description: w }, 'ALL_USERS');
+  const hidden = await importApp(request, admin, { name: unique('ai.e2e.hidden'), title: `Hidden ${w}`, description: w }, 'PRIVATE');
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+
+  await page.goto('/');
+  await page.getByRole('searchbox', { name: 'Search apps' }).fill(w);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${w}`));
+  const cards = page.getByTestId('app-card');
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toHaveAttribute('data-app-name', published.name);
+  await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
+  await expect(page.locator(`[data-app-name="${hidden.name}"]`)).toHaveCount(0);
+
+  // The card opens the details page; Back returns to the same search.
+  await cards.first().getByRole('link', { name: `Published ${w}` }).click();
+  await expect(page).toHaveURL(`/apps/${published.name}`);
+  await page.goBack();
+  await expect(page.getByRole('searchbox', { name: 'Search apps' })).toHaveValue(w);
+});
+
+test('search finds an app by a word of its long description, and its page shows the Markdown and screenshots', async ({ page, request }) => {
+  const admin = await asAdmin(request);
+  const w = word();
+  const app = await importApp(
+    request,
+    admin,
+    {
+      name: unique('ai.e2e.markdown'),
+      title: 'Markdown app',
+      screenshots: 2,
+      longDescription: `### Features\n\n* **Bold** claims about ${w}\n* [Docs](https://docs.example.com)\n\n<script>window.__pwned = true</script>\n\n[bad](javascript:window.__pwned=true)\n`,
+    },
+    'ALL_USERS',
+  );
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto(`/?q=${w}`);
+  await expect(page.getByTestId('app-card')).toHaveCount(1);
+  await page.getByRole('link', { name: 'Markdown app' }).click();
+  await expect(page).toHaveURL(`/apps/${app.name}`);
+
+  const about = page.getByTestId('long-description');
+  await expect(about.getByRole('heading', { level: 3, name: 'Features' })).toBeVisible();
+  await expect(about.locator('strong')).toHaveText('Bold');
+  await expect(about.getByRole('link', { name: 'Docs' })).toHaveAttribute('rel', 'nofollow noopener noreferrer');
+  await expect(about.getByText('bad')).toBeVisible();
+  await expect(about.locator('a', { hasText: 'bad' })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { __pwned?: boolean }).__pwned)).toBeUndefined();
+
+  const shots = page.getByRole('list', { name: 'Screenshots' }).getByRole('img');
+  await expect(shots).toHaveCount(2);
+  for (const shot of await shots.all()) expect(await shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+
+  // Larger view from the keyboard: open, move, close with Escape; focus goes back to the thumbnail.
+  const first = page.getByRole('button', { name: /screenshot 1 of 2/ });
+  await first.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toHaveAccessibleName('Screenshot 1 of 2');
+  await page.keyboard.press('ArrowRight');
+  await expect(dialog).toHaveAccessibleName('Screenshot 2 of 2');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  // The versions list marks the shown version.
+  await expect(page.getByTestId('versions').getByRole('link', { name: '0.0.1' })).toHaveAttribute('aria-current', 'page');
+});
+
+test('the category filter narrows the list and shows the right count', async ({ page, request }) => {
+  const admin = await asAdmin(request);
+  const w = word();
+  const category = unique('cat');
+  await createCategory(request, category, `Category ${w}`);
+  const inCategory = [];
+  for (const n of [1, 2]) {
+    inCategory.push(await importApp(request, admin, { name: unique(`ai.e2e.cat${n}`), description: w, tags: [category] }, 'ALL_USERS'));
+  }
+  await importApp(request, admin, { name: unique('ai.e2e.nocat'), description: w }, 'ALL_USERS');
+  await importApp(request, admin, { name: unique('ai.e2e.privcat'), description: w, tags: [category] }, 'PRIVATE');
+
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto(`/?q=${w}`);
+  await expect(page.getByTestId('app-card')).toHaveCount(3);
+  const filter = page.getByRole('navigation', { name: 'Categories' }).getByTestId(`facet-${category}`);
+  await expect(filter.getByTestId('facet-count')).toHaveText(/2$/);
+  await filter.click();
+  await expect(page).toHaveURL(new RegExp(`category=${category}`));
+  await expect(page.getByTestId('app-card')).toHaveCount(2);
+  await expect(page.getByTestId('catalog-total')).toHaveText('2 apps');
+  const names = await page.getByTestId('app-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-app-name')).sort());
+  expect(names).toEqual(inCategory.map((a) => a.name).sort());
+  await expect(page.getByRole('navigation', { name: 'Categories' }).getByTestId(`facet-${category}`)).toHaveAttribute('aria-current', 'true');
+});
+
+test("a LINK app's Visit goes to its address", async ({ page, request, baseURL }) => {
+  const admin = await asAdmin(request);
+  const app = await importApp(request, admin, { name: unique('ai.e2e.link'), title: 'Link app', link: `${baseURL}/api/health` }, 'ALL_USERS');
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto(`/apps/${app.name}`);
+  await page.getByRole('link', { name: /Visit/ }).click();
+  await expect(page).toHaveURL(`${baseURL}/api/health`);
+  // No Download for someone who is not the owner.
+  await page.goto(`/apps/${app.name}`);
+  await expect(page.getByRole('link', { name: 'Download' })).toHaveCount(0);
+});
+
+test("a private app's page, icon and visit route answer 404 to another user", async ({ page, request }) => {
+  const admin = await asAdmin(request);
+  const app = await importApp(request, admin, { name: unique('ai.e2e.private'), title: 'Private app', link: 'https://example.com/' }, 'PRIVATE');
+  // The owner (admin, by token) gets the icon, served safely.
+  const own = await request.get(`/assets/${app.id}/icon`, { headers: admin });
+  expect(own.status()).toBe(200);
+  expect(own.headers()['content-type']).toBe('image/png');
+  expect(own.headers()['x-content-type-options']).toBe('nosniff');
+  expect(own.headers()['content-security-policy']).toContain("default-src 'none'");
+  expect(own.headers()['cache-control']).toBe('private, no-store');
+
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  for (const path of [`/apps/${app.name}`, `/apps/${app.name}/${app.version}`]) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(404);
+  }
+  expect((await page.request.get(`/assets/${app.id}/icon`)).status()).toBe(404);
+  expect((await page.request.get(`/apps/${app.name}/${app.version}/visit`, { maxRedirects: 0 })).status()).toBe(404);
+  // The same answers as for something that never existed.
+  expect((await page.goto(`/apps/${unique('ai.e2e.nothing')}`))?.status()).toBe(404);
+  expect((await page.request.get(`/assets/${app.id}x/icon`)).status()).toBe(404);
+});
+
+test.describe('public mode', () => {
+  test.use({ baseURL: RESTRICTED.url });
+
+  test('anonymous visitors see PUBLIC apps only, with publicly cacheable icons, and are asked to sign in for more', async ({ page, request }) => {
+    const admin = await asAdmin(request);
+    const w = word();
+    const pub = await importApp(request, admin, { name: unique('ai.e2e.pub'), title: `Public ${w}`, description: w }, 'PUBLIC');
+    const shared = await importApp(request, admin, { name: unique('ai.e2e.shared'), title: `Shared ${w}`, description: w }, 'ALL_USERS');
+
+    await page.goto(`/?q=${w}`);
+    await expect(page.getByText('You are browsing the public apps.')).toBeVisible();
+    await expect(page.getByTestId('app-card')).toHaveCount(1);
+    await expect(page.getByTestId('app-card').first()).toHaveAttribute('data-app-name', pub.name);
+    await expect(page.getByRole('navigation', { name: 'Categories' })).toHaveCount(0);
+
+    const icon = await page.request.get(`/assets/${pub.id}/icon`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['cache-control']).toMatch(/^public, max-age=\d+/);
+    expect((await page.request.get(`/assets/${shared.id}/icon`)).status()).toBe(404);
+
+    await page.goto(`/apps/${pub.name}`);
+    await expect(page.getByRole('heading', { level: 1, name: `Public ${w}` })).toBeVisible();
+    await page.goto(`/apps/${shared.name}`);
+    await expect(page).toHaveURL(/\/login\?next=/);
+  });
+});
