@@ -192,7 +192,7 @@ export async function importStagedBundle(
     const app = await withStorageLock(async () => {
       const created: string[] = [];
       try {
-        if (await placeFile(staged.path, bundlePath(staged.sha256))) created.push(bundlePath(staged.sha256));
+        if (await placeFile(staged.path, bundlePath(staged.sha256), staged.durable)) created.push(bundlePath(staged.sha256));
         for (const asset of assets) {
           if (await writeFileAtomic(assetPath(asset.sha256), asset.bytes)) created.push(assetPath(asset.sha256));
         }
@@ -204,6 +204,7 @@ export async function importStagedBundle(
     });
     return { app, warnings };
   } finally {
+    await staged.durable?.catch(() => undefined);
     await fsp.rm(staged.path, { force: true });
   }
 }

@@ -26,14 +26,18 @@ async function fsyncFile(file: string): Promise<void> {
 /**
  * Moves `source` (on the same file system) to `destination` unless a file is already there — content
  * addressing makes an existing file identical. Returns whether this call created the destination.
+ * `durable` settles once `source` is known to be on disk (see StagedFile).
  */
-export async function placeFile(source: string, destination: string): Promise<boolean> {
+export async function placeFile(source: string, destination: string, durable?: Promise<void>): Promise<boolean> {
   await fsp.mkdir(path.dirname(destination), { recursive: true });
   if (fs.existsSync(destination)) {
+    await durable?.catch(() => undefined);
     await fsp.rm(source, { force: true });
     return false;
   }
-  await fsyncFile(source);
+  // A staged upload is flushed in the background already; anything else is flushed now.
+  if (durable) await durable;
+  else await fsyncFile(source);
   await fsp.rename(source, destination);
   await fsyncDir(path.dirname(destination));
   return true;

@@ -1,11 +1,10 @@
 // Receives an upload as a stream into a staging file: counts bytes, hashes as it goes, and stops with
 // 413 the moment the limit is passed, removing the partial file. Nothing is held whole in memory.
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { AppError } from '@/lib/errors';
 import { stagingDir } from './paths';
 
@@ -13,7 +12,12 @@ export interface StagedFile {
   path: string;
   sha256: string;
   size: number;
+  /** Settles once the file's bytes are on disk; the flush runs in the background after staging. */
+  durable?: Promise<void>;
 }
+
+/** Dirty bytes after which a background flush starts, so that disk writes overlap the upload. */
+const FLUSH_EVERY = 32 * 1024 * 1024;
 
 const MiB = 1024 * 1024;
 
@@ -32,14 +36,34 @@ export async function stageStream(
 ): Promise<StagedFile> {
   await fsp.mkdir(dir, { recursive: true });
   const file = path.join(dir, `${randomUUID()}.part`);
+  const handle = await fsp.open(file, 'wx');
   const hash = createHash('sha256');
   let size = 0;
+  let unflushed = 0;
+  let flushing: Promise<void> | null = null;
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       if (size > maxBytes) return callback(tooLarge(maxBytes));
       hash.update(chunk);
+      unflushed += chunk.length;
+      if (unflushed >= FLUSH_EVERY && !flushing) {
+        unflushed = 0;
+        flushing = handle
+          .datasync()
+          .catch(() => undefined)
+          .finally(() => {
+            flushing = null;
+          });
+      }
       callback(null, chunk);
+    },
+  });
+  // Writes through our own handle (kept open for the background flush, closed by us).
+  const sink = new Writable({
+    highWaterMark: 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      handle.write(chunk).then(() => callback(), callback);
     },
   });
   const input =
@@ -49,16 +73,25 @@ export async function stageStream(
         ? Readable.from(source as AsyncIterable<Uint8Array>)
         : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
   try {
-    await pipeline(input, meter, fs.createWriteStream(file, { flags: 'wx' }));
+    await pipeline(input, meter, sink);
   } catch (error) {
+    await flushing;
+    await handle.close();
     await fsp.rm(file, { force: true });
     throw error;
   }
+  const durable = (async () => {
+    await flushing;
+    await handle.sync();
+  })().finally(() => handle.close());
   if (size === 0) {
+    await durable.catch(() => undefined);
     await fsp.rm(file, { force: true });
     throw new AppError('INVALID_BUNDLE', 'The upload is empty: send the .wave file as the request body.', [
       { path: 'bundle', message: 'The file is empty.' },
     ]);
   }
-  return { path: file, sha256: hash.digest('hex'), size };
+  // Not awaited here: the caller checks the bundle while the flush runs.
+  durable.catch(() => undefined);
+  return { path: file, sha256: hash.digest('hex'), size, durable };
 }
