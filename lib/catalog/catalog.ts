@@ -61,54 +61,55 @@ const SHARED = sql`apps.visibility IN ('ALL_USERS', 'PUBLIC')`;
 const IS_CATEGORY = sql`t.is_category = 1`;
 const IS_BADGE = sql`t.is_category = 0 AND json_array_length(t.visitor_roles) = 0`;
 
-function headsCte(audience: Audience, visible: SQL): SQL {
+/**
+ * The candidate cards as a table aliased `apps` with the columns visibleAppsWhere reads (id, owner_id,
+ * visibility), so the visibility condition is applied to exactly the rows that become cards.
+ */
+function candidates(audience: Audience, visible: SQL): SQL {
   if (audience.heads) {
-    return sql`heads AS (SELECT app_id AS id, sort_title, imported_at FROM catalog_heads WHERE audience = ${audience.heads})`;
+    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, imported_at
+      FROM catalog_heads WHERE audience = ${audience.heads}) AS apps`;
   }
-  return sql`heads AS (
-    SELECT id, sort_title, imported_at FROM (
-      SELECT apps.id, lower(coalesce(nullif(trim(apps.title), ''), apps.name)) AS sort_title, apps.created_at AS imported_at,
+  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.imported_at FROM (
+      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, apps.created_at AS imported_at,
+        lower(coalesce(nullif(trim(apps.title), ''), apps.name)) AS sort_title,
         row_number() OVER (PARTITION BY apps.name ORDER BY apps.version_key DESC) AS rn
       FROM apps WHERE ${SHARED} AND ${visible}
-    ) WHERE rn = 1)`;
+    ) AS x JOIN app_search_docs d ON d.app_id = x.id WHERE x.rn = 1) AS apps`;
 }
 
 function tagFilter(kind: SQL, name: string): SQL {
-  return sql`EXISTS (SELECT 1 FROM app_tags at JOIN tags t ON t.id = at.tag_id WHERE at.app_id = apps.id AND ${kind} AND t.name = ${name})`;
+  return sql`apps.id IN (SELECT at.app_id FROM app_tags at JOIN tags t ON t.id = at.tag_id WHERE ${kind} AND t.name = ${name})`;
 }
 
 interface Query {
-  with: SQL;
   from: SQL;
   where: SQL[];
   match: string | null;
 }
 
-function baseQuery(viewer: Viewer | null, settings: AccessSettings, audience: Audience, q: string): Query {
+function baseQuery(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): Query {
   const visible = visibleAppsWhere(viewer, settings);
-  const match = matchExpression(q, { includeTags: canSeeTags(viewer) });
-  const ctes = [headsCte(audience, visible)];
-  let from = sql`heads JOIN apps ON apps.id = heads.id`;
+  const match = matchExpression(params.q, { includeTags: canSeeTags(viewer) });
+  let from = candidates(audience, visible);
   if (match) {
-    const weights = sql.raw(BM25_WEIGHTS.join(', '));
-    ctes.push(sql`matches AS (
-      SELECT d.app_id AS id, bm25(app_search, ${weights}) AS rank
-      FROM app_search JOIN app_search_docs d ON d.doc_id = app_search.rowid
-      WHERE app_search MATCH ${match})`);
-    from = sql`${from} JOIN matches ON matches.id = apps.id`;
+    // bm25 costs about as much again as the match itself for a common word: computed only to sort by it.
+    const rank = params.sort === 'relevance' ? sql`bm25(app_search, ${sql.raw(BM25_WEIGHTS.join(', '))})` : sql`0`;
+    from = sql`${from} JOIN (SELECT rowid AS doc_id, ${rank} AS rank FROM app_search WHERE app_search MATCH ${match}) AS matches
+      ON matches.doc_id = apps.doc_id`;
   }
-  return { with: sql.join(ctes, sql`, `), from, where: [SHARED, visible], match };
+  return { from, where: [SHARED, visible], match };
 }
 
 const whereSql = (conditions: SQL[]) => sql.join(conditions, sql` AND `);
 
 function orderBy(params: CatalogParams, match: string | null): SQL {
-  if (params.sort === 'title') return sql`heads.sort_title ASC, apps.name ASC`;
+  if (params.sort === 'title') return sql`apps.sort_title ASC, apps.name ASC`;
   if (params.sort === 'relevance' && match) {
     const exact = params.q.trim().toLowerCase();
-    return sql`(heads.sort_title = ${exact} OR lower(apps.name) = ${exact}) DESC, matches.rank ASC, heads.sort_title ASC, apps.name ASC`;
+    return sql`(apps.sort_title = ${exact} OR lower(apps.name) = ${exact}) DESC, matches.rank ASC, apps.sort_title ASC, apps.name ASC`;
   }
-  return sql`heads.imported_at DESC, apps.name ASC`;
+  return sql`apps.imported_at DESC, apps.name ASC`;
 }
 
 interface CardRow {
@@ -121,14 +122,40 @@ interface CardRow {
   importedAt: number;
 }
 
-function facet(query: Query, filters: SQL[], kind: SQL): FacetOption[] {
-  return getDb().all<FacetOption>(sql`
-    WITH ${query.with}
-    SELECT t.name, t.title, t.color, count(*) AS count
-    FROM ${query.from} JOIN app_tags at ON at.app_id = apps.id JOIN tags t ON t.id = at.tag_id
-    WHERE ${whereSql([...query.where, ...filters])} AND ${kind}
-    GROUP BY t.id ORDER BY t.title COLLATE NOCASE, t.name`);
+type FacetRow = FacetOption & { isCategory: number; isBadge: number };
+
+/** Visible cards per tag under `filters`; counted per tag id first, so tags are read once per tag, not per card. */
+function facetCounts(query: Query, filters: SQL[]): FacetRow[] {
+  return getDb().all<FacetRow>(sql`
+    SELECT t.name, t.title, t.color, c.count, t.is_category AS isCategory,
+      (t.is_category = 0 AND json_array_length(t.visitor_roles) = 0) AS isBadge
+    FROM (
+      SELECT at.tag_id, count(*) AS count
+      FROM ${query.from} JOIN app_tags at ON at.app_id = apps.id
+      WHERE ${whereSql([...query.where, ...filters])}
+      GROUP BY at.tag_id
+    ) AS c JOIN tags t ON t.id = c.tag_id
+    ORDER BY t.title COLLATE NOCASE, t.name`);
 }
+
+const option = ({ name, title, color, count }: FacetRow): FacetOption => ({ name, title, color, count });
+
+/**
+ * Category counts follow the search and the badge filter, badge counts the search and the category
+ * filter; with neither filter chosen one pass serves both.
+ */
+function facets(query: Query, category: SQL[], badge: SQL[]): { categories: FacetOption[]; badges: FacetOption[] } {
+  if (category.length === 0 && badge.length === 0) {
+    const rows = facetCounts(query, []);
+    return { categories: rows.filter((r) => r.isCategory).map(option), badges: rows.filter((r) => r.isBadge).map(option) };
+  }
+  return {
+    categories: facetCounts(query, badge).filter((r) => r.isCategory).map(option),
+    badges: facetCounts(query, category).filter((r) => r.isBadge).map(option),
+  };
+}
+
+const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
 function tagsOf(appIds: string[]): Map<string, { categories: TagChip[]; badges: TagChip[] }> {
   const out = new Map(appIds.map((id) => [id, { categories: [] as TagChip[], badges: [] as TagChip[] }]));
@@ -137,7 +164,7 @@ function tagsOf(appIds: string[]): Map<string, { categories: TagChip[]; badges: 
     SELECT at.app_id AS appId, t.name, t.title, t.color, t.is_category AS isCategory,
       json_array_length(t.visitor_roles) > 0 AS authorization
     FROM app_tags at JOIN tags t ON t.id = at.tag_id
-    WHERE at.app_id IN (${sql.join(appIds.map((id) => sql`${id}`), sql`, `)})
+    WHERE at.app_id IN (${idList(appIds)})
     ORDER BY t.title COLLATE NOCASE`);
   for (const { appId, isCategory, authorization, ...chip } of rows) {
     if (isCategory) out.get(appId)!.categories.push(chip);
@@ -150,7 +177,7 @@ function iconsOf(appIds: string[]): Set<string> {
   if (appIds.length === 0) return new Set();
   const rows = getDb().all<{ appId: string }>(sql`
     SELECT app_id AS appId FROM app_assets
-    WHERE kind = 'icon' AND position = 0 AND app_id IN (${sql.join(appIds.map((id) => sql`${id}`), sql`, `)})`);
+    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(appIds)})`);
   return new Set(rows.map((r) => r.appId));
 }
 
@@ -160,22 +187,27 @@ export function iconUrl(appId: string): string {
 
 function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): CatalogPage {
   const showTags = canSeeTags(viewer);
-  const query = baseQuery(viewer, settings, audience, params.q);
+  const query = baseQuery(viewer, settings, audience, params);
   // Visitors may not see tags, so they cannot filter by them either (nor probe tag names via the URL).
   const category = showTags && params.category ? [tagFilter(IS_CATEGORY, params.category)] : [];
   const badge = showTags && params.badge ? [tagFilter(IS_BADGE, params.badge)] : [];
   const where = whereSql([...query.where, ...category, ...badge]);
 
-  const [{ total }] = getDb().all<{ total: number }>(sql`WITH ${query.with} SELECT count(*) AS total FROM ${query.from} WHERE ${where}`);
+  const [{ total }] = getDb().all<{ total: number }>(sql`SELECT count(*) AS total FROM ${query.from} WHERE ${where}`);
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(params.page, pageCount);
-  const rows = getDb().all<CardRow>(sql`
-    WITH ${query.with}
-    SELECT apps.id, apps.name, apps.version, apps.title, apps.description, apps.kind, apps.created_at AS importedAt
-    FROM ${query.from} WHERE ${where}
-    ORDER BY ${orderBy(params, query.match)}
-    LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`);
-
+  const pageIds = getDb()
+    .all<{ id: string }>(sql`SELECT apps.id FROM ${query.from} WHERE ${where}
+      ORDER BY ${orderBy(params, query.match)} LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`)
+    .map((r) => r.id);
+  // The card texts come from the app rows, read only for the page's cards.
+  const byId = new Map(
+    (pageIds.length === 0
+      ? []
+      : getDb().all<CardRow>(sql`SELECT id, name, version, title, description, kind, created_at AS importedAt FROM apps WHERE id IN (${idList(pageIds)})`)
+    ).map((r) => [r.id, r]),
+  );
+  const rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
   const ids = rows.map((r) => r.id);
   const tags = showTags ? tagsOf(ids) : null;
   const icons = iconsOf(ids);
@@ -190,8 +222,7 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
     total,
     page,
     pageCount,
-    categories: showTags ? facet(query, badge, IS_CATEGORY) : [],
-    badges: showTags ? facet(query, category, IS_BADGE) : [],
+    ...(showTags ? facets(query, category, badge) : { categories: [], badges: [] }),
     showTags,
   };
 }
