@@ -16,6 +16,11 @@ test.describe('POST /api/v1/apps', () => {
     const app = await res.json();
     expect(app).toMatchObject({ name, version: '1.2.3', title: 'API app', visibility: 'PRIVATE', kind: 'wave' });
     expect(app.screenshots).toHaveLength(2);
+    for (const url of [app.icon, ...app.screenshots]) {
+      const image = await request.get(url, { headers: auth });
+      expect(image.status(), url).toBe(200);
+      expect(image.headers()['content-type']).toBe('image/png');
+    }
     expect(app.runtimeVersion).toBe('deb11_py310_wlatest');
 
     const got = await request.get(`/api/v1/apps/${app.id}`, { headers: auth });

@@ -5,6 +5,7 @@ import { getDb } from '@/db';
 import { appAssets, apps, appTags, tags, users, type App, type AppAsset, type Tag, type Visibility } from '@/db/schema';
 import { canSeeApp, canSeeEmails, canSeeTags, canEditApp, tagKind, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { assetUrl } from '@/lib/catalog/details';
 
 export interface AppDetails {
   app: App;
@@ -95,8 +96,8 @@ export function presentApp({ app, owner, tags: appTagList, assets }: AppDetails,
     linkAddress: app.linkAddress,
     requestedTags: app.requestedTags,
     tags: canSeeTags(viewer) ? appTagList.map((t) => ({ id: t.id, name: t.name, title: t.title, kind: tagKind(t) })) : [],
-    icon: assets.some((a) => a.kind === 'icon') ? `/api/v1/apps/${app.id}/assets/icon/0` : null,
-    screenshots: assets.filter((a) => a.kind === 'screenshot').map((a) => `/api/v1/apps/${app.id}/assets/screenshot/${a.position}`),
+    icon: assets.some((a) => a.kind === 'icon') ? assetUrl(app.id, 'icon', 0) : null,
+    screenshots: assets.filter((a) => a.kind === 'screenshot').map((a) => assetUrl(app.id, 'screenshot', a.position)),
     bundle: { sha256: app.bundleSha256, size: app.bundleSize, ...(editor ? { download: `/api/v1/apps/${app.id}/bundle` } : {}) },
     importedAt: app.importedAt.toISOString(),
     url: appUrl(app),
