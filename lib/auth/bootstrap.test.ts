@@ -1,0 +1,42 @@
+import { count, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import { users } from '@/db/schema';
+import { useTempDataDir } from '@/lib/testing/db';
+import { ensureFirstAdmin } from './bootstrap';
+import { verifyPassword } from './password';
+
+useTempDataDir();
+afterEach(() => {
+  delete process.env.ADMIN_EMAIL;
+  delete process.env.ADMIN_PASSWORD;
+});
+
+describe('ensureFirstAdmin', () => {
+  it('creates an admin with a random password on an empty database, printed once', async () => {
+    const lines: string[] = [];
+    await ensureFirstAdmin((l) => lines.push(l));
+    const password = /password: (\S+)/.exec(lines.join('\n'))?.[1];
+    expect(password).toBeTruthy();
+    const admin = getDb().select().from(users).where(eq(users.email, 'admin@localhost')).get()!;
+    expect(admin.isAdmin).toBe(true);
+    expect(await verifyPassword(password!, admin.passwordHash)).toBe(true);
+    // A second start prints nothing and creates nobody.
+    const again: string[] = [];
+    await ensureFirstAdmin((l) => again.push(l));
+    expect(again).toEqual([]);
+    expect(getDb().select({ n: count() }).from(users).get()!.n).toBe(1);
+  });
+
+  it('creates or resets the admin named by ADMIN_EMAIL / ADMIN_PASSWORD', async () => {
+    process.env.ADMIN_EMAIL = 'Boss@Example.test';
+    process.env.ADMIN_PASSWORD = 'first-password-1';
+    await ensureFirstAdmin(() => {});
+    process.env.ADMIN_PASSWORD = 'second-password-2';
+    await ensureFirstAdmin(() => {});
+    const boss = getDb().select().from(users).where(eq(users.email, 'boss@example.test')).get()!;
+    expect(boss.isAdmin).toBe(true);
+    expect(await verifyPassword('second-password-2', boss.passwordHash)).toBe(true);
+    expect(await verifyPassword('first-password-1', boss.passwordHash)).toBe(false);
+  });
+});
