@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, apps, appTags, auditLog, tags, type Tag, type Visibility } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from './settings';
 
 useTempDataDir();
@@ -13,30 +13,8 @@ afterEach(() => {
   delete process.env.PUBLIC_MODE;
 });
 
-function insertApp(ownerId: string, visibility: Visibility = 'PRIVATE', tagIds: string[] = []) {
-  const id = randomUUID();
-  getDb()
-    .insert(apps)
-    .values({
-      id,
-      name: `app-${id.slice(0, 8)}`,
-      version: '1.0.0',
-      versionKey: '1.0.0',
-      ownerId,
-      visibility,
-      kind: 'wave',
-      title: 'An app',
-      instanceLifecycle: 'ON_DEMAND',
-      runtime: {} as never,
-      env: [],
-      files: [],
-      bundleSha256: 'x',
-      bundleSize: 1,
-    })
-    .run();
-  for (const tagId of tagIds) getDb().insert(appTags).values({ appId: id, tagId }).run();
-  return id;
-}
+const insertApp = (ownerId: string, visibility: Visibility = 'PRIVATE', tagIds: string[] = []) =>
+  insertAppRow({ ownerId, visibility, title: 'An app' }, tagIds);
 
 function insertTag(values: Partial<Tag> = {}): Tag {
   const id = randomUUID();

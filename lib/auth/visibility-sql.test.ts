@@ -1,37 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
-import { apps, appTags, tags, type Visibility } from '@/db/schema';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { apps, tags, type Visibility } from '@/db/schema';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { canSeeApp, type AccessSettings, type Viewer } from './policy';
 import { visibleAppsWhere } from './visibility-sql';
 
 useTempDataDir();
 
-function insertApp(name: string, ownerId: string, visibility: Visibility, tagIds: string[] = []) {
-  const id = randomUUID();
-  getDb()
-    .insert(apps)
-    .values({
-      id,
-      name,
-      version: '1.0.0',
-      versionKey: '1.0.0',
-      ownerId,
-      visibility,
-      kind: 'wave',
-      title: name,
-      instanceLifecycle: 'ON_DEMAND',
-      runtime: {} as never,
-      env: [],
-      files: [],
-      bundleSha256: 'x',
-      bundleSize: 1,
-    })
-    .run();
-  for (const tagId of tagIds) getDb().insert(appTags).values({ appId: id, tagId }).run();
-  return id;
-}
+const insertApp = (name: string, ownerId: string, visibility: Visibility, tagIds: string[] = []) =>
+  insertAppRow({ name, ownerId, visibility }, tagIds);
 
 function insertTag(name: string, visitorRoles: string[]) {
   const id = randomUUID();

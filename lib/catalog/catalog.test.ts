@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { appAssets, apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { clearCatalogCache } from './cache';
 import { catalogPage } from './catalog';
 import { parseCatalogParams } from './search-query';
@@ -36,31 +36,21 @@ interface AppSpec {
 }
 
 function insertApp(spec: AppSpec): string {
-  const id = randomUUID();
   const version = spec.version ?? '1.0.0';
-  getDb()
-    .insert(apps)
-    .values({
-      id,
+  const id = insertAppRow(
+    {
       name: spec.name,
       version,
       versionKey: versionKey(version),
       ownerId: spec.ownerId ?? owner.id,
       visibility: spec.visibility ?? 'ALL_USERS',
-      kind: 'wave',
       title: spec.title ?? spec.name,
       description: spec.description ?? '',
       longDescription: spec.longDescription ?? '',
-      instanceLifecycle: 'ON_DEMAND',
-      runtime: {} as never,
-      env: [],
-      files: [],
-      bundleSha256: 'x',
-      bundleSize: 1,
       ...(spec.importedAt ? { importedAt: spec.importedAt } : {}),
-    })
-    .run();
-  for (const tagId of spec.tagIds ?? []) getDb().insert(appTags).values({ appId: id, tagId }).run();
+    },
+    spec.tagIds,
+  );
   if (spec.icon) {
     getDb().insert(appAssets).values({ appId: id, kind: 'icon', position: 0, sha256: 'a'.repeat(64), contentType: 'image/png', size: 1 }).run();
   }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { apps, appTags, auditLog } from '@/db/schema';
+import { appTags, auditLog } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { createTag, deleteTag, findTag, tagInputSchema, tagPatchSchema, updateTag } from './tags';
 
 useTempDataDir();
@@ -57,25 +57,7 @@ describe('tag administration', () => {
     const a = admin();
     const tag = createTag(a, input());
     const appId = randomUUID();
-    getDb()
-      .insert(apps)
-      .values({
-        id: appId,
-        name: `n-${appId}`,
-        version: '1.0.0',
-        versionKey: '1.0.0',
-        ownerId: a.id,
-        kind: 'wave',
-        title: 'x',
-        instanceLifecycle: 'ON_DEMAND',
-        runtime: {} as never,
-        env: [],
-        files: [],
-        bundleSha256: 'x',
-        bundleSize: 1,
-      })
-      .run();
-    getDb().insert(appTags).values({ appId, tagId: tag.id }).run();
+    insertAppRow({ id: appId, name: `n-${appId}`, ownerId: a.id, title: 'x' }, [tag.id]);
     expect(deleteTag(a, tag.id)).toMatchObject({ removedFromApps: 1 });
     expect(findTag(tag.id)).toBeNull();
     expect(getDb().select().from(appTags).where(eq(appTags.appId, appId)).all()).toEqual([]);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { closeDb, getDb } from '@/db';
-import { users, type User } from '@/db/schema';
+import { apps, appTags, users, type NewApp, type User } from '@/db/schema';
 
 export function useTempDataDir(): { dir: () => string } {
   let dir = '';
@@ -28,4 +28,30 @@ export function insertUser(values: Partial<User> = {}): User {
     .values({ email: `${id}@test`, name: `User ${id.slice(0, 4)}`, ...values, id })
     .run();
   return getDb().query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) }).sync()!;
+}
+
+/** Inserts an app version row directly (no bundle on disk), with optional tags; returns its id. */
+export function insertAppRow(values: Partial<NewApp> & { ownerId: string }, tagIds: string[] = []): string {
+  const id = values.id ?? randomUUID();
+  const version = values.version ?? '1.0.0';
+  getDb()
+    .insert(apps)
+    .values({
+      name: `app-${id.slice(0, 8)}`,
+      versionKey: version,
+      kind: 'wave',
+      title: values.name ?? 'An app',
+      instanceLifecycle: 'ON_DEMAND',
+      runtime: {} as NewApp['runtime'],
+      env: [],
+      files: [],
+      bundleSha256: 'x',
+      bundleSize: 1,
+      ...values,
+      id,
+      version,
+    })
+    .run();
+  for (const tagId of tagIds) getDb().insert(appTags).values({ appId: id, tagId }).run();
+  return id;
 }
