@@ -254,3 +254,21 @@ test('the reader is closed even when inspection fails unexpectedly', async () =>
   const file = await bundle({ 'app.toml': `${appToml()}\n[[Env]]\nName = "H2O_WAVE_X"\nValue = "1"\n` });
   await expect(inspectBundle(file, { allowedCoreEnvRegexes: [exploding] })).rejects.toThrow('boom');
 });
+
+describe('entries the inspection does not otherwise read', () => {
+  test('a compressed entry whose header understates its size is refused by name', async () => {
+    const { rawZip } = await import('./testing/raw-zip');
+    const file = path.join(dir, 'hidden-bomb.wave');
+    writeFileSync(
+      file,
+      rawZip([
+        { name: 'app.toml', content: appToml() },
+        { name: 'data/zeros.bin', content: Buffer.alloc(8 * 1024 * 1024), method: 8, size: 1024 },
+      ]),
+    );
+    const result = await inspectBundle(file);
+    expect(result.ok).toBe(false);
+    expect(result.manifest).toBeNull();
+    expect(result.errors).toEqual([expect.objectContaining({ path: 'data/zeros.bin' })]);
+  });
+});

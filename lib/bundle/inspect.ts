@@ -72,7 +72,16 @@ export async function inspectBundle(filePath: string, options: InspectOptions = 
     };
   }
   try {
-    return await inspect({ reader, limits, errors: [], warnings: [] }, options);
+    const result = await inspect({ reader, limits, errors: [], warnings: [] }, options);
+    // Every compressed entry is inflated once (and dropped) so that no header can hide a bomb.
+    const lie = await reader.verifyContents().then(
+      () => null,
+      (error: unknown) => {
+        if (error instanceof BundleError) return bundleProblem(error);
+        throw error;
+      },
+    );
+    return lie ? { ...result, ok: false, manifest: null, errors: [...result.errors, lie] } : result;
   } finally {
     await reader.close();
   }

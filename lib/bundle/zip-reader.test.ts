@@ -421,6 +421,26 @@ describe('limits', () => {
   });
 });
 
+describe('verifyContents', () => {
+  it('refuses a bomb in an entry nobody reads, stopping just past its declared size', async () => {
+    const bomb = { name: 'data/zeros.bin', content: Buffer.alloc(64 * 1024 * 1024), method: 8, size: 1024 * 1024 };
+    const bundle = await openBundle(zip([{ name: 'app.toml', content: 'x' }, bomb]));
+    const error = await rejection(bundle.verifyContents());
+    expect(error).toMatchObject({ code: 'CORRUPT_ENTRY', entry: 'data/zeros.bin' });
+    expect(error.message).toMatch(/inflates to more than the 1 MiB its header declares/);
+    await bundle.close();
+  });
+
+  it('refuses a stored entry whose sizes disagree, and passes honest archives', async () => {
+    const honest = await openBundle(zip([{ name: 'a.py', content: 'x'.repeat(5000), method: 8 }, { name: 'b.bin', content: 'stored' }]));
+    await expect(honest.verifyContents()).resolves.toBeUndefined();
+    await honest.close();
+    const corrupt = await openBundle(zip([{ name: 'c.py', content: 'x'.repeat(100), method: 8, crc32: 99 }]));
+    expect(await rejection(corrupt.verifyContents())).toMatchObject({ code: 'CORRUPT_ENTRY', entry: 'c.py' });
+    await corrupt.close();
+  });
+});
+
 describe('file descriptors', () => {
   it('releases the file when openBundle throws and when the bundle is closed', async () => {
     const bad = [file(''), file('not a zip'), zip([{ name: '../evil.py', content: 'x' }]), zip([{ name: 'a', content: 'a' }], { central: [{ of: 0 }, { of: 0, name: 'b' }] })];

@@ -28,6 +28,12 @@ export interface BundleReader {
   readFile(path: string, maxBytes: number): Promise<Buffer>;
   /** First n bytes only (for sniffing image types), without inflating the rest. */
   readHead(path: string, n: number): Promise<Buffer>;
+  /**
+   * Inflates every compressed file without keeping it, refusing the bundle at the first entry whose real
+   * size or checksum differs from its header: a bomb cannot hide in an entry nobody reads. Stored entries
+   * cannot lie about their size (their data is their size), so they cost nothing here.
+   */
+  verifyContents(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -429,6 +435,18 @@ function bundleReader(reader: FileReader, records: Record_[]): BundleReader {
     async readHead(path, n) {
       return inflate(reader, fileRecord(path), Infinity, n);
     },
+    async verifyContents() {
+      for (const r of records) {
+        if (r.entry.isDirectory) continue;
+        if (r.method === STORED) {
+          if (r.entry.size !== r.entry.compressedSize) {
+            throw new BundleError('CORRUPT_ENTRY', `Entry ${q(r.entry.path)} is stored uncompressed yet declares ${r.entry.size} bytes for ${r.entry.compressedSize} bytes of data.`, r.entry.path);
+          }
+          continue;
+        }
+        await inflate(reader, r, r.entry.size, Infinity, false);
+      }
+    },
     close: () => reader.closeFile(),
   };
 }
@@ -437,7 +455,7 @@ function bundleReader(reader: FileReader, records: Record_[]): BundleReader {
  * Inflates an entry while counting what comes out: a header that understates the size is caught as soon as
  * the output passes `maxBytes`, not after the whole bomb has gone off. With `stopAfter`, stops there.
  */
-async function inflate(reader: FileReader, r: Record_, maxBytes: number, stopAfter: number): Promise<Buffer> {
+async function inflate(reader: FileReader, r: Record_, maxBytes: number, stopAfter: number, keep = true): Promise<Buffer> {
   const path = r.entry.path;
   const chunks: Buffer[] = [];
   let produced = 0;
@@ -455,10 +473,12 @@ async function inflate(reader: FileReader, r: Record_, maxBytes: number, stopAft
       for await (const chunk of output) {
         produced += chunk.length;
         if (produced > maxBytes) {
-          throw new BundleError('ENTRY_TOO_LARGE', `${q(path)} inflates to more than the limit of ${formatBytes(maxBytes)} (its header declares ${formatBytes(r.entry.size)}).`, path);
+          throw maxBytes === r.entry.size
+            ? new BundleError('CORRUPT_ENTRY', `${q(path)} inflates to more than the ${formatBytes(r.entry.size)} its header declares: the archive is damaged or a zip bomb.`, path)
+            : new BundleError('ENTRY_TOO_LARGE', `${q(path)} inflates to more than the limit of ${formatBytes(maxBytes)} (its header declares ${formatBytes(r.entry.size)}).`, path);
         }
         crc = crc32(chunk, crc);
-        chunks.push(chunk);
+        if (keep) chunks.push(chunk);
         if (produced >= stopAfter) {
           complete = false;
           break;
