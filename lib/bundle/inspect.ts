@@ -73,7 +73,9 @@ export async function inspectBundle(filePath: string, options: InspectOptions = 
   }
   try {
     const result = await inspect({ reader, limits, errors: [], warnings: [] }, options);
-    // Every compressed entry is inflated once (and dropped) so that no header can hide a bomb.
+    // Every compressed entry of an otherwise acceptable bundle is inflated once (and dropped) so that
+    // no header can hide a bomb; a bundle refused already need not be inflated at all.
+    if (!result.ok) return result;
     const lie = await reader.verifyContents().then(
       () => null,
       (error: unknown) => {
