@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Production server: Next.js behind a cache of rendered catalog and app pages (lib/page-cache).
+// Takes the same options as `next start`: -p/--port (or PORT), -H/--hostname (or HOSTNAME).
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { createPageCache } from './lib/page-cache/page-cache.mjs';
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+  allowPositionals: true,
+});
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const hostname = values.hostname ?? process.env.HOSTNAME ?? '0.0.0.0';
+process.env.NODE_ENV = 'production';
+
+const app = next({ dev: false, dir, hostname, port });
+await app.prepare();
+const handleWithNext = app.getRequestHandler();
+const pageCache =
+  process.env.PAGE_CACHE === 'off' ? null : createPageCache({ dataDir: path.resolve(process.env.DATA_DIR || './data') });
+
+const server = http.createServer(async (req, res) => {
+  try {
+    if (pageCache && (await pageCache.handle(req, res))) return;
+  } catch (error) {
+    console.error('Page cache failed; rendering instead:', error);
+  }
+  handleWithNext(req, res);
+});
+server.listen(port, hostname, () => {
+  console.log(`App Store ready on http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    server.close();
+    pageCache?.close();
+    process.exit(0);
+  });
+}
