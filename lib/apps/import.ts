@@ -227,6 +227,9 @@ function commitImport(
     return db.transaction(
       (tx) => {
         checkAgainstStore(viewer, manifest, tx as unknown as typeof db);
+        // Again inside the transaction: a secret deleted since the first check must not slip through.
+        const secretProblems = checkSecretReferences(viewer, manifest.env, manifest.files);
+        if (secretProblems.length > 0) throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', secretProblems);
         tx.insert(appNames).values({ name: manifest.name, ownerId: viewer.id }).onConflictDoNothing().run();
         tx.insert(apps)
           .values({
