@@ -50,11 +50,12 @@ export function createPageCache({ dataDir, maxBytes = 64 * 1024 * 1024, maxSessi
     if (!db) {
       const file = path.join(dataDir, 'appstore.db');
       if (!fs.existsSync(file)) return null;
-      db = new Database(file, { readonly: true, fileMustExist: true });
+      db = new Database(file, { fileMustExist: true });
       db.pragma('busy_timeout = 5000');
       statements = {
         generation: db.prepare('SELECT generation FROM catalog_state WHERE id = 1').pluck(),
-        user: db.prepare('SELECT id, name, email, is_admin, roles, disabled FROM users WHERE id = ?'),
+        user: db.prepare('SELECT id, name, email, is_admin, roles, disabled, last_seen_at FROM users WHERE id = ?'),
+        seen: db.prepare('UPDATE users SET last_seen_at = ? WHERE id = ?'),
       };
     }
     return db;
@@ -112,6 +113,9 @@ export function createPageCache({ dataDir, maxBytes = 64 * 1024 * 1024, maxSessi
       if (subject !== null) {
         const user = statements.user.get(subject);
         if (!user || user.disabled) return undefined;
+        // Pages served from here do not reach the app's own "last seen" bookkeeping: keep it (per minute).
+        const now = Date.now();
+        if (!user.last_seen_at || now - user.last_seen_at >= 60_000) statements.seen.run(now, user.id);
         viewer = JSON.stringify([user.id, user.name, user.email, user.is_admin, user.roles]);
       }
       const generation = statements.generation.get();

@@ -78,6 +78,16 @@ describe('the page cache', () => {
     expect(third.body).not.toBe(first.body);
   });
 
+  it('records when a viewer served from the cache was last seen', async () => {
+    const user = insertUser();
+    const cookie = await sessionFor(user.id);
+    await get('/apps/seen', cookie);
+    getDb().update(users).set({ lastSeenAt: new Date(Date.now() - 5 * 60_000) }).where(eq(users.id, user.id)).run();
+    expect((await get('/apps/seen', cookie)).cache).toBe('hit');
+    const seen = getDb().select().from(users).where(eq(users.id, user.id)).get()!.lastSeenAt!;
+    expect(Date.now() - seen.getTime()).toBeLessThan(10_000);
+  });
+
   it('keeps viewers apart, and follows a change of roles or name', async () => {
     const [a, b] = [insertUser(), insertUser()];
     const [ca, cb] = [await sessionFor(a.id), await sessionFor(b.id)];
