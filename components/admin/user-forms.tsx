@@ -4,7 +4,7 @@
 import { useActionState } from 'react';
 import { createUserAction, updateUserAction } from '@/app/admin/users/actions';
 import type { ActionState } from '@/lib/actions/validated-action';
-import { buttonClass, FormMessage, TextField } from '@/components/ui/field';
+import { SubmitRow, TextField } from '@/components/ui/field';
 
 export function CreateUserForm() {
   const [state, action, pending] = useActionState<ActionState, FormData>(createUserAction, null);
@@ -26,12 +26,7 @@ export function CreateUserForm() {
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="isAdmin" /> Administrator
       </label>
-      <div className="sm:col-span-2 flex items-center gap-4">
-        <button type="submit" className={buttonClass} disabled={pending}>
-          Create user
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Create user" pending={pending} state={state} className="sm:col-span-2" />
     </form>
   );
 }
@@ -78,12 +73,7 @@ export function EditUserForm({ user }: { user: EditableUser }) {
           <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Disabled
         </label>
       </div>
-      <div className="sm:col-span-2 flex items-center gap-4">
-        <button type="submit" className={buttonClass} disabled={pending}>
-          Save
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Save" pending={pending} state={state} className="sm:col-span-2" />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import { deleteAppVersionAction, updateAppSettingsAction } from '@/app/my-apps/a
 import type { ActionState } from '@/lib/actions/validated-action';
 import type { AppVersionRow, TagOption, TagOptions } from '@/lib/my-apps/queries';
 import type { TagKind } from '@/lib/auth/policy';
-import { buttonClass, dangerButtonClass, FieldError, FormMessage, secondaryButtonClass } from '@/components/ui/field';
+import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow } from '@/components/ui/field';
 import { TagChip } from '@/components/tags/tag-chip';
 
 const VISIBILITIES = [
@@ -101,12 +101,7 @@ export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, 
           </>
         )}
 
-        <div className="flex items-center gap-4">
-          <button type="submit" className={buttonClass} disabled={pending}>
-            {pending ? 'Saving…' : 'Save'}
-          </button>
-          <FormMessage state={state} />
-        </div>
+        <SubmitRow label={pending ? 'Saving…' : 'Save'} pending={pending} state={state} />
       </form>
 
       <section aria-label="Delete this version" className="border-t border-gray-200 p-4">

@@ -5,7 +5,7 @@ import { useActionState } from 'react';
 import { addRuntimeAction, setRuntimeStatusAction, updateRuntimeAction } from '@/app/admin/runtimes/actions';
 import type { ActionState } from '@/lib/actions/validated-action';
 import type { RuntimeStatus } from '@/db/schema';
-import { buttonClass, FormMessage, secondaryButtonClass, TextField } from '@/components/ui/field';
+import { FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 
 export interface RuntimeRow {
   name: string;
@@ -26,12 +26,7 @@ export function AddRuntimeForm() {
       <label className="flex items-center gap-2 self-center text-sm">
         <input type="checkbox" name="gpu" /> GPU runtime
       </label>
-      <div className="flex flex-wrap items-center gap-4 sm:col-span-2">
-        <button type="submit" className={buttonClass} disabled={pending}>
-          Add runtime version
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Add runtime version" pending={pending} state={state} className="sm:col-span-2" />
     </form>
   );
 }
@@ -48,12 +43,7 @@ export function EditRuntimeForm({ runtime }: { runtime: RuntimeRow }) {
       <label className="flex items-center gap-2 self-center text-sm">
         <input type="checkbox" name="gpu" defaultChecked={runtime.gpu} /> GPU runtime
       </label>
-      <div className="flex flex-wrap items-center gap-4 sm:col-span-3">
-        <button type="submit" className={secondaryButtonClass} disabled={pending}>
-          Save
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Save" pending={pending} state={state} className="sm:col-span-3" secondary />
     </form>
   );
 }

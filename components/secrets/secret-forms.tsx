@@ -10,7 +10,7 @@ import {
   setSecretKeyAction,
 } from '@/app/my-secrets/actions';
 import type { ActionState } from '@/lib/actions/validated-action';
-import { buttonClass, dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, TextField } from '@/components/ui/field';
+import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-gray-400 bg-white px-3 py-2 font-mono text-sm text-gray-900 shadow-sm focus:border-blue-700';
@@ -109,12 +109,7 @@ export function CreateSecretForm({ admin }: { admin: boolean }) {
           Add another key
         </button>
       </fieldset>
-      <div className="flex flex-wrap items-center gap-4">
-        <button type="submit" className={buttonClass} disabled={pending}>
-          Save secret
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Save secret" pending={pending} state={state} />
       <FieldError id="secret-form-error" errors={errors.form} />
     </form>
   );

@@ -4,7 +4,7 @@
 import { useActionState, useState } from 'react';
 import { createTagAction, deleteTagAction, updateTagAction } from '@/app/admin/tags/actions';
 import type { ActionState, FieldErrors } from '@/lib/actions/validated-action';
-import { buttonClass, dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, TextField } from '@/components/ui/field';
+import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 import { TagChip } from './tag-chip';
 
 export interface EditableTag {
@@ -88,12 +88,7 @@ export function CreateTagForm() {
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" key={state?.ok ? state.at : 'form'}>
       <TagFields tag={BLANK} errors={errors} prefix="new-tag" />
-      <div className="flex items-center gap-4 sm:col-span-2">
-        <button type="submit" className={buttonClass} disabled={pending}>
-          Create tag
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Create tag" pending={pending} state={state} className="sm:col-span-2" />
     </form>
   );
 }
@@ -105,12 +100,7 @@ export function EditTagForm({ tag }: { tag: EditableTag }) {
     <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${tag.name}`}>
       <input type="hidden" name="id" value={tag.id} />
       <TagFields tag={tag} errors={errors} prefix={`tag-${tag.id}`} />
-      <div className="flex items-center gap-4 sm:col-span-2">
-        <button type="submit" className={buttonClass} disabled={pending}>
-          Save
-        </button>
-        <FormMessage state={state} />
-      </div>
+      <SubmitRow label="Save" pending={pending} state={state} className="sm:col-span-2" />
     </form>
   );
 }

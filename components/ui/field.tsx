@@ -1,5 +1,5 @@
 // A labelled form control with its error text linked through aria-describedby.
-import type { InputHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 
 export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
   return (
@@ -56,3 +56,27 @@ export const secondaryButtonClass =
   'inline-flex items-center justify-center rounded-md border border-gray-400 bg-white px-4 py-2 text-sm font-medium text-gray-900 hover:bg-gray-100';
 export const dangerButtonClass =
   'inline-flex items-center justify-center rounded-md bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800';
+
+/** A form's submit button with the action's message beside it. */
+export function SubmitRow({
+  label,
+  pending,
+  state,
+  className = '',
+  secondary = false,
+}: {
+  label: ReactNode;
+  pending: boolean;
+  state: { ok: boolean; message?: string } | null;
+  className?: string;
+  secondary?: boolean;
+}) {
+  return (
+    <div className={`flex flex-wrap items-center gap-4 ${className}`.trim()}>
+      <button type="submit" className={secondary ? secondaryButtonClass : buttonClass} disabled={pending}>
+        {label}
+      </button>
+      <FormMessage state={state} />
+    </div>
+  );
+}
