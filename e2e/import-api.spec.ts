@@ -160,3 +160,40 @@ test.describe('413 on the server limited to 2 MiB', () => {
     await expect.poll(() => (fs.existsSync(staging) ? fs.readdirSync(staging, { recursive: true }).length : 0)).toBe(0);
   });
 });
+
+test.describe('PATCH and DELETE /api/v1/apps/{id}', () => {
+  test('the owner publishes, tags and deletes a version; another user may not', async ({ request }) => {
+    const [owner, other] = [await createUser(request), await createUser(request)];
+    const ho = { Authorization: `Bearer ${await tokenFor(request, owner.email, owner.password)}` };
+    const hx = { Authorization: `Bearer ${await tokenFor(request, other.email, other.password)}` };
+    const app = await importApp(request, ho, { name: unique('ai.e2e.patch') });
+    expect((await request.get(`/api/v1/apps/${app.id}`, { headers: hx })).status()).toBe(404);
+    expect((await request.patch(`/api/v1/apps/${app.id}`, { headers: hx, data: { visibility: 'ALL_USERS' } })).status()).toBe(404);
+
+    const badge = unique('BADGE').toUpperCase().replace(/-/g, '_');
+    expect((await request.post('/api/v1/tags', { headers: await asAdmin(request), data: { name: badge, title: 'Badge' } })).status()).toBe(201);
+    const patched = await request.patch(`/api/v1/apps/${app.id}`, { headers: ho, data: { visibility: 'ALL_USERS', tags: [badge] } });
+    expect(patched.status(), await patched.text()).toBe(200);
+    expect(await patched.json()).toMatchObject({ visibility: 'ALL_USERS', tags: [expect.objectContaining({ name: badge, kind: 'badge' })] });
+    expect((await request.get(`/api/v1/apps/${app.id}`, { headers: hx })).status()).toBe(200);
+
+    // Published, the other user sees it but still may not change or delete it.
+    expect((await request.patch(`/api/v1/apps/${app.id}`, { headers: hx, data: { visibility: 'PRIVATE' } })).status()).toBe(403);
+    expect((await request.delete(`/api/v1/apps/${app.id}`, { headers: hx })).status()).toBe(403);
+    expect((await request.patch(`/api/v1/apps/${app.id}`, { headers: ho, data: { version: '9.9.9' } })).status()).toBe(400);
+
+    expect((await request.delete(`/api/v1/apps/${app.id}`, { headers: ho })).status()).toBe(200);
+    expect((await request.get(`/api/v1/apps/${app.id}`, { headers: ho })).status()).toBe(404);
+    expect((await request.get(`/api/v1/apps/${app.id}/bundle`, { headers: ho })).status()).toBe(404);
+  });
+
+  test('the bundle download is for the owner and admins only', async ({ request }) => {
+    const [owner, other] = [await createUser(request), await createUser(request)];
+    const ho = { Authorization: `Bearer ${await tokenFor(request, owner.email, owner.password)}` };
+    const hx = { Authorization: `Bearer ${await tokenFor(request, other.email, other.password)}` };
+    const app = await importApp(request, ho, { name: unique('ai.e2e.download') }, 'ALL_USERS');
+    expect((await request.get(`/api/v1/apps/${app.id}/bundle`, { headers: ho })).status()).toBe(200);
+    expect((await request.get(`/api/v1/apps/${app.id}/bundle`, { headers: await asAdmin(request) })).status()).toBe(200);
+    expect((await request.get(`/api/v1/apps/${app.id}/bundle`, { headers: hx })).status()).toBe(403);
+  });
+});
