@@ -4,7 +4,7 @@ import JSZip from 'jszip';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
-import { appAssets, apps, appTags, tags } from '@/db/schema';
+import { appAssets, apps, appTags, auditLog, tags } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError } from '@/lib/errors';
 import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
@@ -137,6 +137,10 @@ describe('importStagedBundle', () => {
     expect(assigned.map((a) => a.tagId)).toEqual([`t-open-${n}`]);
     expect(warnings.map((w) => w.path)).toEqual(expect.arrayContaining(['App.Tags[1]', 'App.Tags[2]']));
     expect(app.requestedTags).toEqual([open, guarded, 'MISSING']);
+    const audit = db.select().from(auditLog).where(eq(auditLog.targetId, app.id)).all();
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'app.import', actorId: user.id, details: expect.objectContaining({ visibility: 'PRIVATE', tags: [{ id: `t-open-${n}`, name: open }] }) }),
+    ]);
   });
 
   it('settles simultaneous imports of one Name and Version: one wins, the rest get the 409 message', async () => {

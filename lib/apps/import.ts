@@ -3,9 +3,10 @@
 import 'server-only';
 import fsp from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
+import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canImportApps, canImportVersionOf, type Viewer } from '@/lib/auth/policy';
 import { inspectBundle } from '@/lib/bundle/inspect';
 import { sniffImage } from '@/lib/bundle/sniff';
@@ -261,6 +262,14 @@ function commitImport(
             .run();
         }
         for (const tagId of data.tagIds) tx.insert(appTags).values({ appId: data.id, tagId }).run();
+        const assigned = data.tagIds.length ? tx.select({ id: tags.id, name: tags.name }).from(tags).where(inArray(tags.id, data.tagIds)).all() : [];
+        writeAudit(tx, {
+          actorId: viewer.id,
+          action: 'app.import',
+          targetType: 'app',
+          targetId: data.id,
+          details: { name: manifest.name, version: manifest.version, visibility: data.visibility, tags: assigned },
+        });
         return tx.select().from(apps).where(eq(apps.id, data.id)).get()!;
       },
       { behavior: 'immediate' },

@@ -1,12 +1,25 @@
-// The audit log: who changed what and when (app visibility and tags, app deletion, tag administration).
+// The audit log: who changed what and when (imports, app visibility and tags, app deletion, tags,
+// secrets (names and keys, never values), runtime versions).
 // Writes take the transaction of the change they record, so a change and its audit row commit together.
 import 'server-only';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { getDb, type Db } from '@/db';
 import { auditLog, users } from '@/db/schema';
 
-export type AuditAction = 'app.update' | 'app.delete' | 'tag.create' | 'tag.update' | 'tag.delete';
-export type AuditTarget = 'app' | 'tag';
+export type AuditAction =
+  | 'app.import'
+  | 'app.update'
+  | 'app.delete'
+  | 'tag.create'
+  | 'tag.update'
+  | 'tag.delete'
+  | 'secret.create'
+  | 'secret.update'
+  | 'secret.delete'
+  | 'runtime.create'
+  | 'runtime.update'
+  | 'runtime.status';
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version';
 
 /** A transaction or the connection itself; both have the same query builder. */
 type Writer = Pick<Db, 'insert'>;

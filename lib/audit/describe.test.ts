@@ -27,4 +27,19 @@ describe('describeAudit', () => {
     ).toEqual(['visitorRoles (none) → finance', 'title A → B']);
     expect(describeAudit('tag.delete', { name: 'fin', removedFromApps: 1 }).changes).toEqual(['deleted (removed from 1 app)']);
   });
+
+  it('describes imports, secrets (names and keys only) and runtime versions', () => {
+    expect(describeAudit('app.import', { name: 'a', version: '1.0.0', visibility: 'PRIVATE', tags: [{ id: '1', name: 'fin' }] })).toEqual({
+      target: 'app a 1.0.0',
+      changes: ['imported as PRIVATE, tags fin'],
+    });
+    expect(describeAudit('secret.update', { name: 'db', set: ['password'], removed: ['old'] }).changes).toEqual([
+      'values set: password',
+      'keys removed: old',
+    ]);
+    expect(describeAudit('runtime.status', { name: 'deb11_py38_wlatest', from: 'available', to: 'deprecated' })).toEqual({
+      target: 'runtime version deb11_py38_wlatest',
+      changes: ['status available → deprecated'],
+    });
+  });
 });

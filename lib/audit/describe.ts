@@ -19,6 +19,10 @@ const show = (v: unknown) => {
 export function describeAudit(action: string, details: Record<string, unknown>): Described {
   const app = `${details.name ?? '?'} ${details.version ?? ''}`.trim();
   switch (action) {
+    case 'app.import': {
+      const tags = names(details.tags);
+      return { target: `app ${app}`, changes: [`imported as ${show(details.visibility)}${tags ? `, tags ${tags}` : ''}`] };
+    }
     case 'app.update': {
       const changes: string[] = [];
       const vis = details.visibility as { from: string; to: string } | undefined;
@@ -46,6 +50,22 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       const n = Number(details.removedFromApps ?? 0);
       return { target: `tag ${details.name ?? '?'}`, changes: [`deleted (removed from ${n === 1 ? '1 app' : `${n} apps`})`] };
     }
+    case 'secret.create':
+      return { target: `secret ${details.name ?? '?'}`, changes: [`created (${show(details.visibility)}) with keys ${show(details.keys)}`] };
+    case 'secret.update': {
+      const changes: string[] = [];
+      if (Array.isArray(details.set) && details.set.length) changes.push(`values set: ${show(details.set)}`);
+      if (Array.isArray(details.removed) && details.removed.length) changes.push(`keys removed: ${show(details.removed)}`);
+      return { target: `secret ${details.name ?? '?'}`, changes };
+    }
+    case 'secret.delete':
+      return { target: `secret ${details.name ?? '?'}`, changes: ['deleted'] };
+    case 'runtime.create':
+      return { target: `runtime version ${details.name ?? '?'}`, changes: ['added'] };
+    case 'runtime.update':
+      return { target: `runtime version ${details.name ?? '?'}`, changes: ['edited'] };
+    case 'runtime.status':
+      return { target: `runtime version ${details.name ?? '?'}`, changes: [`status ${show(details.from)} → ${show(details.to)}`] };
     default:
       return { target: action, changes: [JSON.stringify(details)] };
   }

@@ -3,7 +3,8 @@
 import 'server-only';
 import { asc, count, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { auditLog, runtimeVersions, type RuntimeStatus, type RuntimeVersion } from '@/db/schema';
+import { runtimeVersions, type RuntimeStatus, type RuntimeVersion } from '@/db/schema';
+import { writeAudit, type AuditAction } from '@/lib/audit/audit';
 import { AppError } from '@/lib/errors';
 
 export const SEED_RUNTIME_VERSIONS: Omit<RuntimeVersion, 'createdAt'>[] = [
@@ -77,8 +78,8 @@ export interface RuntimeVersionInput {
   note: string;
 }
 
-function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actorId: string, action: string, name: string, details: Record<string, unknown>) {
-  tx.insert(auditLog).values({ actorId, action, targetType: 'runtime_version', targetId: name, details }).run();
+function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actorId: string, action: AuditAction, name: string, details: Record<string, unknown>) {
+  writeAudit(tx, { actorId, action, targetType: 'runtime_version', targetId: name, details: { name, ...details } });
 }
 
 export function addRuntimeVersion(actorId: string, input: RuntimeVersionInput): RuntimeVersion {

@@ -4,7 +4,8 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { auditLog, secrets, secretValues, users, type Secret, type SecretVisibility } from '@/db/schema';
+import { secrets, secretValues, users, type Secret, type SecretVisibility } from '@/db/schema';
+import { writeAudit, type AuditAction } from '@/lib/audit/audit';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden } from '@/lib/errors';
 import { seal } from './crypto';
@@ -143,16 +144,14 @@ export function summarizeSecret(secret: Secret): SecretSummary {
   return summarize([secret])[0];
 }
 
-function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actor: Viewer, action: string, secret: Secret, details: Record<string, unknown>) {
-  tx.insert(auditLog)
-    .values({
-      actorId: actor.id,
-      action,
-      targetType: 'secret',
-      targetId: secret.id,
-      details: { name: secret.name, visibility: secret.visibility, ...details },
-    })
-    .run();
+function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actor: Viewer, action: AuditAction, secret: Secret, details: Record<string, unknown>) {
+  writeAudit(tx, {
+    actorId: actor.id,
+    action,
+    targetType: 'secret',
+    targetId: secret.id,
+    details: { name: secret.name, visibility: secret.visibility, ...details },
+  });
 }
 
 export function createSecret(viewer: Viewer, input: NewSecretInput): SecretSummary {
