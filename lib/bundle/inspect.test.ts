@@ -272,3 +272,19 @@ describe('entries the inspection does not otherwise read', () => {
     expect(result.errors).toEqual([expect.objectContaining({ path: 'data/zeros.bin' })]);
   });
 });
+
+describe('packages.txt', () => {
+  test('accepts Debian package names, with arch and version', async () => {
+    const file = await bundle({ 'app.toml': appToml(), 'packages.txt': '# system libraries\nlibgomp1\nlibgl1-mesa-glx:amd64\ng++=4:12.2.0-3\n' });
+    const result = await inspectBundle(file);
+    expect(result.errors).toEqual([]);
+    expect(result.packages).toEqual(['libgomp1', 'libgl1-mesa-glx:amd64', 'g++=4:12.2.0-3']);
+  });
+
+  test('refuses lines that are not package names, naming each', async () => {
+    const file = await bundle({ 'app.toml': appToml(), 'packages.txt': 'curl\ncurl; rm -rf /\n--allow-unauthenticated evil\nPython3\n' });
+    const result = await inspectBundle(file);
+    expect(result.ok).toBe(false);
+    expect(paths(result.errors)).toEqual(['packages.txt[1]', 'packages.txt[2]', 'packages.txt[3]']);
+  });
+});

@@ -95,7 +95,7 @@ async function inspect(ctx: Context, options: InspectOptions): Promise<InspectRe
   const longDescription = manifest?.longDescriptionPath ? await readLongDescription(ctx, manifest.longDescriptionPath) : null;
   const icon = await findIcon(ctx);
   const screenshots = await findScreenshots(ctx);
-  const packages = await readList(ctx, 'packages.txt');
+  const packages = checkPackages(ctx, await readList(ctx, 'packages.txt'));
   const requirements = await readList(ctx, 'requirements.txt');
   checkWheels(ctx, requirements);
   if (manifest && (manifest.kind === 'link' || manifest.kind === 'container')) flagUnusedCode(ctx, manifest.kind);
@@ -258,6 +258,25 @@ async function readList(ctx: Context, file: string): Promise<string[]> {
     .split(/\r?\n/)
     .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
     .filter((line) => line !== '');
+}
+
+/**
+ * packages.txt names OS packages for the runtime's package manager (apt-get), one per line. Anything but
+ * a Debian package name, with an optional `:arch` and `=version`, is refused: a line is handed to the
+ * package manager as it is, and must not carry options or shell syntax.
+ */
+const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?(?:=[A-Za-z0-9.+:~_-]+)?$/;
+
+function checkPackages(ctx: Context, packages: string[]): string[] {
+  packages.forEach((line, i) => {
+    if (!DEBIAN_PACKAGE.test(line)) {
+      ctx.errors.push({
+        path: `packages.txt[${i}]`,
+        message: `${q(line)} is not a package name (lowercase letters, digits, + - ., optionally :arch and =version), one per line.`,
+      });
+    }
+  });
+  return packages;
 }
 
 /** requirements.txt may install wheels shipped in the bundle; one that is missing fails every instance start. */
