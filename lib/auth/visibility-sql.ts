@@ -18,11 +18,14 @@ export function visibleAppsWhere(viewer: Viewer | null, settings: AccessSettings
         viewer.roles.map((r) => sql`${r}`),
         sql`, `,
       );
+      // The tags exposing apps to this visitor are found once (an uncorrelated subquery SQLite
+      // materializes); each app is then a primary-key lookup in app_tags.
       anyOf.push(
         and(
           shared,
-          sql`exists (select 1 from app_tags at join tags t on t.id = at.tag_id, json_each(t.visitor_roles) r
-                     where at.app_id = ${apps.id} and r.value in (${roles}))`,
+          sql`exists (select 1 from app_tags at
+                     where at.app_id = ${apps.id}
+                       and at.tag_id in (select t.id from tags t, json_each(t.visitor_roles) r where r.value in (${roles})))`,
         )!,
       );
     }
