@@ -3,9 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formBoolean, formList, validatedAction } from '@/lib/actions/validated-action';
-import { deleteAppVersion, updateAppSettings } from '@/lib/apps/settings';
-import { withStorageLock } from '@/lib/storage/lock';
-import { removeUnreferencedFiles, storedFilesOf } from '@/lib/storage/sweep';
+import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
 
 // The app id comes from the form, so updateAppSettings/deleteAppVersion re-check that this viewer
 // owns the app (or is an admin): calling the action with someone else's id is refused there.
@@ -34,10 +32,7 @@ export const updateAppSettingsAction = validatedAction('viewer', settingsSchema,
 });
 
 export const deleteAppVersionAction = validatedAction('viewer', z.object({ appId: z.string().min(1) }), async (data, viewer) => {
-  const files = storedFilesOf(data.appId);
-  const deleted = deleteAppVersion(viewer, data.appId);
-  // The bundle and images go too, unless another version shares them (content-addressed files).
-  await withStorageLock(() => removeUnreferencedFiles(files));
+  const deleted = await deleteAppVersionWithFiles(viewer, data.appId);
   revalidateApps();
   return { ok: true, message: `Deleted ${deleted.name} ${deleted.version}.`, at: Date.now() };
 });

@@ -12,6 +12,7 @@ import { assetPath, bundlePath, stagingDir } from '@/lib/storage/paths';
 import { stageStream } from '@/lib/storage/staging';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { importStagedBundle } from './import';
+import { deleteAppVersionWithFiles } from './settings';
 
 useTempDataDir();
 beforeAll(() => seedRuntimeVersions());
@@ -155,5 +156,19 @@ describe('importStagedBundle', () => {
     }
     expect(getDb().select().from(apps).where(eq(apps.name, name)).all()).toHaveLength(1);
     expect(stagedLeft()).toEqual([]);
+  });
+
+  it('deleting a version removes its bundle and images unless another version shares them', async () => {
+    const user = viewerOf(insertUser());
+    const name = uniqueName();
+    const first = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '1.0.0'), 'static/icon.png': PNG }));
+    const second = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '2.0.0'), 'static/icon.png': PNG }));
+    const [icon] = getDb().select().from(appAssets).where(eq(appAssets.appId, first.app.id)).all();
+    await deleteAppVersionWithFiles(user, first.app.id);
+    expect(fs.existsSync(bundlePath(first.app.bundleSha256))).toBe(false);
+    expect(fs.existsSync(assetPath(icon.sha256))).toBe(true); // the second version still shows it
+    await deleteAppVersionWithFiles(user, second.app.id);
+    expect(fs.existsSync(bundlePath(second.app.bundleSha256))).toBe(false);
+    expect(fs.existsSync(assetPath(icon.sha256))).toBe(false);
   });
 });

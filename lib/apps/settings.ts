@@ -9,6 +9,8 @@ import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canEditApp, canSeeApp, type Viewer } from '@/lib/auth/policy';
 import { fullAccessRole, publicMode } from '@/lib/config';
 import { AppError, forbidden, notFound, type Problem } from '@/lib/errors';
+import { withStorageLock } from '@/lib/storage/lock';
+import { removeUnreferencedFiles, storedFilesOf } from '@/lib/storage/sweep';
 
 export interface AppSettingsPatch {
   visibility?: Visibility;
@@ -138,4 +140,12 @@ export function deleteAppVersion(viewer: Viewer, appId: string): { id: string; n
     },
     { behavior: 'immediate' },
   );
+}
+
+/** Deletes one version and then its bundle and image files, unless another version shares them. */
+export async function deleteAppVersionWithFiles(viewer: Viewer, appId: string): Promise<{ id: string; name: string; version: string }> {
+  const files = storedFilesOf(appId);
+  const deleted = deleteAppVersion(viewer, appId);
+  await withStorageLock(() => removeUnreferencedFiles(files));
+  return deleted;
 }

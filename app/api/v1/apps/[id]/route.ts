@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
 import { getAppForViewer, presentApp } from '@/lib/apps/queries';
-import { deleteAppVersion, updateAppSettings } from '@/lib/apps/settings';
+import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
 import { accessSettings, getApiViewer, requireApiViewer } from '@/lib/auth/viewer';
 import { AppError, notFound, unauthenticated } from '@/lib/errors';
-import { withStorageLock } from '@/lib/storage/lock';
-import { removeUnreferencedFiles, storedFilesOf } from '@/lib/storage/sweep';
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -39,9 +37,6 @@ export const PATCH = apiRoute<Context>(async (request, { params }) => {
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const viewer = await requireApiViewer(request);
-  const id = (await params).id;
-  const files = storedFilesOf(id);
-  const deleted = deleteAppVersion(viewer, id);
-  await withStorageLock(() => removeUnreferencedFiles(files));
+  const deleted = await deleteAppVersionWithFiles(viewer, (await params).id);
   return Response.json({ deleted });
 });
