@@ -161,8 +161,9 @@ describe('importStagedBundle', () => {
   it('deleting a version removes its bundle and images unless another version shares them', async () => {
     const user = viewerOf(insertUser());
     const name = uniqueName();
-    const first = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '1.0.0'), 'static/icon.png': PNG }));
-    const second = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '2.0.0'), 'static/icon.png': PNG }));
+    const uniqueIcon = Buffer.concat([PNG, Buffer.from(name)]); // an icon no other test's app has
+    const first = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '1.0.0'), 'static/icon.png': uniqueIcon }));
+    const second = await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, '2.0.0'), 'static/icon.png': uniqueIcon }));
     const [icon] = getDb().select().from(appAssets).where(eq(appAssets.appId, first.app.id)).all();
     await deleteAppVersionWithFiles(user, first.app.id);
     expect(fs.existsSync(bundlePath(first.app.bundleSha256))).toBe(false);
