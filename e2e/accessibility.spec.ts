@@ -18,7 +18,7 @@ for (const viewport of [
     await importApp(
       request,
       await asAdmin(request),
-      { name, title: 'Accessible app', description: 'Checked by axe', longDescription: '### Features\n\n* one\n* [two](https://example.com)', screenshots: 2 },
+      { name, title: 'Accessible app', description: 'Checked by axe', longDescription: '### Features\n\n* one\n* [two](https://example.com)\n\n```\n' + 'a_very_long_line_of_code_that_must_scroll '.repeat(8) + '\n```\n', screenshots: 2 },
       'ALL_USERS',
     );
     const pages = [...PAGES, `/apps/${name}`];

@@ -67,7 +67,9 @@ test('search finds an app by a word of its long description, and its page shows 
 
   const shots = page.getByRole('list', { name: 'Screenshots' }).getByRole('img');
   await expect(shots).toHaveCount(2);
-  for (const shot of await shots.all()) expect(await shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  for (const shot of await shots.all()) {
+    await expect.poll(() => shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  }
 
   // Larger view from the keyboard: open, move, close with Escape; focus goes back to the thumbnail.
   const first = page.getByRole('button', { name: /screenshot 1 of 2/ });

@@ -61,8 +61,10 @@ test('the owner publishes a PRIVATE app from the panel; a second user then sees 
 
   const admin = await pageAs(browser, E2E_ADMIN);
   await admin.goto('/admin/audit');
-  const entry = admin.getByTestId('audit-row').filter({ hasText: `app ${name} 1.0.0` });
-  await expect(entry).toContainText('visibility PRIVATE → ALL_USERS');
+  const entry = admin.getByTestId('audit-row').filter({ hasText: `app ${name} 1.0.0` }).filter({ hasText: 'visibility PRIVATE → ALL_USERS' });
+  await expect(entry).toHaveCount(1);
+  // The import itself is recorded too.
+  await expect(admin.getByTestId('audit-row').filter({ hasText: `app ${name} 1.0.0` }).filter({ hasText: 'imported as PRIVATE' })).toHaveCount(1);
   await expect(entry).toContainText(owner.email);
   await admin.context().close();
 });

@@ -54,6 +54,8 @@ export function markdownOptions(assets: MarkdownAssets): Omit<Options, 'children
       if (!target) return createElement('span', null, children);
       return createElement('a', { ...rest, href: target, rel: isExternalHref(target) ? EXTERNAL_REL : undefined }, children);
     },
+    // Code blocks scroll sideways; focusable so that keyboard users can scroll them too.
+    pre: ({ node: _node, ...rest }) => createElement('pre', { ...rest, tabIndex: 0 }),
     img: ({ src, alt, node: _node }) => {
       const url = typeof src === 'string' && src ? src : null;
       // urlTransform below already replaced the source with an asset URL or ''.

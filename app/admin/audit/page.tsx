@@ -19,11 +19,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-6">
       <h1 className="text-2xl font-semibold">Audit log</h1>
-      <p className="text-sm text-gray-700">Changes of app visibility and tags, deleted versions, and tag administration, newest first.</p>
+      <p className="text-sm text-gray-700">Imports, changes of app visibility and tags, deleted versions, and the administration of tags, secrets and runtime versions, newest first.</p>
       {entries.length === 0 ? (
         <p className="text-gray-700">Nothing recorded{beforeId ? ' before this point' : ' yet'}.</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+        // Focusable so that keyboard users can scroll it sideways on a narrow screen.
+        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white" tabIndex={0} role="region" aria-label="Audit entries">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Audit entries</caption>
             <thead className="bg-gray-100">
