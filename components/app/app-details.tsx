@@ -1,5 +1,6 @@
 // The app details page body: header, actions, facts, runtime, long description, screenshots, versions.
 import type { AppDetailsView } from '@/lib/catalog/details';
+import { formatUtc } from '@/lib/format';
 import { AppIcon } from '@/components/catalog/app-icon';
 import { TagChips } from '@/components/catalog/tag-chips';
 import { LongDescription } from './long-description';
@@ -16,7 +17,7 @@ export function AppDetails({ app }: { app: AppDetailsView }) {
     ['Name', <code key="n">{app.name}</code>],
     ['Version', app.version],
     ['Owner', app.owner.email ? `${app.owner.name} (${app.owner.email})` : app.owner.name],
-    ['Imported', <time key="t" dateTime={app.importedAt.toISOString()}>{app.importedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>],
+    ['Imported', <time key="t" dateTime={app.importedAt.toISOString()}>{formatUtc(app.importedAt)}</time>],
     ['Visibility', app.visibility],
   ];
   return (

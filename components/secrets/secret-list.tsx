@@ -2,6 +2,7 @@
 // where the viewer may edit; the actions check again on the server.
 import type { SecretSummary } from '@/lib/secrets/store';
 import { DeleteSecretButton, RemoveKeyButton, SetKeyForm } from './secret-forms';
+import { formatUtc } from '@/lib/format';
 
 const MASK = '••••••••';
 
@@ -19,8 +20,6 @@ function VisibilityBadge({ secret }: { secret: SecretSummary }) {
     </span>
   );
 }
-
-const day = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 export function SecretList({
   secrets,
@@ -51,7 +50,7 @@ export function SecretList({
               </h3>
               <VisibilityBadge secret={secret} />
               {showOwner && <span className="text-sm text-gray-700">owner: {secret.owner.name}</span>}
-              <span className="text-xs text-gray-600">updated {day(secret.updatedAt)}</span>
+              <span className="text-xs text-gray-600">updated {formatUtc(secret.updatedAt)}</span>
             </div>
             <table className="mt-3 w-full text-left text-sm">
               <caption className="sr-only">Keys of {secret.name}</caption>

@@ -16,14 +16,7 @@ export interface TagChip {
   color: string;
 }
 
-export interface CatalogCard {
-  id: string;
-  name: string;
-  version: string;
-  title: string;
-  description: string;
-  kind: AppKind;
-  importedAt: number;
+export interface CatalogCard extends CardRow {
   iconUrl: string | null;
   categories: TagChip[];
   badges: TagChip[];

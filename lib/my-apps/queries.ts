@@ -7,6 +7,7 @@ import { apps, appTags, tags, users, type Visibility } from '@/db/schema';
 import { canAssignTag, canSeeTags, type TagKind, type Viewer } from '@/lib/auth/policy';
 import { forbidden } from '@/lib/errors';
 import { listTags, toTagView } from '@/lib/tags/tags';
+import { formatUtc } from '@/lib/format';
 
 export interface TagChipData {
   id: string;
@@ -41,7 +42,6 @@ export interface AppGroup {
   versions: AppVersionRow[];
 }
 
-export const formatUtc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
 const chip = (t: typeof tags.$inferSelect): TagChipData => {
   const v = toTagView(t);

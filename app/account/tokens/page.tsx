@@ -2,10 +2,11 @@ import type { Metadata } from 'next';
 import { CreateTokenForm, RevokeTokenForm } from '@/components/forms/token-forms';
 import { listTokens } from '@/lib/auth/tokens';
 import { requireViewer } from '@/lib/auth/viewer';
+import { formatUtc } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'API tokens' };
 
-const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'never');
+const when = (d: Date | null) => (d ? formatUtc(d) : 'never');
 
 export default async function TokensPage() {
   const viewer = await requireViewer('/account/tokens');

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { describeAudit } from '@/lib/audit/describe';
 import { listAudit } from '@/lib/audit/audit';
 import { requireViewer } from '@/lib/auth/viewer';
-import { formatUtc } from '@/lib/my-apps/queries';
+import { formatUtc } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Audit log' };
 

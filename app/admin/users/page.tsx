@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { CreateUserForm, EditUserForm } from '@/components/admin/user-forms';
 import { requireViewer } from '@/lib/auth/viewer';
+import { formatUtc } from '@/lib/format';
 import { listUsers } from '@/lib/users/users';
 
 export const metadata: Metadata = { title: 'Users' };
@@ -34,7 +35,7 @@ export default async function AdminUsersPage() {
                   {user.disabled && <span className="rounded bg-red-100 px-2 text-xs text-red-900">disabled</span>}
                   {user.roles.length > 0 && <span className="text-xs text-gray-700">roles: {user.roles.join(', ')}</span>}
                   <span className="text-xs text-gray-600">
-                    last seen {user.lastSeenAt ? user.lastSeenAt.toISOString().slice(0, 16).replace('T', ' ') : 'never'}
+                    last seen {user.lastSeenAt ? formatUtc(user.lastSeenAt) : 'never'}
                   </span>
                 </summary>
                 <div className="mt-4">
