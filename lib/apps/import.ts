@@ -22,6 +22,7 @@ import { withStorageLock } from '@/lib/storage/lock';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
 import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
+import { isUniqueViolation } from '@/db/errors';
 
 export interface ImportResult {
   app: App;
@@ -148,10 +149,6 @@ async function extractAssets(file: string, icon: string | null, screenshots: str
   } finally {
     await reader.close();
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/.test(String(error));
 }
 
 /**

@@ -11,6 +11,7 @@ import { tagKind, type TagKind, type Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { rolesInput } from '@/lib/users/users';
 import { HEX_COLOR, textColorFor } from './color';
+import { isUniqueViolation } from '@/db/errors';
 
 export const TAG_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
@@ -64,12 +65,16 @@ export function listTags(): TagView[] {
 
 /** By id, or by name (the CLI and app.toml speak in names). */
 export function findTag(ref: string): TagView | null {
-  const row = getDb()
+  const row = tagRow(getDb(), ref);
+  return row ? toTagView(row) : null;
+}
+
+function tagRow(db: Pick<ReturnType<typeof getDb>, 'select'>, ref: string): Tag | undefined {
+  return db
     .select()
     .from(tags)
     .where(or(eq(tags.id, ref), eq(tags.name, ref)))
     .get();
-  return row ? toTagView(row) : null;
 }
 
 /** How many apps carry each tag, by tag id. */
@@ -87,8 +92,6 @@ function nameTaken(name: string): AppError {
     { path: 'name', message: 'This name is already used by another tag.' },
   ]);
 }
-
-const isUniqueViolation = (e: unknown) => String((e as Error)?.message).includes('UNIQUE constraint failed');
 
 export function createTag(actor: Viewer, input: TagInput): TagView {
   requireAdmin(actor);
@@ -118,11 +121,7 @@ export function updateTag(actor: Viewer, ref: string, patch: TagPatch): TagView 
   try {
     db.transaction(
       (tx) => {
-        const existing = tx
-          .select()
-          .from(tags)
-          .where(or(eq(tags.id, ref), eq(tags.name, ref)))
-          .get();
+        const existing = tagRow(tx, ref);
         if (!existing) throw notFound('No such tag.');
         id = existing.id;
         const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -153,11 +152,7 @@ export function deleteTag(actor: Viewer, ref: string): { id: string; name: strin
   requireAdmin(actor);
   return getDb().transaction(
     (tx) => {
-      const existing = tx
-        .select()
-        .from(tags)
-        .where(or(eq(tags.id, ref), eq(tags.name, ref)))
-        .get();
+      const existing = tagRow(tx, ref);
       if (!existing) throw notFound('No such tag.');
       const removedFromApps = tx.select({ n: count() }).from(appTags).where(eq(appTags.tagId, existing.id)).get()?.n ?? 0;
       tx.delete(tags).where(eq(tags.id, existing.id)).run();

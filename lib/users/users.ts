@@ -7,6 +7,7 @@ import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
+import { isUniqueViolation } from '@/db/errors';
 
 export type PublicUser = Omit<User, 'passwordHash' | 'oidcSubject'>;
 
@@ -76,7 +77,7 @@ export async function createUser(input: NewUserInput): Promise<PublicUser> {
       .values({ id, email: input.email, name: input.name, passwordHash, roles: input.roles, isAdmin: input.isAdmin })
       .run();
   } catch (e) {
-    if (String((e as Error).message).includes('UNIQUE')) {
+    if (isUniqueViolation(e)) {
       throw new AppError('CONFLICT', `A user with e-mail ${input.email} already exists.`, [
         { path: 'email', message: 'This e-mail address is already used.' },
       ]);
