@@ -5,17 +5,9 @@ import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { tmpDir } from './paths';
 
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function fsyncFile(file: string): Promise<void> {
-  const handle = await fsp.open(file, 'r+');
+/** Flushes a file or a directory (its entries) to disk; a read-only descriptor is enough on Linux. */
+async function fsyncPath(target: string): Promise<void> {
+  const handle = await fsp.open(target, 'r');
   try {
     await handle.sync();
   } finally {
@@ -37,9 +29,9 @@ export async function placeFile(source: string, destination: string, durable?: P
   }
   // A staged upload is flushed in the background already; anything else is flushed now.
   if (durable) await durable;
-  else await fsyncFile(source);
+  else await fsyncPath(source);
   await fsp.rename(source, destination);
-  await fsyncDir(path.dirname(destination));
+  await fsyncPath(path.dirname(destination));
   return true;
 }
 
