@@ -207,6 +207,41 @@ export const auditLog = sqliteTable(
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
 
+export type InstanceStatus = 'PENDING' | 'DEPLOYED' | 'SUSPENDED' | 'FAILED';
+export type InstanceStage = 'SOURCING' | 'INSTALLING' | 'STARTING';
+
+/** One running (or paused, or failed) copy of one app version. Terminated instances are deleted. */
+export const instances = sqliteTable(
+  'instances',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id),
+    ownerId: text('owner_id')
+      .notNull()
+      .references(() => users.id),
+    visibility: text('visibility').$type<Visibility>().notNull().default('PRIVATE'),
+    status: text('status').$type<InstanceStatus>().notNull().default('PENDING'),
+    /** While PENDING: the start-up stage reached. */
+    stage: text('stage').$type<InstanceStage>(),
+    /** FAILED: why, in words an app developer can act on. */
+    reason: text('reason'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    /** DEPLOYED: when the idle timeout suspends it unless traffic or "Keep running" moves it; null: never. */
+    suspendAfter: integer('suspend_after', { mode: 'timestamp_ms' }),
+    /** Admins may switch the idle timeout off for one instance. */
+    autoSuspend: integer('auto_suspend', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [
+    index('instances_owner_idx').on(t.ownerId),
+    index('instances_app_idx').on(t.appId),
+    index('instances_status_idx').on(t.status),
+  ],
+);
+export type Instance = typeof instances.$inferSelect;
+
 export type SecretVisibility = 'PRIVATE' | 'ALL_USERS' | 'APP';
 
 export const secrets = sqliteTable(

@@ -1,6 +1,7 @@
 // Portal configuration read from environment variables, with the defaults listed in the README.
 // Read lazily (functions, not constants) so tests and the CLI can set the environment first.
 import path from 'node:path';
+import { durationMs } from './instances/duration';
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -88,4 +89,45 @@ export function publicMode(): boolean {
 /** Role that grants full access; empty means every signed-in user has full access. */
 export function fullAccessRole(): string {
   return (process.env.FULL_ACCESS_ROLE ?? '').trim();
+}
+
+// ── Running apps ─────────────────────────────────────────────────────────────────────────────────
+
+/** Instances a full-access user may hold at once (any status); 0 = no limit. */
+export function instanceLimit(): number {
+  return intFromEnv('INSTANCE_LIMIT', 10);
+}
+
+/** Instances a visitor may hold at once; 0 = no limit. */
+export function visitorInstanceLimit(): number {
+  return intFromEnv('VISITOR_INSTANCE_LIMIT', 5);
+}
+
+/** Idle time after which an instance is suspended when its app sets no InstanceTimeout (`-1`: never). */
+export function defaultInstanceTimeout(): string {
+  return (process.env.INSTANCE_TIMEOUT ?? '').trim() || '1h';
+}
+
+/** How long a start may take, dependency installation included, before the instance is FAILED. */
+export function instanceStartTimeoutMs(): number {
+  const raw = (process.env.INSTANCE_START_TIMEOUT ?? '').trim() || '5m';
+  const ms = durationMs(raw);
+  if (ms === null) throw new Error('INSTANCE_START_TIMEOUT must be a duration such as "5m" ("-1" is not allowed).');
+  return ms;
+}
+
+/** The portal's public URL (what apps get as H2O_CLOUD_ENVIRONMENT); defaults to http://localhost:<PORT>. */
+export function publicUrl(): string {
+  const raw = (process.env.PUBLIC_URL ?? '').trim();
+  return (raw || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
+}
+
+/** host[:port] under which DOMAIN-routed app hosts live: `<id>.<APPS_DOMAIN>`. */
+export function appsDomain(): string {
+  return (process.env.APPS_DOMAIN ?? '').trim() || new URL(publicUrl()).host;
+}
+
+/** Origin serving BASE_URL instance traffic; defaults to the portal's own (same-origin: see the README). */
+export function appsOrigin(): string {
+  return ((process.env.APPS_ORIGIN ?? '').trim() || publicUrl()).replace(/\/+$/, '');
 }

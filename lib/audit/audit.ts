@@ -18,8 +18,13 @@ export type AuditAction =
   | 'secret.delete'
   | 'runtime.create'
   | 'runtime.update'
-  | 'runtime.status';
-export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version';
+  | 'runtime.status'
+  | 'instance.start'
+  | 'instance.suspend'
+  | 'instance.resume'
+  | 'instance.terminate'
+  | 'instance.update';
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'instance';
 
 /** A transaction or the connection itself; both have the same query builder. */
 type Writer = Pick<Db, 'insert'>;

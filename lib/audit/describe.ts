@@ -66,6 +66,20 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return { target: `runtime version ${details.name ?? '?'}`, changes: ['edited'] };
     case 'runtime.status':
       return { target: `runtime version ${details.name ?? '?'}`, changes: [`status ${show(details.from)} → ${show(details.to)}`] };
+    case 'instance.start':
+      return { target: `instance of ${app}`, changes: [`started (${show(details.visibility)})`] };
+    case 'instance.suspend':
+      return { target: `instance of ${app}`, changes: [details.reason === 'idle' ? 'suspended after its idle timeout' : 'suspended'] };
+    case 'instance.resume':
+      return { target: `instance of ${app}`, changes: ['resumed'] };
+    case 'instance.terminate':
+      return { target: `instance of ${app}`, changes: ['terminated'] };
+    case 'instance.update': {
+      const vis = details.visibility as { from: string; to: string } | undefined;
+      const changes = vis ? [`visibility ${vis.from} → ${vis.to}`] : [];
+      if (typeof details.autoSuspend === 'boolean') changes.push(details.autoSuspend ? 'auto-suspend on' : 'auto-suspend off');
+      return { target: `instance of ${app}`, changes };
+    }
     default:
       return { target: action, changes: [JSON.stringify(details)] };
   }

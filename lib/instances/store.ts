@@ -1,0 +1,354 @@
+// Instance rows: who started what, its visibility and status. Every read and write that a person causes
+// takes the viewer and applies lib/auth/instance-policy here, with its audit row in the same transaction.
+// The manager (lib/instances/manager.ts) drives statuses; it uses the `system` functions at the bottom.
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { getDb, type Db } from '@/db';
+import { apps, appTags, instances, tags, users, type Instance, type InstanceStage, type InstanceStatus, type Visibility } from '@/db/schema';
+import { writeAudit } from '@/lib/audit/audit';
+import {
+  allowedInstanceVisibilities,
+  canOperateInstance,
+  canSeeInstance,
+  canTerminateInstance,
+  startRefusal,
+  type InstanceFacts,
+  type InstanceLifecycle,
+} from '@/lib/auth/instance-policy';
+import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
+import { instanceLimit, visitorInstanceLimit } from '@/lib/config';
+import { AppError, forbidden, notFound } from '@/lib/errors';
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** An instance with what is needed to decide on it and to show it. */
+export interface InstanceRecord extends Instance {
+  app: {
+    id: string;
+    name: string;
+    version: string;
+    title: string;
+    ownerId: string;
+    visibility: Visibility;
+    kind: string;
+    instanceLifecycle: InstanceLifecycle;
+    instanceTimeout: string | null;
+    routingMode: 'DOMAIN' | 'BASE_URL';
+    tagVisitorRoles: string[][];
+  };
+  owner: { id: string; name: string };
+}
+
+export function factsOf(record: InstanceRecord): InstanceFacts {
+  return { ownerId: record.ownerId, visibility: record.visibility, app: record.app };
+}
+
+type Reader = Pick<Db, 'select'>;
+
+function tagVisitorRolesOf(reader: Reader, appIds: string[]): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  if (appIds.length === 0) return out;
+  const rows = reader
+    .select({ appId: appTags.appId, visitorRoles: tags.visitorRoles })
+    .from(appTags)
+    .innerJoin(tags, eq(tags.id, appTags.tagId))
+    .where(inArray(appTags.appId, appIds))
+    .all();
+  for (const row of rows) out.set(row.appId, [...(out.get(row.appId) ?? []), row.visitorRoles]);
+  return out;
+}
+
+function selectRecords(reader: Reader, where: SQL | undefined, limit?: number): InstanceRecord[] {
+  let query = reader
+    .select({
+      instance: instances,
+      app: {
+        id: apps.id,
+        name: apps.name,
+        version: apps.version,
+        title: apps.title,
+        ownerId: apps.ownerId,
+        visibility: apps.visibility,
+        kind: apps.kind,
+        instanceLifecycle: apps.instanceLifecycle,
+        instanceTimeout: apps.instanceTimeout,
+        runtime: apps.runtime,
+      },
+      owner: { id: users.id, name: users.name },
+    })
+    .from(instances)
+    .innerJoin(apps, eq(apps.id, instances.appId))
+    .innerJoin(users, eq(users.id, instances.ownerId))
+    .where(where)
+    .orderBy(desc(instances.createdAt), desc(instances.id))
+    .$dynamic();
+  if (limit !== undefined) query = query.limit(limit);
+  const rows = query.all();
+  const roles = tagVisitorRolesOf(reader, [...new Set(rows.map((r) => r.app.id))]);
+  return rows.map(({ instance, app, owner }) => ({
+    ...instance,
+    app: {
+      id: app.id,
+      name: app.name,
+      version: app.version,
+      title: app.title,
+      ownerId: app.ownerId,
+      visibility: app.visibility,
+      kind: app.kind,
+      instanceLifecycle: app.instanceLifecycle as InstanceLifecycle,
+      instanceTimeout: app.instanceTimeout,
+      routingMode: app.runtime?.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN',
+      tagVisitorRoles: roles.get(app.id) ?? [],
+    },
+    owner,
+  }));
+}
+
+function recordById(reader: Reader, id: string): InstanceRecord | null {
+  return selectRecords(reader, eq(instances.id, id))[0] ?? null;
+}
+
+/** The instance if the viewer may see it; otherwise 404, exactly as for an instance that does not exist. */
+export function getInstance(viewer: Viewer | null, id: string, settings: AccessSettings): InstanceRecord {
+  const record = recordById(getDb(), id);
+  if (!record || !canSeeInstance(viewer, factsOf(record), settings)) throw notFound('No such instance.');
+  return record;
+}
+
+export type InstanceListScope = { kind: 'mine' } | { kind: 'all' } | { kind: 'app'; appId: string };
+
+/** My instances; every instance (admins); the instances of one app version (its owner and admins). */
+export function listInstances(viewer: Viewer, scope: InstanceListScope): InstanceRecord[] {
+  const db = getDb();
+  if (scope.kind === 'mine') return selectRecords(db, eq(instances.ownerId, viewer.id));
+  if (scope.kind === 'all') {
+    if (!viewer.isAdmin) throw forbidden('Only administrators may list every instance.');
+    return selectRecords(db, undefined);
+  }
+  const app = db.select({ ownerId: apps.ownerId }).from(apps).where(eq(apps.id, scope.appId)).get();
+  if (!app || !(viewer.isAdmin || viewer.id === app.ownerId)) throw notFound('No such app.');
+  return selectRecords(db, eq(instances.appId, scope.appId));
+}
+
+/** The newest DEPLOYED instance of an app version the viewer may open (a MANAGED app's Visit). */
+export function newestDeployedInstances(appId: string): InstanceRecord[] {
+  return selectRecords(getDb(), and(eq(instances.appId, appId), eq(instances.status, 'DEPLOYED')));
+}
+
+function limitFor(viewer: Viewer): number {
+  return viewer.fullAccess ? instanceLimit() : visitorInstanceLimit();
+}
+
+const REFUSAL: Record<Exclude<ReturnType<typeof startRefusal>, null>, () => AppError> = {
+  link: () => new AppError('CONFLICT', 'LINK apps have no instances: Visit opens their address.'),
+  'not-visible': () => notFound('No such app.'),
+  'sign-in': () => new AppError('UNAUTHENTICATED', 'Sign in to run this app.'),
+  managed: () => forbidden('This app has a managed lifecycle: only its owner or an administrator starts instances. Use Visit.'),
+};
+
+/**
+ * Records a new PENDING instance of an app version for the viewer, after the platform's checks (who may
+ * start it, the visibility they may give it, their instance limit), with its audit row.
+ */
+export function createInstance(
+  viewer: Viewer,
+  input: { appId: string; visibility?: Visibility },
+  settings: AccessSettings,
+): InstanceRecord {
+  const db = getDb();
+  const id = randomUUID();
+  db.transaction(
+    (tx) => {
+      const app = tx
+        .select({
+          id: apps.id,
+          name: apps.name,
+          version: apps.version,
+          ownerId: apps.ownerId,
+          visibility: apps.visibility,
+          instanceLifecycle: apps.instanceLifecycle,
+        })
+        .from(apps)
+        .where(eq(apps.id, input.appId))
+        .get();
+      if (!app) throw notFound('No such app.');
+      const facts = {
+        ownerId: app.ownerId,
+        visibility: app.visibility,
+        tagVisitorRoles: tagVisitorRolesOf(tx, [app.id]).get(app.id) ?? [],
+        instanceLifecycle: app.instanceLifecycle as InstanceLifecycle,
+      };
+      if (!canSeeApp(viewer, facts, settings)) throw notFound('No such app.');
+      const refusal = startRefusal(viewer, facts, settings);
+      if (refusal) throw REFUSAL[refusal]();
+      const visibility = input.visibility ?? 'PRIVATE';
+      if (!allowedInstanceVisibilities(viewer).includes(visibility)) {
+        throw new AppError('FORBIDDEN', `You may start instances only as ${allowedInstanceVisibilities(viewer).join(' or ')}.`, [
+          { path: 'visibility', message: `Not allowed: ${visibility}.` },
+        ]);
+      }
+      const limit = limitFor(viewer);
+      if (limit > 0) {
+        const held = tx.select({ n: count() }).from(instances).where(eq(instances.ownerId, viewer.id)).get()!.n;
+        if (held >= limit) {
+          throw new AppError(
+            'LIMIT_REACHED',
+            `You have ${held} instance${held === 1 ? '' : 's'}, the most you may hold (${limit}). Terminate one at My instances (/instances) first.`,
+          );
+        }
+      }
+      tx.insert(instances)
+        .values({ id, appId: app.id, ownerId: viewer.id, visibility, status: 'PENDING', stage: 'SOURCING', updatedAt: new Date() })
+        .run();
+      writeAudit(tx, {
+        actorId: viewer.id,
+        action: 'instance.start',
+        targetType: 'instance',
+        targetId: id,
+        details: { name: app.name, version: app.version, appId: app.id, visibility },
+      });
+    },
+    { behavior: 'immediate' },
+  );
+  return recordById(db, id)!;
+}
+
+function requireOperable(tx: Reader, viewer: Viewer, id: string, settings: AccessSettings, allowAdmin = false): InstanceRecord {
+  const record = recordById(tx, id);
+  if (!record || !canSeeInstance(viewer, factsOf(record), settings)) throw notFound('No such instance.');
+  const allowed = allowAdmin ? canTerminateInstance(viewer, record) : canOperateInstance(viewer, record);
+  if (!allowed) throw forbidden('Only the owner of this instance may do that.');
+  return record;
+}
+
+/** Changes who may open the instance (its owner). */
+export function updateInstanceVisibility(
+  viewer: Viewer,
+  id: string,
+  visibility: Visibility,
+  settings: AccessSettings,
+): InstanceRecord {
+  const db = getDb();
+  db.transaction(
+    (tx) => {
+      const record = requireOperable(tx, viewer, id, settings);
+      if (record.visibility === visibility) return;
+      if (!allowedInstanceVisibilities(viewer).includes(visibility)) {
+        throw new AppError('FORBIDDEN', `Your instances may only be ${allowedInstanceVisibilities(viewer).join(' or ')}.`);
+      }
+      tx.update(instances).set({ visibility, updatedAt: new Date() }).where(eq(instances.id, id)).run();
+      writeAudit(tx, {
+        actorId: viewer.id,
+        action: 'instance.update',
+        targetType: 'instance',
+        targetId: id,
+        details: { name: record.app.name, version: record.app.version, visibility: { from: record.visibility, to: visibility } },
+      });
+    },
+    { behavior: 'immediate' },
+  );
+  return recordById(db, id)!;
+}
+
+/** Admins switch the idle timeout off (or on again) for one instance. */
+export function setAutoSuspend(viewer: Viewer, id: string, autoSuspend: boolean): InstanceRecord {
+  if (!viewer.isAdmin) throw forbidden('Only administrators may change auto-suspend.');
+  const db = getDb();
+  db.transaction(
+    (tx) => {
+      const record = recordById(tx, id);
+      if (!record) throw notFound('No such instance.');
+      tx.update(instances)
+        .set({ autoSuspend, suspendAfter: autoSuspend ? record.suspendAfter : null, updatedAt: new Date() })
+        .where(eq(instances.id, id))
+        .run();
+      writeAudit(tx, {
+        actorId: viewer.id,
+        action: 'instance.update',
+        targetType: 'instance',
+        targetId: id,
+        details: { name: record.app.name, version: record.app.version, autoSuspend },
+      });
+    },
+    { behavior: 'immediate' },
+  );
+  return recordById(db, id)!;
+}
+
+/** Checks that the viewer may suspend/resume/keep running (owner) or terminate (owner, admin) the instance. */
+export function authorizeOperation(
+  viewer: Viewer,
+  id: string,
+  operation: 'suspend' | 'resume' | 'keep-alive' | 'terminate',
+  settings: AccessSettings,
+): InstanceRecord {
+  return requireOperable(getDb(), viewer, id, settings, operation === 'terminate');
+}
+
+// ── Used by the manager only: state changes that follow from what the runner reports ─────────────
+
+export function systemGet(id: string): InstanceRecord | null {
+  return recordById(getDb(), id);
+}
+
+export function systemList(statuses: InstanceStatus[]): InstanceRecord[] {
+  return selectRecords(getDb(), inArray(instances.status, statuses));
+}
+
+export function systemSetState(
+  id: string,
+  state: { status: InstanceStatus; stage?: InstanceStage | null; reason?: string | null; suspendAfter?: Date | null },
+  audit?: { actorId: string | null; action: 'instance.suspend' | 'instance.resume'; details?: Record<string, unknown> },
+): void {
+  const db = getDb();
+  db.transaction(
+    (tx) => {
+      const record = recordById(tx, id);
+      if (!record) return;
+      tx.update(instances)
+        .set({
+          status: state.status,
+          stage: state.stage ?? null,
+          reason: state.reason ?? null,
+          ...(state.suspendAfter !== undefined ? { suspendAfter: state.suspendAfter } : {}),
+          updatedAt: new Date(),
+        })
+        .where(eq(instances.id, id))
+        .run();
+      if (audit) {
+        writeAudit(tx, {
+          actorId: audit.actorId,
+          action: audit.action,
+          targetType: 'instance',
+          targetId: id,
+          details: { name: record.app.name, version: record.app.version, ...audit.details },
+        });
+      }
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function systemSetSuspendAfter(id: string, suspendAfter: Date | null): void {
+  getDb().update(instances).set({ suspendAfter }).where(eq(instances.id, id)).run();
+}
+
+/** Deletes the row (terminated instances are gone) and records who terminated it. */
+export function systemDelete(id: string, actorId: string | null): void {
+  getDb().transaction(
+    (tx) => {
+      const record = recordById(tx, id);
+      if (!record) return;
+      tx.delete(instances).where(eq(instances.id, id)).run();
+      writeAudit(tx, {
+        actorId,
+        action: 'instance.terminate',
+        targetType: 'instance',
+        targetId: id,
+        details: { name: record.app.name, version: record.app.version, appId: record.app.id },
+      });
+    },
+    { behavior: 'immediate' },
+  );
+}
