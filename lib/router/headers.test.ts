@@ -12,6 +12,7 @@ describe('portal cookies never cross the router', () => {
       'authjs.callback-url',
       'next-auth.session-token',
       'AUTHJS.SESSION-TOKEN',
+      '__appstore_host',
     ]) {
       expect(isPortalCookieName(name), name).toBe(true);
     }

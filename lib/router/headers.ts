@@ -1,8 +1,11 @@
 // What crosses the router between a browser and an app: the portal's own credentials never reach an app,
 // and an app can never set the portal's cookies. Only cookie *names* are looked at here, never values.
 
-/** Cookie names the portal (Auth.js) uses or may use, including chunked (`.0`, `.1`) and prefixed forms. */
-const PORTAL_COOKIE = /^(?:__(?:Secure|Host)-)?(?:authjs|next-auth)\./i;
+/**
+ * Cookie names the portal uses or may use: Auth.js's (chunked `.0`, `.1` and prefixed forms included) and
+ * the router's own app-host session (`__appstore_host`, lib/auth/instance-session.ts).
+ */
+const PORTAL_COOKIE = /^(?:(?:__(?:Secure|Host)-)?(?:authjs|next-auth)\.|__appstore_)/i;
 
 /** Anything the portal could set or read as its own, now or in a later version. */
 export function isPortalCookieName(name: string): boolean {

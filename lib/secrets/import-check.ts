@@ -6,12 +6,12 @@ import { getDb } from '@/db';
 import { secrets, secretValues, type ValueDeclaration } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import type { Problem } from '@/lib/errors';
+import { unseal } from './crypto';
 import { secretScope } from './policy';
 
-/** Keys of the secret `name` as an app of `importer` would read it, or null when there is none it may use. */
-export function usableSecretKeys(importer: Pick<Viewer, 'id'>, name: string): Set<string> | null {
-  const db = getDb();
-  const candidates = db
+/** The secret `name` as an app of `importer` reads it: their own PRIVATE one first, then an ALL_USERS one. */
+export function usableSecretId(importer: Pick<Viewer, 'id'>, name: string): string | null {
+  const candidates = getDb()
     .select({ id: secrets.id, visibility: secrets.visibility })
     .from(secrets)
     .where(
@@ -25,10 +25,30 @@ export function usableSecretKeys(importer: Pick<Viewer, 'id'>, name: string): Se
     )
     .all();
   // The importer's own secret wins over a shared one of the same name.
-  const found = candidates.find((c) => c.visibility === 'PRIVATE') ?? candidates[0];
-  if (!found) return null;
-  const keys = db.select({ key: secretValues.key }).from(secretValues).where(eq(secretValues.secretId, found.id)).all();
+  return (candidates.find((c) => c.visibility === 'PRIVATE') ?? candidates[0])?.id ?? null;
+}
+
+/** Keys of the secret `name` as an app of `importer` would read it, or null when there is none it may use. */
+export function usableSecretKeys(importer: Pick<Viewer, 'id'>, name: string): Set<string> | null {
+  const id = usableSecretId(importer, name);
+  if (!id) return null;
+  const keys = getDb().select({ key: secretValues.key }).from(secretValues).where(eq(secretValues.secretId, id)).all();
   return new Set(keys.map((k) => k.key));
+}
+
+/**
+ * The decrypted value an instance of the importer's app receives for (secret, key), or null when the
+ * secret or key is not there (any more). Only the instance manager calls this, at start.
+ */
+export function usableSecretValue(importer: Pick<Viewer, 'id'>, name: string, key: string): string | null {
+  const id = usableSecretId(importer, name);
+  if (!id) return null;
+  const row = getDb()
+    .select()
+    .from(secretValues)
+    .where(and(eq(secretValues.secretId, id), eq(secretValues.key, key)))
+    .get();
+  return row ? unseal(id, key, { iv: row.iv, ciphertext: row.ciphertext, authTag: row.authTag }) : null;
 }
 
 /**

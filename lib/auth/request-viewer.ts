@@ -1,0 +1,33 @@
+// The viewer of a request the instance router sees before Next (a plain Node request): the portal session
+// is read by Auth.js exactly as for pages (same cookies, same checks), and on app hosts the router's own
+// host session (lib/auth/instance-session.ts). Either way the user is then read afresh from the database.
+import 'server-only';
+import type { IncomingHttpHeaders } from 'node:http';
+import { auth } from './next-auth';
+import { cookieValue, HOST_SESSION_COOKIE, verifyHostSession } from './instance-session';
+import type { Viewer } from './policy';
+import { authSecret } from './secret';
+import { viewerFromUserId } from './viewer-store';
+
+/** From the portal's session cookie (BASE_URL instance traffic, same origin as the portal). */
+export async function viewerFromPortalSession(headers: IncomingHttpHeaders): Promise<Viewer | null> {
+  const plain: Record<string, string> = {};
+  for (const name of ['cookie', 'host', 'x-forwarded-proto', 'x-forwarded-host']) {
+    const value = headers[name];
+    if (typeof value === 'string') plain[name] = value;
+  }
+  // The pages-router form of auth(): it answers the session; a refreshed cookie is not sent along with an
+  // app's response (the portal's own pages refresh it).
+  const session = await (auth as unknown as (req: { headers: Record<string, string> }, res: { headers: Headers }) => Promise<{ user?: { id?: string } } | null>)(
+    { headers: plain },
+    { headers: new Headers() },
+  );
+  const id = session?.user?.id;
+  return id ? viewerFromUserId(id) : null;
+}
+
+/** From the app-host session cookie (DOMAIN instance traffic). */
+export function viewerFromHostSession(headers: IncomingHttpHeaders, instanceId: string): Viewer | null {
+  const userId = verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId);
+  return userId ? viewerFromUserId(userId) : null;
+}

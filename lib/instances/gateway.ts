@@ -1,0 +1,116 @@
+// What the instance router (server.ts → lib/router/instance-router.ts) asks for every request to an
+// instance: may this viewer open it, is it running, where does it listen. Runs inside the portal's Next
+// server process (installed at start-up), so it reads the viewer through lib/auth like every page does.
+import 'server-only';
+import type { IncomingMessage } from 'node:http';
+import { canOpenInstance } from '@/lib/auth/instance-policy';
+import { HANDOFF_PATH, hostSessionCookie, redeemHandoff, safeReturnPath, signHostSession } from '@/lib/auth/instance-session';
+import { viewerFromHostSession, viewerFromPortalSession } from '@/lib/auth/request-viewer';
+import { authSecret } from '@/lib/auth/secret';
+import { accessSettings } from '@/lib/auth/viewer';
+import { appsDomain, appsOrigin, publicUrl } from '@/lib/config';
+import { instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
+import type { UpstreamEndpoint } from '@/lib/runner/types';
+import type { InstanceManager } from './manager';
+import { factsOf, systemGet } from './store';
+
+export type GatewayDecision =
+  | { kind: 'proxy'; upstream: UpstreamEndpoint; path: string; activity: () => void }
+  | { kind: 'respond'; status: number; headers: Record<string, string | string[]>; body?: string };
+
+export interface InstanceGateway {
+  settings(): RouterSettings;
+  decide(req: IncomingMessage, target: InstanceRequest): Promise<GatewayDecision>;
+}
+
+export function routerSettings(): RouterSettings {
+  return { appsDomain: appsDomain(), baseOrigin: appsOrigin(), appsScheme: publicUrl().startsWith('https:') ? 'https' : 'http' };
+}
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+function redirect(status: 302 | 307, location: string, extra: Record<string, string | string[]> = {}): GatewayDecision {
+  return { kind: 'respond', status, headers: { location, ...NO_STORE, ...extra } };
+}
+
+function page(status: number, title: string, message: string, link?: { href: string; label: string }): GatewayDecision {
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${esc(title)} · App Store</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>${esc(title)}</h1><p>${esc(message)}</p>${link ? `<p><a href="${esc(link.href)}">${esc(link.label)}</a></p>` : ''}</body></html>`;
+  return { kind: 'respond', status, headers: { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, body };
+}
+
+const notFoundPage = () =>
+  page(404, 'No such app instance', 'This instance does not exist, was terminated, or you may not open it.', {
+    href: `${publicUrl()}/instances`,
+    label: 'My instances',
+  });
+
+function wantsPage(req: IncomingMessage): boolean {
+  return req.method === 'GET' && !req.headers.upgrade && (req.headers.accept ?? '').includes('text/html');
+}
+
+export function createGateway(manager: InstanceManager): InstanceGateway {
+  return {
+    settings: routerSettings,
+    async decide(req, target) {
+      const settings = routerSettings();
+      // Aliases come with the next issue; until then a DOMAIN label must be an instance id.
+      if (!isInstanceId(target.label)) return notFoundPage();
+      const id = target.label;
+      const record = systemGet(id);
+      if (!record) return notFoundPage();
+      if (record.app.routingMode !== target.form) {
+        return redirect(307, instanceUrl(id, record.app.routingMode, settings, target.rest));
+      }
+
+      if (target.form === 'DOMAIN' && target.rest.startsWith(`${HANDOFF_PATH}?`)) {
+        const query = new URLSearchParams(target.rest.slice(HANDOFF_PATH.length + 1));
+        const userId = redeemHandoff(query.get('code') ?? '', id);
+        if (!userId) return page(403, 'This sign-in link has expired', 'Open the app again from the App Store.', { href: `${publicUrl()}/instances`, label: 'My instances' });
+        const cookie = hostSessionCookie(signHostSession(authSecret(), userId, id), settings.appsScheme === 'https');
+        return redirect(302, safeReturnPath(query.get('return')), { 'set-cookie': cookie });
+      }
+
+      const viewer =
+        target.form === 'DOMAIN' ? viewerFromHostSession(req.headers, id) : await viewerFromPortalSession(req.headers);
+      if (!canOpenInstance(viewer, factsOf(record), accessSettings())) {
+        if (viewer || !wantsPage(req)) return notFoundPage();
+        if (target.form === 'DOMAIN') {
+          return redirect(302, `${publicUrl()}/instance-auth/${id}?return=${encodeURIComponent(target.rest)}`);
+        }
+        return redirect(302, `${publicUrl()}/login?next=${encodeURIComponent(`/instance/${id}${target.rest}`)}`);
+      }
+
+      const upstream = record.status === 'DEPLOYED' ? manager.endpoint(id) : null;
+      if (!upstream) {
+        if (wantsPage(req)) return redirect(302, `${publicUrl()}/instances/${id}?open=1`);
+        return { kind: 'respond', status: 503, headers: { 'retry-after': '5', ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }, body: `The app is ${record.status.toLowerCase()}.\n` };
+      }
+      return { kind: 'proxy', upstream, path: upstreamPath(target), activity: () => manager.activity(id) };
+    },
+  };
+}
+
+// ── The process-wide manager and gateway, created at start-up (lib/startup.ts) ───────────────────
+
+const GATEWAY = Symbol.for('appstore.instanceGateway');
+const MANAGER = Symbol.for('appstore.instanceManager');
+type Holder = { [GATEWAY]?: InstanceGateway; [MANAGER]?: InstanceManager };
+
+export function installInstances(manager: InstanceManager): void {
+  const holder = globalThis as Holder;
+  holder[MANAGER] = manager;
+  holder[GATEWAY] = createGateway(manager);
+}
+
+/** The instance manager of this server process; throws when the server did not start one. */
+export function instanceManager(): InstanceManager {
+  const manager = (globalThis as Holder)[MANAGER];
+  if (!manager) throw new Error('The instance manager has not been started (lib/startup.ts).');
+  return manager;
+}
+
+/** For the router in server.ts, which lives outside Next's bundles. */
+export function installedGateway(): InstanceGateway | undefined {
+  return (globalThis as Holder)[GATEWAY];
+}

@@ -1,0 +1,65 @@
+// What a runner needs to start one instance, assembled from the app version's row: its runtime settings,
+// its [[Env]]/[[File]] values with secrets decrypted at this moment (never stored or logged), and routing.
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { apps, type ValueDeclaration } from '@/db/schema';
+import { publicUrl } from '@/lib/config';
+import { basePath } from '@/lib/router/routes';
+import type { InstanceSpec, ResolvedEnv, ResolvedFile } from '@/lib/runner/types';
+import { getRuntimeVersion } from '@/lib/runtimes/catalog';
+import { usableSecretValue } from '@/lib/secrets/import-check';
+import { bundlePath } from '@/lib/storage/paths';
+
+/** A start that cannot be attempted: the reason is shown on the instance page. */
+export class SpecProblem extends Error {}
+
+function resolveValue(ownerId: string, d: ValueDeclaration, label: string): { value: string; secret: boolean } | null {
+  if (d.secret === undefined) return { value: d.value ?? '', secret: false };
+  const value = d.secretKey === undefined ? null : usableSecretValue({ id: ownerId }, d.secret, d.secretKey);
+  if (value !== null) return { value, secret: true };
+  if (d.optional) return null;
+  throw new SpecProblem(
+    `${label} needs key "${d.secretKey ?? ''}" of secret "${d.secret}", which the app's owner can no longer use. Restore the secret, then restart.`,
+  );
+}
+
+export function instanceSpec(instance: { id: string; appId: string }): InstanceSpec {
+  const app = getDb().select().from(apps).where(eq(apps.id, instance.appId)).get();
+  if (!app) throw new SpecProblem('The app version of this instance no longer exists.');
+  const env: ResolvedEnv[] = [];
+  app.env.forEach((d, i) => {
+    const v = resolveValue(app.ownerId, d, `Env[${i}] (${d.name ?? '?'})`);
+    if (v) env.push({ name: d.name ?? '', ...v });
+  });
+  const files: ResolvedFile[] = [];
+  app.files.forEach((d, i) => {
+    const v = resolveValue(app.ownerId, d, `File[${i}] (${d.path ?? '?'})`);
+    if (v) files.push({ path: d.path ?? '', ...v });
+  });
+  const runtime = app.runtime;
+  const routingMode = runtime.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN';
+  return {
+    instanceId: instance.id,
+    appVersionId: app.id,
+    appName: app.name,
+    appVersion: app.version,
+    bundlePath: bundlePath(app.bundleSha256),
+    runtime: {
+      module: runtime.module,
+      appMode: runtime.appMode,
+      port: runtime.port,
+      memoryLimit: runtime.memoryLimit,
+      cpuLimit: runtime.cpuLimit,
+      gpuCount: runtime.gpuCount ?? 0,
+      volumeMount: runtime.volumeMount,
+      routingMode,
+      customImage: runtime.customImage,
+    },
+    baseUrl: routingMode === 'BASE_URL' ? basePath(instance.id) : '/',
+    pythonVersion: app.runtimeVersion ? (getRuntimeVersion(app.runtimeVersion)?.pythonVersion ?? null) : null,
+    env,
+    files,
+    portalUrl: publicUrl(),
+  };
+}
