@@ -6,11 +6,12 @@ import { appAssets, apps, appTags, auditLog, tags, type Tag, type Visibility } f
 import type { Viewer } from '@/lib/auth/policy';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from './settings';
+import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
 
 afterEach(() => {
-  delete process.env.PUBLIC_MODE;
+  setEnv({ PUBLIC_MODE: undefined });
 });
 
 const insertApp = (ownerId: string, visibility: Visibility = 'PRIVATE', tagIds: string[] = []) =>
@@ -68,7 +69,7 @@ describe('updateAppSettings', () => {
     expect(() => updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' })).toThrow(/public mode/);
     expect(getDb().select().from(apps).where(eq(apps.id, appId)).get()?.visibility).toBe('PRIVATE');
     expect(auditFor(appId)).toHaveLength(0);
-    process.env.PUBLIC_MODE = 'true';
+    setEnv({ PUBLIC_MODE: 'true' });
     expect(updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' }).visibility).toBe('PUBLIC');
   });
 
