@@ -73,6 +73,18 @@ describe('updateAppSettings', () => {
     expect(updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' }).visibility).toBe('PUBLIC');
   });
 
+  it('keeps accepting an unchanged PUBLIC after public mode is switched off, so tags stay editable', () => {
+    const owner = insertUser();
+    const badge = insertTag();
+    const appId = insertApp(owner.id, 'PUBLIC');
+    const app = updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC', tagIds: [badge.id] });
+    expect(app.visibility).toBe('PUBLIC');
+    expect(getDb().select().from(appTags).where(eq(appTags.appId, appId)).all()).toEqual([{ appId, tagId: badge.id }]);
+    // Leaving PUBLIC works; coming back is then a new choice, refused without public mode.
+    expect(updateAppSettings(viewerOf(owner), appId, { visibility: 'ALL_USERS' }).visibility).toBe('ALL_USERS');
+    expect(() => updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' })).toThrow(/public mode/);
+  });
+
   it('adds and removes assignable tags (by id or name) and records them', () => {
     const owner = insertUser({ roles: ['curator'] });
     const open = insertTag();
