@@ -38,14 +38,14 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node server.mjs -p ${PORT} -H 127.0.0.1`,
+      command: `node --import tsx server.ts -p ${PORT} -H 127.0.0.1`,
       url: `http://127.0.0.1:${PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,
       env: { ...common, DATA_DIR: process.env.E2E_DATA_DIR },
     },
     {
-      command: `node server.mjs -p ${PORT + 1} -H 127.0.0.1`,
+      command: `node --import tsx server.ts -p ${PORT + 1} -H 127.0.0.1`,
       url: `${RESTRICTED.url}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,

@@ -4,4 +4,5 @@ import { register } from 'tsx/esm/api';
 
 register({ tsconfig: new URL('../tsconfig.json', import.meta.url).pathname });
 const { main } = await import('../lib/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const { processIo } = await import('../lib/cli/io.ts');
+process.exitCode = await main(process.argv.slice(2), processIo(process.env));

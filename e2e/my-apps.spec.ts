@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { importApp } from './bundles';
 import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique, type TestUser } from './helpers';
@@ -188,4 +189,39 @@ test("an admin filters every user's apps by owner and visibility and edits one",
   await expect(page.getByTestId('app-group').filter({ hasText: aName })).toHaveCount(0);
   await page.goto(`/admin/apps?visibility=ALL_USERS&owner=${alice.id}`);
   await expect(page.getByTestId('app-group').filter({ hasText: aName })).toBeVisible();
+});
+
+test('with public mode off, the owner still edits the tags of an app that stayed PUBLIC from before', async ({ page, request }) => {
+  const owner = await createUser(request, { prefix: 'owner' });
+  const name = unique('ai.e2e.waspublic');
+  const app = await importApp(request, await bearer(request, owner), { name, version: '1.0.0', title: 'Was public' }, 'ALL_USERS');
+  // Published while the portal ran in public mode; the operator has since switched it off (this server).
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path.join(process.env.E2E_DATA_DIR!, 'appstore.db'));
+  try {
+    db.prepare("update apps set visibility = 'PUBLIC' where id = ?").run(app.id);
+  } finally {
+    db.close();
+  }
+  const badge = unique('BADGE').toUpperCase().replace(/-/g, '_');
+  const created = await request.post('/api/v1/tags', { headers: await asAdmin(request), data: { name: badge, title: `Badge ${badge}` } });
+  expect(created.status(), await created.text()).toBe(201);
+
+  await signIn(page, owner.email, owner.password);
+  await page.goto('/my-apps');
+  await page.getByRole('button', { name: 'Edit Was public 1.0.0' }).click();
+  const panel = page.getByRole('dialog', { name: 'Edit Was public 1.0.0' });
+  await expect(panel.getByRole('radio', { name: /Public/ })).toBeChecked(); // kept on offer: it is the current value
+  await panel.getByRole('group', { name: 'Badges' }).getByRole('checkbox', { name: `Badge ${badge}` }).check();
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Saved Was public 1.0.0.');
+  const api = await (await request.get(`/api/v1/apps/${app.id}`, { headers: await asAdmin(request) })).json();
+  expect(api.visibility).toBe('PUBLIC');
+  expect(api.tags).toEqual([expect.objectContaining({ name: badge })]);
+  // Choosing PUBLIC anew is still refused while public mode is off.
+  await panel.getByRole('radio', { name: /Private/ }).check();
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('status')).toHaveText('Saved Was public 1.0.0.');
+  const again = await request.patch(`/api/v1/apps/${app.id}`, { headers: await bearer(request, owner), data: { visibility: 'PUBLIC' } });
+  expect(again.status()).toBe(400);
 });

@@ -1,26 +1,9 @@
-// Portal configuration read from environment variables, with the defaults listed in the README.
-// Read lazily (functions, not constants) so tests and the CLI can set the environment first.
+// Portal configuration: every environment variable the portal reads, validated once with zod (defaults as
+// listed in the README). Nothing else reads process.env. A bad value stops the start naming the variable;
+// the server (server.ts) and Next's start-up (instrumentation.ts → lib/startup.ts) load it first.
 import path from 'node:path';
+import { z } from 'zod';
 import { durationMs } from './instances/duration';
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-function listFromEnv(name: string, fallback: string[]): string[] {
-  const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  return raw
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
 
 const MiB = 1024 * 1024;
 
@@ -44,14 +27,6 @@ export const DEFAULT_BUNDLE_LIMITS = {
 
 export type BundleLimits = { -readonly [K in keyof typeof DEFAULT_BUNDLE_LIMITS]: number };
 
-export function bundleLimits(): BundleLimits {
-  const out = {} as BundleLimits;
-  for (const key of Object.keys(DEFAULT_BUNDLE_LIMITS) as (keyof BundleLimits)[]) {
-    out[key] = intFromEnv(key, DEFAULT_BUNDLE_LIMITS[key]);
-  }
-  return out;
-}
-
 /** The platform's default allowedCoreEnvRegexs: H2O_WAVE_* names an app may still set. */
 export const DEFAULT_ALLOWED_CORE_ENV_REGEXES = [
   '^H2O_WAVE_ML_.*',
@@ -64,70 +39,246 @@ export const DEFAULT_ALLOWED_CORE_ENV_REGEXES = [
   '^H2O_WAVE_PING_INTERVAL$',
 ];
 
-export function allowedCoreEnvRegexes(): RegExp[] {
-  return listFromEnv('ALLOWED_CORE_ENV_REGEXES', DEFAULT_ALLOWED_CORE_ENV_REGEXES).map((s) => new RegExp(s));
+/** An unset or blank variable is absent, so its default applies. */
+const text = () =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const count = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  text().pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a non-negative integer')
+      .transform(Number)
+      .pipe(z.number().max(max, `must be at most ${max}`))
+      .optional()
+      .transform((n) => n ?? fallback),
+  );
+
+const flag = (fallback: boolean) =>
+  text().pipe(
+    z
+      .string()
+      .regex(/^(1|true|yes|on|0|false|no|off)$/i, 'must be true or false (or on/off, yes/no, 1/0)')
+      .transform((s) => /^(1|true|yes|on)$/i.test(s))
+      .optional()
+      .transform((b) => b ?? fallback),
+  );
+
+/** Comma- or newline-separated regular expressions; each must compile. */
+const regexList = (fallback: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const sources = raw === undefined ? fallback : raw.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+      const out: RegExp[] = [];
+      for (const source of sources) {
+        try {
+          out.push(new RegExp(source));
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(source)} is not a regular expression (${(error as Error).message})` });
+          return z.NEVER;
+        }
+      }
+      return out;
+    });
+
+/** A duration such as `1h`, `90m`, `30s` (InstanceTimeout's form); `-1` (never) only where allowed. */
+const duration = (fallback: string, allowNever: boolean) =>
+  text().transform((raw, ctx) => {
+    const value = raw ?? fallback;
+    try {
+      const ms = durationMs(value);
+      if (ms === null && !allowNever) throw new Error('never');
+      return { text: value, ms };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be a duration such as "5m" or "1h"${allowNever ? ' (or -1 for never)' : ''}` });
+      return z.NEVER;
+    }
+  });
+
+/** An http(s) origin such as `https://apps.example.com` (no path). */
+const origin = () =>
+  text().pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s?#]+\/?$/i, 'must be an origin such as https://appstore.example.com (no path)')
+      .transform((s) => s.replace(/\/+$/, ''))
+      .optional(),
+  );
+
+const bundleLimitFields = Object.fromEntries(
+  Object.entries(DEFAULT_BUNDLE_LIMITS).map(([name, fallback]) => [name, count(fallback)]),
+) as { [K in keyof BundleLimits]: ReturnType<typeof count> };
+
+const schema = z.object({
+  DATA_DIR: text(),
+  PORT: count(3000, 65535),
+  HOSTNAME: text(),
+  AUTH_SECRET: text(),
+  ADMIN_EMAIL: text(),
+  ADMIN_PASSWORD: z.string().optional(),
+  FULL_ACCESS_ROLE: text(),
+  PUBLIC_MODE: flag(false),
+  APP_VERSION_LIMIT: count(10),
+  ALLOWED_CUSTOM_IMAGE_REGEXES: regexList([]),
+  ALLOWED_CORE_ENV_REGEXES: regexList(DEFAULT_ALLOWED_CORE_ENV_REGEXES),
+  SECRETS_KEY: text(),
+  OIDC_ISSUER: text(),
+  OIDC_CLIENT_ID: text(),
+  OIDC_CLIENT_SECRET: text(),
+  OIDC_NAME: text(),
+  OIDC_ROLES_CLAIM: text(),
+  OIDC_ADMIN_ROLE: text(),
+  CATALOG_CACHE: flag(true),
+  INSTANCE_LIMIT: count(10),
+  VISITOR_INSTANCE_LIMIT: count(5),
+  INSTANCE_TIMEOUT: duration('1h', true),
+  INSTANCE_START_TIMEOUT: duration('5m', false),
+  PUBLIC_URL: origin(),
+  APPS_DOMAIN: text().pipe(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be host[:port], e.g. apps.example.com').optional()),
+  APPS_ORIGIN: origin(),
+  ...bundleLimitFields,
+});
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  rolesClaim: string;
+  adminRole: string;
 }
 
-/** Container images admins may import (`Runtime.CustomImage`); empty by default, so none pass. */
-export function allowedCustomImageRegexes(): RegExp[] {
-  return listFromEnv('ALLOWED_CUSTOM_IMAGE_REGEXES', []).map((s) => new RegExp(s));
+export interface Config {
+  dataDir: string;
+  port: number;
+  hostname: string;
+  /** AUTH_SECRET; when absent a key is generated into DATA_DIR (lib/auth/secret.ts). */
+  authSecret: string | undefined;
+  /** ADMIN_EMAIL + ADMIN_PASSWORD, when both are set. */
+  admin: { email: string; password: string } | undefined;
+  /** ADMIN_EMAIL alone names the generated first administrator. */
+  adminEmail: string | undefined;
+  /** Role that grants full access; empty means every signed-in user has full access. */
+  fullAccessRole: string;
+  publicMode: boolean;
+  /** Imported versions a non-admin may hold; 0 means no limit. */
+  appVersionLimit: number;
+  /** Container images admins may import (`Runtime.CustomImage`); empty by default, so none pass. */
+  allowedCustomImageRegexes: RegExp[];
+  allowedCoreEnvRegexes: RegExp[];
+  /** SECRETS_KEY as given (hex or base64, checked by lib/secrets/crypto.ts); absent → generated into DATA_DIR. */
+  secretsKey: string | undefined;
+  /** Sign-in through OpenID Connect, when issuer, client id and secret are all set. */
+  oidc: OidcConfig | null;
+  catalogCache: boolean;
+  bundleLimits: BundleLimits;
+  /** The portal's public URL (PUBLIC_URL, default http://localhost:<PORT>). */
+  publicUrl: string;
+  /** APPS_DOMAIN (default: the public URL's host[:port]). */
+  appsDomain: string;
+  /** APPS_ORIGIN (default: the public URL). */
+  appsOrigin: string;
+  instances: { limit: number; visitorLimit: number; defaultTimeout: string; startTimeoutMs: number };
 }
 
-export function dataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || './data');
+/** A bad configuration value; the message names every offending variable. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+/** Parses and validates `env` (the process environment plus e.g. command-line options); throws ConfigError. */
+export function parseConfig(env: Env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0])}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const limits = {} as BundleLimits;
+  for (const key of Object.keys(DEFAULT_BUNDLE_LIMITS) as (keyof BundleLimits)[]) limits[key] = e[key];
+  const adminEmail = e.ADMIN_EMAIL?.toLowerCase();
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  return {
+    dataDir: path.resolve(/*turbopackIgnore: true*/ e.DATA_DIR ?? './data'),
+    port: e.PORT,
+    hostname: e.HOSTNAME ?? '0.0.0.0',
+    authSecret: e.AUTH_SECRET,
+    admin: adminEmail && e.ADMIN_PASSWORD ? { email: adminEmail, password: e.ADMIN_PASSWORD } : undefined,
+    adminEmail,
+    fullAccessRole: e.FULL_ACCESS_ROLE ?? '',
+    publicMode: e.PUBLIC_MODE,
+    appVersionLimit: e.APP_VERSION_LIMIT,
+    allowedCustomImageRegexes: e.ALLOWED_CUSTOM_IMAGE_REGEXES,
+    allowedCoreEnvRegexes: e.ALLOWED_CORE_ENV_REGEXES,
+    secretsKey: e.SECRETS_KEY,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            name: e.OIDC_NAME ?? 'Single sign-on',
+            rolesClaim: e.OIDC_ROLES_CLAIM ?? 'realm_access.roles',
+            adminRole: e.OIDC_ADMIN_ROLE ?? 'admin',
+          }
+        : null,
+    catalogCache: e.CATALOG_CACHE,
+    bundleLimits: limits,
+    publicUrl,
+    appsDomain: e.APPS_DOMAIN?.toLowerCase() ?? new URL(publicUrl).host,
+    appsOrigin: e.APPS_ORIGIN ?? publicUrl,
+    instances: {
+      limit: e.INSTANCE_LIMIT,
+      visitorLimit: e.VISITOR_INSTANCE_LIMIT,
+      defaultTimeout: e.INSTANCE_TIMEOUT.text,
+      startTimeoutMs: e.INSTANCE_START_TIMEOUT.ms!,
+    },
+  };
 }
 
-/** Imported versions a non-admin may hold; 0 means no limit. */
-export function appVersionLimit(): number {
-  return intFromEnv('APP_VERSION_LIMIT', 10);
+let current: Config | null = null;
+
+/** Reads the process environment (with `overrides` on top, e.g. `-p` for PORT) once; throws ConfigError. */
+export function loadConfig(overrides: Env = {}): Config {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  current = parseConfig({ ...process.env, ...defined });
+  return current;
 }
 
-export function publicMode(): boolean {
-  return /^(1|true|yes|on)$/i.test(process.env.PUBLIC_MODE ?? '');
+/** The configuration, loaded on first use (start-up loads it first, so a bad value never waits until here). */
+export function config(): Config {
+  return current ?? loadConfig();
 }
 
-/** Role that grants full access; empty means every signed-in user has full access. */
-export function fullAccessRole(): string {
-  return (process.env.FULL_ACCESS_ROLE ?? '').trim();
+/** For tests that change process.env: read it again. */
+export const reloadConfig = () => loadConfig();
+
+/** The server runs Next's production build; React picks its production code from NODE_ENV. */
+export function setProductionMode(): void {
+  (process.env as Env).NODE_ENV = 'production';
 }
 
-// ── Running apps ─────────────────────────────────────────────────────────────────────────────────
-
-/** Instances a full-access user may hold at once (any status); 0 = no limit. */
-export function instanceLimit(): number {
-  return intFromEnv('INSTANCE_LIMIT', 10);
-}
-
-/** Instances a visitor may hold at once; 0 = no limit. */
-export function visitorInstanceLimit(): number {
-  return intFromEnv('VISITOR_INSTANCE_LIMIT', 5);
-}
-
+// Accessors for the values most modules need.
+export const dataDir = (): string => config().dataDir;
+export const bundleLimits = (): BundleLimits => ({ ...config().bundleLimits });
+export const publicMode = (): boolean => config().publicMode;
+export const fullAccessRole = (): string => config().fullAccessRole;
+export const appVersionLimit = (): number => config().appVersionLimit;
+export const allowedCoreEnvRegexes = (): RegExp[] => config().allowedCoreEnvRegexes;
+export const allowedCustomImageRegexes = (): RegExp[] => config().allowedCustomImageRegexes;
+export const instanceLimit = (): number => config().instances.limit;
+export const visitorInstanceLimit = (): number => config().instances.visitorLimit;
 /** Idle time after which an instance is suspended when its app sets no InstanceTimeout (`-1`: never). */
-export function defaultInstanceTimeout(): string {
-  return (process.env.INSTANCE_TIMEOUT ?? '').trim() || '1h';
-}
-
-/** How long a start may take, dependency installation included, before the instance is FAILED. */
-export function instanceStartTimeoutMs(): number {
-  const raw = (process.env.INSTANCE_START_TIMEOUT ?? '').trim() || '5m';
-  const ms = durationMs(raw);
-  if (ms === null) throw new Error('INSTANCE_START_TIMEOUT must be a duration such as "5m" ("-1" is not allowed).');
-  return ms;
-}
-
-/** The portal's public URL (what apps get as H2O_CLOUD_ENVIRONMENT); defaults to http://localhost:<PORT>. */
-export function publicUrl(): string {
-  const raw = (process.env.PUBLIC_URL ?? '').trim();
-  return (raw || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, '');
-}
-
+export const defaultInstanceTimeout = (): string => config().instances.defaultTimeout;
+export const instanceStartTimeoutMs = (): number => config().instances.startTimeoutMs;
+/** The portal's public URL (H2O_CLOUD_ENVIRONMENT for apps), without a trailing slash. */
+export const publicUrl = (): string => config().publicUrl;
 /** host[:port] under which DOMAIN-routed app hosts live: `<id>.<APPS_DOMAIN>`. */
-export function appsDomain(): string {
-  return (process.env.APPS_DOMAIN ?? '').trim() || new URL(publicUrl()).host;
-}
-
-/** Origin serving BASE_URL instance traffic; defaults to the portal's own (same-origin: see the README). */
-export function appsOrigin(): string {
-  return ((process.env.APPS_ORIGIN ?? '').trim() || publicUrl()).replace(/\/+$/, '');
-}
+export const appsDomain = (): string => config().appsDomain;
+/** Origin serving BASE_URL instance traffic; the portal's own unless APPS_ORIGIN is set (see the README). */
+export const appsOrigin = (): string => config().appsOrigin;

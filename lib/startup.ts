@@ -2,10 +2,12 @@
 // sweep files no row points to.
 import 'server-only';
 import { getDb } from '@/db';
+import { loadConfig } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
+  loadConfig(); // a bad value stops here, naming the variable
   getDb();
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();

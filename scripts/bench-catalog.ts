@@ -8,7 +8,6 @@
 //   npm run bench:catalog                  builds into NEXT_DIST_DIR (default .next-bench), then measures
 //   SKIP_BUILD=1 DURATION=5 npm run bench:catalog
 //   CATALOG_CACHE=off npm run bench:catalog   the queries without the catalog's result cache
-//   PAGE_CACHE=off npm run bench:catalog      every request rendered by Next (no page cache in server.mjs)
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -216,7 +215,7 @@ async function main() {
       rows.push(await measure(server.url, label, pathname, cookie));
     }
     const staticRps = rows.find((r) => r.label === 'static')!.rps;
-    console.log(`\nCatalog benchmark: ${NAMES} apps, ${NAMES * VERSIONS_PER_NAME} versions, ${TAGS} tags; ${CONNECTIONS} connections × ${DURATION} s; catalog cache ${cache}; page cache ${process.env.PAGE_CACHE === 'off' ? 'off' : 'on'} (each page is rendered once, then served from it until the catalog changes); signed in as a full-access user.`);
+    console.log(`\nCatalog benchmark: ${NAMES} apps, ${NAMES * VERSIONS_PER_NAME} versions, ${TAGS} tags; ${CONNECTIONS} connections × ${DURATION} s; catalog cache ${cache}; signed in as a full-access user.`);
     console.table(
       rows.map((r) => ({
         page: r.label,

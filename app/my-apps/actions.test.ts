@@ -9,6 +9,7 @@ import { apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import { bundlePath } from '@/lib/storage/paths';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { PUBLIC_NEEDS_PUBLIC_MODE } from '@/lib/apps/visibility';
 
 let currentViewer: Viewer | null = null;
 vi.mock('@/lib/auth/viewer', () => ({ getViewer: async () => currentViewer }));
@@ -126,6 +127,6 @@ describe('My Apps actions called directly', () => {
     const appId = insertApp(owner.id, 'PRIVATE');
     currentViewer = asViewer(owner);
     const state = await updateAppSettingsAction(null, form({ appId, visibility: 'PUBLIC' }));
-    expect(state).toMatchObject({ ok: false, fieldErrors: { visibility: ['PUBLIC is only available when the portal runs in public mode.'] } });
+    expect(state).toMatchObject({ ok: false, fieldErrors: { visibility: [PUBLIC_NEEDS_PUBLIC_MODE] } });
   });
 });

@@ -4,12 +4,13 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formBoolean, formList, validatedAction } from '@/lib/actions/validated-action';
 import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
+import { visibilitySchema } from '@/lib/apps/visibility';
 
 // The app id comes from the form, so updateAppSettings/deleteAppVersion re-check that this viewer
 // owns the app (or is an admin): calling the action with someone else's id is refused there.
 const settingsSchema = z.object({
   appId: z.string().min(1),
-  visibility: z.enum(['PRIVATE', 'ALL_USERS', 'PUBLIC'], 'Choose a visibility.'),
+  visibility: visibilitySchema,
   /** Present when the panel showed the tag choices; without it the app's tags are left alone. */
   tagsShown: z.preprocess(formBoolean, z.boolean()),
   tagIds: z.preprocess(formList, z.array(z.string().min(1)).max(200)),

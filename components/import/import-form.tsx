@@ -5,6 +5,7 @@
 import { startTransition, useActionState, useRef, useState } from 'react';
 import { importUploadAction, type ImportState } from '@/app/my-apps/import/actions';
 import { buttonClass } from '@/components/ui/field';
+import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
 
 const MiB = 1024 * 1024;
 const formatBytes = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
@@ -114,9 +115,11 @@ export function ImportForm({ publicMode }: { publicMode: boolean }) {
           Visibility
         </label>
         <select id="visibility" name="visibility" defaultValue="PRIVATE" className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2">
-          <option value="PRIVATE">Private (only you and administrators)</option>
-          <option value="ALL_USERS">All users</option>
-          {publicMode && <option value="PUBLIC">Public (also visitors who are not signed in)</option>}
+          {VISIBILITY_CHOICES.filter((v) => selectableVisibilities(null, publicMode).includes(v.value)).map((v) => (
+            <option key={v.value} value={v.value}>
+              {v.label} ({v.hint.replace(/\.$/, '')})
+            </option>
+          ))}
         </select>
         <p className="mt-1 text-xs text-gray-700">Import privately, test, then publish from My Apps.</p>
       </div>

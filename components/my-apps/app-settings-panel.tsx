@@ -7,14 +7,9 @@ import { deleteAppVersionAction, updateAppSettingsAction } from '@/app/my-apps/a
 import type { ActionState } from '@/lib/actions/validated-action';
 import type { AppVersionRow, TagOption, TagOptions } from '@/lib/my-apps/queries';
 import type { TagKind } from '@/lib/auth/policy';
+import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow } from '@/components/ui/field';
 import { TagChip } from '@/components/tags/tag-chip';
-
-const VISIBILITIES = [
-  { value: 'PRIVATE', label: 'Private', hint: 'Only you and administrators.' },
-  { value: 'ALL_USERS', label: 'All users', hint: 'Every signed-in user with full access, and visitors through authorization tags.' },
-  { value: 'PUBLIC', label: 'Public', hint: 'Everybody, signed in or not.' },
-] as const;
 
 const KINDS: { kind: TagKind; legend: string; empty: string }[] = [
   { kind: 'category', legend: 'Categories', empty: 'No categories exist yet.' },
@@ -49,7 +44,8 @@ export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, 
   }, [deleteState, onDeleted]);
 
   const label = `${app.title} ${app.version}`;
-  const visibilities = VISIBILITIES.filter((v) => v.value !== 'PUBLIC' || publicMode || app.visibility === 'PUBLIC');
+  const selectable = selectableVisibilities(app.visibility, publicMode);
+  const visibilities = VISIBILITY_CHOICES.filter((v) => selectable.includes(v.value));
   const selected = new Set(app.tags.map((t) => t.id));
 
   return (

@@ -13,6 +13,7 @@ import { stageStream } from '@/lib/storage/staging';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { importStagedBundle } from './import';
 import { deleteAppVersionWithFiles } from './settings';
+import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
 beforeAll(() => seedRuntimeVersions());
@@ -42,8 +43,8 @@ function viewerOf(user: { id: string; email: string; name: string; isAdmin: bool
 const stagedLeft = () => (fs.existsSync(stagingDir()) ? fs.readdirSync(stagingDir()) : []);
 
 afterEach(() => {
-  delete process.env.APP_VERSION_LIMIT;
-  delete process.env.ALLOWED_CUSTOM_IMAGE_REGEXES;
+  setEnv({ APP_VERSION_LIMIT: undefined });
+  setEnv({ ALLOWED_CUSTOM_IMAGE_REGEXES: undefined });
 });
 
 describe('importStagedBundle', () => {
@@ -88,7 +89,7 @@ describe('importStagedBundle', () => {
   });
 
   it('enforces APP_VERSION_LIMIT for non-admins only', async () => {
-    process.env.APP_VERSION_LIMIT = '2';
+    setEnv({ APP_VERSION_LIMIT: '2' });
     const user = viewerOf(insertUser());
     const name = uniqueName();
     for (const v of ['1.0.0', '1.1.0']) await importStagedBundle(user, await stage({ 'app.toml': waveToml(name, v) }));
@@ -111,7 +112,7 @@ describe('importStagedBundle', () => {
     const refused = (await importStagedBundle(admin, await stage({ 'app.toml': toml(uniqueName(), 'registry.ok/app:1') })).catch((e) => e)) as AppError;
     expect(refused.code).toBe('INVALID_BUNDLE');
     expect(refused.errors[0]).toMatchObject({ path: 'Runtime.CustomImage' });
-    process.env.ALLOWED_CUSTOM_IMAGE_REGEXES = '^registry\\.ok/';
+    setEnv({ ALLOWED_CUSTOM_IMAGE_REGEXES: '^registry\\.ok/' });
     const { app } = await importStagedBundle(admin, await stage({ 'app.toml': toml(uniqueName(), 'registry.ok/app:1') }));
     expect(app.kind).toBe('container');
   });

@@ -15,6 +15,7 @@ import { versionKey } from '@/lib/catalog/version-order';
 import { allowedCustomImageRegexes, appVersionLimit, bundleLimits, publicMode } from '@/lib/config';
 import { AppError, type Problem } from '@/lib/errors';
 import type { Manifest } from '@/lib/manifest';
+import { parseVisibility, visibilityChangeProblem } from './visibility';
 import { resolveRuntimeVersion } from '@/lib/runtimes/import-check';
 import { checkSecretReferences } from '@/lib/secrets/import-check';
 import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
@@ -35,23 +36,6 @@ interface ExtractedAsset {
   sha256: string;
   contentType: string;
   bytes: Buffer;
-}
-
-const VISIBILITIES: Visibility[] = ['PRIVATE', 'ALL_USERS', 'PUBLIC'];
-
-export function parseVisibility(value: unknown): Visibility {
-  const v = typeof value === 'string' && value !== '' ? value.toUpperCase() : 'PRIVATE';
-  if (!VISIBILITIES.includes(v as Visibility)) {
-    throw new AppError('INVALID_INPUT', `Visibility must be one of ${VISIBILITIES.join(', ')}.`, [
-      { path: 'visibility', message: `Unknown visibility ${JSON.stringify(value)}.` },
-    ]);
-  }
-  if (v === 'PUBLIC' && !publicMode()) {
-    throw new AppError('INVALID_INPUT', 'PUBLIC visibility needs public mode (PUBLIC_MODE=true) on this portal.', [
-      { path: 'visibility', message: 'Choose PRIVATE or ALL_USERS.' },
-    ]);
-  }
-  return v as Visibility;
 }
 
 const duplicateVersion = (m: { name: string; version: string }) =>
@@ -164,7 +148,9 @@ export async function importStagedBundle(
     if (!canImportApps(viewer)) {
       throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
     }
-    const visibility = parseVisibility(options.visibility);
+    const visibility = options.visibility === undefined || options.visibility === '' ? 'PRIVATE' : parseVisibility(options.visibility);
+    const refused = visibilityChangeProblem(null, visibility, publicMode());
+    if (refused) throw new AppError('INVALID_INPUT', refused.message, [refused]);
     const inspected = await inspectBundle(staged.path);
     const warnings = [...inspected.warnings];
     const manifest = inspected.manifest;

@@ -6,11 +6,12 @@ import { appAssets, apps, appTags, auditLog, tags, type Tag, type Visibility } f
 import type { Viewer } from '@/lib/auth/policy';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from './settings';
+import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
 
 afterEach(() => {
-  delete process.env.PUBLIC_MODE;
+  setEnv({ PUBLIC_MODE: undefined });
 });
 
 const insertApp = (ownerId: string, visibility: Visibility = 'PRIVATE', tagIds: string[] = []) =>
@@ -68,8 +69,20 @@ describe('updateAppSettings', () => {
     expect(() => updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' })).toThrow(/public mode/);
     expect(getDb().select().from(apps).where(eq(apps.id, appId)).get()?.visibility).toBe('PRIVATE');
     expect(auditFor(appId)).toHaveLength(0);
-    process.env.PUBLIC_MODE = 'true';
+    setEnv({ PUBLIC_MODE: 'true' });
     expect(updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' }).visibility).toBe('PUBLIC');
+  });
+
+  it('keeps accepting an unchanged PUBLIC after public mode is switched off, so tags stay editable', () => {
+    const owner = insertUser();
+    const badge = insertTag();
+    const appId = insertApp(owner.id, 'PUBLIC');
+    const app = updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC', tagIds: [badge.id] });
+    expect(app.visibility).toBe('PUBLIC');
+    expect(getDb().select().from(appTags).where(eq(appTags.appId, appId)).all()).toEqual([{ appId, tagId: badge.id }]);
+    // Leaving PUBLIC works; coming back is then a new choice, refused without public mode.
+    expect(updateAppSettings(viewerOf(owner), appId, { visibility: 'ALL_USERS' }).visibility).toBe('ALL_USERS');
+    expect(() => updateAppSettings(viewerOf(owner), appId, { visibility: 'PUBLIC' })).toThrow(/public mode/);
   });
 
   it('adds and removes assignable tags (by id or name) and records them', () => {

@@ -11,6 +11,7 @@ import { fullAccessRole, publicMode } from '@/lib/config';
 import { AppError, forbidden, notFound, type Problem } from '@/lib/errors';
 import { withStorageLock } from '@/lib/storage/lock';
 import { removeUnreferencedFiles, storedFilesOf } from '@/lib/storage/sweep';
+import { visibilityChangeProblem } from './visibility';
 
 export interface AppSettingsPatch {
   visibility?: Visibility;
@@ -53,11 +54,9 @@ export function updateAppSettings(viewer: Viewer, appId: string, patch: AppSetti
 
       let visibility = app.visibility;
       if (patch.visibility !== undefined) {
-        if (patch.visibility === 'PUBLIC' && !publicMode()) {
-          problems.push({ path: 'visibility', message: 'PUBLIC is only available when the portal runs in public mode.' });
-        } else {
-          visibility = patch.visibility;
-        }
+        const refused = visibilityChangeProblem(app.visibility, patch.visibility, publicMode());
+        if (refused) problems.push(refused);
+        else visibility = patch.visibility;
       }
 
       let added: Tag[] = [];

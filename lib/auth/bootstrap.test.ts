@@ -5,11 +5,12 @@ import { users } from '@/db/schema';
 import { useTempDataDir } from '@/lib/testing/db';
 import { ensureFirstAdmin } from './bootstrap';
 import { verifyPassword } from './password';
+import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
 afterEach(() => {
-  delete process.env.ADMIN_EMAIL;
-  delete process.env.ADMIN_PASSWORD;
+  setEnv({ ADMIN_EMAIL: undefined });
+  setEnv({ ADMIN_PASSWORD: undefined });
 });
 
 describe('ensureFirstAdmin', () => {
@@ -29,10 +30,10 @@ describe('ensureFirstAdmin', () => {
   });
 
   it('creates or resets the admin named by ADMIN_EMAIL / ADMIN_PASSWORD', async () => {
-    process.env.ADMIN_EMAIL = 'Boss@Example.test';
-    process.env.ADMIN_PASSWORD = 'first-password-1';
+    setEnv({ ADMIN_EMAIL: 'Boss@Example.test' });
+    setEnv({ ADMIN_PASSWORD: 'first-password-1' });
     await ensureFirstAdmin(() => {});
-    process.env.ADMIN_PASSWORD = 'second-password-2';
+    setEnv({ ADMIN_PASSWORD: 'second-password-2' });
     await ensureFirstAdmin(() => {});
     const boss = getDb().select().from(users).where(eq(users.email, 'boss@example.test')).get()!;
     expect(boss.isAdmin).toBe(true);

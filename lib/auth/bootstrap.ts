@@ -5,13 +5,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { users } from '@/db/schema';
+import { config } from '@/lib/config';
 import { hashPassword } from './password';
 
 export async function ensureFirstAdmin(log: (line: string) => void = console.log): Promise<void> {
   const db = getDb();
-  const email = process.env.ADMIN_EMAIL?.trim().toLowerCase();
-  const password = process.env.ADMIN_PASSWORD;
-  if (email && password) {
+  const { admin, adminEmail: email } = config();
+  if (admin) {
+    const { email, password } = admin;
     const passwordHash = await hashPassword(password);
     const existing = db.select().from(users).where(eq(users.email, email)).get();
     if (existing) {

@@ -5,29 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { eq, or } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
+import { config, type OidcConfig } from '@/lib/config';
 
-export interface OidcSettings {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  name: string;
-  rolesClaim: string;
-  adminRole: string;
-}
+export type OidcSettings = OidcConfig;
 
 export function oidcSettings(): OidcSettings | null {
-  const issuer = process.env.OIDC_ISSUER?.trim();
-  const clientId = process.env.OIDC_CLIENT_ID?.trim();
-  const clientSecret = process.env.OIDC_CLIENT_SECRET?.trim();
-  if (!issuer || !clientId || !clientSecret) return null;
-  return {
-    issuer,
-    clientId,
-    clientSecret,
-    name: process.env.OIDC_NAME?.trim() || 'Single sign-on',
-    rolesClaim: process.env.OIDC_ROLES_CLAIM?.trim() || 'realm_access.roles',
-    adminRole: process.env.OIDC_ADMIN_ROLE?.trim() || 'admin',
-  };
+  return config().oidc;
 }
 
 /** Reads a dotted claim path (`realm_access.roles`) as a list of strings; anything else is no roles. */

@@ -21,7 +21,6 @@ function delayAfter(kind: ThrottleKind, failures: number): number {
 
 /** Milliseconds until the next attempt is allowed for these keys (0 when allowed now). */
 export function retryAfterMs(keys: { kind: ThrottleKind; key: string }[], now = Date.now()): number {
-  if (process.env.SIGNIN_THROTTLE_DISABLED === 'true') return 0;
   const db = getDb();
   let wait = 0;
   for (const { kind, key } of keys) {

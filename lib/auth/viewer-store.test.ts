@@ -4,6 +4,7 @@ import { getDb } from '@/db';
 import { users } from '@/db/schema';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { viewerFromUserId } from './viewer-store';
+import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
 
@@ -25,13 +26,13 @@ describe('viewerFromUserId', () => {
 
   it('derives full access from FULL_ACCESS_ROLE', () => {
     const user = insertUser({ roles: ['analyst'] });
-    process.env.FULL_ACCESS_ROLE = 'full';
+    setEnv({ FULL_ACCESS_ROLE: 'full' });
     try {
       expect(viewerFromUserId(user.id)?.fullAccess).toBe(false);
       getDb().update(users).set({ roles: ['analyst', 'full'] }).where(eq(users.id, user.id)).run();
       expect(viewerFromUserId(user.id)?.fullAccess).toBe(true);
     } finally {
-      delete process.env.FULL_ACCESS_ROLE;
+      setEnv({ FULL_ACCESS_ROLE: undefined });
     }
   });
 });

@@ -4,13 +4,14 @@
 import 'server-only';
 import type Database from 'better-sqlite3';
 import { getDb } from '@/db';
+import { config } from '@/lib/config';
 
 const MAX_ENTRIES = 500;
 const entries = new Map<string, { generation: number; value: unknown }>();
 const statements = new WeakMap<Database.Database, Database.Statement<[], { generation: number }>>();
 
 /** Set CATALOG_CACHE=off to measure or debug the queries themselves. */
-const enabled = () => process.env.CATALOG_CACHE !== 'off';
+const enabled = () => config().catalogCache;
 
 let lastClient: Database.Database | null = null;
 

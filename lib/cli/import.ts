@@ -7,8 +7,8 @@ import { resolveTarget } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
 import { type CliIo, printProblems } from './io';
+import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
 
-const VISIBILITIES = ['PRIVATE', 'ALL_USERS', 'PUBLIC'];
 
 interface Problem {
   path: string;
@@ -40,7 +40,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   );
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'give one FILE only' : 'FILE is required');
   const visibility = values.visibility?.toUpperCase();
-  if (visibility !== undefined && !VISIBILITIES.includes(visibility)) {
+  if (visibility !== undefined && !visibilitySchema.safeParse(visibility).success) {
     throw new UsageError(`--visibility must be one of ${VISIBILITIES.join(', ')}`);
   }
 

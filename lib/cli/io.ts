@@ -16,8 +16,8 @@ export interface CliIo {
   cwd: string;
 }
 
-export function processIo(): CliIo {
-  const env = process.env;
+/** The real command's streams; `env` is the process environment, handed in by bin/appstore.mjs. */
+export function processIo(env: Env): CliIo {
   // `npm run appstore -- …` runs in the package root; npm keeps the caller's directory in INIT_CWD.
   const cwd = env.npm_lifecycle_event === 'appstore' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, cwd };

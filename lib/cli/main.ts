@@ -1,6 +1,6 @@
 // Entry point of the `appstore` command line: dispatches sub-commands and turns failures into exit codes.
 import { CliError, UsageError } from './errors';
-import { type CliIo, processIo } from './io';
+import type { CliIo } from './io';
 import { COMMAND_USAGE, MAIN_USAGE } from './usage';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -19,7 +19,7 @@ function wantsHelp(args: string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(MAIN_USAGE);

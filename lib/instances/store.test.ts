@@ -5,6 +5,7 @@ import { auditLog, instances, tags } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError } from '@/lib/errors';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { setEnv } from '@/lib/testing/env';
 import {
   authorizeOperation,
   createInstance,
@@ -33,10 +34,7 @@ function codeOf(fn: () => unknown): string {
   return 'OK';
 }
 
-afterEach(() => {
-  delete process.env.INSTANCE_LIMIT;
-  delete process.env.VISITOR_INSTANCE_LIMIT;
-});
+afterEach(() => setEnv({ INSTANCE_LIMIT: undefined, VISITOR_INSTANCE_LIMIT: undefined }));
 
 describe('starting an instance', () => {
   it('records a PENDING instance with its audit row', () => {
@@ -72,8 +70,7 @@ describe('starting an instance', () => {
   });
 
   it('counts every instance a user holds against INSTANCE_LIMIT, visitors against VISITOR_INSTANCE_LIMIT', () => {
-    process.env.INSTANCE_LIMIT = '2';
-    process.env.VISITOR_INSTANCE_LIMIT = '1';
+    setEnv({ INSTANCE_LIMIT: '2', VISITOR_INSTANCE_LIMIT: '1' });
     const owner = viewerOf();
     const appId = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS' });
     const user = viewerOf();

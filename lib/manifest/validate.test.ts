@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { validateManifest } from './index';
+import { setEnv } from '@/lib/testing/env';
 
 const DEFAULT_REGEXES = { allowedCoreEnvRegexes: [/^H2O_WAVE_MAX_REQUEST_SIZE$/, /^H2O_WAVE_ML_.*/] };
 
@@ -369,13 +370,12 @@ describe('[[Env]]', () => {
 
   test('the default allowed names come from the configuration', () => {
     const saved = process.env.ALLOWED_CORE_ENV_REGEXES;
-    process.env.ALLOWED_CORE_ENV_REGEXES = '^H2O_WAVE_CUSTOM$';
+    setEnv({ ALLOWED_CORE_ENV_REGEXES: '^H2O_WAVE_CUSTOM$' });
     try {
       expect(validateManifest(env('Name = "H2O_WAVE_CUSTOM"', 'Value = "1"')).errors).toEqual([]);
       expect(validateManifest(env('Name = "H2O_WAVE_NO_STORE"', 'Value = "1"')).errors).toHaveLength(1);
     } finally {
-      if (saved === undefined) delete process.env.ALLOWED_CORE_ENV_REGEXES;
-      else process.env.ALLOWED_CORE_ENV_REGEXES = saved;
+      setEnv({ ALLOWED_CORE_ENV_REGEXES: saved });
     }
   });
 

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDataDir } from '@/lib/testing/db';
 import { KEY_FILE_NAME, parseKey, seal, secretsKey, unseal } from './crypto';
+import { setEnv } from '@/lib/testing/env';
 
 const data = useTempDataDir();
 
 describe('secrets key', () => {
   afterEach(() => {
-    delete process.env.SECRETS_KEY;
+    setEnv({ SECRETS_KEY: undefined });
   });
 
   it('is generated once into DATA_DIR with mode 0600, then reused', () => {
@@ -27,9 +28,9 @@ describe('secrets key', () => {
 
   it('comes from SECRETS_KEY when set (hex or base64) and refuses anything else', () => {
     const hex = 'ab'.repeat(32);
-    process.env.SECRETS_KEY = hex;
+    setEnv({ SECRETS_KEY: hex });
     expect(secretsKey().toString('hex')).toBe(hex);
-    process.env.SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+    setEnv({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
     expect(secretsKey().equals(Buffer.alloc(32, 7))).toBe(true);
     expect(() => parseKey('correct horse battery staple', 'SECRETS_KEY')).toThrow(/32-byte key/);
     expect(() => parseKey(Buffer.alloc(16).toString('base64'), 'SECRETS_KEY')).toThrow(/32-byte key/);
@@ -43,7 +44,7 @@ describe('secrets key', () => {
     expect(unseal('secret-a', 'password', sealed)).toBe('hunter2');
     expect(() => unseal('secret-b', 'password', sealed)).toThrow();
     expect(() => unseal('secret-a', 'user', sealed)).toThrow();
-    process.env.SECRETS_KEY = 'cd'.repeat(32);
+    setEnv({ SECRETS_KEY: 'cd'.repeat(32) });
     expect(() => unseal('secret-a', 'password', sealed)).toThrow();
   });
 });

@@ -4,7 +4,7 @@ import 'server-only';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dataDir } from '@/lib/config';
+import { config, dataDir } from '@/lib/config';
 
 export const KEY_FILE_NAME = 'secrets.key';
 const KEY_BYTES = 32;
@@ -46,7 +46,7 @@ const cache: { source?: string; key?: Buffer } = {};
 
 /** The encryption key in use; read once per source (the environment variable or the data directory). */
 export function secretsKey(): Buffer {
-  const fromEnv = process.env.SECRETS_KEY?.trim();
+  const fromEnv = config().secretsKey;
   const source = fromEnv ? `env:${fromEnv}` : `dir:${dataDir()}`;
   if (cache.source !== source || !cache.key) {
     cache.key = fromEnv ? parseKey(fromEnv, 'SECRETS_KEY') : keyFromFile(dataDir());

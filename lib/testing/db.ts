@@ -5,13 +5,14 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { closeDb, getDb } from '@/db';
+import { setEnv } from './env';
 import { apps, appTags, users, type NewApp, type User } from '@/db/schema';
 
 export function useTempDataDir(): { dir: () => string } {
   let dir = '';
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-test-'));
-    process.env.DATA_DIR = dir;
+    setEnv({ DATA_DIR: dir });
     getDb();
   });
   afterAll(() => {

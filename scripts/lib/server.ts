@@ -1,4 +1,4 @@
-// Starts a production build of the portal (`server.mjs`, as `npm start` does) on a port with its own DATA_DIR, for the
+// Starts a production build of the portal (`server.ts`, as `npm start` does) on a port with its own DATA_DIR, for the
 // benchmarks and the crash test. Needs `next build` to have run (NEXT_DIST_DIR is honoured).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ export async function startServer(options: { port: number; dataDir: string; env?
   if (!fs.existsSync(path.join(projectRoot, distDir, 'BUILD_ID'))) {
     throw new Error(`No production build in ${distDir}: run \`npm run build\` first.`);
   }
-  const child = spawn(process.execPath, [path.join(projectRoot, 'server.mjs'), '-p', String(options.port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server.ts'), '-p', String(options.port), '-H', '127.0.0.1'], {
     cwd: projectRoot,
     env: {
       ...process.env,

@@ -2,13 +2,12 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { AppList } from '@/components/my-apps/app-list';
 import { secondaryButtonClass } from '@/components/ui/field';
-import type { Visibility } from '@/db/schema';
+import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings, requireViewer } from '@/lib/auth/viewer';
 import { listAllApps, listAppOwners, tagOptionsFor } from '@/lib/my-apps/queries';
 
 export const metadata: Metadata = { title: 'Apps' };
 
-const VISIBILITIES: Visibility[] = ['PRIVATE', 'ALL_USERS', 'PUBLIC'];
 const one = (v: string | string[] | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 export default async function AdminAppsPage({
@@ -21,7 +20,7 @@ export default async function AdminAppsPage({
   const params = await searchParams;
   const ownerId = one(params.owner);
   const visibilityParam = one(params.visibility);
-  const visibility = VISIBILITIES.find((v) => v === visibilityParam);
+  const visibility = visibilitySchema.safeParse(visibilityParam).data;
   const groups = listAllApps(viewer, { ownerId, visibility });
   const owners = listAppOwners(viewer);
   const editId = one(params.edit);

@@ -2,6 +2,7 @@ import { apiRoute } from '@/lib/api/handler';
 import { importStagedBundle } from '@/lib/apps/import';
 import { getAppForViewer, listAppsForViewer, presentApp } from '@/lib/apps/queries';
 import { receiveBundle } from '@/lib/apps/receive';
+import { parseVisibility } from '@/lib/apps/visibility';
 import { accessSettings, getApiViewer, requireApiViewer } from '@/lib/auth/viewer';
 import { canImportApps } from '@/lib/auth/policy';
 import { AppError, unauthenticated } from '@/lib/errors';
@@ -19,7 +20,7 @@ export const GET = apiRoute(async (request) => {
     viewer,
     {
       name: q.get('name') ?? undefined,
-      visibility: visibility ? parseVisibilityFilter(visibility) : undefined,
+      visibility: visibility ? parseVisibility(visibility) : undefined,
       mine: q.get('mine') === '1' || q.get('mine') === 'true',
       limit: intParam(q.get('limit'), 100),
       offset: intParam(q.get('offset'), 0),
@@ -41,14 +42,6 @@ export const POST = apiRoute(async (request) => {
   const details = getAppForViewer(viewer, app.id, accessSettings())!;
   return Response.json({ ...presentApp(details, viewer), warnings }, { status: 201, headers: { Location: `/api/v1/apps/${app.id}` } });
 });
-
-function parseVisibilityFilter(value: string) {
-  const v = value.toUpperCase();
-  if (v !== 'PRIVATE' && v !== 'ALL_USERS' && v !== 'PUBLIC') {
-    throw new AppError('INVALID_INPUT', 'visibility must be PRIVATE, ALL_USERS or PUBLIC.');
-  }
-  return v;
-}
 
 function intParam(value: string | null, fallback: number): number {
   if (value === null) return fallback;

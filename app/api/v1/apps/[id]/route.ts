@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
 import { getAppForViewer, presentApp } from '@/lib/apps/queries';
 import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
+import { visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings, getApiViewer, requireApiViewer } from '@/lib/auth/viewer';
 import { AppError, notFound, unauthenticated } from '@/lib/errors';
 
@@ -18,7 +19,7 @@ export const GET = apiRoute<Context>(async (request, { params }) => {
 
 const patchSchema = z
   .object({
-    visibility: z.enum(['PRIVATE', 'ALL_USERS', 'PUBLIC']),
+    visibility: visibilitySchema,
     /** The complete set of tags, by id or name. */
     tags: z.array(z.string().min(1).max(200)).max(200),
   })

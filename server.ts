@@ -1,0 +1,88 @@
+// The production server (what `npm start` runs): reads and checks the configuration, then answers every
+// request with Next.js. It is the one place where requests may be routed before Next (instance traffic,
+// next issues): a router sees each request and upgrade first and either answers it or passes it on.
+// It never reads cookies or caches pages: authorization is Auth.js and lib/auth, inside the handlers.
+// Takes the same options as `next start`: -p/--port (or PORT), -H/--hostname (or HOSTNAME).
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import next from 'next';
+import { ConfigError, loadConfig, setProductionMode } from './lib/config';
+
+/** Something that answers some requests before Next does (e.g. the instance router). */
+export interface PortalRouter {
+  /** Answers the request and returns true, or returns false to leave it to the next router / Next. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean | Promise<boolean>;
+  /** The same for protocol upgrades (websockets). */
+  upgrade?(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean | Promise<boolean>;
+}
+
+export interface PortalServer {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startPortal(options: { port: number; hostname: string; routers?: PortalRouter[] }): Promise<PortalServer> {
+  const routers = options.routers ?? [];
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const app = next({ dev: false, dir, hostname: options.hostname, port: options.port });
+  await app.prepare();
+  const handleWithNext = app.getRequestHandler();
+  const handleUpgradeWithNext = app.getUpgradeHandler();
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      for (const router of routers) if (await router.handle(req, res)) return;
+      await handleWithNext(req, res);
+    } catch (error) {
+      console.error('Request failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal server error');
+    }
+  });
+  server.on('upgrade', async (req, socket, head) => {
+    try {
+      for (const router of routers) if (router.upgrade && (await router.upgrade(req, socket, head))) return;
+      await handleUpgradeWithNext(req, socket, head);
+    } catch (error) {
+      console.error('Upgrade failed:', error);
+      socket.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
+  const shown = options.hostname === '0.0.0.0' ? 'localhost' : options.hostname;
+  return {
+    server,
+    url: `http://${shown}:${options.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+    allowPositionals: true,
+  });
+  let config;
+  try {
+    setProductionMode();
+    config = loadConfig({ PORT: values.port, HOSTNAME: values.hostname });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const portal = await startPortal({ port: config.port, hostname: config.hostname });
+  console.log(`App Store ready on ${portal.url}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void portal.close();
+      process.exit(0);
+    });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
