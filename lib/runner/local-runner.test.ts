@@ -134,4 +134,96 @@ describe('local runner', () => {
     await runner.stop(s.instanceId);
     expect(runner.endpoint(s.instanceId)).toBeNull();
   }, 180_000);
+
+  it('isolates instances: non-root host uid, no DATA_DIR, no host loopback, no other instance; two instances on one port', async () => {
+    const fakeDataDir = path.join(root, 'fake-data');
+    mkdirSync(fakeDataDir, { mode: 0o755 });
+    writeFileSync(path.join(fakeDataDir, 'appstore.db'), 'database bytes', { mode: 0o644 }); // world-readable on purpose
+    const hostServer = http.createServer((_, res) => res.end('host loopback service'));
+    await new Promise<void>((r) => hostServer.listen(0, '127.0.0.1', r));
+    const hostPort = (hostServer.address() as net.AddressInfo).port;
+    // A positive control: a server on the host's external address must be reachable (egress works).
+    const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const outside = http.createServer((_, res) => res.end('outside service'));
+    await new Promise<void>((r) => outside.listen(0, '0.0.0.0', r));
+    const outsidePort = (outside.address() as net.AddressInfo).port;
+
+    const a = spec({ runtime: { port: 8080, volumeMount: '/data' } });
+    const b = spec({ runtime: { port: 8080 } });
+    try {
+      const [ra, rb] = await Promise.all([runner.start(a), runner.start(b)]);
+      expect(ra.endpoint.port).not.toBe(rb.endpoint.port);
+      expect((await getJson(ra.endpoint, '/')).hello).toBe(a.instanceId);
+      expect((await getJson(rb.endpoint, '/')).hello).toBe(b.instanceId);
+
+      // Not root, and really an unprivileged host uid: a file it writes is owned by that uid on the host.
+      const info = await getJson(ra.endpoint, '/env');
+      expect(info.uid).not.toBe(0);
+      expect((await getJson(ra.endpoint, '/write?path=/data/owner.txt&text=x')).ok).toBe(true);
+      const owner = statSync(path.join(root, 'data', 'runner', 'volumes', a.instanceId, 'owner.txt')).uid;
+      expect(owner).toBe(runner.instanceUid(a.instanceId));
+      expect(owner).not.toBe(0);
+      expect(owner).toBe(info.uid);
+
+      // DATA_DIR (and the runner's own state) do not exist inside.
+      const db = await getJson(ra.endpoint, `/read?path=${encodeURIComponent(path.join(fakeDataDir, 'appstore.db'))}`);
+      expect(db.ok).toBe(false);
+      expect(db.error).toMatch(/FileNotFoundError/);
+      expect((await getJson(ra.endpoint, `/read?path=${encodeURIComponent(path.join(root, 'data', 'runner', 'volumes', b.instanceId))}`)).ok).toBe(false);
+
+      // Neither the host's loopback (directly or through slirp's gateway) nor the other instance's forwarded port.
+      for (const host of ['127.0.0.1', '10.0.2.2']) {
+        expect((await getJson(ra.endpoint, `/connect?host=${host}&port=${hostPort}`)).ok).toBe(false);
+        expect((await getJson(ra.endpoint, `/connect?host=${host}&port=${rb.endpoint.port}`)).ok).toBe(false);
+      }
+      if (external) {
+        const reach = await getJson(ra.endpoint, `/connect?host=${external}&port=${outsidePort}`);
+        expect(reach).toMatchObject({ ok: true });
+        expect(reach.answer).toContain('outside service');
+      }
+    } finally {
+      hostServer.close();
+      outside.close();
+      await Promise.all([runner.stop(a.instanceId), runner.stop(b.instanceId)]);
+    }
+  }, 120_000);
+
+  it('keeps the VolumeMount across stop and start, and deletes it on terminate', async () => {
+    const s = spec({ runtime: { volumeMount: '/data' } });
+    let r = await runner.start(s);
+    expect((await getJson(r.endpoint, '/write?path=/data/notes.txt&text=kept')).ok).toBe(true);
+    expect((await getJson(r.endpoint, '/write?path=/tmp/scratch.txt&text=lost')).ok).toBe(true);
+    await runner.stop(s.instanceId);
+    r = await runner.start(s);
+    expect(await getJson(r.endpoint, '/read?path=/data/notes.txt')).toMatchObject({ ok: true, text: 'kept' });
+    expect((await getJson(r.endpoint, '/read?path=/tmp/scratch.txt')).ok).toBe(false);
+    await runner.terminate(s.instanceId);
+    expect(() => statSync(path.join(root, 'data', 'runner', 'volumes', s.instanceId))).toThrow();
+    expect(await runner.logs(s.instanceId).read()).toBe('');
+  }, 120_000);
+
+  it('reports a crash with its exit code and last log lines', async () => {
+    const s = spec();
+    let onExit!: (e: ExitEvent) => void;
+    const crashed = new Promise<ExitEvent>((resolve) => (onExit = resolve));
+    const again = await runner.start(s, { onExit });
+    await get(again.endpoint, '/crash?code=3').catch(() => {});
+    const event = await crashed;
+    expect(event.exitCode).toBe(3);
+    expect(event.lastLines.join('\n')).toContain('crashing on request');
+    expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 120_000);
+
+  it('fails a start whose app exits before answering, with its output', async () => {
+    const bundle = await writeBundle(path.join(root, 'failing.wave'), { 'app.toml': '', 'failing.py': FAILING_APP });
+    const stages: StageEvent[] = [];
+    const s = spec({ appVersionId: 'failing-v1', bundlePath: bundle, runtime: { module: 'failing' } });
+    const error = await runner.start(s, { onStage: (e) => stages.push(e) }).catch((e) => e);
+    expect(error).toBeInstanceOf(RunnerError);
+    expect(error.code).toBe('START_FAILED');
+    expect(error.message).toContain('exit code 4');
+    expect(error.lastLines.join('\n')).toContain('boom: DATABASE_URL is not configured');
+    expect(stages.at(-1)).toMatchObject({ stage: 'FAILED', reason: error.message });
+    expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 120_000);
 });
