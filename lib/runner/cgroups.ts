@@ -1,0 +1,158 @@
+// Memory and CPU limits through cgroups, v2 or v1, below the portal's own cgroup where it may create
+// groups. Where it may not, limits are reported as not enforced rather than silently ignored.
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseQuantity } from '@/lib/manifest/quantity';
+
+const ROOT = '/sys/fs/cgroup';
+const CPU_PERIOD_US = 100_000;
+
+export interface CgroupSupport {
+  version: 'v1' | 'v2' | null;
+  memory: boolean;
+  cpu: boolean;
+  note: string | null;
+  /** Directories under which instance groups are created, per controller. */
+  bases: { memory?: string; cpu?: string };
+}
+
+/** The portal's own cgroup path per controller (v1) or for the unified hierarchy (key ''). */
+function ownCgroups(): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const m = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (!m) continue;
+    for (const c of m[1].split(',')) map.set(c, m[2]);
+  }
+  return map;
+}
+
+/** Tries to create (and remove) a probe group under `dir`: writable cgroup directories are what matters, not the mount flags. */
+function canCreateUnder(dir: string): boolean {
+  const probe = path.join(dir, `appstore-probe-${process.pid}`);
+  try {
+    mkdirSync(probe);
+    rmdirSync(probe);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let cached: CgroupSupport | undefined;
+
+export function detectCgroups(): CgroupSupport {
+  if (cached) return cached;
+  cached = detect();
+  return cached;
+}
+
+function detect(): CgroupSupport {
+  let own: Map<string, string>;
+  try {
+    own = ownCgroups();
+  } catch {
+    return { version: null, memory: false, cpu: false, note: 'This host has no cgroups (no /proc/self/cgroup).', bases: {} };
+  }
+  // v1 controllers when mounted (a hybrid host keeps them there), else the unified v2 hierarchy.
+  const v1 = (controller: string): string | undefined => {
+    const mount = path.join(ROOT, controller);
+    if (!existsSync(path.join(mount, 'cgroup.procs')) || !own.has(controller)) return undefined;
+    const dir = path.join(mount, own.get(controller)!);
+    return canCreateUnder(dir) ? dir : undefined;
+  };
+  const memory = v1('memory');
+  const cpu = v1('cpu');
+  if (memory || cpu) {
+    return {
+      version: 'v1',
+      memory: !!memory,
+      cpu: !!cpu,
+      note: memory && cpu ? null : `Only ${memory ? 'memory' : 'CPU'} limits can be enforced: the portal may not create ${memory ? 'cpu' : 'memory'} cgroups here.`,
+      bases: { memory, cpu },
+    };
+  }
+  const unified = existsSync(path.join(ROOT, 'cgroup.controllers')) ? ROOT : existsSync(path.join(ROOT, 'unified', 'cgroup.controllers')) ? path.join(ROOT, 'unified') : null;
+  if (unified && own.has('')) {
+    const dir = path.join(unified, own.get('')!);
+    let controllers: string[] = [];
+    try {
+      controllers = readFileSync(path.join(dir, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/);
+    } catch {
+      /* not readable: treated as none */
+    }
+    const mem = controllers.includes('memory');
+    const c = controllers.includes('cpu');
+    if ((mem || c) && canCreateUnder(dir)) {
+      return { version: 'v2', memory: mem, cpu: c, note: mem && c ? null : 'Some cgroup v2 controllers are not delegated to the portal.', bases: { memory: mem ? dir : undefined, cpu: c ? dir : undefined } };
+    }
+  }
+  return {
+    version: null,
+    memory: false,
+    cpu: false,
+    note: 'MemoryLimit and CPULimit are not enforced on this host: the portal may not create cgroups (run it as root or delegate a cgroup to it).',
+    bases: {},
+  };
+}
+
+/** The groups one instance's processes are placed in; remove() after they have exited. */
+export interface InstanceCgroup {
+  enforced: { memory: boolean; cpu: boolean };
+  addProcess(pid: number): void;
+  remove(): void;
+}
+
+export function createInstanceCgroup(name: string, limits: { memoryLimit: string | null; cpuLimit: string | null }, support = detectCgroups()): InstanceCgroup {
+  const dirs: string[] = [];
+  const enforced = { memory: false, cpu: false };
+  const groupDir = (base: string) => {
+    const dir = path.join(base, 'appstore-instances', name);
+    mkdirSync(dir, { recursive: true });
+    if (!dirs.includes(dir)) dirs.push(dir);
+    return dir;
+  };
+  const memoryBytes = limits.memoryLimit ? parseQuantity(limits.memoryLimit)?.value : undefined;
+  const cpus = limits.cpuLimit ? parseQuantity(limits.cpuLimit)?.value : undefined;
+  if (memoryBytes && support.memory && support.bases.memory) {
+    const dir = groupDir(support.bases.memory);
+    const bytes = String(Math.floor(memoryBytes));
+    if (support.version === 'v1') {
+      writeFileSync(path.join(dir, 'memory.limit_in_bytes'), bytes);
+    } else {
+      writeFileSync(path.join(dir, 'memory.max'), bytes);
+      try {
+        writeFileSync(path.join(dir, 'memory.swap.max'), '0');
+      } catch {
+        /* no swap accounting: nothing to limit */
+      }
+    }
+    enforced.memory = true;
+  }
+  if (cpus && support.cpu && support.bases.cpu) {
+    const dir = groupDir(support.bases.cpu);
+    const quota = String(Math.max(1000, Math.round(cpus * CPU_PERIOD_US)));
+    if (support.version === 'v1') {
+      writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
+      writeFileSync(path.join(dir, 'cpu.cfs_quota_us'), quota);
+    } else {
+      writeFileSync(path.join(dir, 'cpu.max'), `${quota} ${CPU_PERIOD_US}`);
+    }
+    enforced.cpu = true;
+  }
+  return {
+    enforced,
+    addProcess(pid) {
+      for (const dir of dirs) writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+    },
+    remove() {
+      for (const dir of dirs) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          /* still has processes or already gone: left for the next start of this instance */
+        }
+      }
+    },
+  };
+}

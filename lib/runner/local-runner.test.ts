@@ -1,0 +1,229 @@
+// The local runner with real processes: bubblewrap, slirp4netns, python3 -m venv, pip. Nothing is mocked.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRunner } from './local-runner';
+import { FAILING_APP, greetingWheel, PROBE_APP, WAVE_APP, waveTestDoubleWheel } from './testing/apps';
+import { writeBundle } from './testing/build';
+import { RunnerError, type ExitEvent, type InstanceSpec, type StageEvent, type UpstreamEndpoint } from './types';
+
+let root: string;
+let runner: LocalRunner;
+let probeBundle: string;
+let counter = 0;
+
+function spec(overrides: Partial<InstanceSpec> & { runtime?: Partial<InstanceSpec['runtime']> } = {}): InstanceSpec {
+  counter += 1;
+  const instanceId = overrides.instanceId ?? `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+  return {
+    instanceId,
+    appVersionId: 'probe-app-v1',
+    appName: 'probe-app',
+    appVersion: '1.0.0',
+    bundlePath: probeBundle,
+    baseUrl: '/',
+    pythonVersion: '3.10',
+    env: [],
+    files: [],
+    portalUrl: 'http://portal.example:3000',
+    ...overrides,
+    runtime: {
+      module: 'probe',
+      appMode: 'python',
+      port: null,
+      memoryLimit: null,
+      cpuLimit: null,
+      gpuCount: 0,
+      volumeMount: null,
+      routingMode: 'DOMAIN',
+      customImage: null,
+      ...overrides.runtime,
+    },
+  };
+}
+
+function get(endpoint: UpstreamEndpoint, pathAndQuery: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: endpoint.host, port: endpoint.port, path: pathAndQuery, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      })
+      .on('error', reject);
+  });
+}
+async function getJson(endpoint: UpstreamEndpoint, pathAndQuery: string) {
+  const { body } = await get(endpoint, pathAndQuery);
+  return JSON.parse(body);
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'runner-test-'));
+  chmodSync(root, 0o711); // the sandbox users must traverse it, as they do a default DATA_DIR (0755)
+  const wheel = await greetingWheel();
+  probeBundle = await writeBundle(path.join(root, 'probe.wave'), {
+    'app.toml': '[App]\nName = "probe-app"\nVersion = "1.0.0"\n[Runtime]\nModule = "probe"\nAppMode = "python"\n',
+    'probe.py': PROBE_APP,
+    'requirements.txt': 'greeting-lib==1.0.0\n',
+    [wheel.filename]: wheel.bytes,
+    'config/defaults.txt': 'bundled default\n',
+  });
+  // PIP_NO_INDEX reaches pip from the operator's environment: the wheel must come from the bundle, offline.
+  runner = new LocalRunner({ dir: path.join(root, 'data', 'runner'), startTimeoutMs: 120_000, operatorEnv: { PIP_NO_INDEX: '1' } });
+}, 180_000);
+
+afterAll(async () => {
+  await runner?.shutdown();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('local runner', () => {
+  it('reports its capabilities: sandbox available on this host, no GPU', async () => {
+    const caps = await runner.capabilities();
+    expect(caps.sandbox).toEqual({ enabled: true, unavailableReason: null, disabledByOperator: false });
+    expect(caps.gpu.available).toBe(false);
+  });
+
+  it('starts a python-mode app with stages, its environment, a [[File]] and a wheel installed offline from the bundle', async () => {
+    const stages: StageEvent[] = [];
+    const s = spec({
+      env: [
+        { name: 'APP_PORT', value: '8080', secret: false },
+        { name: 'DB_PASSWORD', value: 's3cret-value', secret: true },
+      ],
+      files: [
+        { path: 'config/settings.txt', value: 'colour = blue\n', secret: false },
+        { path: '/etc/app/token', value: 'file-secret', secret: true },
+      ],
+    });
+    const started = await runner.start(s, { onStage: (e) => stages.push(e) });
+    expect(stages.map((e) => e.stage)).toEqual(['SOURCING', 'INSTALLING', 'STARTING', 'DEPLOYED']);
+    expect(runner.endpoint(s.instanceId)).toEqual(started.endpoint);
+
+    const info = await getJson(started.endpoint, '/env');
+    expect(info.greeting).toBe('hello from a bundled wheel');
+    expect(info.python).toBe('/venv/bin/python');
+    expect(info.cwd).toBe('/app');
+    expect(info.env).toMatchObject({
+      H2O_CLOUD_ENVIRONMENT: 'http://portal.example:3000',
+      H2O_CLOUD_INSTANCE_ID: s.instanceId,
+      H2O_CLOUD_APP_NAME: 'probe-app',
+      H2O_CLOUD_APP_VERSION: '1.0.0',
+      H2O_CLOUD_APP_ID: 'probe-app-v1',
+      DB_PASSWORD: 's3cret-value',
+    });
+    // Nothing of the portal's own environment leaks in.
+    expect(Object.keys(info.env).filter((k) => k.startsWith('PIP_') || k === 'VITEST')).toEqual([]);
+
+    expect(await getJson(started.endpoint, '/read?path=config/settings.txt')).toMatchObject({ ok: true, text: 'colour = blue\n', mode: '0o444' });
+    expect(await getJson(started.endpoint, '/read?path=/etc/app/token')).toMatchObject({ ok: true, text: 'file-secret', mode: '0o400' });
+    // The rest of the bundle is there, read-only.
+    expect(await getJson(started.endpoint, '/read?path=config/defaults.txt')).toMatchObject({ ok: true, text: 'bundled default\n' });
+    expect((await getJson(started.endpoint, '/write?path=/app/probe.py&text=x')).ok).toBe(false);
+    expect((await getJson(started.endpoint, '/write?path=/venv/bin/python&text=x')).ok).toBe(false);
+
+    const log = await runner.logs(s.instanceId).read();
+    expect(log).toContain('probe app starting');
+    expect(log).toContain('DB_PASSWORD (secret)');
+    expect(log).not.toContain('s3cret-value');
+    expect(log).not.toContain('file-secret');
+    await runner.stop(s.instanceId);
+    expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 180_000);
+
+  it('isolates instances: non-root host uid, no DATA_DIR, no host loopback, no other instance; two instances on one port', async () => {
+    const fakeDataDir = path.join(root, 'fake-data');
+    mkdirSync(fakeDataDir, { mode: 0o755 });
+    writeFileSync(path.join(fakeDataDir, 'appstore.db'), 'database bytes', { mode: 0o644 }); // world-readable on purpose
+    const hostServer = http.createServer((_, res) => res.end('host loopback service'));
+    await new Promise<void>((r) => hostServer.listen(0, '127.0.0.1', r));
+    const hostPort = (hostServer.address() as net.AddressInfo).port;
+    // A positive control: a server on the host's external address must be reachable (egress works).
+    const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const outside = http.createServer((_, res) => res.end('outside service'));
+    await new Promise<void>((r) => outside.listen(0, '0.0.0.0', r));
+    const outsidePort = (outside.address() as net.AddressInfo).port;
+
+    const a = spec({ runtime: { port: 8080, volumeMount: '/data' } });
+    const b = spec({ runtime: { port: 8080 } });
+    try {
+      const [ra, rb] = await Promise.all([runner.start(a), runner.start(b)]);
+      expect(ra.endpoint.port).not.toBe(rb.endpoint.port);
+      expect((await getJson(ra.endpoint, '/')).hello).toBe(a.instanceId);
+      expect((await getJson(rb.endpoint, '/')).hello).toBe(b.instanceId);
+
+      // Not root, and really an unprivileged host uid: a file it writes is owned by that uid on the host.
+      const info = await getJson(ra.endpoint, '/env');
+      expect(info.uid).not.toBe(0);
+      expect((await getJson(ra.endpoint, '/write?path=/data/owner.txt&text=x')).ok).toBe(true);
+      const owner = statSync(path.join(root, 'data', 'runner', 'volumes', a.instanceId, 'owner.txt')).uid;
+      expect(owner).toBe(runner.instanceUid(a.instanceId));
+      expect(owner).not.toBe(0);
+      expect(owner).toBe(info.uid);
+
+      // DATA_DIR (and the runner's own state) do not exist inside.
+      const db = await getJson(ra.endpoint, `/read?path=${encodeURIComponent(path.join(fakeDataDir, 'appstore.db'))}`);
+      expect(db.ok).toBe(false);
+      expect(db.error).toMatch(/FileNotFoundError/);
+      expect((await getJson(ra.endpoint, `/read?path=${encodeURIComponent(path.join(root, 'data', 'runner', 'volumes', b.instanceId))}`)).ok).toBe(false);
+
+      // Neither the host's loopback (directly or through slirp's gateway) nor the other instance's forwarded port.
+      for (const host of ['127.0.0.1', '10.0.2.2']) {
+        expect((await getJson(ra.endpoint, `/connect?host=${host}&port=${hostPort}`)).ok).toBe(false);
+        expect((await getJson(ra.endpoint, `/connect?host=${host}&port=${rb.endpoint.port}`)).ok).toBe(false);
+      }
+      if (external) {
+        const reach = await getJson(ra.endpoint, `/connect?host=${external}&port=${outsidePort}`);
+        expect(reach).toMatchObject({ ok: true });
+        expect(reach.answer).toContain('outside service');
+      }
+    } finally {
+      hostServer.close();
+      outside.close();
+      await Promise.all([runner.stop(a.instanceId), runner.stop(b.instanceId)]);
+    }
+  }, 120_000);
+
+  it('keeps the VolumeMount across stop and start, and deletes it on terminate', async () => {
+    const s = spec({ runtime: { volumeMount: '/data' } });
+    let r = await runner.start(s);
+    expect((await getJson(r.endpoint, '/write?path=/data/notes.txt&text=kept')).ok).toBe(true);
+    expect((await getJson(r.endpoint, '/write?path=/tmp/scratch.txt&text=lost')).ok).toBe(true);
+    await runner.stop(s.instanceId);
+    r = await runner.start(s);
+    expect(await getJson(r.endpoint, '/read?path=/data/notes.txt')).toMatchObject({ ok: true, text: 'kept' });
+    expect((await getJson(r.endpoint, '/read?path=/tmp/scratch.txt')).ok).toBe(false);
+    await runner.terminate(s.instanceId);
+    expect(() => statSync(path.join(root, 'data', 'runner', 'volumes', s.instanceId))).toThrow();
+    expect(await runner.logs(s.instanceId).read()).toBe('');
+  }, 120_000);
+
+  it('reports a crash with its exit code and last log lines', async () => {
+    const s = spec();
+    let onExit!: (e: ExitEvent) => void;
+    const crashed = new Promise<ExitEvent>((resolve) => (onExit = resolve));
+    const again = await runner.start(s, { onExit });
+    await get(again.endpoint, '/crash?code=3').catch(() => {});
+    const event = await crashed;
+    expect(event.exitCode).toBe(3);
+    expect(event.lastLines.join('\n')).toContain('crashing on request');
+    expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 120_000);
+
+  it('fails a start whose app exits before answering, with its output', async () => {
+    const bundle = await writeBundle(path.join(root, 'failing.wave'), { 'app.toml': '', 'failing.py': FAILING_APP });
+    const stages: StageEvent[] = [];
+    const s = spec({ appVersionId: 'failing-v1', bundlePath: bundle, runtime: { module: 'failing' } });
+    const error = await runner.start(s, { onStage: (e) => stages.push(e) }).catch((e) => e);
+    expect(error).toBeInstanceOf(RunnerError);
+    expect(error.code).toBe('START_FAILED');
+    expect(error.message).toContain('exit code 4');
+    expect(error.lastLines.join('\n')).toContain('boom: DATABASE_URL is not configured');
+    expect(stages.at(-1)).toMatchObject({ stage: 'FAILED', reason: error.message });
+    expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 120_000);
+});

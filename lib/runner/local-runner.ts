@@ -1,0 +1,412 @@
+// The local runner: app instances as sandboxed processes on this machine (see README "Running apps: the
+// local runner"). Prepares each app version once, starts, supervises, stops and forgets instances.
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createInstanceCgroup, detectCgroups, type InstanceCgroup } from './cgroups';
+import { localRunnerConfig, type LocalRunnerConfig } from './config';
+import { InstanceLog } from './logs';
+import { missingPackages, parsePackagesTxt } from './packages';
+import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
+import { APP_ROOT, BWRAP, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import {
+  RunnerError,
+  type InstanceLogs,
+  type InstanceSpec,
+  type Runner,
+  type RunnerCapabilities,
+  type RunningInstance,
+  type Stage,
+  type StartHooks,
+  type UpstreamEndpoint,
+} from './types';
+import { WAVE_LAUNCHER, WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
+
+const DEFAULT_PYTHON_PORT = 8080;
+const READINESS_INTERVAL_MS = 250;
+
+const STAGE_MESSAGES: Record<Stage, string> = {
+  SOURCING: 'Sourcing the app bundle',
+  INSTALLING: 'Installing dependencies',
+  STARTING: 'Starting the app',
+  DEPLOYED: 'Running',
+  FAILED: 'Failed',
+};
+
+interface Live {
+  spec: InstanceSpec;
+  abort: AbortController;
+  sandbox: SandboxHandle | null;
+  cgroup: InstanceCgroup | null;
+  endpoint: UpstreamEndpoint | null;
+  stopping: boolean;
+  /** Settles when start() has finished, either way. */
+  started: Promise<unknown>;
+}
+
+export interface LocalRunnerOptions extends Partial<LocalRunnerConfig> {
+  /** Where PIP_* and proxy settings come from (default process.env). */
+  operatorEnv?: NodeJS.ProcessEnv;
+}
+
+export class LocalRunner implements Runner {
+  readonly config: LocalRunnerConfig;
+  private readonly operatorEnv: NodeJS.ProcessEnv;
+  private readonly live = new Map<string, Live>();
+  private readonly logsById = new Map<string, InstanceLog>();
+  private probe: Promise<string | null> | undefined;
+
+  constructor(options: LocalRunnerOptions = {}) {
+    const { operatorEnv, ...overrides } = options;
+    this.config = { ...localRunnerConfig(), ...overrides };
+    this.operatorEnv = operatorEnv ?? process.env;
+    ensureRunnerDir(this.config.dir);
+  }
+
+  /** Whether the portal may run processes as other uids (it is root); otherwise apps keep the portal's uid. */
+  private get switchesUser(): boolean {
+    return process.getuid?.() === 0;
+  }
+
+  instanceUid(instanceId: string): number | null {
+    if (!this.switchesUser) return null;
+    let h = 0x811c9dc5;
+    for (const c of instanceId) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    return this.config.uidBase + 1 + (h % (this.config.uidCount - 1));
+  }
+
+  private get builderUid(): number | null {
+    return this.switchesUser ? this.config.uidBase : null;
+  }
+
+  /** Null when the sandbox works, else why not (checked once by starting a real one). */
+  sandboxProblem(): Promise<string | null> {
+    this.probe ??= this.probeSandbox();
+    return this.probe;
+  }
+
+  private async probeSandbox(): Promise<string | null> {
+    if (this.config.sandbox === 'off') return 'RUNNER_SANDBOX=off';
+    for (const [bin, pkg] of [
+      [BWRAP, 'bubblewrap'],
+      [SLIRP4NETNS, 'slirp4netns'],
+    ]) {
+      if (!existsSync(bin)) return `${bin} is missing: install the ${pkg} package (npm test does it through scripts/ensure-runner.mjs).`;
+    }
+    if (!this.switchesUser && process.getuid?.() === 0) return 'the portal runs as root but cannot switch users';
+    const probeDir = path.join(this.config.dir, 'probe');
+    ensureRunnerDir(probeDir);
+    mkdirSync(path.join(probeDir, 'app'), { recursive: true });
+    mkdirSync(path.join(probeDir, 'venv'), { recursive: true });
+    const output: Buffer[] = [];
+    try {
+      const sandbox = await launchSandbox({
+        hostname: 'probe',
+        uid: this.builderUid,
+        appDir: path.join(probeDir, 'app'),
+        venv: { dir: path.join(probeDir, 'venv'), writable: false },
+        volume: null,
+        files: [],
+        env: { PATH: '/usr/bin:/bin' },
+        command: ['/bin/true'],
+        cwd: APP_ROOT,
+        forwardPort: null,
+        cgroup: null,
+        onOutput: (b) => output.push(b),
+      });
+      const { code } = await sandbox.exited;
+      if (code !== 0) return `a test sandbox failed (exit code ${code}): ${Buffer.concat(output).toString().trim() || 'no output'}`;
+      return null;
+    } catch (error) {
+      return `a test sandbox could not be started: ${(error as Error).message} ${Buffer.concat(output).toString().trim()}`.trim();
+    }
+  }
+
+  async capabilities(): Promise<RunnerCapabilities> {
+    const problem = await this.sandboxProblem();
+    const off = this.config.sandbox === 'off';
+    const cg = detectCgroups();
+    const gpus = gpuCount();
+    return {
+      runner: 'local',
+      sandbox: { enabled: problem === null, unavailableReason: off ? null : problem, disabledByOperator: off },
+      resources: { memory: cg.memory, cpu: cg.cpu, cgroupVersion: cg.version, note: cg.note },
+      gpu: { available: gpus > 0, count: gpus },
+      egress: true,
+    };
+  }
+
+  private log(instanceId: string): InstanceLog {
+    let log = this.logsById.get(instanceId);
+    if (!log) {
+      log = new InstanceLog(path.join(this.config.dir, 'logs', `${instanceId}.log`), this.config.logBytes);
+      this.logsById.set(instanceId, log);
+    }
+    return log;
+  }
+
+  logs(instanceId: string): InstanceLogs {
+    return this.log(instanceId);
+  }
+
+  endpoint(instanceId: string): UpstreamEndpoint | null {
+    return this.live.get(instanceId)?.endpoint ?? null;
+  }
+
+  async start(spec: InstanceSpec, hooks: StartHooks = {}): Promise<RunningInstance> {
+    if (this.live.has(spec.instanceId)) throw new RunnerError('ALREADY_RUNNING', 'The instance is already running or starting.');
+    const abort = new AbortController();
+    const entry: Live = { spec, abort, sandbox: null, cgroup: null, endpoint: null, stopping: false, started: Promise.resolve() };
+    this.live.set(spec.instanceId, entry);
+    const log = this.log(spec.instanceId);
+    const stage = (s: Stage, reason?: string) => {
+      if (s !== 'FAILED') log.note(STAGE_MESSAGES[s]);
+      hooks.onStage?.({ instanceId: spec.instanceId, stage: s, at: new Date(), message: STAGE_MESSAGES[s], reason });
+    };
+    const timer = setTimeout(() => abort.abort(new RunnerError('START_TIMEOUT', `The app did not answer within ${Math.round(this.config.startTimeoutMs / 1000)} s of starting (dependency installation included).`)), this.config.startTimeoutMs);
+    const run = this.startSteps(entry, log, stage, hooks);
+    entry.started = run.catch(() => {});
+    try {
+      return await run;
+    } catch (error) {
+      const failure =
+        abort.signal.reason instanceof RunnerError && !entry.stopping
+          ? abort.signal.reason
+          : error instanceof RunnerError
+            ? error
+            : new RunnerError('START_FAILED', `The instance could not be started: ${(error as Error).message}`);
+      await entry.sandbox?.kill(0);
+      entry.cgroup?.remove();
+      this.live.delete(spec.instanceId);
+      log.note(`Start failed: ${failure.message}`);
+      const out = new RunnerError(failure.code, failure.message, log.lastLines());
+      stage('FAILED', out.message);
+      throw out;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async startSteps(entry: Live, log: InstanceLog, stage: (s: Stage, reason?: string) => void, hooks: StartHooks): Promise<RunningInstance> {
+    const { spec } = entry;
+    const signal = entry.abort.signal;
+    const check = () => {
+      if (signal.aborted) throw signal.reason instanceof RunnerError ? signal.reason : new RunnerError('STOPPED', 'The instance was stopped while starting.');
+    };
+    this.refuseUnrunnable(spec);
+    const problem = await this.sandboxProblem();
+    if (this.config.sandbox === 'off') {
+      throw new RunnerError('SANDBOX_UNAVAILABLE', 'RUNNER_SANDBOX=off is not supported by this version of the local runner: instances only run sandboxed.');
+    }
+    if (problem) throw new RunnerError('SANDBOX_UNAVAILABLE', `Apps cannot run on this host: the sandbox is unavailable (${problem}).`);
+
+    stage('SOURCING');
+    const appDir = await extractBundle(this.config.dir, spec.appVersionId, spec.bundlePath);
+    check();
+    const packagesTxt = path.join(appDir, 'packages.txt');
+    if (existsSync(packagesTxt)) {
+      const missing = await missingPackages(parsePackagesTxt(readFileSync(packagesTxt, 'utf8')));
+      if (missing.length) {
+        throw new RunnerError('NOT_RUNNABLE', `packages.txt needs OS packages this host does not have: ${missing.join(', ')}. The local runner installs no OS packages; ask the operator to install them.`);
+      }
+    }
+
+    stage('INSTALLING');
+    const python = choosePython(spec.pythonVersion);
+    if (python.note) log.note(python.note);
+    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal });
+    check();
+
+    stage('STARTING');
+    const wave = spec.runtime.appMode === 'wave';
+    if (wave && !existsSync(path.join(venv, 'waved')) && !existsSync(path.join(venv, 'bin', 'waved'))) {
+      throw new RunnerError('NOT_RUNNABLE', 'No Wave server found: the app\'s environment has no waved. Add h2o-wave to requirements.txt, or set Runtime.AppMode = "python" for an app that serves HTTP itself.');
+    }
+    const uid = this.instanceUid(spec.instanceId);
+    const volume = spec.runtime.volumeMount ? this.volumeDir(spec.instanceId, uid) : null;
+    entry.cgroup = this.cgroupFor(spec, log);
+    const env = this.environment(spec, wave);
+    log.note(`Environment: ${[...spec.env.map((e) => (e.secret ? `${e.name} (secret)` : e.name))].join(', ') || 'no [[Env]] entries'}; files: ${spec.files.map((f) => f.path).join(', ') || 'none'}.`);
+    const guestPort = wave ? WAVE_SERVER_PORT : (spec.runtime.port ?? DEFAULT_PYTHON_PORT);
+    const command = wave
+      ? ['/usr/bin/python3', '-c', WAVE_LAUNCHER, VENV_ROOT, spec.runtime.module!]
+      : [`${VENV_ROOT}/bin/python`, '-m', spec.runtime.module!];
+
+    const sandbox = await launchSandbox({
+      hostname: spec.instanceId.slice(0, 63),
+      uid,
+      appDir,
+      venv: { dir: venv, writable: false },
+      volume: volume && spec.runtime.volumeMount ? { dir: volume, target: spec.runtime.volumeMount } : null,
+      files: spec.files.map((f): SandboxFile => ({ path: sandboxPath(f.path), content: f.value, secret: f.secret })),
+      env,
+      command,
+      cwd: APP_ROOT,
+      forwardPort: guestPort,
+      cgroup: entry.cgroup,
+      onOutput: (b) => log.write(b),
+    });
+    entry.sandbox = sandbox;
+    check();
+    const endpoint = { host: '127.0.0.1', port: sandbox.hostPort! };
+    let exitedEarly = false;
+    const early = sandbox.exited.then((e) => {
+      exitedEarly = true;
+      return e;
+    });
+    await Promise.race([
+      waitForHttp(endpoint, spec.baseUrl, signal, () => exitedEarly),
+      early.then((e) => {
+        throw new RunnerError('START_FAILED', `The app exited before answering HTTP (${describeExit(e)}).`);
+      }),
+      new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+    ]);
+    check();
+    entry.endpoint = endpoint;
+    log.note(`Answering on port ${guestPort} (forwarded to ${endpoint.host}:${endpoint.port}).`);
+    stage('DEPLOYED');
+    void sandbox.exited.then((e) => {
+      if (entry.stopping || this.live.get(spec.instanceId) !== entry) return;
+      entry.cgroup?.remove();
+      this.live.delete(spec.instanceId);
+      log.note(`The app exited (${describeExit(e)}).`);
+      hooks.onExit?.({ instanceId: spec.instanceId, exitCode: e.code, signal: e.signal, lastLines: log.lastLines() });
+    });
+    return { instanceId: spec.instanceId, endpoint, enforced: entry.cgroup?.enforced ?? { memory: false, cpu: false } };
+  }
+
+  private refuseUnrunnable(spec: InstanceSpec): void {
+    const r = spec.runtime;
+    if (r.appMode === 'container') {
+      throw new RunnerError('NOT_RUNNABLE', 'Container apps (Runtime.AppMode = "container") need the Kubernetes runner; the local runner runs Python and Wave apps only.');
+    }
+    if (!r.module) throw new RunnerError('NOT_RUNNABLE', 'The app has no Runtime.Module to start.');
+    if (r.gpuCount > 0 && gpuCount() < r.gpuCount) {
+      throw new RunnerError('NOT_RUNNABLE', `The app asks for ${r.gpuCount} GPU${r.gpuCount > 1 ? 's' : ''} (Runtime.GPUCount) and this host has ${gpuCount() || 'none'}.`);
+    }
+    for (const f of spec.files) {
+      const p = reservedPathProblem(`[[File]] ${f.path}:`, sandboxPath(f.path));
+      if (p) throw new RunnerError('NOT_RUNNABLE', p);
+    }
+    if (r.volumeMount) {
+      const p = reservedPathProblem('Runtime.VolumeMount', r.volumeMount);
+      if (p) throw new RunnerError('NOT_RUNNABLE', p);
+    }
+  }
+
+  private environment(spec: InstanceSpec, wave: boolean): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: `${VENV_ROOT}/bin:/usr/local/bin:/usr/bin:/bin`,
+      HOME: '/tmp',
+      USER: 'app',
+      LANG: 'C.UTF-8',
+      PYTHONUNBUFFERED: '1',
+      VIRTUAL_ENV: VENV_ROOT,
+    };
+    for (const e of spec.env) env[e.name] = e.value;
+    Object.assign(env, {
+      H2O_CLOUD_ENVIRONMENT: spec.portalUrl,
+      H2O_CLOUD_INSTANCE_ID: spec.instanceId,
+      H2O_CLOUD_APP_NAME: spec.appName,
+      H2O_CLOUD_APP_VERSION: spec.appVersion,
+      H2O_CLOUD_APP_ID: spec.appVersionId,
+      H2O_WAVE_BASE_URL: spec.baseUrl,
+    });
+    if (wave) {
+      Object.assign(env, {
+        H2O_WAVE_LISTEN: `:${WAVE_SERVER_PORT}`,
+        H2O_WAVE_ADDRESS: `http://127.0.0.1:${WAVE_SERVER_PORT}`,
+        H2O_WAVE_APP_ADDRESS: `http://127.0.0.1:${WAVE_APP_PORT}`,
+      });
+    }
+    return env;
+  }
+
+  private volumeDir(instanceId: string, uid: number | null): string {
+    const root = path.join(this.config.dir, 'volumes');
+    ensureRunnerDir(root);
+    const dir = path.join(root, instanceId);
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { mode: 0o700 });
+      if (uid !== null) chownSync(dir, uid, uid);
+    }
+    return dir;
+  }
+
+  private cgroupFor(spec: InstanceSpec, log: InstanceLog): InstanceCgroup | null {
+    const { memoryLimit, cpuLimit } = spec.runtime;
+    if (!memoryLimit && !cpuLimit) return null;
+    try {
+      const cg = createInstanceCgroup(spec.instanceId, { memoryLimit, cpuLimit });
+      const not = [memoryLimit && !cg.enforced.memory && 'MemoryLimit', cpuLimit && !cg.enforced.cpu && 'CPULimit'].filter(Boolean);
+      if (not.length) log.note(`${not.join(' and ')} not enforced on this host: ${detectCgroups().note ?? 'no cgroup controller available'}`);
+      return cg;
+    } catch (error) {
+      log.note(`Resource limits not enforced: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  async stop(instanceId: string): Promise<void> {
+    const entry = this.live.get(instanceId);
+    if (!entry) return;
+    entry.stopping = true;
+    entry.abort.abort();
+    await entry.sandbox?.kill();
+    await entry.started;
+    entry.cgroup?.remove();
+    if (this.live.get(instanceId) === entry) this.live.delete(instanceId);
+    this.log(instanceId).note('Stopped.');
+  }
+
+  async terminate(instanceId: string): Promise<void> {
+    await this.stop(instanceId);
+    rmSync(path.join(this.config.dir, 'volumes', instanceId), { recursive: true, force: true });
+    this.log(instanceId).remove();
+    this.logsById.delete(instanceId);
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.live.keys()].map((id) => this.stop(id)));
+  }
+}
+
+/** [[File]] paths: relative ones live in the app's root directory. */
+function sandboxPath(p: string): string {
+  return path.posix.normalize(p.startsWith('/') ? p : `${APP_ROOT}/${p}`);
+}
+
+function describeExit(e: { code: number | null; signal: string | null }): string {
+  return e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
+}
+
+let gpus: number | undefined;
+/** NVIDIA devices visible on the host. */
+export function gpuCount(): number {
+  if (gpus === undefined) {
+    try {
+      gpus = readdirSync('/dev').filter((n) => /^nvidia\d+$/.test(n)).length;
+    } catch {
+      gpus = 0;
+    }
+    if (gpus === 0 && spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' }).stdout?.includes('GPU')) gpus = 1;
+  }
+  return gpus;
+}
+
+/** Resolves once the endpoint answers any HTTP response on `basePath`. */
+async function waitForHttp(endpoint: UpstreamEndpoint, basePath: string, signal: AbortSignal, gaveUp: () => boolean): Promise<void> {
+  while (!signal.aborted && !gaveUp()) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: endpoint.host, port: endpoint.port, path: basePath, timeout: 2000, agent: false }, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, READINESS_INTERVAL_MS));
+  }
+}

@@ -1,0 +1,210 @@
+// Preparing an app version once, shared by its instances: the bundle extracted read-only with the safe
+// bundle reader, and a Python virtual environment per (Python version, requirements.txt, bundled wheels)
+// built inside the sandbox, so a package's build scripts run as unprivileged as the app itself.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { openBundle } from '@/lib/bundle/zip-reader';
+import { bundleLimits } from '@/lib/config';
+import type { InstanceLog } from './logs';
+import { APP_ROOT, launchSandbox, VENV_ROOT } from './sandbox';
+import { RunnerError } from './types';
+
+/** Creates `dir` (and parents) traversable but not listable by the sandbox users. */
+export function ensureRunnerDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o711);
+}
+
+/** Extracts the bundle into `<root>/apps/<appVersionId>` once (files 0644, directories 0755, owned by the portal). */
+export async function extractBundle(root: string, appVersionId: string, bundlePath: string): Promise<string> {
+  const appsDir = path.join(root, 'apps');
+  ensureRunnerDir(appsDir);
+  const target = path.join(appsDir, appVersionId);
+  if (existsSync(target)) return target;
+  const tmp = path.join(appsDir, `.tmp-${appVersionId}-${process.pid}-${Date.now()}`);
+  const bundle = await openBundle(bundlePath);
+  try {
+    mkdirSync(tmp, { mode: 0o755 });
+    const limit = bundleLimits().BUNDLE_MAX_UNCOMPRESSED_BYTES;
+    for (const entry of bundle.entries) {
+      // The reader has refused unsafe names (.., absolute, links, collisions) before a byte is inflated.
+      const dest = path.join(tmp, entry.path);
+      if (entry.isDirectory) {
+        mkdirSync(dest, { recursive: true, mode: 0o755 });
+        continue;
+      }
+      mkdirSync(path.dirname(dest), { recursive: true, mode: 0o755 });
+      writeFileSync(dest, await bundle.readFile(entry.path, limit), { mode: 0o644 });
+    }
+    chmodSync(tmp, 0o755);
+    try {
+      renameSync(tmp, target);
+    } catch (error) {
+      if (!existsSync(target)) throw error; // another process extracted it first: theirs is as good
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    return target;
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  } finally {
+    await bundle.close();
+  }
+}
+
+export interface PythonChoice {
+  /** Absolute interpreter path on the host (visible in the sandbox through /usr). */
+  executable: string;
+  /** major.minor actually used. */
+  version: string;
+  /** Set when the runtime asked for a version this host does not have. */
+  note: string | null;
+}
+
+const versionCache = new Map<string, string>();
+function interpreterVersion(executable: string): string {
+  let v = versionCache.get(executable);
+  if (!v) {
+    v = execFileSync(executable, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
+    versionCache.set(executable, v);
+  }
+  return v;
+}
+
+/** Debian's interpreter for the runtime's Python version when installed, else /usr/bin/python3 with a note. */
+export function choosePython(wanted: string | null): PythonChoice {
+  if (wanted && /^\d+\.\d+$/.test(wanted) && existsSync(`/usr/bin/python${wanted}`)) {
+    return { executable: `/usr/bin/python${wanted}`, version: wanted, note: null };
+  }
+  if (!existsSync('/usr/bin/python3')) {
+    throw new RunnerError('NOT_RUNNABLE', 'This host has no /usr/bin/python3 (install the python3 and python3-venv packages).');
+  }
+  const version = interpreterVersion('/usr/bin/python3');
+  const note = wanted && wanted !== version ? `The runtime version asks for Python ${wanted}; this host has Python ${version}, which is used instead.` : null;
+  return { executable: '/usr/bin/python3', version, note };
+}
+
+/** Wheels anywhere in the extracted bundle, as (relative path, sha256), sorted. */
+function bundledWheels(appDir: string): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(appDir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (e.name.endsWith('.whl')) out.push([r, createHash('sha256').update(readFileSync(path.join(appDir, r))).digest('hex')]);
+    }
+  };
+  walk('');
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+export function venvKey(python: string, requirements: Buffer | null, wheels: [string, string][]): string {
+  const h = createHash('sha256');
+  h.update(`python ${python}\n`);
+  h.update(requirements ? createHash('sha256').update(requirements).digest('hex') : 'no requirements.txt');
+  for (const [p, sha] of wheels) h.update(`\n${p} ${sha}`);
+  return h.digest('hex').slice(0, 32);
+}
+
+/** Operator settings passed to pip: PIP_* and the proxy variables. */
+export function pipEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && (/^PIP_/.test(k) || /^(https?|no|all)_proxy$/i.test(k))) out[k] = v;
+  }
+  return out;
+}
+
+const building = new Map<string, Promise<string>>();
+
+export interface VenvRequest {
+  root: string;
+  appDir: string;
+  python: PythonChoice;
+  builderUid: number | null;
+  operatorEnv: NodeJS.ProcessEnv;
+  log: InstanceLog;
+  signal: AbortSignal;
+}
+
+/** The app's virtual environment directory, built once per key; concurrent starts wait for the same build. */
+export async function ensureVenv(r: VenvRequest): Promise<string> {
+  const requirementsPath = path.join(r.appDir, 'requirements.txt');
+  const requirements = existsSync(requirementsPath) ? readFileSync(requirementsPath) : null;
+  const key = venvKey(r.python.version, requirements, bundledWheels(r.appDir));
+  const venvsDir = path.join(r.root, 'venvs');
+  ensureRunnerDir(venvsDir);
+  const target = path.join(venvsDir, key);
+  if (existsSync(target)) {
+    r.log.note(`Using the prepared Python ${r.python.version} environment ${key}.`);
+    return target;
+  }
+  let pending = building.get(key);
+  if (pending) {
+    r.log.note(`Waiting for the Python environment ${key}, being built for another instance.`);
+  } else {
+    pending = buildVenv(r, requirements !== null, target).finally(() => building.delete(key));
+    building.set(key, pending);
+  }
+  return pending;
+}
+
+async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync(tmp, { mode: 0o755 });
+  if (r.builderUid !== null) chownSync(tmp, r.builderUid, r.builderUid);
+  const py = r.python.executable;
+  const script = hasRequirements
+    ? `set -e\n${py} -m venv ${VENV_ROOT}\n${VENV_ROOT}/bin/python -m pip install --no-input --disable-pip-version-check --no-warn-script-location -r requirements.txt --find-links ${APP_ROOT}\n`
+    : `set -e\n${py} -m venv --without-pip ${VENV_ROOT}\n`;
+  r.log.note(hasRequirements ? `Installing requirements.txt into a new Python ${r.python.version} environment (pip output follows).` : `No requirements.txt: creating an empty Python ${r.python.version} environment.`);
+  try {
+    const sandbox = await launchSandbox({
+      hostname: 'prepare',
+      uid: r.builderUid,
+      appDir: r.appDir,
+      venv: { dir: tmp, writable: true },
+      volume: null,
+      files: [],
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8', ...pipEnvironment(r.operatorEnv) },
+      command: ['/bin/sh', '-c', script],
+      cwd: APP_ROOT,
+      forwardPort: null,
+      cgroup: null,
+      onOutput: (b) => r.log.write(b),
+    });
+    const onAbort = () => void sandbox.kill(0);
+    r.signal.addEventListener('abort', onAbort);
+    const { code, signal } = await sandbox.exited;
+    r.signal.removeEventListener('abort', onAbort);
+    if (r.signal.aborted) throw new RunnerError('STOPPED', 'Installing dependencies was interrupted.');
+    if (code !== 0) {
+      throw new RunnerError('PREPARE_FAILED', `Installing dependencies failed (${signal ? `signal ${signal}` : `exit code ${code}`}); pip's output is in the instance log.`, r.log.lastLines());
+    }
+    if (r.builderUid !== null) chownTree(tmp, 0); // from now on nobody but the portal may change it
+    try {
+      renameSync(tmp, target);
+    } catch (error) {
+      if (!existsSync(target)) throw error;
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    r.log.note('Dependencies installed.');
+    return target;
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function chownTree(dir: string, uid: number): void {
+  chownSync(dir, uid, uid);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) chownTree(p, uid);
+    else if (e.isSymbolicLink()) {
+      /* lchown not needed: links' own owner is irrelevant */
+    } else chownSync(p, uid, uid);
+  }
+}
