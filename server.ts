@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import next from 'next';
 import { ConfigError, loadConfig, setProductionMode } from './lib/config';
+import { createInstanceRouter } from './lib/router/instance-router';
 
 /** Something that answers some requests before Next does (e.g. the instance router). */
 export interface PortalRouter {
@@ -75,7 +76,7 @@ async function main() {
     console.error(error.message);
     process.exit(1);
   }
-  const portal = await startPortal({ port: config.port, hostname: config.hostname });
+  const portal = await startPortal({ port: config.port, hostname: config.hostname, routers: [createInstanceRouter()] });
   console.log(`App Store ready on ${portal.url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

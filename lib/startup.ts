@@ -1,5 +1,5 @@
 // Work done once when the server starts: open and migrate the database, ensure an admin exists,
-// sweep files no row points to.
+// sweep files no row points to, start the instance manager (and bring back instances that were running).
 import 'server-only';
 import { getDb } from '@/db';
 import { loadConfig } from '@/lib/config';
@@ -14,4 +14,12 @@ export async function startUp(): Promise<void> {
   // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.
   const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
   if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);
+  const [{ LocalRunner }, { InstanceManager }, { installInstances }] = await Promise.all([
+    import('@/lib/runner/local-runner'),
+    import('@/lib/instances/manager'),
+    import('@/lib/instances/gateway'),
+  ]);
+  const manager = new InstanceManager(new LocalRunner());
+  installInstances(manager);
+  manager.recover();
 }

@@ -11,7 +11,8 @@ import { VersionsList } from './versions-list';
 const button =
   'inline-flex items-center gap-1 rounded-md px-4 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700';
 
-export function AppDetails({ app }: { app: AppDetailsView }) {
+/** `runControls`: the Run / Open / Visit buttons of a runnable app (components/instances/run-controls). */
+export function AppDetails({ app, runControls }: { app: AppDetailsView; runControls?: React.ReactNode }) {
   const base = `/apps/${encodeURIComponent(app.name)}/${encodeURIComponent(app.version)}`;
   const facts: [string, React.ReactNode][] = [
     ['Name', <code key="n">{app.name}</code>],
@@ -30,6 +31,7 @@ export function AppDetails({ app }: { app: AppDetailsView }) {
           <TagChips categories={app.categories} badges={app.badges} />
         </div>
         <div className="flex flex-wrap gap-2">
+          {runControls}
           {app.isLink && (
             <a href={`${base}/visit`} rel="nofollow noopener noreferrer" className={`${button} bg-blue-700 text-white hover:bg-blue-800`}>
               Visit

@@ -136,6 +136,17 @@ export function newestDeployedInstances(appId: string): InstanceRecord[] {
   return selectRecords(getDb(), and(eq(instances.appId, appId), eq(instances.status, 'DEPLOYED')));
 }
 
+/** What the run rules need to know about an app version, or null when there is none. */
+export function appRunFacts(appId: string) {
+  const db = getDb();
+  const app = db
+    .select({ id: apps.id, ownerId: apps.ownerId, visibility: apps.visibility, kind: apps.kind, instanceLifecycle: apps.instanceLifecycle })
+    .from(apps)
+    .where(eq(apps.id, appId))
+    .get();
+  return app ? { ...app, tagVisitorRoles: tagVisitorRolesOf(db, [app.id]).get(app.id) ?? [] } : null;
+}
+
 function limitFor(viewer: Viewer): number {
   return viewer.fullAccess ? instanceLimit() : visitorInstanceLimit();
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AppDetails } from '@/components/app/app-details';
+import { AppRunControls } from '@/components/instances/app-run-controls';
 import { decodeSegment } from '@/lib/catalog/details';
 import { appDetailsForRequest } from '@/lib/catalog/details-request';
 
@@ -19,7 +20,7 @@ export default async function AppVersionPage({ params }: Props) {
   const app = await load(params);
   return (
     <main id="main" className="mx-auto max-w-6xl px-4 py-6">
-      <AppDetails app={app} />
+      <AppDetails app={app} runControls={<AppRunControls app={app} />} />
     </main>
   );
 }

@@ -1,0 +1,30 @@
+// DOMAIN routing sign-in: the app host sent the browser here (the portal's own origin, where its session
+// cookie is sent). A viewer who may open the instance goes back with a one-time code; see
+// lib/auth/instance-session.ts. Everyone else signs in first, or gets 404.
+import { canOpenInstance } from '@/lib/auth/instance-policy';
+import { HANDOFF_PATH, issueHandoff, safeReturnPath } from '@/lib/auth/instance-session';
+import { accessSettings, getViewer } from '@/lib/auth/viewer';
+import { publicUrl } from '@/lib/config';
+import { routerSettings } from '@/lib/instances/gateway';
+import { factsOf, systemGet } from '@/lib/instances/store';
+import { instanceUrl } from '@/lib/router/routes';
+
+type Context = { params: Promise<{ id: string }> };
+
+export async function GET(request: Request, { params }: Context) {
+  const { id } = await params;
+  const back = safeReturnPath(new URL(request.url).searchParams.get('return'));
+  const viewer = await getViewer();
+  const record = systemGet(id);
+  const headers = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+  if (!viewer) {
+    const here = `/instance-auth/${id}?return=${encodeURIComponent(back)}`;
+    return new Response(null, { status: 302, headers: { ...headers, location: `${publicUrl()}/login?next=${encodeURIComponent(here)}` } });
+  }
+  if (!record || !canOpenInstance(viewer, factsOf(record), accessSettings())) {
+    return new Response('No such app instance.', { status: 404, headers });
+  }
+  const code = issueHandoff(viewer.id, id);
+  const target = instanceUrl(id, 'DOMAIN', routerSettings(), `${HANDOFF_PATH}?code=${code}&return=${encodeURIComponent(back)}`);
+  return new Response(null, { status: 302, headers: { ...headers, location: target } });
+}

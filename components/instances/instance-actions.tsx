@@ -1,0 +1,121 @@
+'use client';
+// Buttons that operate an instance through the API (the session is same-origin): pause, resume or restart,
+// keep running, terminate, visibility. The server checks every one; this only shows what may be asked.
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { dangerButtonClass, secondaryButtonClass } from '@/components/ui/field';
+import type { InstanceJson } from '@/lib/instances/present';
+
+export interface InstanceActionRights {
+  operate: boolean;
+  terminate: boolean;
+  visibilities: string[];
+}
+
+async function call(method: string, url: string, body?: unknown): Promise<string | null> {
+  const response = await fetch(url, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : undefined,
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (response.ok) return null;
+  const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  return answer?.error?.message ?? `The request failed (${response.status}).`;
+}
+
+export function InstanceActions({
+  instance,
+  rights,
+  afterTerminate = '/instances',
+  onChange,
+}: {
+  instance: InstanceJson;
+  rights: InstanceActionRights;
+  afterTerminate?: string;
+  onChange?: () => void;
+}) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [message, setMessage] = useState<string | null>(null);
+  const base = `/api/v1/instances/${instance.id}`;
+  const label = `${instance.app.title} ${instance.app.version}`;
+
+  function run(method: string, url: string, body?: unknown, then?: () => void) {
+    startTransition(async () => {
+      const error = await call(method, url, body);
+      setMessage(error);
+      if (!error) {
+        if (then) then();
+        else {
+          onChange?.();
+          router.refresh();
+        }
+      }
+    });
+  }
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-2">
+        {instance.status === 'DEPLOYED' && (
+          <a href={instance.url} className={secondaryButtonClass}>
+            Open<span className="sr-only"> {label}</span>
+          </a>
+        )}
+        {rights.operate && instance.status === 'DEPLOYED' && (
+          <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => run('POST', `${base}/suspend`)}>
+            Pause<span className="sr-only"> {label}</span>
+          </button>
+        )}
+        {rights.operate && instance.status === 'DEPLOYED' && instance.suspendAfter && (
+          <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => run('POST', `${base}/keep-alive`)}>
+            Keep running<span className="sr-only"> {label}</span>
+          </button>
+        )}
+        {rights.operate && (instance.status === 'SUSPENDED' || instance.status === 'FAILED') && (
+          <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => run('POST', `${base}/resume`)}>
+            {instance.status === 'FAILED' ? 'Restart' : 'Resume'}
+            <span className="sr-only"> {label}</span>
+          </button>
+        )}
+        {rights.terminate && (
+          <button
+            type="button"
+            className={dangerButtonClass}
+            disabled={pending}
+            onClick={() => {
+              if (window.confirm(`Terminate this instance of ${label}? Its volume is deleted.`)) {
+                run('DELETE', base, undefined, () => {
+                  router.push(afterTerminate);
+                  router.refresh();
+                });
+              }
+            }}
+          >
+            Terminate<span className="sr-only"> {label}</span>
+          </button>
+        )}
+        {rights.operate && rights.visibilities.length > 1 && (
+          <label className="inline-flex items-center gap-2 text-sm">
+            <span>Visibility</span>
+            <select
+              className="rounded-md border border-gray-400 bg-white px-2 py-2 text-gray-900"
+              value={instance.visibility}
+              disabled={pending}
+              onChange={(e) => run('PATCH', base, { visibility: e.target.value })}
+            >
+              {rights.visibilities.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <p role="status" aria-live="polite" className="min-h-5 text-sm text-red-700">
+        {message}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+// The run buttons of an app page: Run / Open / Run another (ON_DEMAND), Start instance / Visit (MANAGED),
+// or why the app cannot run here — decided by lib/auth/instance-policy for this viewer.
+import 'server-only';
+import { and, desc, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { instances } from '@/db/schema';
+import { canOpenInstance, startRefusal, type InstanceLifecycle } from '@/lib/auth/instance-policy';
+import type { AccessSettings, Viewer } from '@/lib/auth/policy';
+import { instanceUrl } from '@/lib/router/routes';
+import { routerSettings } from './gateway';
+import { appRunFacts, newestDeployedInstances } from './store';
+
+export interface RunOptions {
+  /** The viewer may start an instance now (Run / Start instance). */
+  canStart: boolean;
+  lifecycle: InstanceLifecycle;
+  /** Why the app cannot run on this portal at all (not: why this viewer may not start it). */
+  notRunnable: string | null;
+  /** Sign in first to run it. */
+  signIn: boolean;
+  /** The viewer's own instances of this version, newest first. */
+  mine: { id: string; status: string; url: string }[];
+  /** MANAGED: the newest DEPLOYED instance the viewer may open. */
+  visitUrl: string | null;
+}
+
+export function runOptions(viewer: Viewer | null, appId: string, settings: AccessSettings): RunOptions | null {
+  const app = appRunFacts(appId);
+  if (!app) return null;
+  const lifecycle = (['ON_DEMAND', 'MANAGED', 'LINK'].includes(app.instanceLifecycle) ? app.instanceLifecycle : 'ON_DEMAND') as InstanceLifecycle;
+  const facts = { ...app, instanceLifecycle: lifecycle };
+  const refusal = startRefusal(viewer, facts, settings);
+  const notRunnable = app.kind === 'container' ? 'Container apps need the Kubernetes runner; this portal runs apps with its local runner.' : null;
+  const router = routerSettings();
+  const mine = viewer
+    ? getDb()
+        .select({ id: instances.id, status: instances.status })
+        .from(instances)
+        .where(and(eq(instances.appId, app.id), eq(instances.ownerId, viewer.id)))
+        .orderBy(desc(instances.createdAt))
+        .all()
+    : [];
+  let visitUrl: string | null = null;
+  if (lifecycle === 'MANAGED') {
+    const open = newestDeployedInstances(app.id).find((r) => canOpenInstance(viewer, { ownerId: r.ownerId, visibility: r.visibility, app }, settings));
+    if (open) visitUrl = instanceUrl(open.id, open.app.routingMode, router);
+  }
+  return {
+    canStart: refusal === null && notRunnable === null,
+    lifecycle,
+    notRunnable,
+    signIn: refusal === 'sign-in',
+    mine: mine.map((m) => ({ ...m, url: `/instances/${m.id}?open=1` })),
+    visitUrl,
+  };
+}
