@@ -19,6 +19,9 @@ export async function SiteHeader() {
             <Link href="/my-apps" className="text-sm text-gray-800 hover:underline">
               My Apps
             </Link>
+            <Link href="/instances" className="text-sm text-gray-800 hover:underline">
+              My instances
+            </Link>
             {viewer.fullAccess && (
               <Link href="/my-secrets" className="text-sm text-gray-800 hover:underline">
                 My secrets
@@ -33,6 +36,7 @@ export async function SiteHeader() {
               {[
                 ['/admin/users', 'Users'],
                 ['/admin/apps', 'Apps'],
+                ['/admin/instances', 'Instances'],
                 ['/admin/tags', 'Tags'],
                 ['/admin/secrets', 'Secrets'],
                 ['/admin/runtimes', 'Runtime versions'],
