@@ -6,10 +6,19 @@ import { defineConfig } from '@playwright/test';
 // Throwaway data directories per run, shared with the workers through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-'));
 process.env.E2E_RESTRICTED_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-restricted-'));
+// The runner's sandbox users must traverse DATA_DIR to reach DATA_DIR/runner, as they do a default one (0755).
+for (const dir of [process.env.E2E_DATA_DIR, process.env.E2E_RESTRICTED_DATA_DIR]) fs.chmodSync(dir, 0o711);
 const PORT = Number(process.env.E2E_PORT || 3107);
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
 /** A second server where FULL_ACCESS_ROLE is set (visitors exist), public mode is on, and bundles are limited to 2 MiB. */
-export const RESTRICTED = { url: `http://127.0.0.1:${PORT + 1}`, fullAccessRole: 'full-access', bundleMaxBytes: 2 * 1024 * 1024 };
+export const RESTRICTED = {
+  url: `http://127.0.0.1:${PORT + 1}`,
+  fullAccessRole: 'full-access',
+  bundleMaxBytes: 2 * 1024 * 1024,
+  instanceLimit: 2,
+};
+/** DOMAIN-routed instances of the default server live at `<id>.localhost:<port>` (Chromium resolves *.localhost). */
+export const APPS_DOMAIN = `localhost:${PORT}`;
 
 const common = {
   ADMIN_EMAIL: E2E_ADMIN.email,
@@ -42,7 +51,7 @@ export default defineConfig({
       url: `http://127.0.0.1:${PORT}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,
-      env: { ...common, DATA_DIR: process.env.E2E_DATA_DIR },
+      env: { ...common, DATA_DIR: process.env.E2E_DATA_DIR, PUBLIC_URL: `http://127.0.0.1:${PORT}`, APPS_DOMAIN: `localhost:${PORT}` },
     },
     {
       command: `node --import tsx server.ts -p ${PORT + 1} -H 127.0.0.1`,
@@ -55,6 +64,9 @@ export default defineConfig({
         FULL_ACCESS_ROLE: RESTRICTED.fullAccessRole,
         PUBLIC_MODE: 'true',
         BUNDLE_MAX_BYTES: String(RESTRICTED.bundleMaxBytes),
+        PUBLIC_URL: RESTRICTED.url,
+        APPS_DOMAIN: `localhost:${PORT + 1}`,
+        INSTANCE_LIMIT: String(RESTRICTED.instanceLimit),
       },
     },
   ],

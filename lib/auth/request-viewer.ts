@@ -2,7 +2,7 @@
 // is read by Auth.js exactly as for pages (same cookies, same checks), and on app hosts the router's own
 // host session (lib/auth/instance-session.ts). Either way the user is then read afresh from the database.
 import 'server-only';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { auth } from './next-auth';
 import { cookieValue, HOST_SESSION_COOKIE, verifyHostSession } from './instance-session';
 import type { Viewer } from './policy';
@@ -10,12 +10,14 @@ import { authSecret } from './secret';
 import { viewerFromUserId } from './viewer-store';
 
 /** From the portal's session cookie (BASE_URL instance traffic, same origin as the portal). */
-export async function viewerFromPortalSession(headers: IncomingHttpHeaders): Promise<Viewer | null> {
+export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
   const plain: Record<string, string> = {};
   for (const name of ['cookie', 'host', 'x-forwarded-proto', 'x-forwarded-host']) {
-    const value = headers[name];
+    const value = req.headers[name];
     if (typeof value === 'string') plain[name] = value;
   }
+  // As Next does for its own handlers: the scheme decides which cookie name (__Secure- or not) is read.
+  plain['x-forwarded-proto'] ??= (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   // The pages-router form of auth(): it answers the session; a refreshed cookie is not sent along with an
   // app's response (the portal's own pages refresh it).
   const session = await (auth as unknown as (req: { headers: Record<string, string> }, res: { headers: Headers }) => Promise<{ user?: { id?: string } } | null>)(

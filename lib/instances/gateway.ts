@@ -72,7 +72,7 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
       }
 
       const viewer =
-        target.form === 'DOMAIN' ? viewerFromHostSession(req.headers, id) : await viewerFromPortalSession(req.headers);
+        target.form === 'DOMAIN' ? viewerFromHostSession(req.headers, id) : await viewerFromPortalSession(req);
       if (!canOpenInstance(viewer, factsOf(record), accessSettings())) {
         if (viewer || !wantsPage(req)) return notFoundPage();
         if (target.form === 'DOMAIN') {

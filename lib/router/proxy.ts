@@ -34,7 +34,9 @@ export interface InstanceProxy {
 export function createInstanceProxy(options: { proxyTimeoutMs?: number } = {}): InstanceProxy {
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: options.proxyTimeoutMs ?? 10 * 60_000 });
 
-  proxy.on('proxyRes', (proxyRes) => {
+  proxy.on('proxyRes', (proxyRes, _req, res) => {
+    // An app that dies in the middle of an answer resets its socket: end the browser's answer too, quietly.
+    proxyRes.on('error', () => res.destroy());
     const cookies = allowedSetCookies(proxyRes.headers['set-cookie']);
     if (cookies && cookies.length > 0) proxyRes.headers['set-cookie'] = cookies;
     else delete proxyRes.headers['set-cookie'];
@@ -75,6 +77,7 @@ export function createInstanceProxy(options: { proxyTimeoutMs?: number } = {}): 
 
   return {
     web(req, res, upstream, path, onActivity) {
+      res.on('error', () => res.destroy());
       sanitize(req, path);
       if (onActivity) {
         onActivity();
@@ -83,6 +86,8 @@ export function createInstanceProxy(options: { proxyTimeoutMs?: number } = {}): 
       proxy.web(req, res, { target: { host: upstream.host, port: upstream.port } });
     },
     ws(req, socket, head, upstream, path, onActivity) {
+      // A browser that goes away mid-handshake must not take the server with it.
+      socket.on('error', () => socket.destroy());
       sanitize(req, path);
       if (onActivity) {
         onActivity();

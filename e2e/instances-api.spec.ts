@@ -1,0 +1,162 @@
+// The instance API and the router's rules, against the production servers: who may see, open, operate and
+// troubleshoot instances; limits; the idle timeout; crashes and failed starts with their logs.
+import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { importBundle } from './bundles';
+import { asAdmin, createUser, RESTRICTED, tokenFor, unique, type TestUser } from './helpers';
+import { instanceAppBundle, type InstanceAppOptions } from './instance-app';
+
+test.setTimeout(120_000);
+
+type Auth = Record<string, string>;
+
+async function bearer(request: APIRequestContext, user: TestUser): Promise<Auth> {
+  return { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
+}
+
+async function importProbe(request: APIRequestContext, auth: Auth, options: Omit<InstanceAppOptions, 'name'> = {}, visibility: 'PRIVATE' | 'ALL_USERS' = 'ALL_USERS') {
+  const res = await importBundle(request, auth, await instanceAppBundle({ name: unique('probe'), ...options }), visibility);
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as { id: string; name: string };
+}
+
+async function start(request: APIRequestContext, auth: Auth, appId: string, visibility?: string) {
+  const res = await request.post('/api/v1/instances', { headers: auth, data: { appId, ...(visibility ? { visibility } : {}) } });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as { id: string; status: string; url: string };
+}
+
+async function waitFor(request: APIRequestContext, auth: Auth, id: string, status: string, timeout = 30_000) {
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/instances/${id}`, { headers: auth })).json()).status, { timeout })
+    .toBe(status);
+  return (await request.get(`/api/v1/instances/${id}`, { headers: auth })).json();
+}
+
+/** A request context signed in through the sign-in form's endpoint (a session cookie, as a browser has). */
+async function sessionFor(baseURL: string, user: TestUser): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({ baseURL });
+  const { csrfToken } = await (await context.get('/api/auth/csrf')).json();
+  const res = await context.post('/api/auth/callback/credentials', {
+    form: { csrfToken, email: user.email, password: user.password },
+    maxRedirects: 0,
+  });
+  expect([200, 302]).toContain(res.status());
+  return context;
+}
+
+test('who may see, open, operate and read the logs of an instance', async ({ request, baseURL }) => {
+  const appOwner = await createUser(request, { prefix: 'owner' });
+  const starter = await createUser(request, { prefix: 'starter' });
+  const stranger = await createUser(request, { prefix: 'stranger' });
+  const [ownerAuth, starterAuth, strangerAuth] = await Promise.all([appOwner, starter, stranger].map((u) => bearer(request, u)));
+  const app = await importProbe(request, ownerAuth);
+  const instance = await start(request, starterAuth, app.id);
+  await waitFor(request, starterAuth, instance.id, 'DEPLOYED');
+
+  // Another user: 404 for everything, exactly like an id that does not exist.
+  for (const path of ['', '/logs']) {
+    expect((await request.get(`/api/v1/instances/${instance.id}${path}`, { headers: strangerAuth })).status()).toBe(404);
+  }
+  expect((await request.post(`/api/v1/instances/${instance.id}/suspend`, { headers: strangerAuth })).status()).toBe(404);
+  expect((await request.delete(`/api/v1/instances/${instance.id}`, { headers: strangerAuth })).status()).toBe(404);
+  // The app owner troubleshoots: metadata and logs, but no operations and no UI of a PRIVATE instance.
+  expect((await request.get(`/api/v1/instances/${instance.id}`, { headers: ownerAuth })).status()).toBe(200);
+  const logs = await request.get(`/api/v1/instances/${instance.id}/logs`, { headers: ownerAuth });
+  expect(await logs.text()).toContain('instance probe listening on 8080');
+  expect((await request.post(`/api/v1/instances/${instance.id}/suspend`, { headers: ownerAuth })).status()).toBe(403);
+  const ownerSession = await sessionFor(baseURL!, appOwner);
+  expect((await ownerSession.get(`/instance/${instance.id}/`, { maxRedirects: 0 })).status()).toBe(404);
+  // The instance owner opens it; the portal's cookie and Authorization never reach the app.
+  const starterSession = await sessionFor(baseURL!, starter);
+  const echoed = await starterSession.get(`/instance/${instance.id}/headers`, { headers: { Authorization: 'Bearer abc' } });
+  expect(echoed.status()).toBe(200);
+  const headers = await echoed.json();
+  expect(headers.authorization).toBeUndefined();
+  expect(String(headers.cookie ?? '')).not.toMatch(/authjs/);
+  // Anonymous callers are sent to sign in (pages) or refused (everything else).
+  const anonymous = await request.get(`/instance/${instance.id}/`, { maxRedirects: 0, headers: { Accept: 'text/html' } });
+  expect(anonymous.status()).toBe(302);
+  expect(anonymous.headers().location).toContain('/login?next=');
+  // Visibility ALL_USERS: now the stranger may open it (and see it), but still not operate it.
+  expect((await request.patch(`/api/v1/instances/${instance.id}`, { headers: starterAuth, data: { visibility: 'ALL_USERS' } })).status()).toBe(200);
+  const strangerSession = await sessionFor(baseURL!, stranger);
+  expect((await strangerSession.get(`/instance/${instance.id}/headers`)).status()).toBe(200);
+  expect((await request.post(`/api/v1/instances/${instance.id}/suspend`, { headers: strangerAuth })).status()).toBe(403);
+  // Admins list every instance and terminate it; the audit log keeps it.
+  const admin = await asAdmin(request);
+  const all = await (await request.get('/api/v1/instances?all=1', { headers: admin })).json();
+  expect(all.map((i: { id: string }) => i.id)).toContain(instance.id);
+  expect((await request.get('/api/v1/instances?all=1', { headers: starterAuth })).status()).toBe(403);
+  expect((await request.delete(`/api/v1/instances/${instance.id}`, { headers: admin })).status()).toBe(204);
+  expect((await request.get(`/api/v1/instances/${instance.id}`, { headers: starterAuth })).status()).toBe(404);
+  await Promise.all([ownerSession, starterSession, strangerSession].map((c) => c.dispose()));
+});
+
+test('an idle instance is suspended after its InstanceTimeout; keep-alive and traffic move the deadline', async ({ request }) => {
+  const user = await createUser(request, { prefix: 'idle' });
+  const auth = await bearer(request, user);
+  const app = await importProbe(request, auth, { instanceTimeout: '5s' });
+  const instance = await start(request, auth, app.id);
+  const deployed = await waitFor(request, auth, instance.id, 'DEPLOYED');
+  expect(Date.parse(deployed.suspendAfter) - Date.parse(deployed.updatedAt)).toBeLessThanOrEqual(6_000);
+  const kept = await (await request.post(`/api/v1/instances/${instance.id}/keep-alive`, { headers: auth })).json();
+  expect(Date.parse(kept.suspendAfter)).toBeGreaterThanOrEqual(Date.parse(deployed.suspendAfter));
+  const suspended = await waitFor(request, auth, instance.id, 'SUSPENDED', 60_000);
+  expect(suspended.suspendAfter).toBeNull();
+  expect((await request.post(`/api/v1/instances/${instance.id}/resume`, { headers: auth })).status()).toBe(200);
+  await waitFor(request, auth, instance.id, 'DEPLOYED');
+  expect((await request.delete(`/api/v1/instances/${instance.id}`, { headers: auth })).status()).toBe(204);
+});
+
+test('a crash and a failed start end in FAILED with the reason and the last log lines; Restart starts again', async ({ request, baseURL }) => {
+  const user = await createUser(request, { prefix: 'crash' });
+  const auth = await bearer(request, user);
+  const app = await importProbe(request, auth);
+  const instance = await start(request, auth, app.id);
+  await waitFor(request, auth, instance.id, 'DEPLOYED');
+  const session = await sessionFor(baseURL!, user);
+  await session.get(`/instance/${instance.id}/crash?code=3`).catch(() => undefined);
+  const failed = await waitFor(request, auth, instance.id, 'FAILED');
+  expect(failed.reason).toContain('exited with code 3');
+  expect(await (await request.get(`/api/v1/instances/${instance.id}/logs`, { headers: auth })).text()).toContain('crashing on request');
+  expect((await request.post(`/api/v1/instances/${instance.id}/resume`, { headers: auth })).status()).toBe(200);
+  await waitFor(request, auth, instance.id, 'DEPLOYED');
+  await session.dispose();
+
+  const broken = await importProbe(request, auth, { failing: true });
+  const failedStart = await start(request, auth, broken.id);
+  const result = await waitFor(request, auth, failedStart.id, 'FAILED');
+  expect(result.reason).toBeTruthy();
+  expect(await (await request.get(`/api/v1/instances/${failedStart.id}/logs`, { headers: auth })).text()).toContain('boom: DATABASE_URL is not configured');
+});
+
+test('MANAGED apps: only the owner starts instances, everyone who may see the app gets Visit', async ({ request }) => {
+  const owner = await createUser(request, { prefix: 'managed' });
+  const user = await createUser(request, { prefix: 'visitor' });
+  const [ownerAuth, userAuth] = await Promise.all([bearer(request, owner), bearer(request, user)]);
+  const app = await importProbe(request, ownerAuth, { lifecycle: 'MANAGED' });
+  const refused = await request.post('/api/v1/instances', { headers: userAuth, data: { appId: app.id } });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toMatch(/managed lifecycle/);
+  await start(request, ownerAuth, app.id, 'ALL_USERS');
+  const link = await request.post('/api/v1/instances', { headers: ownerAuth, data: { appId: 'does-not-exist' } });
+  expect(link.status()).toBe(404);
+});
+
+test('instance limits: a user holding INSTANCE_LIMIT instances is refused with the count and where to terminate one', async () => {
+  const restricted = await playwrightRequest.newContext({ baseURL: RESTRICTED.url });
+  const user = await createUser(restricted, { prefix: 'limit', roles: [RESTRICTED.fullAccessRole] });
+  const auth = await bearer(restricted, user);
+  const app = await importProbe(restricted, auth);
+  for (let i = 0; i < RESTRICTED.instanceLimit; i++) await start(restricted, auth, app.id);
+  const refused = await restricted.post('/api/v1/instances', { headers: auth, data: { appId: app.id } });
+  expect(refused.status()).toBe(403);
+  const body = await refused.json();
+  expect(body.error.code).toBe('LIMIT_REACHED');
+  expect(body.error.message).toBe(
+    `You have ${RESTRICTED.instanceLimit} instances, the most you may hold (${RESTRICTED.instanceLimit}). Terminate one at My instances (/instances) first.`,
+  );
+  const mine = await (await restricted.get('/api/v1/instances', { headers: auth })).json();
+  for (const instance of mine) expect((await restricted.delete(`/api/v1/instances/${instance.id}`, { headers: auth })).status()).toBe(204);
+  await restricted.dispose();
+});
