@@ -160,3 +160,23 @@ test('instance limits: a user holding INSTANCE_LIMIT instances is refused with t
   for (const instance of mine) expect((await restricted.delete(`/api/v1/instances/${instance.id}`, { headers: auth })).status()).toBe(204);
   await restricted.dispose();
 });
+
+test('the CLI runs an app by name and waits until it is DEPLOYED, then terminates it', async ({ request, baseURL }) => {
+  const { execFile } = await import('node:child_process');
+  const user = await createUser(request, { prefix: 'cli' });
+  const token = await tokenFor(request, user.email, user.password);
+  const app = await importProbe(request, { Authorization: `Bearer ${token}` });
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      execFile(process.execPath, ['bin/appstore.mjs', ...args, '--url', baseURL!, '--token', token], { env: { ...process.env, APPSTORE_CONFIG: '/nonexistent/config.json' } }, (error, out, err) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+      );
+    });
+  const run = await cli('app', 'run', app.name, '--wait');
+  expect(run.code, run.err).toBe(0);
+  expect(run.out).toMatch(/^Status +DEPLOYED$/m);
+  const id = /^ID +(\S+)$/m.exec(run.out)![1];
+  expect((await cli('instance', 'list')).out).toContain(id);
+  expect((await cli('instance', 'logs', id)).out).toContain('instance probe listening on 8080');
+  expect((await cli('instance', 'terminate', id)).out).toBe(`Terminated ${id}\n`);
+});

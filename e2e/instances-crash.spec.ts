@@ -35,7 +35,7 @@ test('instances that were DEPLOYED come back after the portal is killed, with th
     const imported = await fetch(`${server.url}/api/v1/apps?visibility=ALL_USERS`, {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/octet-stream' },
-      body: await instanceAppBundle({ name: `crash-probe-${Date.now().toString(36)}` }),
+      body: new Uint8Array(await instanceAppBundle({ name: `crash-probe-${Date.now().toString(36)}` })),
     });
     expect(imported.status).toBe(201);
     const appId = ((await imported.json()) as { id: string }).id;

@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   login: async () => (await import('./login')).loginCommand,
   import: async () => (await import('./import')).importCommand,
   env: async () => (await import('./runtime-versions')).envCommand,
+  app: async () => (await import('./instances')).appCommand,
+  instance: async () => (await import('./instances')).instanceCommand,
 };
 
 function wantsHelp(args: string[]): boolean {

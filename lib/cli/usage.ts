@@ -7,6 +7,9 @@ Commands:
   login --url URL                Get an API token and store it
   import FILE                    Import a .wave bundle into the portal
   env runtime-version list       List the runtime versions apps can use
+  app run APP [-v V] [--wait]    Start an instance of an app (id, name or name@version)
+  instance list|get|status|logs|suspend|resume|terminate|update
+                                 Your app instances
 
 Run \`appstore <command> --help\` for a command's options.
 `;
@@ -54,5 +57,27 @@ Lists the runtime versions an app's Runtime.RuntimeVersion can name.
 
 Options:
   --url URL   The portal (default: $APPSTORE_URL, then the one you logged in to)
+`,
+  app: `Usage: appstore app run <APP_ID | NAME[@VERSION]> [-v VISIBILITY] [--wait] [--url URL] [--token TOKEN]
+
+Starts an instance of an app version (by NAME alone: the newest version you may see).
+
+Options:
+  -v, --visibility V   PRIVATE (default), ALL_USERS or PUBLIC: who may open the instance
+  --wait               Wait until it is DEPLOYED (exit 0) or FAILED (exit 1), showing its stages
+`,
+  instance: `Usage: appstore instance <verb> [ID] [options]
+
+Verbs:
+  list [--all]             Your instances (--all: every instance, administrators)
+  get ID                   ID, App, App ID, Created At, Updated At, Status, Visibility, URL, Owner, ...
+  status ID                Status, start-up stage, and the reason of a failure
+  logs ID [-f]             The instance's log (-f: keep following)
+  suspend ID | resume ID   Pause (the volume is kept) or resume; resume also restarts a FAILED instance
+  terminate ID             End it and delete its volume
+  update ID -v VISIBILITY  PRIVATE, ALL_USERS or PUBLIC
+
+Options:
+  --url URL, --token TOKEN   The portal and API token (default: $APPSTORE_URL/$APPSTORE_TOKEN, then login's)
 `,
 };
