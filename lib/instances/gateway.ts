@@ -12,7 +12,7 @@ import { appsDomain, appsOrigin, publicUrl } from '@/lib/config';
 import { instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
 import type { UpstreamEndpoint } from '@/lib/runner/types';
 import type { InstanceManager } from './manager';
-import { factsOf, systemGet } from './store';
+import { routeFacts } from './store';
 
 export type GatewayDecision =
   | { kind: 'proxy'; upstream: UpstreamEndpoint; path: string; activity: () => void }
@@ -57,10 +57,10 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
       // Aliases come with the next issue; until then a DOMAIN label must be an instance id.
       if (!isInstanceId(target.label)) return notFoundPage();
       const id = target.label;
-      const record = systemGet(id);
+      const record = routeFacts(id);
       if (!record) return notFoundPage();
-      if (record.app.routingMode !== target.form) {
-        return redirect(307, instanceUrl(id, record.app.routingMode, settings, target.rest));
+      if (record.routingMode !== target.form) {
+        return redirect(307, instanceUrl(id, record.routingMode, settings, target.rest));
       }
 
       if (target.form === 'DOMAIN' && target.rest.startsWith(`${HANDOFF_PATH}?`)) {
@@ -71,9 +71,14 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
         return redirect(302, safeReturnPath(query.get('return')), { 'set-cookie': cookie });
       }
 
+      // PUBLIC instances are open to anyone with the URL: no need to know who asks.
       const viewer =
-        target.form === 'DOMAIN' ? viewerFromHostSession(req.headers, id) : await viewerFromPortalSession(req);
-      if (!canOpenInstance(viewer, factsOf(record), accessSettings())) {
+        record.visibility === 'PUBLIC'
+          ? null
+          : target.form === 'DOMAIN'
+            ? viewerFromHostSession(req.headers, id)
+            : await viewerFromPortalSession(req);
+      if (!canOpenInstance(viewer, record, accessSettings())) {
         if (viewer || !wantsPage(req)) return notFoundPage();
         if (target.form === 'DOMAIN') {
           return redirect(302, `${publicUrl()}/instance-auth/${id}?return=${encodeURIComponent(target.rest)}`);

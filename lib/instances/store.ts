@@ -297,6 +297,46 @@ export function authorizeOperation(
   return requireOperable(getDb(), viewer, id, settings, operation === 'terminate');
 }
 
+// ── The router's per-request read: one prepared statement, only what routing and authorization need ──
+
+export interface RouteFacts extends InstanceFacts {
+  id: string;
+  status: InstanceStatus;
+  routingMode: 'DOMAIN' | 'BASE_URL';
+}
+
+const routeStatements = new WeakMap<object, { instance: import('better-sqlite3').Statement; roles: import('better-sqlite3').Statement }>();
+
+/** What the router needs to decide on one request, read afresh every time (no cache before authorization). */
+export function routeFacts(id: string): RouteFacts | null {
+  const client = getDb().$client;
+  let statements = routeStatements.get(client);
+  if (!statements) {
+    statements = {
+      instance: client.prepare(
+        `select i.id, i.status, i.visibility, i.owner_id as ownerId, a.owner_id as appOwnerId, a.visibility as appVisibility,
+                json_extract(a.runtime, '$.routingMode') as routingMode, a.id as appId
+           from instances i join apps a on a.id = i.app_id where i.id = ?`,
+      ),
+      roles: client.prepare('select t.visitor_roles as roles from app_tags at join tags t on t.id = at.tag_id where at.app_id = ?'),
+    };
+    routeStatements.set(client, statements);
+  }
+  const row = statements.instance.get(id) as
+    | { id: string; status: InstanceStatus; visibility: Visibility; ownerId: string; appOwnerId: string; appVisibility: Visibility; routingMode: string | null; appId: string }
+    | undefined;
+  if (!row) return null;
+  const roles = (statements.roles.all(row.appId) as { roles: string }[]).map((r) => JSON.parse(r.roles) as string[]);
+  return {
+    id: row.id,
+    status: row.status,
+    visibility: row.visibility,
+    ownerId: row.ownerId,
+    routingMode: row.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN',
+    app: { ownerId: row.appOwnerId, visibility: row.appVisibility, tagVisitorRoles: roles },
+  };
+}
+
 // ── Used by the manager only: state changes that follow from what the runner reports ─────────────
 
 export function systemGet(id: string): InstanceRecord | null {

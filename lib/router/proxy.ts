@@ -1,7 +1,7 @@
 // Streams HTTP requests and websockets between browsers and an instance's server (http-proxy-3), both ways
 // with backpressure and nothing buffered whole. It forwards no portal credentials, lets no app set a portal
 // cookie, and reports traffic so idle instances can be suspended. Who may pass is decided before this runs.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { CREDENTIAL_HEADERS, allowedSetCookies, withoutPortalCookies } from './headers';
@@ -32,7 +32,10 @@ export interface InstanceProxy {
 }
 
 export function createInstanceProxy(options: { proxyTimeoutMs?: number } = {}): InstanceProxy {
-  const proxy = createProxyServer({ xfwd: true, proxyTimeout: options.proxyTimeoutMs ?? 10 * 60_000 });
+  // Connections to apps are kept open and reused: opening one costs far more than a request (the runner's
+  // port forwarding sets up each connection into the sandbox).
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, timeout: 60_000 });
+  const proxy = createProxyServer({ xfwd: true, agent, proxyTimeout: options.proxyTimeoutMs ?? 10 * 60_000 });
 
   proxy.on('proxyRes', (proxyRes, _req, res) => {
     // An app that dies in the middle of an answer resets its socket: end the browser's answer too, quietly.
