@@ -114,3 +114,22 @@ test('DOMAIN routing: the app opens at <id>.localhost after a one-time handoff, 
   expect(refused?.status()).toBe(404);
   await context.close();
 });
+
+test('a MANAGED app: other users get Visit (no Run), which opens the newest running instance', async ({ page, request }) => {
+  const { auth, name, app } = await userWithApp(request, { lifecycle: 'MANAGED', routingMode: 'BASE_URL' });
+  const patched = await request.patch(`/api/v1/apps/${app.id}`, { headers: auth, data: { visibility: 'ALL_USERS' } });
+  expect(patched.status(), await patched.text()).toBe(200);
+  const started = await request.post('/api/v1/instances', { headers: auth, data: { appId: app.id, visibility: 'ALL_USERS' } });
+  expect(started.status()).toBe(201);
+  const { id } = await started.json();
+  await expect.poll(async () => (await (await request.get(`/api/v1/instances/${id}`, { headers: auth })).json()).status, { timeout: 30_000 }).toBe('DEPLOYED');
+
+  const visitor = await createUser(request, { prefix: 'visit' });
+  await signIn(page, visitor.email, visitor.password);
+  await page.goto(`/apps/${name}/1.0.0`);
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Start instance' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Visit' }).click();
+  await page.waitForURL(new RegExp(`/instance/${id}/$`));
+  await expect(page.locator('#instance')).toHaveText(id);
+});
