@@ -4,13 +4,13 @@ import { notFound } from 'next/navigation';
 import { AppList } from '@/components/my-apps/app-list';
 import { buttonClass } from '@/components/ui/field';
 import { canImportApps, canSeeTags } from '@/lib/auth/policy';
-import { accessSettings, requireViewer } from '@/lib/auth/viewer';
+import { accessSettings, requirePage } from '@/lib/auth/viewer';
 import { listMyApps, tagOptionsFor } from '@/lib/my-apps/queries';
 
 export const metadata: Metadata = { title: 'My Apps' };
 
 export default async function MyAppsPage({ searchParams }: { searchParams: Promise<{ edit?: string | string[] }> }) {
-  const viewer = await requireViewer('/my-apps');
+  const viewer = await requirePage('viewer', '/my-apps');
   const { edit } = await searchParams;
   const groups = listMyApps(viewer);
   // ?edit=<id> opens the panel only for one of the viewer's own versions.

@@ -1,16 +1,14 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { CreateSecretForm } from '@/components/secrets/secret-forms';
 import { SecretList } from '@/components/secrets/secret-list';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { canEditSecret } from '@/lib/secrets/policy';
 import { listMySecrets } from '@/lib/secrets/store';
 
 export const metadata: Metadata = { title: 'My secrets' };
 
 export default async function MySecretsPage() {
-  const viewer = await requireViewer('/my-secrets');
-  if (!viewer.fullAccess) notFound();
+  const viewer = await requirePage('fullAccess', '/my-secrets');
   const { own, shared } = listMySecrets(viewer);
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-6">

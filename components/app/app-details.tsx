@@ -7,12 +7,12 @@ import { LongDescription } from './long-description';
 import { RuntimeSummary } from './runtime-summary';
 import { ScreenshotGallery } from './screenshot-gallery';
 import { VersionsList } from './versions-list';
+import { bundleDownloadUrl, visitUrl } from '@/lib/urls';
 
 const button =
   'inline-flex items-center gap-1 rounded-md px-4 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700';
 
 export function AppDetails({ app }: { app: AppDetailsView }) {
-  const base = `/apps/${encodeURIComponent(app.name)}/${encodeURIComponent(app.version)}`;
   const facts: [string, React.ReactNode][] = [
     ['Name', <code key="n">{app.name}</code>],
     ['Version', app.version],
@@ -31,13 +31,13 @@ export function AppDetails({ app }: { app: AppDetailsView }) {
         </div>
         <div className="flex flex-wrap gap-2">
           {app.isLink && (
-            <a href={`${base}/visit`} rel="nofollow noopener noreferrer" className={`${button} bg-blue-700 text-white hover:bg-blue-800`}>
+            <a href={visitUrl(app.name, app.version)} rel="nofollow noopener noreferrer" className={`${button} bg-blue-700 text-white hover:bg-blue-800`}>
               Visit
               <span aria-hidden="true">↗</span>
             </a>
           )}
           {app.canDownload && (
-            <a href={`/api/v1/apps/${encodeURIComponent(app.id)}/bundle`} download className={`${button} border border-gray-400 bg-white text-gray-900 hover:bg-gray-100`}>
+            <a href={bundleDownloadUrl(app.id)} download className={`${button} border border-gray-400 bg-white text-gray-900 hover:bg-gray-100`}>
               Download
             </a>
           )}

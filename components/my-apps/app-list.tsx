@@ -7,6 +7,7 @@ import type { AppGroup, AppVersionRow, TagOptions } from '@/lib/my-apps/queries'
 import type { TagKind } from '@/lib/auth/policy';
 import { TagChip } from '@/components/tags/tag-chip';
 import { AppSettingsPanel } from './app-settings-panel';
+import { appUrl } from '@/lib/urls';
 
 const KIND_LABELS: [TagKind, string][] = [
   ['category', 'Categories'],
@@ -100,7 +101,7 @@ function VersionItem({
     <li className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid="app-version" data-app-id={v.id}>
       <div className="min-w-0 flex-1 space-y-1">
         <p className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-          <a href={`/apps/${encodeURIComponent(v.name)}/${encodeURIComponent(v.version)}`} className="font-medium text-blue-800 hover:underline">
+          <a href={appUrl(v.name, v.version)} className="font-medium text-blue-800 hover:underline">
             {v.title}
           </a>
           <span className="text-sm text-gray-800">{v.version}</span>

@@ -10,7 +10,7 @@ import { AppError } from '@/lib/errors';
 import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
 import { assetPath, bundlePath, stagingDir } from '@/lib/storage/paths';
 import { stageStream } from '@/lib/storage/staging';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
 import { importStagedBundle } from './import';
 import { deleteAppVersionWithFiles } from './settings';
 import { setEnv } from '@/lib/testing/env';
@@ -35,10 +35,6 @@ async function stage(files: Record<string, string | Buffer>) {
 
 const waveToml = (name: string, version = '1.0.0', extra = '') =>
   `[App]\nName = "${name}"\nVersion = "${version}"\nTitle = "T ${name}"\n${extra}\n[Runtime]\nModule = "app"\n`;
-
-function viewerOf(user: { id: string; email: string; name: string; isAdmin: boolean }, over: Partial<Viewer> = {}): Viewer {
-  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles: [], fullAccess: true, ...over };
-}
 
 const stagedLeft = () => (fs.existsSync(stagingDir()) ? fs.readdirSync(stagingDir()) : []);
 

@@ -7,7 +7,15 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
-import { canAssignTag, canImportApps, canImportVersionOf, type Viewer } from '@/lib/auth/policy';
+import {
+  canAssignTag,
+  canImportApps,
+  canImportContainerApps,
+  canImportVersionOf,
+  IMPORT_NEEDS_FULL_ACCESS,
+  versionLimitApplies,
+  type Viewer,
+} from '@/lib/auth/policy';
 import { inspectBundle } from '@/lib/bundle/inspect';
 import { sniffImage } from '@/lib/bundle/sniff';
 import { openBundle } from '@/lib/bundle/zip-reader';
@@ -59,7 +67,7 @@ const limitReached = (limit: number) =>
 /** Container apps: admins only, and only from an image the administrator allowed. */
 function checkContainer(viewer: Viewer, manifest: Manifest): Problem[] {
   if (manifest.kind !== 'container') return [];
-  if (!viewer.isAdmin) {
+  if (!canImportContainerApps(viewer)) {
     throw new AppError('FORBIDDEN', 'Container apps (Runtime.AppMode = "container") may be imported only by administrators.');
   }
   const image = manifest.runtime.customImage;
@@ -108,7 +116,7 @@ function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): vo
     .get();
   if (existing) throw duplicateVersion(manifest);
   const limit = appVersionLimit();
-  if (!viewer.isAdmin && limit > 0) {
+  if (versionLimitApplies(viewer, limit)) {
     const [{ n }] = db.select({ n: count() }).from(apps).where(eq(apps.ownerId, viewer.id)).all();
     if (n >= limit) throw limitReached(limit);
   }
@@ -146,7 +154,7 @@ export async function importStagedBundle(
 ): Promise<ImportResult> {
   try {
     if (!canImportApps(viewer)) {
-      throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
+      throw new AppError('FORBIDDEN', IMPORT_NEEDS_FULL_ACCESS);
     }
     const visibility = options.visibility === undefined || options.visibility === '' ? 'PRIVATE' : parseVisibility(options.visibility);
     const refused = visibilityChangeProblem(null, visibility, publicMode());

@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { appAssets, apps, appTags, tags, users, type App, type AppAsset, type Tag, type Visibility } from '@/db/schema';
 import { canSeeApp, canSeeEmails, canSeeTags, canEditApp, tagKind, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
-import { assetUrl } from '@/lib/catalog/details';
+import { apiAppUrl, appUrl as appPageUrl, assetUrl, bundleDownloadUrl } from '@/lib/urls';
 
 export interface AppDetails {
   app: App;
@@ -72,7 +72,7 @@ export function listAppsForViewer(viewer: Viewer | null, filters: AppListFilters
   return loadDetails(rows);
 }
 
-const appUrl = (app: App) => `/apps/${encodeURIComponent(app.name)}/${encodeURIComponent(app.version)}`;
+const appUrl = (app: App) => appPageUrl(app.name, app.version);
 
 /** The JSON shape of an app in the API; literal Env/File values only for those who may edit it. */
 export function presentApp({ app, owner, tags: appTagList, assets }: AppDetails, viewer: Viewer | null) {
@@ -96,9 +96,9 @@ export function presentApp({ app, owner, tags: appTagList, assets }: AppDetails,
     linkAddress: app.linkAddress,
     requestedTags: app.requestedTags,
     tags: canSeeTags(viewer) ? appTagList.map((t) => ({ id: t.id, name: t.name, title: t.title, kind: tagKind(t) })) : [],
-    icon: assets.some((a) => a.kind === 'icon') ? assetUrl(app.id, 'icon', 0) : null,
-    screenshots: assets.filter((a) => a.kind === 'screenshot').map((a) => assetUrl(app.id, 'screenshot', a.position)),
-    bundle: { sha256: app.bundleSha256, size: app.bundleSize, ...(editor ? { download: `/api/v1/apps/${app.id}/bundle` } : {}) },
+    icon: assets.some((a) => a.kind === 'icon') ? assetUrl(app.id, { kind: 'icon' }) : null,
+    screenshots: assets.filter((a) => a.kind === 'screenshot').map((a) => assetUrl(app.id, { kind: 'screenshot', position: a.position })),
+    bundle: { sha256: app.bundleSha256, size: app.bundleSize, ...(editor ? { download: bundleDownloadUrl(app.id) } : {}) },
     importedAt: app.importedAt.toISOString(),
     url: appUrl(app),
   };

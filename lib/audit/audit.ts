@@ -1,5 +1,5 @@
 // The audit log: who changed what and when (imports, app visibility and tags, app deletion, tags,
-// secrets (names and keys, never values), runtime versions).
+// secrets (names and keys, never values), runtime versions, users (never passwords)).
 // Writes take the transaction of the change they record, so a change and its audit row commit together.
 import 'server-only';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
@@ -18,8 +18,10 @@ export type AuditAction =
   | 'secret.delete'
   | 'runtime.create'
   | 'runtime.update'
-  | 'runtime.status';
-export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version';
+  | 'runtime.status'
+  | 'user.create'
+  | 'user.update';
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user';
 
 /** A transaction or the connection itself; both have the same query builder. */
 type Writer = Pick<Db, 'insert'>;

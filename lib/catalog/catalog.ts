@@ -9,6 +9,7 @@ import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy'
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
 import { BM25_WEIGHTS, matchExpression, PAGE_SIZE, type CatalogParams } from './search-query';
+import { assetUrl } from '@/lib/urls';
 
 export interface TagChip {
   name: string;
@@ -174,10 +175,6 @@ function iconsOf(appIds: string[]): Set<string> {
   return new Set(rows.map((r) => r.appId));
 }
 
-export function iconUrl(appId: string): string {
-  return `/assets/${encodeURIComponent(appId)}/icon`;
-}
-
 function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): CatalogPage {
   const showTags = canSeeTags(viewer);
   const query = baseQuery(viewer, settings, audience, params);
@@ -206,7 +203,7 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
   const icons = iconsOf(ids);
   const cards = rows.map((row) => ({
     ...row,
-    iconUrl: icons.has(row.id) ? iconUrl(row.id) : null,
+    iconUrl: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null,
     categories: tags?.get(row.id)?.categories ?? [],
     badges: tags?.get(row.id)?.badges ?? [],
   }));

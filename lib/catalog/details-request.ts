@@ -6,14 +6,14 @@ import { cache } from 'react';
 import { notFound, redirect } from 'next/navigation';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { appDetails, type AppDetailsView } from './details';
+import { appUrl, loginUrl } from '@/lib/urls';
 
 export const appDetailsForRequest = cache(async (name: string, version?: string): Promise<AppDetailsView> => {
   const viewer = await getViewer();
   const app = appDetails(viewer, accessSettings(), name, version);
   if (app) return app;
   if (!viewer) {
-    const path = `/apps/${encodeURIComponent(name)}${version ? `/${encodeURIComponent(version)}` : ''}`;
-    redirect(`/login?next=${encodeURIComponent(path)}`);
+    redirect(loginUrl(appUrl(name, version)));
   }
   notFound();
 });

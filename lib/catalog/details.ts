@@ -7,6 +7,7 @@ import { appAssets, apps, appTags, tags, users, type AppKind, type RuntimeSettin
 import { canDownloadBundle, canSeeEmails, canSeeTags, tagKind, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import type { TagChip } from './catalog';
+import { assetUrl } from '@/lib/urls';
 
 export interface VersionEntry {
   id: string;
@@ -44,11 +45,6 @@ export interface AppDetailsView {
   screenshots: AssetRef[];
   versions: VersionEntry[];
   canDownload: boolean;
-}
-
-export function assetUrl(appId: string, kind: 'icon' | 'screenshot', position: number): string {
-  const id = encodeURIComponent(appId);
-  return kind === 'icon' ? `/assets/${id}/icon` : `/assets/${id}/screenshot-${position + 1}`;
 }
 
 /** The given version, or the newest (semver) version of the Name the viewer may see; null if none. */
@@ -104,7 +100,7 @@ export function appDetails(viewer: Viewer | null, settings: AccessSettings, name
     .where(and(eq(appAssets.appId, app.id), inArray(appAssets.kind, ['icon', 'screenshot'])))
     .orderBy(asc(appAssets.kind), asc(appAssets.position))
     .all()
-    .map((a) => ({ ...a, url: assetUrl(app.id, a.kind, a.position) }));
+    .map((a) => ({ ...a, url: assetUrl(app.id, a) }));
   return {
     id: app.id,
     name: app.name,

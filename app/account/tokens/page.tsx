@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { CreateTokenForm, RevokeTokenForm } from '@/components/forms/token-forms';
 import { listTokens } from '@/lib/auth/tokens';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'API tokens' };
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'API tokens' };
 const when = (d: Date | null) => (d ? formatUtc(d) : 'never');
 
 export default async function TokensPage() {
-  const viewer = await requireViewer('/account/tokens');
+  const viewer = await requirePage('viewer', '/account/tokens');
   const tokens = listTokens(viewer.id);
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-6">

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { AppList } from '@/components/my-apps/app-list';
 import { secondaryButtonClass } from '@/components/ui/field';
 import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
-import { accessSettings, requireViewer } from '@/lib/auth/viewer';
+import { accessSettings, requirePage } from '@/lib/auth/viewer';
 import { listAllApps, listAppOwners, tagOptionsFor } from '@/lib/my-apps/queries';
 
 export const metadata: Metadata = { title: 'Apps' };
@@ -15,8 +15,7 @@ export default async function AdminAppsPage({
 }: {
   searchParams: Promise<{ owner?: string | string[]; visibility?: string | string[]; edit?: string | string[] }>;
 }) {
-  const viewer = await requireViewer('/admin/apps');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/apps');
   const params = await searchParams;
   const ownerId = one(params.owner);
   const visibilityParam = one(params.visibility);

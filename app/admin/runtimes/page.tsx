@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { AddRuntimeForm, EditRuntimeForm, RuntimeStatusButtons } from '@/components/runtimes/runtime-forms';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { listRuntimeVersions, toApiRuntimeVersion } from '@/lib/runtimes/catalog';
 
 export const metadata: Metadata = { title: 'Runtime versions' };
@@ -13,8 +12,7 @@ const STATUS_STYLE = {
 } as const;
 
 export default async function AdminRuntimesPage() {
-  const viewer = await requireViewer('/admin/runtimes');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/runtimes');
   const runtimes = listRuntimeVersions().map(toApiRuntimeVersion);
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-6">

@@ -1,15 +1,13 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { CreateSecretForm } from '@/components/secrets/secret-forms';
 import { SecretList } from '@/components/secrets/secret-list';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { listVisibleSecrets } from '@/lib/secrets/store';
 
 export const metadata: Metadata = { title: 'Secrets' };
 
 export default async function AdminSecretsPage() {
-  const viewer = await requireViewer('/admin/secrets');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/secrets');
   const secrets = listVisibleSecrets(viewer);
   const groups = [
     { id: 'all-users', title: 'ALL_USERS secrets', items: secrets.filter((s) => s.visibility === 'ALL_USERS') },

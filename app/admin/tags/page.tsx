@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { TagChip } from '@/components/tags/tag-chip';
 import { CreateTagForm, DeleteTagForm, EditTagForm } from '@/components/tags/tag-forms';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { listTags, tagUsage } from '@/lib/tags/tags';
 
 export const metadata: Metadata = { title: 'Tags' };
@@ -10,8 +9,7 @@ export const metadata: Metadata = { title: 'Tags' };
 const KIND_LABEL = { category: 'category', badge: 'badge', authorization: 'authorization tag' } as const;
 
 export default async function AdminTagsPage() {
-  const viewer = await requireViewer('/admin/tags');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/tags');
   const tags = listTags();
   const usage = tagUsage();
   return (

@@ -1,15 +1,13 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { CreateUserForm, EditUserForm } from '@/components/admin/user-forms';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 import { listUsers } from '@/lib/users/users';
 
 export const metadata: Metadata = { title: 'Users' };
 
 export default async function AdminUsersPage() {
-  const viewer = await requireViewer('/admin/users');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/users');
   const users = listUsers();
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-8 px-4 py-6">

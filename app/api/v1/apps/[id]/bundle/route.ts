@@ -1,18 +1,17 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { apiRoute } from '@/lib/api/handler';
+import { apiHandler } from '@/lib/api/route';
 import { getAppForViewer } from '@/lib/apps/queries';
 import { canDownloadBundle } from '@/lib/auth/policy';
-import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
+import { accessSettings } from '@/lib/auth/viewer';
 import { AppError, notFound } from '@/lib/errors';
 import { bundlePath } from '@/lib/storage/paths';
 
-type Context = { params: Promise<{ id: string }> };
+type Params = { id: string };
 
 /** The original bundle, for its owner and admins (the platform's download button). */
-export const GET = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await getApiViewer(request);
-  const details = getAppForViewer(viewer, (await params).id, accessSettings());
+export const GET = apiHandler<'anyone', undefined, Params>({ access: 'anyone' }, async ({ viewer, params }) => {
+  const details = getAppForViewer(viewer, params.id, accessSettings());
   if (!details) throw notFound('No such app.');
   if (!canDownloadBundle(viewer, details.app)) throw new AppError('FORBIDDEN', 'Only the owner and administrators may download the bundle.');
   const { app } = details;
