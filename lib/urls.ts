@@ -14,6 +14,22 @@ export function assetUrl(appId: string, asset: { kind: 'icon' } | { kind: 'scree
   return asset.kind === 'icon' ? `/assets/${seg(appId)}/icon` : `/assets/${seg(appId)}/screenshot-${asset.position + 1}`;
 }
 
+/** Parses the last segment of an asset URL (`icon`, `screenshot-<n>`). */
+export function parseAssetSegment(segment: string): { kind: 'icon' | 'screenshot'; position: number } | null {
+  if (segment === 'icon') return { kind: 'icon', position: 0 };
+  const match = /^screenshot-([1-9]\d{0,3})$/.exec(segment);
+  return match ? { kind: 'screenshot', position: Number(match[1]) - 1 } : null;
+}
+
+/** A route segment as text; a malformed escape is kept as it is (and then simply matches nothing). */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** An app version in the REST API, and its original bundle. */
 export const apiAppUrl = (appId: string): string => `/api/v1/apps/${seg(appId)}`;
 export const bundleDownloadUrl = (appId: string): string => `${apiAppUrl(appId)}/bundle`;

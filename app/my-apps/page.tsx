@@ -5,14 +5,15 @@ import { AppList } from '@/components/my-apps/app-list';
 import { buttonClass } from '@/components/ui/field';
 import { canImportApps, canSeeTags } from '@/lib/auth/policy';
 import { accessSettings, requirePage } from '@/lib/auth/viewer';
-import { listMyApps, tagOptionsFor } from '@/lib/my-apps/queries';
+import { groupByName, readAppVersions } from '@/lib/apps/read';
+import { tagOptionsFor } from '@/lib/tags/tags';
 
 export const metadata: Metadata = { title: 'My Apps' };
 
 export default async function MyAppsPage({ searchParams }: { searchParams: Promise<{ edit?: string | string[] }> }) {
   const viewer = await requirePage('viewer', '/my-apps');
   const { edit } = await searchParams;
-  const groups = listMyApps(viewer);
+  const groups = groupByName(readAppVersions(viewer, accessSettings(), { ownerId: viewer.id }));
   // ?edit=<id> opens the panel only for one of the viewer's own versions.
   const editId = typeof edit === 'string' ? edit : undefined;
   if (editId && !groups.some((g) => g.versions.some((v) => v.id === editId))) notFound();

@@ -1,6 +1,6 @@
 // Every version of the Name the viewer may see, newest first, the shown one marked.
 import Link from 'next/link';
-import type { VersionEntry } from '@/lib/catalog/details';
+import type { VersionEntry } from '@/lib/apps/read';
 import { appUrl } from '@/lib/urls';
 
 export function VersionsList({ name, versions, currentId }: { name: string; versions: VersionEntry[]; currentId: string }) {

@@ -32,7 +32,7 @@ export function AppCard({ card }: { card: CatalogCard }) {
         </div>
       </div>
       {card.description && <p className="line-clamp-3 text-sm text-gray-700">{card.description}</p>}
-      <TagChips categories={card.categories} badges={card.badges} />
+      <TagChips tags={card.tags} />
     </li>
   );
 }

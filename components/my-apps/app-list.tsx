@@ -3,7 +3,9 @@
 // pencil button that opens the edit panel. Used by My Apps and by the administrators' Apps page.
 
 import { useCallback, useRef, useState } from 'react';
-import type { AppGroup, AppVersionRow, TagOptions } from '@/lib/my-apps/queries';
+import type { AppGroup, AppVersionListItem } from '@/lib/apps/read';
+import type { TagOptions } from '@/lib/tags/tags';
+import { formatUtc } from '@/lib/format';
 import type { TagKind } from '@/lib/auth/policy';
 import { TagChip } from '@/components/tags/tag-chip';
 import { AppSettingsPanel } from './app-settings-panel';
@@ -92,7 +94,7 @@ function VersionItem({
   showOwner,
   onEdit,
 }: {
-  version: AppVersionRow;
+  version: AppVersionListItem;
   showTags: boolean;
   showOwner: boolean;
   onEdit: (id: string, button: HTMLElement) => void;
@@ -125,7 +127,7 @@ function VersionItem({
           </dl>
         )}
         <p className="text-xs text-gray-700">
-          Imported {v.importedAt}
+          Imported {formatUtc(v.importedAt)}
           {showOwner && (
             <>
               {' '}

@@ -5,7 +5,8 @@
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
 import { deleteAppVersionAction, updateAppSettingsAction } from '@/app/my-apps/actions';
 import type { ActionState } from '@/lib/actions/validated-action';
-import type { AppVersionRow, TagOption, TagOptions } from '@/lib/my-apps/queries';
+import type { AppVersionListItem } from '@/lib/apps/read';
+import type { TagOption, TagOptions } from '@/lib/tags/tags';
 import type { TagKind } from '@/lib/auth/policy';
 import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow } from '@/components/ui/field';
@@ -18,7 +19,7 @@ const KINDS: { kind: TagKind; legend: string; empty: string }[] = [
 ];
 
 export interface PanelProps {
-  app: AppVersionRow;
+  app: AppVersionListItem;
   options: TagOptions;
   publicMode: boolean;
   showTags: boolean;

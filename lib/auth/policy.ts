@@ -57,13 +57,11 @@ export function canSeeApp(viewer: Viewer | null, app: AppAccessFacts, settings: 
   return app.tagVisitorRoles.some((roles) => roles.some((role) => viewer.roles.includes(role)));
 }
 
-/** Apps are edited (visibility, tags, deletion) by their owner and by admins. */
+/** Apps are edited (visibility, tags, deletion) and their bundle downloaded by their owner and by admins. */
 export function canEditApp(viewer: Viewer | null, app: { ownerId: string }): boolean {
   return !!viewer && (viewer.isAdmin || viewer.id === app.ownerId);
 }
 
-/** Download of the original bundle, as the platform's download button: owner and admins. */
-export const canDownloadBundle = canEditApp;
 
 export function canImportApps(viewer: Viewer | null): boolean {
   return !!viewer && viewer.fullAccess;

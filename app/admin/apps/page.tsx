@@ -4,7 +4,8 @@ import { AppList } from '@/components/my-apps/app-list';
 import { secondaryButtonClass } from '@/components/ui/field';
 import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings, requirePage } from '@/lib/auth/viewer';
-import { listAllApps, listAppOwners, tagOptionsFor } from '@/lib/my-apps/queries';
+import { groupByName, listAppOwners, readAppVersions } from '@/lib/apps/read';
+import { tagOptionsFor } from '@/lib/tags/tags';
 
 export const metadata: Metadata = { title: 'Apps' };
 
@@ -20,7 +21,7 @@ export default async function AdminAppsPage({
   const ownerId = one(params.owner);
   const visibilityParam = one(params.visibility);
   const visibility = visibilitySchema.safeParse(visibilityParam).data;
-  const groups = listAllApps(viewer, { ownerId, visibility });
+  const groups = groupByName(readAppVersions(viewer, accessSettings(), { ownerId, visibility })); // administrators see every version
   const owners = listAppOwners(viewer);
   const editId = one(params.edit);
   if (editId && !groups.some((g) => g.versions.some((v) => v.id === editId))) notFound();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { apiHandler } from '@/lib/api/route';
 import { importStagedBundle } from '@/lib/apps/import';
-import { getAppForViewer, listAppsForViewer, presentApp } from '@/lib/apps/queries';
+import { appJson } from '@/lib/apps/api-json';
+import { readAppVersion, readAppVersions } from '@/lib/apps/read';
 import { receiveBundle } from '@/lib/apps/receive';
 import { visibilitySchema } from '@/lib/apps/visibility';
 import { IMPORT_NEEDS_FULL_ACCESS } from '@/lib/auth/policy';
@@ -29,12 +30,15 @@ export const GET = apiHandler({ access: 'reader' }, async ({ request, viewer }) 
   const parsed = listQuery.safeParse(Object.fromEntries(['name', 'visibility', 'mine', 'limit', 'offset'].map((k) => [k, q.get(k)])));
   if (!parsed.success) throw new AppError('INVALID_INPUT', 'The query is not valid.', zodProblems(parsed.error.issues));
   const { name, visibility, mine, limit, offset } = parsed.data;
-  const list = listAppsForViewer(
-    viewer,
-    { name: name ?? undefined, visibility, mine: mine === '1' || mine === 'true', limit, offset },
-    accessSettings(),
-  );
-  return Response.json(list.map((d) => presentApp(d, viewer)));
+  const mineOnly = mine === '1' || mine === 'true';
+  const list = readAppVersions(viewer, accessSettings(), {
+    name: name ?? undefined,
+    visibility,
+    ownerId: mineOnly ? (viewer?.id ?? '') : undefined,
+    limit,
+    offset,
+  });
+  return Response.json(list.map(appJson));
 });
 
 /** Import a bundle: the raw body or a multipart file, streamed to disk. */
@@ -42,6 +46,6 @@ export const POST = apiHandler({ access: 'fullAccess', forbidden: IMPORT_NEEDS_F
   const { staged, fields } = await receiveBundle(request);
   const visibility = new URL(request.url).searchParams.get('visibility') ?? fields.visibility;
   const { app, warnings } = await importStagedBundle(viewer, staged, { visibility });
-  const details = getAppForViewer(viewer, app.id, accessSettings())!;
-  return Response.json({ ...presentApp(details, viewer), warnings }, { status: 201, headers: { Location: apiAppUrl(app.id) } });
+  const view = readAppVersion(viewer, accessSettings(), { id: app.id })!;
+  return Response.json({ ...appJson(view), warnings }, { status: 201, headers: { Location: apiAppUrl(app.id) } });
 });

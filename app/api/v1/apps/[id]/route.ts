@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiHandler } from '@/lib/api/route';
-import { getAppForViewer, presentApp } from '@/lib/apps/queries';
+import { appJson } from '@/lib/apps/api-json';
+import { readAppVersion } from '@/lib/apps/read';
 import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
 import { visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings } from '@/lib/auth/viewer';
@@ -9,9 +10,9 @@ import { notFound } from '@/lib/errors';
 type Params = { id: string };
 
 export const GET = apiHandler<'reader', undefined, Params>({ access: 'reader' }, async ({ viewer, params }) => {
-  const details = getAppForViewer(viewer, params.id, accessSettings());
-  if (!details) throw notFound('No such app.');
-  return Response.json(presentApp(details, viewer));
+  const view = readAppVersion(viewer, accessSettings(), { id: params.id });
+  if (!view) throw notFound('No such app.');
+  return Response.json(appJson(view));
 });
 
 const patchSchema = z
@@ -28,7 +29,7 @@ export const PATCH = apiHandler<'viewer', typeof patchSchema, Params>(
   { access: 'viewer', body: patchSchema, invalid: 'The change is not valid.' },
   async ({ viewer, body, params }) => {
     updateAppSettings(viewer, params.id, { visibility: body.visibility, tagIds: body.tags });
-    return Response.json(presentApp(getAppForViewer(viewer, params.id, accessSettings())!, viewer));
+    return Response.json(appJson(readAppVersion(viewer, accessSettings(), { id: params.id })!));
   },
 );
 
