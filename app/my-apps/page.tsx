@@ -7,6 +7,7 @@ import { canImportApps, canSeeTags } from '@/lib/auth/policy';
 import { accessSettings, requirePage } from '@/lib/auth/viewer';
 import { groupByName, readAppVersions } from '@/lib/apps/read';
 import { tagOptionsFor } from '@/lib/tags/tags';
+import { deleteAppVersionAction, updateAppSettingsAction } from '@/lib/apps/actions';
 
 export const metadata: Metadata = { title: 'My Apps' };
 
@@ -34,6 +35,7 @@ export default async function MyAppsPage({ searchParams }: { searchParams: Promi
         )}
       </div>
       <AppList
+        actions={{ update: updateAppSettingsAction, delete: deleteAppVersionAction }}
         groups={groups}
         options={tagOptionsFor(viewer)}
         publicMode={accessSettings().publicMode}

@@ -8,7 +8,7 @@ import type { TagOptions } from '@/lib/tags/tags';
 import { formatUtc } from '@/lib/format';
 import type { TagKind } from '@/lib/auth/policy';
 import { TagChip } from '@/components/tags/tag-chip';
-import { AppSettingsPanel } from './app-settings-panel';
+import { AppSettingsPanel, type AppVersionActions } from './app-settings-panel';
 import { appUrl } from '@/lib/urls';
 
 const KIND_LABELS: [TagKind, string][] = [
@@ -32,9 +32,10 @@ export interface AppListProps {
   /** Opens the panel for this version on load (`?edit=<id>`); the page has checked it is editable. */
   initialEditId?: string;
   emptyText: string;
+  actions: AppVersionActions;
 }
 
-export function AppList({ groups, options, publicMode, showTags, showOwner = false, initialEditId, emptyText }: AppListProps) {
+export function AppList({ groups, options, publicMode, showTags, showOwner = false, initialEditId, emptyText, actions }: AppListProps) {
   const [editingId, setEditingId] = useState<string | null>(initialEditId ?? null);
   const opener = useRef<HTMLElement | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -78,6 +79,7 @@ export function AppList({ groups, options, publicMode, showTags, showOwner = fal
           key={editing.id}
           app={editing}
           options={options}
+          actions={actions}
           publicMode={publicMode}
           showTags={showTags}
           onClose={close}

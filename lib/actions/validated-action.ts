@@ -23,6 +23,9 @@ export type ActionState<T = undefined> =
 
 export type Requirement = AccessLevel;
 
+/** A form action as pages hand it to forms (components never import actions: they receive them as props). */
+export type FormAction<T = undefined> = (previous: ActionState<T>, formData: FormData) => Promise<ActionState<T>>;
+
 /** FormData as a plain object: a key given once is a string, given more often a list of strings. */
 export function formDataToObject(formData: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

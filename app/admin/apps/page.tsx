@@ -6,6 +6,7 @@ import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings, requirePage } from '@/lib/auth/viewer';
 import { groupByName, listAppOwners, readAppVersions } from '@/lib/apps/read';
 import { tagOptionsFor } from '@/lib/tags/tags';
+import { deleteAppVersionAction, updateAppSettingsAction } from '@/lib/apps/actions';
 
 export const metadata: Metadata = { title: 'Apps' };
 
@@ -69,6 +70,7 @@ export default async function AdminAppsPage({
         {groups.length} {groups.length === 1 ? 'app' : 'apps'}, {count} {count === 1 ? 'version' : 'versions'}
       </p>
       <AppList
+        actions={{ update: updateAppSettingsAction, delete: deleteAppVersionAction }}
         groups={groups}
         options={tagOptionsFor(viewer)}
         publicMode={accessSettings().publicMode}

@@ -3,6 +3,7 @@ import { TagChip } from '@/components/tags/tag-chip';
 import { CreateTagForm, DeleteTagForm, EditTagForm } from '@/components/tags/tag-forms';
 import { requirePage } from '@/lib/auth/viewer';
 import { listTags, tagUsage } from '@/lib/tags/tags';
+import { createTagAction, deleteTagAction, updateTagAction } from './actions';
 
 export const metadata: Metadata = { title: 'Tags' };
 
@@ -25,7 +26,7 @@ export default async function AdminTagsPage() {
         <h2 id="create-tag" className="mb-3 text-lg font-semibold">
           Create a tag
         </h2>
-        <CreateTagForm />
+        <CreateTagForm createTag={createTagAction} />
       </section>
       <section aria-labelledby="all-tags">
         <h2 id="all-tags" className="mb-3 text-lg font-semibold">
@@ -47,8 +48,8 @@ export default async function AdminTagsPage() {
                     {tag.adminRoles.length > 0 && <span className="text-xs text-gray-700">assigned by: {tag.adminRoles.join(', ')}</span>}
                   </summary>
                   <div className="mt-4 space-y-4">
-                    <EditTagForm tag={tag} />
-                    <DeleteTagForm tag={tag} appCount={apps} />
+                    <EditTagForm tag={tag} updateTag={updateTagAction} />
+                    <DeleteTagForm tag={tag} appCount={apps} deleteTag={deleteTagAction} />
                   </div>
                 </details>
               </li>

@@ -3,6 +3,7 @@ import { CreateUserForm, EditUserForm } from '@/components/admin/user-forms';
 import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 import { listUsers } from '@/lib/users/users';
+import { createUserAction, updateUserAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -16,7 +17,7 @@ export default async function AdminUsersPage() {
         <h2 id="create-user" className="mb-3 text-lg font-semibold">
           Create a user
         </h2>
-        <CreateUserForm />
+        <CreateUserForm createUser={createUserAction} />
       </section>
       <section aria-labelledby="all-users">
         <h2 id="all-users" className="mb-3 text-lg font-semibold">
@@ -37,7 +38,7 @@ export default async function AdminUsersPage() {
                   </span>
                 </summary>
                 <div className="mt-4">
-                  <EditUserForm user={user} />
+                  <EditUserForm user={user} updateUser={updateUserAction} />
                 </div>
               </details>
             </li>
