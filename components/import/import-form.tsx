@@ -4,11 +4,10 @@
 
 import { startTransition, useActionState, useRef, useState } from 'react';
 import type { ActionState } from '@/lib/actions/validated-action';
+import { formatBytes } from '@/lib/format';
 import { buttonClass } from '@/components/ui/field';
 import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
 
-const MiB = 1024 * 1024;
-const formatBytes = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
 type Upload = { sent: number; total: number } | null;
 

@@ -3,7 +3,7 @@
 // Writes take the transaction of the change they record, so a change and its audit row commit together.
 import 'server-only';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { getDb, type Db } from '@/db';
+import { getDb, type Queryable } from '@/db';
 import { auditLog, users } from '@/db/schema';
 
 export type AuditAction =
@@ -23,9 +23,6 @@ export type AuditAction =
   | 'user.update';
 export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user';
 
-/** A transaction or the connection itself; both have the same query builder. */
-type Writer = Pick<Db, 'insert'>;
-
 export interface AuditInput {
   actorId: string | null;
   action: AuditAction;
@@ -34,7 +31,7 @@ export interface AuditInput {
   details: Record<string, unknown>;
 }
 
-export function writeAudit(writer: Writer, entry: AuditInput): void {
+export function writeAudit(writer: Queryable, entry: AuditInput): void {
   writer.insert(auditLog).values(entry).run();
 }
 

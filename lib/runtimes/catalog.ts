@@ -2,7 +2,7 @@
 // by admins. Exactly one is the default (what an app that names none runs on).
 import 'server-only';
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, type Tx } from '@/db';
 import { runtimeVersions, type RuntimeStatus, type RuntimeVersion } from '@/db/schema';
 import { writeAudit, type AuditAction } from '@/lib/audit/audit';
 import { canManageRuntimes, type Viewer } from '@/lib/auth/policy';
@@ -79,7 +79,7 @@ export interface RuntimeVersionInput {
   note: string;
 }
 
-function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actorId: string, action: AuditAction, name: string, details: Record<string, unknown>) {
+function audit(tx: Tx, actorId: string, action: AuditAction, name: string, details: Record<string, unknown>) {
   writeAudit(tx, { actorId, action, targetType: 'runtime_version', targetId: name, details: { name, ...details } });
 }
 

@@ -4,7 +4,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { asc, count, eq, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb, type Queryable } from '@/db';
 import { appTags, tags, type Tag } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canSeeTags, tagKind, type TagKind, type Viewer } from '@/lib/auth/policy';
@@ -85,7 +85,7 @@ export function findTag(ref: string): TagView | null {
   return row ? toTagView(row) : null;
 }
 
-function tagRow(db: Pick<ReturnType<typeof getDb>, 'select'>, ref: string): Tag | undefined {
+function tagRow(db: Queryable, ref: string): Tag | undefined {
   return db
     .select()
     .from(tags)
