@@ -1,5 +1,6 @@
-// Importing a staged bundle: judge it (the same inspection as the CLI), check who may import what,
-// place the bundle and assets content-addressed, then commit every row in one immediate transaction.
+// Importing a staged bundle: judge it once (the same inspection as the CLI, keeping the accepted images),
+// check who may import what, place the bundle and assets content-addressed, then commit every row in one
+// immediate transaction.
 import 'server-only';
 import fsp from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -16,11 +17,9 @@ import {
   versionLimitApplies,
   type Viewer,
 } from '@/lib/auth/policy';
-import { inspectBundle } from '@/lib/bundle/inspect';
-import { sniffImage } from '@/lib/bundle/sniff';
-import { openBundle } from '@/lib/bundle/zip-reader';
+import { inspectBundle, type BundleImage } from '@/lib/bundle/inspect';
 import { versionKey } from '@/lib/catalog/version-order';
-import { allowedCustomImageRegexes, appVersionLimit, bundleLimits, publicMode } from '@/lib/config';
+import { allowedCustomImageRegexes, appVersionLimit, publicMode } from '@/lib/config';
 import { AppError, type Problem } from '@/lib/errors';
 import type { Manifest } from '@/lib/manifest';
 import { parseVisibility, visibilityChangeProblem } from './visibility';
@@ -38,13 +37,8 @@ export interface ImportResult {
   warnings: Problem[];
 }
 
-interface ExtractedAsset {
-  kind: 'icon' | 'screenshot';
-  position: number;
-  sha256: string;
-  contentType: string;
-  bytes: Buffer;
-}
+/** An accepted image with its content address. */
+type StoredImage = BundleImage & { sha256: string };
 
 const duplicateVersion = (m: { name: string; version: string }) =>
   new AppError(
@@ -122,27 +116,6 @@ function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): vo
   }
 }
 
-async function extractAssets(file: string, icon: string | null, screenshots: string[]): Promise<ExtractedAsset[]> {
-  const limits = bundleLimits();
-  const reader = await openBundle(file, limits);
-  try {
-    const wanted = [
-      ...(icon ? [{ kind: 'icon' as const, position: 0, path: icon }] : []),
-      ...screenshots.map((path, position) => ({ kind: 'screenshot' as const, position, path })),
-    ];
-    const out: ExtractedAsset[] = [];
-    for (const w of wanted) {
-      const bytes = await reader.readFile(w.path, limits.IMAGE_MAX_BYTES);
-      const contentType = sniffImage(bytes);
-      if (!contentType) continue; // inspectBundle already reported it
-      out.push({ kind: w.kind, position: w.position, sha256: sha256Hex(bytes), contentType, bytes });
-    }
-    return out;
-  } finally {
-    await reader.close();
-  }
-}
-
 /**
  * Imports a staged upload for the viewer. The staged file is always consumed (moved or removed).
  * Throws AppError for every refusal; on success the app is visible at once and completely.
@@ -159,7 +132,8 @@ export async function importStagedBundle(
     const visibility = options.visibility === undefined || options.visibility === '' ? 'PRIVATE' : parseVisibility(options.visibility);
     const refused = visibilityChangeProblem(null, visibility, publicMode());
     if (refused) throw new AppError('INVALID_INPUT', refused.message, [refused]);
-    const inspected = await inspectBundle(staged.path);
+    // Opened and checked once: the accepted images come back with their bytes.
+    const inspected = await inspectBundle(staged.path, { keepImages: true });
     const warnings = [...inspected.warnings];
     const manifest = inspected.manifest;
     if (!inspected.ok || !manifest) {
@@ -178,7 +152,7 @@ export async function importStagedBundle(
 
     const requested = resolveRequestedTags(viewer, manifest.tags);
     warnings.push(...requested.warnings);
-    const assets = await extractAssets(staged.path, manifest.icon, manifest.screenshots);
+    const assets: StoredImage[] = inspected.images.map((image) => ({ ...image, sha256: sha256Hex(image.bytes) }));
     const id = randomUUID();
 
     const app = await withStorageLock(async () => {
@@ -209,7 +183,7 @@ function commitImport(
     visibility: Visibility;
     runtimeVersion: string | null;
     staged: StagedFile;
-    assets: ExtractedAsset[];
+    assets: StoredImage[];
     tagIds: string[];
     longDescription: string | null;
   },

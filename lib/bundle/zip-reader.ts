@@ -24,7 +24,8 @@ export interface BundleReader {
   /**
    * Inflates every compressed file without keeping it, refusing the bundle at the first entry whose real
    * size or checksum differs from its header: a bomb cannot hide in an entry nobody reads. Stored entries
-   * cannot lie about their size (their data is their size), so they cost nothing here.
+   * cannot lie about their size (their data is their size), so they cost nothing here, and files already
+   * read whole by readFile were checked then.
    */
   verifyContents(): Promise<void>;
   close(): Promise<void>;
@@ -52,6 +53,8 @@ export async function openBundle(filePath: string, limits: BundleLimits = bundle
 
 function bundleReader(reader: FileReader, records: ZipRecord[]): BundleReader {
   const byPath = new Map(records.map((r) => [r.entry.path, r]));
+  /** Entries already inflated whole, their size and checksum confirmed: verifyContents need not do it again. */
+  const verified = new Set<ZipRecord>();
   const entries = Object.freeze(records.map((r) => r.entry));
   const files = Object.freeze(entries.filter((e) => !e.isDirectory));
 
@@ -71,14 +74,16 @@ function bundleReader(reader: FileReader, records: ZipRecord[]): BundleReader {
       if (r.entry.size > maxBytes) {
         throw new BundleError('ENTRY_TOO_LARGE', `${q(path)} is ${formatBytes(r.entry.size)}; the limit is ${formatBytes(maxBytes)}.`, path);
       }
-      return inflate(reader, r, maxBytes, Infinity);
+      const data = await inflate(reader, r, maxBytes, Infinity);
+      verified.add(r);
+      return data;
     },
     async readHead(path, n) {
       return inflate(reader, fileRecord(path), Infinity, n);
     },
     async verifyContents() {
       for (const r of records) {
-        if (r.entry.isDirectory) continue;
+        if (r.entry.isDirectory || verified.has(r)) continue;
         if (r.method === STORED) {
           if (r.entry.size !== r.entry.compressedSize) {
             throw new BundleError('CORRUPT_ENTRY', `Entry ${q(r.entry.path)} is stored uncompressed yet declares ${r.entry.size} bytes for ${r.entry.compressedSize} bytes of data.`, r.entry.path);
