@@ -1,5 +1,8 @@
 // How the portal writes times and sizes, the same on every page, server and command.
 
+/** Last-seen and last-used times are kept to the minute: a write at most once a minute per user or token. */
+export const dueForTouch = (last: Date | null, now: number): boolean => !last || now - last.getTime() >= 60_000;
+
 /** `2026-11-28 05:42 UTC` */
 export const formatUtc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 

@@ -10,6 +10,7 @@ import { canManageUsers, selfChangeRefusal, type Viewer } from '@/lib/auth/polic
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { isUniqueViolation } from '@/db/errors';
+import { dueForTouch } from '@/lib/format';
 
 export type PublicUser = Omit<User, 'passwordHash' | 'oidcSubject'>;
 
@@ -133,9 +134,7 @@ export async function updateUser(viewer: Viewer, id: string, patch: UserPatch): 
   return getUser(id)!;
 }
 
-const LAST_SEEN_RESOLUTION_MS = 60_000;
-
 export function touchLastSeen(user: Pick<User, 'id' | 'lastSeenAt'>, now = Date.now()): void {
-  if (user.lastSeenAt && now - user.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return;
+  if (!dueForTouch(user.lastSeenAt, now)) return;
   getDb().update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id)).run();
 }
