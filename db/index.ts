@@ -10,6 +10,10 @@ import * as schema from './schema';
 import { migrateDb } from './migrate';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** The handle inside `db.transaction(tx => …)`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** The connection or a transaction: both have the same query builder. */
+export type Queryable = Db | Tx;
 
 type Holder = { db?: Db; dir?: string };
 const holder = ((globalThis as { __appstoreDb?: Holder }).__appstoreDb ??= {});

@@ -1,5 +1,5 @@
-// The portal's data model: tables, relations and inferred row types, in one place.
-import { relations, sql } from 'drizzle-orm';
+// The portal's data model: tables and inferred row types, in one place.
+import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
@@ -291,25 +291,3 @@ export const runtimeVersions = sqliteTable('runtime_versions', {
   createdAt: createdAt(),
 });
 export type RuntimeVersion = typeof runtimeVersions.$inferSelect;
-
-export const usersRelations = relations(users, ({ many }) => ({ apps: many(apps), tokens: many(apiTokens) }));
-export const appsRelations = relations(apps, ({ one, many }) => ({
-  owner: one(users, { fields: [apps.ownerId], references: [users.id] }),
-  assets: many(appAssets),
-  tags: many(appTags),
-}));
-export const appAssetsRelations = relations(appAssets, ({ one }) => ({
-  app: one(apps, { fields: [appAssets.appId], references: [apps.id] }),
-}));
-export const appTagsRelations = relations(appTags, ({ one }) => ({
-  app: one(apps, { fields: [appTags.appId], references: [apps.id] }),
-  tag: one(tags, { fields: [appTags.tagId], references: [tags.id] }),
-}));
-export const tagsRelations = relations(tags, ({ many }) => ({ apps: many(appTags) }));
-export const secretsRelations = relations(secrets, ({ one, many }) => ({
-  owner: one(users, { fields: [secrets.ownerId], references: [users.id] }),
-  values: many(secretValues),
-}));
-export const secretValuesRelations = relations(secretValues, ({ one }) => ({
-  secret: one(secrets, { fields: [secretValues.secretId], references: [secrets.id] }),
-}));

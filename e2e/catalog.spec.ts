@@ -146,8 +146,12 @@ test("a private app's page, icon and visit route answer 404 to another user", as
   }
   expect((await page.request.get(`/assets/${app.id}/icon`)).status()).toBe(404);
   expect((await page.request.get(`/apps/${app.name}/${app.version}/visit`, { maxRedirects: 0 })).status()).toBe(404);
-  // The same answers as for something that never existed.
+  // The same answers as for something that never existed: the portal's own 404 page.
   expect((await page.goto(`/apps/${unique('ai.e2e.nothing')}`))?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible(); // inside the portal's layout
+  await page.getByRole('link', { name: 'Back to the catalog' }).click();
+  await expect(page).toHaveURL(/\/$/);
   expect((await page.request.get(`/assets/${app.id}x/icon`)).status()).toBe(404);
 });
 

@@ -31,7 +31,7 @@ test('import a valid bundle through the form: progress shown, lands on its page 
   await page.getByRole('button', { name: 'Import' }).click();
   await expect(page).toHaveURL(new RegExp(`/apps/${name.replace(/\./g, '\\.')}/1\\.0\\.0$`));
   const progress: string[] = await page.evaluate(() => JSON.parse(sessionStorage.getItem('progress') ?? '[]'));
-  expect(progress.some((t) => /MB (of [\d.]+ MB )?sent/.test(t))).toBe(true);
+  expect(progress.some((t) => /[KMG]iB (of [\d.]+ [KMG]iB )?sent/.test(t))).toBe(true);
 
   const auth = { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
   const [app] = await (await request.get(`/api/v1/apps?name=${name}`, { headers: auth })).json();

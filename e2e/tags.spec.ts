@@ -30,7 +30,7 @@ test.describe('tag administration', () => {
     const created = await request.post('/api/v1/tags', { headers: admin, data: { name, title: 'Open source', color: '#1E3A8A' } });
     expect(created.status()).toBe(201);
     const tag = await created.json();
-    expect(tag).toMatchObject({ name, kind: 'badge', color: '#1e3a8a', textColor: '#ffffff', adminRoles: [], visitorRoles: [] });
+    expect(tag).toMatchObject({ name, kind: 'badge', color: '#1e3a8a', adminRoles: [], visitorRoles: [] });
     expect((await request.post('/api/v1/tags', { headers: admin, data: { name, title: 'Again' } })).status()).toBe(409);
     expect((await request.get(`/api/v1/tags/${name}`, { headers: auth })).status()).toBe(200);
 

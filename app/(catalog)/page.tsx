@@ -4,6 +4,7 @@ import { CatalogView } from '@/components/catalog/catalog-view';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { catalogPage } from '@/lib/catalog/catalog';
 import { catalogHref, parseCatalogParams } from '@/lib/catalog/search-query';
+import { loginUrl } from '@/lib/urls';
 
 export async function generateMetadata({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }): Promise<Metadata> {
   const { q } = parseCatalogParams(await searchParams);
@@ -14,7 +15,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const params = parseCatalogParams(await searchParams);
   const viewer = await getViewer();
   const settings = accessSettings();
-  if (!viewer && !settings.publicMode) redirect(`/login?next=${encodeURIComponent(catalogHref(params))}`);
+  if (!viewer && !settings.publicMode) redirect(loginUrl(catalogHref(params)));
   const result = catalogPage(viewer, settings, params);
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-4 px-4 py-6">

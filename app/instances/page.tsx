@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { InstanceActions } from '@/components/instances/instance-actions';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { rightsOn } from '@/lib/instances/page-data';
 import { presentInstance } from '@/lib/instances/present';
 import { listInstances } from '@/lib/instances/store';
@@ -10,7 +10,7 @@ import { formatUtc } from '@/lib/format';
 export const metadata: Metadata = { title: 'My instances' };
 
 export default async function MyInstancesPage() {
-  const viewer = await requireViewer('/instances');
+  const viewer = await requirePage('viewer', '/instances');
   const records = listInstances(viewer, { kind: 'mine' });
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-6">

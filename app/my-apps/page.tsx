@@ -4,15 +4,17 @@ import { notFound } from 'next/navigation';
 import { AppList } from '@/components/my-apps/app-list';
 import { buttonClass } from '@/components/ui/field';
 import { canImportApps, canSeeTags } from '@/lib/auth/policy';
-import { accessSettings, requireViewer } from '@/lib/auth/viewer';
-import { listMyApps, tagOptionsFor } from '@/lib/my-apps/queries';
+import { accessSettings, requirePage } from '@/lib/auth/viewer';
+import { groupByName, readAppVersions } from '@/lib/apps/read';
+import { tagOptionsFor } from '@/lib/tags/tags';
+import { deleteAppVersionAction, updateAppSettingsAction } from '@/lib/apps/actions';
 
 export const metadata: Metadata = { title: 'My Apps' };
 
 export default async function MyAppsPage({ searchParams }: { searchParams: Promise<{ edit?: string | string[] }> }) {
-  const viewer = await requireViewer('/my-apps');
+  const viewer = await requirePage('viewer', '/my-apps');
   const { edit } = await searchParams;
-  const groups = listMyApps(viewer);
+  const groups = groupByName(readAppVersions(viewer, accessSettings(), { ownerId: viewer.id }));
   // ?edit=<id> opens the panel only for one of the viewer's own versions.
   const editId = typeof edit === 'string' ? edit : undefined;
   if (editId && !groups.some((g) => g.versions.some((v) => v.id === editId))) notFound();
@@ -33,6 +35,7 @@ export default async function MyAppsPage({ searchParams }: { searchParams: Promi
         )}
       </div>
       <AppList
+        actions={{ update: updateAppSettingsAction, delete: deleteAppVersionAction }}
         groups={groups}
         options={tagOptionsFor(viewer)}
         publicMode={accessSettings().publicMode}

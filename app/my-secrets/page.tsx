@@ -1,16 +1,17 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { CreateSecretForm } from '@/components/secrets/secret-forms';
 import { SecretList } from '@/components/secrets/secret-list';
-import { requireViewer } from '@/lib/auth/viewer';
+import { createSecretAction, deleteSecretAction, removeSecretKeyAction, setSecretKeyAction } from '@/lib/secrets/actions';
+import { requirePage } from '@/lib/auth/viewer';
 import { canEditSecret } from '@/lib/secrets/policy';
 import { listMySecrets } from '@/lib/secrets/store';
+
+const secretKeyActions = { setKey: setSecretKeyAction, removeKey: removeSecretKeyAction, deleteSecret: deleteSecretAction };
 
 export const metadata: Metadata = { title: 'My secrets' };
 
 export default async function MySecretsPage() {
-  const viewer = await requireViewer('/my-secrets');
-  if (!viewer.fullAccess) notFound();
+  const viewer = await requirePage('fullAccess', '/my-secrets');
   const { own, shared } = listMySecrets(viewer);
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-6">
@@ -26,13 +27,13 @@ export default async function MySecretsPage() {
         <h2 id="create-secret" className="mb-3 text-lg font-semibold">
           New private secret
         </h2>
-        <CreateSecretForm admin={false} />
+        <CreateSecretForm admin={false} create={createSecretAction} />
       </section>
       <section aria-labelledby="own-secrets">
         <h2 id="own-secrets" className="mb-3 text-lg font-semibold">
           Private secrets ({own.length})
         </h2>
-        <SecretList
+        <SecretList actions={secretKeyActions}
           secrets={own}
           canEdit={(s) => canEditSecret(viewer, { ownerId: s.owner.id, visibility: s.visibility })}
           empty="You have no private secrets yet."
@@ -43,7 +44,7 @@ export default async function MySecretsPage() {
           Secrets for all users ({shared.length})
         </h2>
         <p className="mb-3 text-sm text-gray-700">Any app may name these; administrators manage them.</p>
-        <SecretList secrets={shared} canEdit={() => false} empty="There are no shared secrets." />
+        <SecretList actions={secretKeyActions} secrets={shared} canEdit={() => false} empty="There are no shared secrets." />
       </section>
     </main>
   );

@@ -2,12 +2,11 @@
 // Forms of the admin users page: create a user, and edit one (roles, admin, disabled, password).
 
 import { useActionState } from 'react';
-import { createUserAction, updateUserAction } from '@/app/admin/users/actions';
-import type { ActionState } from '@/lib/actions/validated-action';
+import type { ActionState, FormAction } from '@/lib/actions/validated-action';
 import { SubmitRow, TextField } from '@/components/ui/field';
 
-export function CreateUserForm() {
-  const [state, action, pending] = useActionState<ActionState, FormData>(createUserAction, null);
+export function CreateUserForm({ createUser }: { createUser: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(createUser, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" key={state?.ok ? state.at : 'form'}>
@@ -40,8 +39,8 @@ export interface EditableUser {
   disabled: boolean;
 }
 
-export function EditUserForm({ user }: { user: EditableUser }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateUserAction, null);
+export function EditUserForm({ user, updateUser }: { user: EditableUser; updateUser: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateUser, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   const p = `user-${user.id}`;
   return (

@@ -1,5 +1,5 @@
 // The app details page body: header, actions, facts, runtime, long description, screenshots, versions.
-import type { AppDetailsView } from '@/lib/catalog/details';
+import type { AppVersionView, VersionEntry } from '@/lib/apps/read';
 import { formatUtc } from '@/lib/format';
 import { AppIcon } from '@/components/catalog/app-icon';
 import { TagChips } from '@/components/catalog/tag-chips';
@@ -7,13 +7,13 @@ import { LongDescription } from './long-description';
 import { RuntimeSummary } from './runtime-summary';
 import { ScreenshotGallery } from './screenshot-gallery';
 import { VersionsList } from './versions-list';
+import { bundleDownloadUrl, visitUrl } from '@/lib/urls';
 
 const button =
   'inline-flex items-center gap-1 rounded-md px-4 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700';
 
 /** `runControls`: the Run / Open / Visit buttons of a runnable app (components/instances/run-controls). */
-export function AppDetails({ app, runControls }: { app: AppDetailsView; runControls?: React.ReactNode }) {
-  const base = `/apps/${encodeURIComponent(app.name)}/${encodeURIComponent(app.version)}`;
+export function AppDetails({ app, versions, runControls }: { app: AppVersionView; versions: VersionEntry[]; runControls?: React.ReactNode }) {
   const facts: [string, React.ReactNode][] = [
     ['Name', <code key="n">{app.name}</code>],
     ['Version', app.version],
@@ -24,22 +24,22 @@ export function AppDetails({ app, runControls }: { app: AppDetailsView; runContr
   return (
     <article className="space-y-6">
       <header className="flex flex-col gap-4 sm:flex-row sm:items-start">
-        <AppIcon url={app.icon?.url ?? null} name={app.name} title={app.title} size={72} />
+        <AppIcon url={app.icon} name={app.name} title={app.title} size={72} />
         <div className="min-w-0 flex-1 space-y-2">
           <h1 className="text-2xl font-semibold text-gray-900">{app.title}</h1>
           {app.description && <p className="text-gray-800">{app.description}</p>}
-          <TagChips categories={app.categories} badges={app.badges} />
+          <TagChips tags={app.tags} />
         </div>
         <div className="flex flex-wrap gap-2">
           {runControls}
-          {app.isLink && (
-            <a href={`${base}/visit`} rel="nofollow noopener noreferrer" className={`${button} bg-blue-700 text-white hover:bg-blue-800`}>
+          {app.kind === 'link' && app.linkAddress && (
+            <a href={visitUrl(app.name, app.version)} rel="nofollow noopener noreferrer" className={`${button} bg-blue-700 text-white hover:bg-blue-800`}>
               Visit
               <span aria-hidden="true">↗</span>
             </a>
           )}
-          {app.canDownload && (
-            <a href={`/api/v1/apps/${encodeURIComponent(app.id)}/bundle`} download className={`${button} border border-gray-400 bg-white text-gray-900 hover:bg-gray-100`}>
+          {app.canEdit && (
+            <a href={bundleDownloadUrl(app.id)} download className={`${button} border border-gray-400 bg-white text-gray-900 hover:bg-gray-100`}>
               Download
             </a>
           )}
@@ -52,7 +52,7 @@ export function AppDetails({ app, runControls }: { app: AppDetailsView; runContr
               <h2 id="screenshots-heading" className="mb-2 text-base font-semibold">
                 Screenshots
               </h2>
-              <ScreenshotGallery urls={app.screenshots.map((s) => s.url)} title={app.title} />
+              <ScreenshotGallery urls={app.screenshots} title={app.title} />
             </section>
           )}
           {app.longDescription.trim() && (
@@ -62,7 +62,7 @@ export function AppDetails({ app, runControls }: { app: AppDetailsView; runContr
               </h2>
               <LongDescription
                 source={app.longDescription}
-                assets={{ appId: app.id, icon: app.icon?.url ?? null, screenshots: app.screenshots.map((s) => s.url) }}
+                assets={{ appId: app.id, icon: app.icon, screenshots: app.screenshots }}
               />
             </section>
           )}
@@ -82,7 +82,7 @@ export function AppDetails({ app, runControls }: { app: AppDetailsView; runContr
             </dl>
           </section>
           <RuntimeSummary app={app} />
-          <VersionsList name={app.name} versions={app.versions} currentId={app.id} />
+          <VersionsList name={app.name} versions={versions} currentId={app.id} />
         </aside>
       </div>
     </article>

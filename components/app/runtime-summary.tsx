@@ -1,7 +1,7 @@
 // The runtime settings a person deciding to run the app cares about.
-import type { AppDetailsView } from '@/lib/catalog/details';
+import type { AppVersionView } from '@/lib/apps/read';
 
-export function RuntimeSummary({ app }: { app: AppDetailsView }) {
+export function RuntimeSummary({ app }: { app: AppVersionView }) {
   const runtime = app.runtime;
   if (!runtime) return null;
   const rows: [string, string][] = [

@@ -1,6 +1,7 @@
 // Every version of the Name the viewer may see, newest first, the shown one marked.
 import Link from 'next/link';
-import type { VersionEntry } from '@/lib/catalog/details';
+import type { VersionEntry } from '@/lib/apps/read';
+import { appUrl } from '@/lib/urls';
 
 export function VersionsList({ name, versions, currentId }: { name: string; versions: VersionEntry[]; currentId: string }) {
   return (
@@ -12,7 +13,7 @@ export function VersionsList({ name, versions, currentId }: { name: string; vers
         {versions.map((v) => (
           <li key={v.id} className="flex flex-wrap items-baseline gap-x-2">
             <Link
-              href={`/apps/${encodeURIComponent(name)}/${encodeURIComponent(v.version)}`}
+              href={appUrl(name, v.version)}
               aria-current={v.id === currentId ? 'page' : undefined}
               className={v.id === currentId ? 'font-semibold text-gray-900' : 'text-blue-800 underline'}
             >

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { CatalogCard } from '@/lib/catalog/catalog';
 import { AppIcon } from './app-icon';
 import { TagChips } from './tag-chips';
+import { appUrl } from '@/lib/urls';
 
 export function AppCard({ card }: { card: CatalogCard }) {
   const title = card.title || card.name;
@@ -12,7 +13,7 @@ export function AppCard({ card }: { card: CatalogCard }) {
         <AppIcon url={card.iconUrl} name={card.name} title={title} />
         <div className="min-w-0 flex-1">
           <h2 className="text-base font-semibold text-gray-900">
-            <Link href={`/apps/${encodeURIComponent(card.name)}`} className="outline-none after:absolute after:inset-0 after:content-['']">
+            <Link href={appUrl(card.name)} className="outline-none after:absolute after:inset-0 after:content-['']">
               {title}
             </Link>
             {card.kind === 'link' && (
@@ -31,7 +32,7 @@ export function AppCard({ card }: { card: CatalogCard }) {
         </div>
       </div>
       {card.description && <p className="line-clamp-3 text-sm text-gray-700">{card.description}</p>}
-      <TagChips categories={card.categories} badges={card.badges} />
+      <TagChips tags={card.tags} />
     </li>
   );
 }

@@ -1,7 +1,10 @@
-// Category and badge chips of an app; the tag's colour is shown as a dot so text contrast never depends on it.
-import type { TagChip } from '@/lib/catalog/catalog';
+// Category and badge chips of an app (authorization tags are not shown here); the tag's colour is shown
+// as a dot so text contrast never depends on it.
+import type { TagChip } from '@/lib/tags/chip';
 
-export function TagChips({ categories, badges }: { categories: TagChip[]; badges: TagChip[] }) {
+export function TagChips({ tags }: { tags: TagChip[] }) {
+  const categories = tags.filter((t) => t.kind === 'category');
+  const badges = tags.filter((t) => t.kind === 'badge');
   if (categories.length === 0 && badges.length === 0) return null;
   return (
     <ul className="flex flex-wrap gap-1.5" aria-label="Categories and badges">

@@ -1,11 +1,13 @@
 'use client';
 
 import { useActionState } from 'react';
-import { loginAction, type LoginState } from '@/app/(auth)/login/actions';
 import { buttonClass } from '@/components/ui/field';
 
-export function LoginForm({ next }: { next: string }) {
-  const [state, action, pending] = useActionState<LoginState, FormData>(loginAction, null);
+/** What a refused sign-in sends back: the message and the e-mail address to keep in the field. */
+export type LoginState = { error: string; email: string } | null;
+
+export function LoginForm({ next, login }: { next: string; login: (state: LoginState, data: FormData) => Promise<LoginState> }) {
+  const [state, action, pending] = useActionState<LoginState, FormData>(login, null);
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="next" value={next} />

@@ -2,12 +2,11 @@
 // Create a personal API token (shown once) and revoke one.
 
 import { useActionState } from 'react';
-import { createTokenAction, revokeTokenAction } from '@/app/account/tokens/actions';
-import type { ActionState } from '@/lib/actions/validated-action';
+import type { ActionState, FormAction } from '@/lib/actions/validated-action';
 import { buttonClass, dangerButtonClass, FormMessage, TextField } from '@/components/ui/field';
 
-export function CreateTokenForm() {
-  const [state, action, pending] = useActionState<ActionState<string>, FormData>(createTokenAction, null);
+export function CreateTokenForm({ createToken }: { createToken: FormAction<string> }) {
+  const [state, action, pending] = useActionState<ActionState<string>, FormData>(createToken, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   return (
     <form action={action} className="space-y-3">
@@ -28,8 +27,8 @@ export function CreateTokenForm() {
   );
 }
 
-export function RevokeTokenForm({ id, name }: { id: string; name: string }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(revokeTokenAction, null);
+export function RevokeTokenForm({ id, name, revokeToken }: { id: string; name: string; revokeToken: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(revokeToken, null);
   return (
     <form action={action} className="flex items-center gap-2">
       <input type="hidden" name="id" value={id} />

@@ -3,12 +3,11 @@
 // action imports the staged file and either lands on the app's page or lists every problem.
 
 import { startTransition, useActionState, useRef, useState } from 'react';
-import { importUploadAction, type ImportState } from '@/app/my-apps/import/actions';
+import type { ActionState } from '@/lib/actions/validated-action';
+import { formatBytes } from '@/lib/format';
 import { buttonClass } from '@/components/ui/field';
 import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
 
-const MiB = 1024 * 1024;
-const formatBytes = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 
 type Upload = { sent: number; total: number } | null;
 
@@ -33,8 +32,9 @@ function uploadFile(file: File, onProgress: (sent: number, total: number) => voi
   });
 }
 
-export function ImportForm({ publicMode }: { publicMode: boolean }) {
-  const [state, dispatch, importing] = useActionState<ImportState, FormData>(importUploadAction, null);
+export function ImportForm({ publicMode, action }: { publicMode: boolean; action: (state: ActionState, data: FormData) => Promise<ActionState> }) {
+  const [state, dispatch, importing] = useActionState<ActionState, FormData>(action, null);
+  const failure = state && !state.ok ? { message: state.message, errors: state.errors ?? [], warnings: state.warnings ?? [] } : null;
   const [file, setFile] = useState<File | null>(null);
   const [upload, setUpload] = useState<Upload>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
@@ -78,7 +78,7 @@ export function ImportForm({ publicMode }: { publicMode: boolean }) {
     }
   }
 
-  const problems = state && (state.errors.length > 0 || state.message);
+  const problems = failure && (failure.errors.length > 0 || failure.message);
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
       <div
@@ -151,21 +151,21 @@ export function ImportForm({ publicMode }: { publicMode: boolean }) {
           <h2 id="import-problems" className="font-semibold text-red-900">
             The bundle was not imported
           </h2>
-          <p className="text-sm text-red-900">{state.message}</p>
-          {state.errors.length > 0 && (
+          <p className="text-sm text-red-900">{failure.message}</p>
+          {failure.errors.length > 0 && (
             <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-red-900" data-testid="import-errors">
-              {state.errors.map((p, i) => (
+              {failure.errors.map((p, i) => (
                 <li key={i}>
                   <code className="font-semibold">{p.path}</code>: {p.message}
                 </li>
               ))}
             </ul>
           )}
-          {state.warnings.length > 0 && (
+          {failure.warnings.length > 0 && (
             <>
               <h3 className="mt-3 text-sm font-semibold text-gray-900">Warnings</h3>
               <ul className="list-disc space-y-1 pl-5 text-sm text-gray-900">
-                {state.warnings.map((p, i) => (
+                {failure.warnings.map((p, i) => (
                   <li key={i}>
                     <code>{p.path}</code>: {p.message}
                   </li>

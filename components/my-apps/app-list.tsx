@@ -3,10 +3,13 @@
 // pencil button that opens the edit panel. Used by My Apps and by the administrators' Apps page.
 
 import { useCallback, useRef, useState } from 'react';
-import type { AppGroup, AppVersionRow, TagOptions } from '@/lib/my-apps/queries';
+import type { AppGroup, AppVersionListItem } from '@/lib/apps/read';
+import type { TagOptions } from '@/lib/tags/tags';
+import { formatUtc } from '@/lib/format';
 import type { TagKind } from '@/lib/auth/policy';
 import { TagChip } from '@/components/tags/tag-chip';
-import { AppSettingsPanel } from './app-settings-panel';
+import { AppSettingsPanel, type AppVersionActions } from './app-settings-panel';
+import { appUrl } from '@/lib/urls';
 
 const KIND_LABELS: [TagKind, string][] = [
   ['category', 'Categories'],
@@ -29,9 +32,10 @@ export interface AppListProps {
   /** Opens the panel for this version on load (`?edit=<id>`); the page has checked it is editable. */
   initialEditId?: string;
   emptyText: string;
+  actions: AppVersionActions;
 }
 
-export function AppList({ groups, options, publicMode, showTags, showOwner = false, initialEditId, emptyText }: AppListProps) {
+export function AppList({ groups, options, publicMode, showTags, showOwner = false, initialEditId, emptyText, actions }: AppListProps) {
   const [editingId, setEditingId] = useState<string | null>(initialEditId ?? null);
   const opener = useRef<HTMLElement | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -75,6 +79,7 @@ export function AppList({ groups, options, publicMode, showTags, showOwner = fal
           key={editing.id}
           app={editing}
           options={options}
+          actions={actions}
           publicMode={publicMode}
           showTags={showTags}
           onClose={close}
@@ -91,7 +96,7 @@ function VersionItem({
   showOwner,
   onEdit,
 }: {
-  version: AppVersionRow;
+  version: AppVersionListItem;
   showTags: boolean;
   showOwner: boolean;
   onEdit: (id: string, button: HTMLElement) => void;
@@ -100,7 +105,7 @@ function VersionItem({
     <li className="flex flex-wrap items-start justify-between gap-3 px-4 py-3" data-testid="app-version" data-app-id={v.id}>
       <div className="min-w-0 flex-1 space-y-1">
         <p className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-          <a href={`/apps/${encodeURIComponent(v.name)}/${encodeURIComponent(v.version)}`} className="font-medium text-blue-800 hover:underline">
+          <a href={appUrl(v.name, v.version)} className="font-medium text-blue-800 hover:underline">
             {v.title}
           </a>
           <span className="text-sm text-gray-800">{v.version}</span>
@@ -124,7 +129,7 @@ function VersionItem({
           </dl>
         )}
         <p className="text-xs text-gray-700">
-          Imported {v.importedAt}
+          Imported {formatUtc(v.importedAt)}
           {showOwner && (
             <>
               {' '}

@@ -3,9 +3,15 @@
 // and deleting the version. A modal <dialog>: focus moves in, Escape closes, the opener gets focus back.
 
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
-import { deleteAppVersionAction, updateAppSettingsAction } from '@/app/my-apps/actions';
-import type { ActionState } from '@/lib/actions/validated-action';
-import type { AppVersionRow, TagOption, TagOptions } from '@/lib/my-apps/queries';
+import type { ActionState, FormAction } from '@/lib/actions/validated-action';
+
+/** The panel's actions (lib/apps/actions.ts), handed down by the page. */
+export interface AppVersionActions {
+  update: FormAction;
+  delete: FormAction;
+}
+import type { AppVersionListItem } from '@/lib/apps/read';
+import type { TagOption, TagOptions } from '@/lib/tags/tags';
 import type { TagKind } from '@/lib/auth/policy';
 import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow } from '@/components/ui/field';
@@ -18,21 +24,22 @@ const KINDS: { kind: TagKind; legend: string; empty: string }[] = [
 ];
 
 export interface PanelProps {
-  app: AppVersionRow;
+  app: AppVersionListItem;
   options: TagOptions;
   publicMode: boolean;
   showTags: boolean;
   onClose: () => void;
   onDeleted: () => void;
+  actions: AppVersionActions;
 }
 
-export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, onDeleted }: PanelProps) {
+export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, onDeleted, actions }: PanelProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const headingId = useId();
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateAppSettingsAction, null);
+  const [state, action, pending] = useActionState<ActionState, FormData>(actions.update, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   const [confirming, setConfirming] = useState(false);
-  const [deleteState, deleteAction, deleting] = useActionState<ActionState, FormData>(deleteAppVersionAction, null);
+  const [deleteState, deleteAction, deleting] = useActionState<ActionState, FormData>(actions.delete, null);
 
   useEffect(() => {
     const d = dialog.current;

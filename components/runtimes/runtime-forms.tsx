@@ -2,8 +2,7 @@
 // Forms of /admin/runtimes: add a runtime version, edit one, and move it between available, default and deprecated.
 
 import { useActionState } from 'react';
-import { addRuntimeAction, setRuntimeStatusAction, updateRuntimeAction } from '@/app/admin/runtimes/actions';
-import type { ActionState } from '@/lib/actions/validated-action';
+import type { ActionState, FormAction } from '@/lib/actions/validated-action';
 import type { RuntimeStatus } from '@/db/schema';
 import { FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 
@@ -15,8 +14,8 @@ export interface RuntimeRow {
   note: string;
 }
 
-export function AddRuntimeForm() {
-  const [state, action, pending] = useActionState<ActionState, FormData>(addRuntimeAction, null);
+export function AddRuntimeForm({ addRuntime }: { addRuntime: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(addRuntime, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label="New runtime version">
@@ -31,8 +30,8 @@ export function AddRuntimeForm() {
   );
 }
 
-export function EditRuntimeForm({ runtime }: { runtime: RuntimeRow }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateRuntimeAction, null);
+export function EditRuntimeForm({ runtime, updateRuntime }: { runtime: RuntimeRow; updateRuntime: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateRuntime, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   const p = `runtime-${runtime.name}`;
   return (
@@ -54,8 +53,8 @@ const LABEL: Record<RuntimeStatus, string> = {
   deprecated: 'Deprecate',
 };
 
-export function RuntimeStatusButtons({ runtime }: { runtime: RuntimeRow }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(setRuntimeStatusAction, null);
+export function RuntimeStatusButtons({ runtime, setStatus }: { runtime: RuntimeRow; setStatus: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(setStatus, null);
   // The default changes only by picking another default, so there is always exactly one.
   const targets: RuntimeStatus[] =
     runtime.status === 'default' ? [] : runtime.status === 'deprecated' ? ['available', 'default'] : ['default', 'deprecated'];

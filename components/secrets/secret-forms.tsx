@@ -3,13 +3,14 @@
 // the form is cleared, and on an error the typed text stays only in this browser's fields.
 
 import { startTransition, useActionState, useState, type FormEvent } from 'react';
-import {
-  createSecretAction,
-  deleteSecretAction,
-  removeSecretKeyAction,
-  setSecretKeyAction,
-} from '@/app/my-secrets/actions';
-import type { ActionState } from '@/lib/actions/validated-action';
+import type { ActionState, FormAction } from '@/lib/actions/validated-action';
+
+/** The secret actions a page hands to the forms of its list (lib/secrets/actions.ts). */
+export interface SecretKeyActions {
+  setKey: FormAction;
+  removeKey: FormAction;
+  deleteSecret: FormAction;
+}
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 
 const inputClass =
@@ -49,8 +50,8 @@ function ValueField({ id, name, label, errors }: { id: string; name: string; lab
   );
 }
 
-export function CreateSecretForm({ admin }: { admin: boolean }) {
-  const { state, onSubmit, pending, errors } = useKeptForm(createSecretAction);
+export function CreateSecretForm({ admin, create }: { admin: boolean; create: FormAction }) {
+  const { state, onSubmit, pending, errors } = useKeptForm(create);
   const [rows, setRows] = useState([0]);
   const [visibility, setVisibility] = useState('PRIVATE');
   const [clearedAt, setClearedAt] = useState<number | undefined>();
@@ -116,8 +117,8 @@ export function CreateSecretForm({ admin }: { admin: boolean }) {
 }
 
 /** Replace the value of `key`, or (without `key`) add a new key. */
-export function SetKeyForm({ secretId, secretName, keyName }: { secretId: string; secretName: string; keyName?: string }) {
-  const { state, onSubmit, pending, errors } = useKeptForm(setSecretKeyAction);
+export function SetKeyForm({ secretId, secretName, keyName, setKey }: { secretId: string; secretName: string; keyName?: string; setKey: FormAction }) {
+  const { state, onSubmit, pending, errors } = useKeptForm(setKey);
   const base = `set-${secretId}-${keyName ?? 'new'}`;
   return (
     <form
@@ -145,8 +146,8 @@ export function SetKeyForm({ secretId, secretName, keyName }: { secretId: string
   );
 }
 
-export function RemoveKeyButton({ secretId, secretName, keyName }: { secretId: string; secretName: string; keyName: string }) {
-  const { state, onSubmit, pending } = useKeptForm(removeSecretKeyAction);
+export function RemoveKeyButton({ secretId, secretName, keyName, removeKey }: { secretId: string; secretName: string; keyName: string; removeKey: FormAction }) {
+  const { state, onSubmit, pending } = useKeptForm(removeKey);
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="id" value={secretId} />
@@ -164,8 +165,8 @@ export function RemoveKeyButton({ secretId, secretName, keyName }: { secretId: s
   );
 }
 
-export function DeleteSecretButton({ secretId, secretName }: { secretId: string; secretName: string }) {
-  const { state, onSubmit, pending } = useKeptForm(deleteSecretAction);
+export function DeleteSecretButton({ secretId, secretName, deleteSecret }: { secretId: string; secretName: string; deleteSecret: FormAction }) {
+  const { state, onSubmit, pending } = useKeptForm(deleteSecret);
   return (
     <form
       onSubmit={(e) => {

@@ -1,7 +1,7 @@
 // Secrets as cards: name, visibility, owner and keys with a masked value. Editing controls appear only
 // where the viewer may edit; the actions check again on the server.
 import type { SecretSummary } from '@/lib/secrets/store';
-import { DeleteSecretButton, RemoveKeyButton, SetKeyForm } from './secret-forms';
+import { DeleteSecretButton, RemoveKeyButton, SetKeyForm, type SecretKeyActions } from './secret-forms';
 import { formatUtc } from '@/lib/format';
 
 const MASK = '••••••••';
@@ -26,9 +26,11 @@ export function SecretList({
   canEdit,
   showOwner = false,
   empty,
+  actions,
 }: {
   secrets: SecretSummary[];
   canEdit: (secret: SecretSummary) => boolean;
+  actions: SecretKeyActions;
   showOwner?: boolean;
   empty: string;
 }) {
@@ -81,8 +83,8 @@ export function SecretList({
                         <details>
                           <summary className="cursor-pointer text-blue-800 underline">Change</summary>
                           <div className="mt-2 space-y-2">
-                            <SetKeyForm secretId={secret.id} secretName={secret.name} keyName={key} />
-                            <RemoveKeyButton secretId={secret.id} secretName={secret.name} keyName={key} />
+                            <SetKeyForm secretId={secret.id} secretName={secret.name} keyName={key} setKey={actions.setKey} />
+                            <RemoveKeyButton secretId={secret.id} secretName={secret.name} keyName={key} removeKey={actions.removeKey} />
                           </div>
                         </details>
                       </td>
@@ -103,10 +105,10 @@ export function SecretList({
                 <details>
                   <summary className="cursor-pointer text-sm text-blue-800 underline">Add a key</summary>
                   <div className="mt-2">
-                    <SetKeyForm secretId={secret.id} secretName={secret.name} />
+                    <SetKeyForm secretId={secret.id} secretName={secret.name} setKey={actions.setKey} />
                   </div>
                 </details>
-                <DeleteSecretButton secretId={secret.id} secretName={secret.name} />
+                <DeleteSecretButton secretId={secret.id} secretName={secret.name} deleteSecret={actions.deleteSecret} />
               </div>
             )}
           </li>

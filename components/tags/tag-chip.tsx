@@ -1,12 +1,9 @@
 // A tag as a small coloured label; the text colour is chosen for contrast with the tag's colour.
+import type { TagChip as TagChipData } from '@/lib/tags/chip';
 import { textColorFor } from '@/lib/tags/color';
 
-export interface ChipTag {
-  name: string;
-  title: string;
-  color: string;
-  description?: string;
-}
+/** A chip, or a whole tag row (the tag pages). */
+type ChipTag = Pick<TagChipData, 'name' | 'title' | 'color'> & Partial<Pick<TagChipData, 'description'>>;
 
 export function TagChip({ tag, className = '' }: { tag: ChipTag; className?: string }) {
   return (

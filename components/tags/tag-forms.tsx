@@ -2,8 +2,7 @@
 // Administrators' tag forms: create, edit (name, title, description, colour, category, roles), delete.
 
 import { useActionState, useState } from 'react';
-import { createTagAction, deleteTagAction, updateTagAction } from '@/app/admin/tags/actions';
-import type { ActionState, FieldErrors } from '@/lib/actions/validated-action';
+import type { ActionState, FieldErrors, FormAction } from '@/lib/actions/validated-action';
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 import { TagChip } from './tag-chip';
 
@@ -82,8 +81,8 @@ function TagFields({ tag, errors, prefix }: { tag: EditableTag; errors: FieldErr
   );
 }
 
-export function CreateTagForm() {
-  const [state, action, pending] = useActionState<ActionState, FormData>(createTagAction, null);
+export function CreateTagForm({ createTag }: { createTag: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(createTag, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" key={state?.ok ? state.at : 'form'}>
@@ -93,8 +92,8 @@ export function CreateTagForm() {
   );
 }
 
-export function EditTagForm({ tag }: { tag: EditableTag }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateTagAction, null);
+export function EditTagForm({ tag, updateTag }: { tag: EditableTag; updateTag: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(updateTag, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   return (
     <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${tag.name}`}>
@@ -105,8 +104,8 @@ export function EditTagForm({ tag }: { tag: EditableTag }) {
   );
 }
 
-export function DeleteTagForm({ tag, appCount }: { tag: { id: string; name: string }; appCount: number }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(deleteTagAction, null);
+export function DeleteTagForm({ tag, appCount, deleteTag }: { tag: { id: string; name: string }; appCount: number; deleteTag: FormAction }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(deleteTag, null);
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
     return (

@@ -1,17 +1,30 @@
 // Turns a zod schema and a handler into a form action for useActionState: it takes the viewer from
-// the session (never from the form), checks the required level, validates, and maps expected errors.
+// the session (never from the form), checks the required level, validates, and maps expected errors
+// (with their full problem and warning lists, for the import form).
 import 'server-only';
 import type { z } from 'zod';
-import { getViewer, type Viewer } from '@/lib/auth/viewer';
-import { AppError } from '@/lib/errors';
+import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
+import { getViewer } from '@/lib/auth/viewer';
+import { AppError, type Problem } from '@/lib/errors';
 
 export type FieldErrors = Record<string, string[]>;
 export type ActionState<T = undefined> =
-  | { ok: true; message?: string; data?: T; at?: number }
-  | { ok: false; message: string; fieldErrors: FieldErrors; at?: number }
+  | { ok: true; message?: string; data?: T; warnings?: Problem[]; at?: number }
+  | {
+      ok: false;
+      message: string;
+      fieldErrors: FieldErrors;
+      /** Every problem as reported (an invalid bundle's app.toml paths), and the warnings that came with them. */
+      errors?: Problem[];
+      warnings?: Problem[];
+      at?: number;
+    }
   | null;
 
-export type Requirement = 'viewer' | 'fullAccess' | 'admin';
+export type Requirement = AccessLevel;
+
+/** A form action as pages hand it to forms (components never import actions: they receive them as props). */
+export type FormAction<T = undefined> = (previous: ActionState<T>, formData: FormData) => Promise<ActionState<T>>;
 
 /** FormData as a plain object: a key given once is a string, given more often a list of strings. */
 export function formDataToObject(formData: FormData): Record<string, string | string[]> {
@@ -24,15 +37,8 @@ export function formDataToObject(formData: FormData): Record<string, string | st
   return out;
 }
 
-export function fail(message: string, fieldErrors: FieldErrors = {}): ActionState<never> {
-  return { ok: false, message, fieldErrors, at: Date.now() };
-}
-
-function refusal(viewer: Viewer | null, requirement: Requirement): string | null {
-  if (!viewer) return 'Your session has ended. Sign in again.';
-  if (requirement === 'admin' && !viewer.isAdmin) return 'Only administrators may do this.';
-  if (requirement === 'fullAccess' && !viewer.fullAccess) return 'Your account has visitor access only.';
-  return null;
+export function fail(message: string, fieldErrors: FieldErrors = {}, problems: { errors?: Problem[]; warnings?: Problem[] } = {}): ActionState<never> {
+  return { ok: false, message, fieldErrors, ...problems, at: Date.now() };
 }
 
 export function validatedAction<S extends z.ZodType, T = undefined>(
@@ -42,7 +48,7 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
 ) {
   return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
     const viewer = await getViewer();
-    const refused = refusal(viewer, requirement);
+    const refused = accessRefusal(viewer, requirement);
     if (refused) return fail(refused);
     const parsed = schema.safeParse(formDataToObject(formData));
     if (!parsed.success) {
@@ -59,7 +65,7 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
       if (error instanceof AppError) {
         const fieldErrors: FieldErrors = {};
         for (const p of error.errors) (fieldErrors[p.path] ??= []).push(p.message);
-        return fail(error.message, fieldErrors);
+        return fail(error.message, fieldErrors, { errors: error.errors, warnings: error.warnings });
       }
       throw error;
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import JSZip from 'jszip';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
 import { appAssets, apps, appTags, auditLog, tags } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
@@ -10,10 +10,23 @@ import { AppError } from '@/lib/errors';
 import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
 import { assetPath, bundlePath, stagingDir } from '@/lib/storage/paths';
 import { stageStream } from '@/lib/storage/staging';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
 import { importStagedBundle } from './import';
 import { deleteAppVersionWithFiles } from './settings';
 import { setEnv } from '@/lib/testing/env';
+
+// Count how often a bundle is opened: an import reads it once.
+const openings = vi.hoisted(() => ({ count: 0 }));
+vi.mock('@/lib/bundle/zip-reader', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/bundle/zip-reader')>();
+  return {
+    ...real,
+    openBundle: (...args: Parameters<typeof real.openBundle>) => {
+      openings.count++;
+      return real.openBundle(...args);
+    },
+  };
+});
 
 useTempDataDir();
 beforeAll(() => seedRuntimeVersions());
@@ -36,10 +49,6 @@ async function stage(files: Record<string, string | Buffer>) {
 const waveToml = (name: string, version = '1.0.0', extra = '') =>
   `[App]\nName = "${name}"\nVersion = "${version}"\nTitle = "T ${name}"\n${extra}\n[Runtime]\nModule = "app"\n`;
 
-function viewerOf(user: { id: string; email: string; name: string; isAdmin: boolean }, over: Partial<Viewer> = {}): Viewer {
-  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles: [], fullAccess: true, ...over };
-}
-
 const stagedLeft = () => (fs.existsSync(stagingDir()) ? fs.readdirSync(stagingDir()) : []);
 
 afterEach(() => {
@@ -59,7 +68,9 @@ describe('importStagedBundle', () => {
       'static/screenshot2.png': Buffer.concat([PNG, Buffer.from('2')]),
       'app.py': 'print(1)',
     });
+    const opened = openings.count;
     const { app } = await importStagedBundle(user, staged, { visibility: 'ALL_USERS' });
+    expect(openings.count - opened).toBe(1); // the bundle is opened and checked once; the images come from that reading
     expect(app).toMatchObject({ name, version: '1.0.0', visibility: 'ALL_USERS', longDescription: '# Hello', runtimeVersion: 'deb11_py310_wlatest' });
     expect(fs.existsSync(bundlePath(staged.sha256))).toBe(true);
     expect(fs.existsSync(staged.path)).toBe(false);

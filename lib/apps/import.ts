@@ -1,5 +1,6 @@
-// Importing a staged bundle: judge it (the same inspection as the CLI), check who may import what,
-// place the bundle and assets content-addressed, then commit every row in one immediate transaction.
+// Importing a staged bundle: judge it once (the same inspection as the CLI, keeping the accepted images),
+// check who may import what, place the bundle and assets content-addressed, then commit every row in one
+// immediate transaction.
 import 'server-only';
 import fsp from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -7,12 +8,18 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
-import { canAssignTag, canImportApps, canImportVersionOf, type Viewer } from '@/lib/auth/policy';
-import { inspectBundle } from '@/lib/bundle/inspect';
-import { sniffImage } from '@/lib/bundle/sniff';
-import { openBundle } from '@/lib/bundle/zip-reader';
+import {
+  canAssignTag,
+  canImportApps,
+  canImportContainerApps,
+  canImportVersionOf,
+  IMPORT_NEEDS_FULL_ACCESS,
+  versionLimitApplies,
+  type Viewer,
+} from '@/lib/auth/policy';
+import { inspectBundle, type BundleImage } from '@/lib/bundle/inspect';
 import { versionKey } from '@/lib/catalog/version-order';
-import { allowedCustomImageRegexes, appVersionLimit, bundleLimits, publicMode } from '@/lib/config';
+import { allowedCustomImageRegexes, appVersionLimit, publicMode } from '@/lib/config';
 import { AppError, type Problem } from '@/lib/errors';
 import type { Manifest } from '@/lib/manifest';
 import { parseVisibility, visibilityChangeProblem } from './visibility';
@@ -30,13 +37,8 @@ export interface ImportResult {
   warnings: Problem[];
 }
 
-interface ExtractedAsset {
-  kind: 'icon' | 'screenshot';
-  position: number;
-  sha256: string;
-  contentType: string;
-  bytes: Buffer;
-}
+/** An accepted image with its content address. */
+type StoredImage = BundleImage & { sha256: string };
 
 const duplicateVersion = (m: { name: string; version: string }) =>
   new AppError(
@@ -59,7 +61,7 @@ const limitReached = (limit: number) =>
 /** Container apps: admins only, and only from an image the administrator allowed. */
 function checkContainer(viewer: Viewer, manifest: Manifest): Problem[] {
   if (manifest.kind !== 'container') return [];
-  if (!viewer.isAdmin) {
+  if (!canImportContainerApps(viewer)) {
     throw new AppError('FORBIDDEN', 'Container apps (Runtime.AppMode = "container") may be imported only by administrators.');
   }
   const image = manifest.runtime.customImage;
@@ -108,30 +110,9 @@ function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): vo
     .get();
   if (existing) throw duplicateVersion(manifest);
   const limit = appVersionLimit();
-  if (!viewer.isAdmin && limit > 0) {
+  if (versionLimitApplies(viewer, limit)) {
     const [{ n }] = db.select({ n: count() }).from(apps).where(eq(apps.ownerId, viewer.id)).all();
     if (n >= limit) throw limitReached(limit);
-  }
-}
-
-async function extractAssets(file: string, icon: string | null, screenshots: string[]): Promise<ExtractedAsset[]> {
-  const limits = bundleLimits();
-  const reader = await openBundle(file, limits);
-  try {
-    const wanted = [
-      ...(icon ? [{ kind: 'icon' as const, position: 0, path: icon }] : []),
-      ...screenshots.map((path, position) => ({ kind: 'screenshot' as const, position, path })),
-    ];
-    const out: ExtractedAsset[] = [];
-    for (const w of wanted) {
-      const bytes = await reader.readFile(w.path, limits.IMAGE_MAX_BYTES);
-      const contentType = sniffImage(bytes);
-      if (!contentType) continue; // inspectBundle already reported it
-      out.push({ kind: w.kind, position: w.position, sha256: sha256Hex(bytes), contentType, bytes });
-    }
-    return out;
-  } finally {
-    await reader.close();
   }
 }
 
@@ -146,12 +127,13 @@ export async function importStagedBundle(
 ): Promise<ImportResult> {
   try {
     if (!canImportApps(viewer)) {
-      throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
+      throw new AppError('FORBIDDEN', IMPORT_NEEDS_FULL_ACCESS);
     }
     const visibility = options.visibility === undefined || options.visibility === '' ? 'PRIVATE' : parseVisibility(options.visibility);
     const refused = visibilityChangeProblem(null, visibility, publicMode());
     if (refused) throw new AppError('INVALID_INPUT', refused.message, [refused]);
-    const inspected = await inspectBundle(staged.path);
+    // Opened and checked once: the accepted images come back with their bytes.
+    const inspected = await inspectBundle(staged.path, { keepImages: true });
     const warnings = [...inspected.warnings];
     const manifest = inspected.manifest;
     if (!inspected.ok || !manifest) {
@@ -170,7 +152,7 @@ export async function importStagedBundle(
 
     const requested = resolveRequestedTags(viewer, manifest.tags);
     warnings.push(...requested.warnings);
-    const assets = await extractAssets(staged.path, manifest.icon, manifest.screenshots);
+    const assets: StoredImage[] = inspected.images.map((image) => ({ ...image, sha256: sha256Hex(image.bytes) }));
     const id = randomUUID();
 
     const app = await withStorageLock(async () => {
@@ -201,7 +183,7 @@ function commitImport(
     visibility: Visibility;
     runtimeVersion: string | null;
     staged: StagedFile;
-    assets: ExtractedAsset[];
+    assets: StoredImage[];
     tagIds: string[];
     longDescription: string | null;
   },

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, apps, appTags, auditLog, tags, type Tag, type Visibility } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
-import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertAppRow, insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from './settings';
 import { setEnv } from '@/lib/testing/env';
 
@@ -23,15 +23,6 @@ function insertTag(values: Partial<Tag> = {}): Tag {
   getDb().insert(tags).values({ id, name, title: name, ...values }).run();
   return getDb().select().from(tags).where(eq(tags.id, id)).get()!;
 }
-
-const viewerOf = (u: { id: string; email: string; name: string; isAdmin: boolean; roles: string[] }, fullAccess = true): Viewer => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  isAdmin: u.isAdmin,
-  roles: u.roles,
-  fullAccess,
-});
 
 const tagIdsOf = (appId: string) =>
   getDb()
@@ -137,7 +128,7 @@ describe('updateAppSettings', () => {
     const owner = insertUser();
     const open = insertTag();
     const appId = insertApp(owner.id);
-    expect(() => updateAppSettings(viewerOf(owner, false), appId, { tagIds: [open.id] })).toThrow(/may not assign/);
+    expect(() => updateAppSettings(viewerOf(owner, { fullAccess: false }), appId, { tagIds: [open.id] })).toThrow(/may not assign/);
   });
 
   it('rejects unknown tags with a field problem', () => {

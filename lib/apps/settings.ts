@@ -3,7 +3,7 @@
 // immediate transaction, and records the change in the audit log in that same transaction.
 import 'server-only';
 import { and, eq, inArray, or } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, type Tx } from '@/db';
 import { apps, appTags, tags, type App, type Tag, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canEditApp, canSeeApp, type Viewer } from '@/lib/auth/policy';
@@ -21,8 +21,6 @@ export interface AppSettingsPatch {
    */
   tagIds?: string[];
 }
-
-type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
 
 const tagRef = (t: Pick<Tag, 'id' | 'name'>) => ({ id: t.id, name: t.name });
 

@@ -1,9 +1,9 @@
 // The audit log: who changed what and when (imports, app visibility and tags, app deletion, tags,
-// secrets (names and keys, never values), runtime versions).
+// secrets (names and keys, never values), runtime versions, users (never passwords)).
 // Writes take the transaction of the change they record, so a change and its audit row commit together.
 import 'server-only';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
-import { getDb, type Db } from '@/db';
+import { getDb, type Queryable } from '@/db';
 import { auditLog, users } from '@/db/schema';
 
 export type AuditAction =
@@ -19,15 +19,14 @@ export type AuditAction =
   | 'runtime.create'
   | 'runtime.update'
   | 'runtime.status'
+  | 'user.create'
+  | 'user.update'
   | 'instance.start'
   | 'instance.suspend'
   | 'instance.resume'
   | 'instance.terminate'
   | 'instance.update';
-export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'instance';
-
-/** A transaction or the connection itself; both have the same query builder. */
-type Writer = Pick<Db, 'insert'>;
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'instance';
 
 export interface AuditInput {
   actorId: string | null;
@@ -37,7 +36,7 @@ export interface AuditInput {
   details: Record<string, unknown>;
 }
 
-export function writeAudit(writer: Writer, entry: AuditInput): void {
+export function writeAudit(writer: Queryable, entry: AuditInput): void {
   writer.insert(auditLog).values(entry).run();
 }
 

@@ -66,6 +66,14 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return { target: `runtime version ${details.name ?? '?'}`, changes: ['edited'] };
     case 'runtime.status':
       return { target: `runtime version ${details.name ?? '?'}`, changes: [`status ${show(details.from)} → ${show(details.to)}`] };
+    case 'user.create':
+      return { target: `user ${details.email ?? '?'}`, changes: [`created${details.isAdmin ? ' as administrator' : ''}${Array.isArray(details.roles) && details.roles.length ? `, roles ${show(details.roles)}` : ''}`] };
+    case 'user.update': {
+      const changes = Object.entries((details.changes ?? {}) as Record<string, { from: unknown; to: unknown } | 'changed'>).map(([field, c]) =>
+        c === 'changed' ? `${field} changed` : `${field} ${show(c.from)} → ${show(c.to)}`,
+      );
+      return { target: `user ${details.email ?? '?'}`, changes };
+    }
     case 'instance.start':
       return { target: `instance of ${app}`, changes: [`started (${show(details.visibility)})`] };
     case 'instance.suspend':

@@ -17,6 +17,20 @@ export interface AccessSettings {
   fullAccessRole: string;
 }
 
+/** What a page, action or API call needs: any signed-in user, a full-access user, or an administrator. */
+export type AccessLevel = 'viewer' | 'fullAccess' | 'admin';
+
+/** Why `viewer` may not act at `level` (a sentence for the person), or null when they may. */
+export function accessRefusal(viewer: Viewer | null, level: AccessLevel): string | null {
+  if (!viewer) return 'Your session has ended. Sign in again.';
+  if (level === 'admin' && !viewer.isAdmin) return 'Only administrators may do this.';
+  if (level === 'fullAccess' && !viewer.fullAccess) return 'Your account has visitor access only.';
+  return null;
+}
+
+export const TAGS_NEED_FULL_ACCESS = 'Visitors cannot see tags.';
+export const IMPORT_NEEDS_FULL_ACCESS = 'Your account has visitor access only: importing apps needs full access.';
+
 /** Admins always have full access; otherwise the configured role is required when one is set. */
 export function hasFullAccess(user: { isAdmin: boolean; roles: string[] }, fullAccessRole: string): boolean {
   return user.isAdmin || fullAccessRole === '' || user.roles.includes(fullAccessRole);
@@ -43,16 +57,24 @@ export function canSeeApp(viewer: Viewer | null, app: AppAccessFacts, settings: 
   return app.tagVisitorRoles.some((roles) => roles.some((role) => viewer.roles.includes(role)));
 }
 
-/** Apps are edited (visibility, tags, deletion) by their owner and by admins. */
+/** Apps are edited (visibility, tags, deletion) and their bundle downloaded by their owner and by admins. */
 export function canEditApp(viewer: Viewer | null, app: { ownerId: string }): boolean {
   return !!viewer && (viewer.isAdmin || viewer.id === app.ownerId);
 }
 
-/** Download of the original bundle, as the platform's download button: owner and admins. */
-export const canDownloadBundle = canEditApp;
 
 export function canImportApps(viewer: Viewer | null): boolean {
   return !!viewer && viewer.fullAccess;
+}
+
+/** Container apps (Runtime.AppMode = "container") run an arbitrary image: administrators only. */
+export function canImportContainerApps(viewer: Viewer): boolean {
+  return viewer.isAdmin;
+}
+
+/** APP_VERSION_LIMIT bounds what non-admins hold; administrators are not limited. */
+export function versionLimitApplies(viewer: Viewer, limit: number): boolean {
+  return !viewer.isAdmin && limit > 0;
 }
 
 /** Further versions of a Name may come only from the user who first imported it, or an admin. */
@@ -64,11 +86,27 @@ export function isAdmin(viewer: Viewer | null): viewer is Viewer {
   return !!viewer && viewer.isAdmin;
 }
 
+/** Users and runtime versions are managed by administrators. */
+export const canManageUsers = isAdmin;
+export const canManageRuntimes = isAdmin;
+
+/**
+ * An administrator may not take away their own admin rights or disable themselves (the last admin could
+ * lock everyone out); another administrator must. Returns the problem, or null.
+ */
+export function selfChangeRefusal(
+  viewer: Viewer,
+  userId: string,
+  patch: { isAdmin?: boolean; disabled?: boolean },
+): { path: string; message: string } | null {
+  if (userId !== viewer.id || (patch.isAdmin !== false && patch.disabled !== true)) return null;
+  return { path: patch.disabled ? 'disabled' : 'isAdmin', message: 'You cannot remove your own admin rights or disable yourself: ask another admin.' };
+}
+
 /** Tags, secrets and other people's e-mail addresses are hidden from visitors. */
 export function canSeeTags(viewer: Viewer | null): boolean {
   return !!viewer && viewer.fullAccess;
 }
-export const canSeeSecrets = canSeeTags;
 export const canSeeEmails = canSeeTags;
 
 /** A tag may be assigned or removed by admins, and by full-access users when its adminRoles are empty or held. */

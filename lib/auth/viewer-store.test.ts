@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { users } from '@/db/schema';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
-import { viewerFromUserId } from './viewer-store';
+import { viewerFromUser, viewerFromUserId } from './viewer-store';
+import { issueToken, userForToken } from './tokens';
 import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
@@ -34,5 +35,17 @@ describe('viewerFromUserId', () => {
     } finally {
       setEnv({ FULL_ACCESS_ROLE: undefined });
     }
+  });
+});
+
+describe('viewerFromUser (the token path)', () => {
+  it('reads a token user like a session user: active users only, last seen kept', () => {
+    const user = insertUser();
+    const { token } = issueToken(user.id, 'cli');
+    expect(getDb().select().from(users).where(eq(users.id, user.id)).get()?.lastSeenAt).toBeNull();
+    expect(viewerFromUser(userForToken(token)!)).toMatchObject({ id: user.id });
+    expect(getDb().select().from(users).where(eq(users.id, user.id)).get()?.lastSeenAt).toBeInstanceOf(Date);
+    getDb().update(users).set({ disabled: true }).where(eq(users.id, user.id)).run();
+    expect(viewerFromUser(userForToken(token)!)).toBeNull();
   });
 });

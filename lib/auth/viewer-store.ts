@@ -25,9 +25,14 @@ export function toViewer(user: User): Viewer {
   };
 }
 
-export function viewerFromUserId(id: string): Viewer | null {
-  const user = loadActiveUser(id);
-  if (!user) return null;
+/** The one way a request's user becomes its viewer (session or token alike): active users only, last-seen kept. */
+export function viewerFromUser(user: User): Viewer | null {
+  if (user.disabled) return null;
   touchLastSeen(user);
   return toViewer(user);
+}
+
+export function viewerFromUserId(id: string): Viewer | null {
+  const user = loadActiveUser(id);
+  return user ? viewerFromUser(user) : null;
 }

@@ -1,15 +1,16 @@
 // Who is asking: the one place pages, server actions and route handlers get the viewer from.
 import 'server-only';
 import { cache } from 'react';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { fullAccessRole, publicMode } from '@/lib/config';
-import { AppError, unauthenticated } from '@/lib/errors';
+import { loginUrl } from '@/lib/urls';
+import { AppError } from '@/lib/errors';
 import { auth } from './next-auth';
-import type { AccessSettings, Viewer } from './policy';
+import { accessRefusal, type AccessLevel, type AccessSettings, type Viewer } from './policy';
 import { userForToken } from './tokens';
-import { toViewer, viewerFromUserId } from './viewer-store';
+import { viewerFromUser, viewerFromUserId } from './viewer-store';
 
-export type { Viewer } from './policy';
+export type { AccessLevel, Viewer } from './policy';
 
 export function accessSettings(): AccessSettings {
   return { publicMode: publicMode(), fullAccessRole: fullAccessRole() };
@@ -22,10 +23,14 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   return id ? viewerFromUserId(id) : null;
 });
 
-/** For pages: the viewer, or a redirect to /login (remembering where to come back). */
-export async function requireViewer(returnTo?: string): Promise<Viewer> {
+/**
+ * The page guard: the viewer at `level`. Nobody signed in → /login, coming back to `returnTo`; signed in
+ * below the level → 404, as if the page did not exist (admin pages are not advertised to others).
+ */
+export async function requirePage(level: AccessLevel, returnTo: string): Promise<Viewer> {
   const viewer = await getViewer();
-  if (!viewer) redirect(returnTo ? `/login?next=${encodeURIComponent(returnTo)}` : '/login');
+  if (!viewer) redirect(loginUrl(returnTo));
+  if (accessRefusal(viewer, level)) notFound();
   return viewer;
 }
 
@@ -49,21 +54,10 @@ export async function getApiViewer(request: Request): Promise<Viewer | null> {
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     const user = match ? userForToken(match[1]) : null;
-    if (!user || user.disabled) throw new AppError('UNAUTHENTICATED', 'The API token is not valid.');
-    return toViewer(user);
+    const viewer = user ? viewerFromUser(user) : null;
+    if (!viewer) throw new AppError('UNAUTHENTICATED', 'The API token is not valid.');
+    return viewer;
   }
   if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !sameOrigin(request)) return null;
   return getViewer();
-}
-
-export async function requireApiViewer(request: Request): Promise<Viewer> {
-  const viewer = await getApiViewer(request);
-  if (!viewer) throw unauthenticated();
-  return viewer;
-}
-
-export async function requireApiAdmin(request: Request): Promise<Viewer> {
-  const viewer = await requireApiViewer(request);
-  if (!viewer.isAdmin) throw new AppError('FORBIDDEN', 'Only administrators may do this.');
-  return viewer;
 }

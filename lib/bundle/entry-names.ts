@@ -1,7 +1,7 @@
 // The rules for entry names in a bundle: what makes a path unsafe to extract, and which names would
 // collide on a case-insensitive, Unicode-normalizing file system.
 import { BundleError, quoteEntry as q } from './errors';
-import type { BundleEntry } from './zip-reader';
+import type { BundleEntry } from './zip-structure';
 
 /** Longer names cannot be extracted on common file systems (Linux PATH_MAX is 4096, NAME_MAX 255) and only cost memory. */
 const MAX_NAME_BYTES = 1024;

@@ -38,14 +38,4 @@ export function quoteEntry(name: string): string {
   return JSON.stringify(name.length > max ? `${name.slice(0, max)}…` : name);
 }
 
-/** A byte count a person can read: 1536 -> "1.5 KiB". */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
-}
+export { formatBytes } from '@/lib/format';

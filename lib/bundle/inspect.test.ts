@@ -83,6 +83,22 @@ describe('a complete bundle', () => {
     expect(result.packages).toEqual(['libgl1', 'ffmpeg']);
     expect(result.files).toContain('src/app.py');
     expect(result.files).not.toContain('static/data');
+    expect(result.images).toEqual([]); // only kept when asked
+  });
+
+  test('hands over the accepted images when asked, from the one opening', async () => {
+    const file = await bundle({ 'app.toml': appToml(), 'static/icon.png': PNG, 'static/screenshot1.jpg': JPEG, 'static/screenshot2.png': 'not an image' });
+    const opened = readers.opened;
+    const result = await inspectBundle(file, { keepImages: true });
+    expect(readers.opened - opened).toBe(1);
+    expect(result.ok).toBe(true);
+    expect(result.images.map(({ kind, position, path, contentType }) => ({ kind, position, path, contentType }))).toEqual([
+      { kind: 'icon', position: 0, path: 'static/icon.png', contentType: 'image/png' },
+      { kind: 'screenshot', position: 0, path: 'static/screenshot1.jpg', contentType: 'image/jpeg' },
+    ]);
+    expect(Buffer.from(result.images[0].bytes).equals(Buffer.from(PNG))).toBe(true);
+    expect(Buffer.from(result.images[1].bytes).equals(Buffer.from(JPEG))).toBe(true);
+    expect(paths(result.warnings)).toEqual(['static/screenshot2.png']);
   });
 });
 

@@ -13,6 +13,18 @@ export interface InspectOptions {
   limits?: Partial<BundleLimits>;
   /** Passed to validateManifest. */
   allowedCoreEnvRegexes?: RegExp[];
+  /** Read the accepted icon and screenshots whole and hand their bytes over (the import stores them). */
+  keepImages?: boolean;
+}
+
+/** An accepted icon or screenshot, read once during inspection. */
+export interface BundleImage {
+  kind: 'icon' | 'screenshot';
+  /** 0 for the icon; the screenshot's place in natural order. */
+  position: number;
+  path: string;
+  contentType: ImageType;
+  bytes: Buffer;
 }
 
 export type InspectedManifest = Manifest & {
@@ -36,6 +48,8 @@ export interface InspectResult {
   packages: string[];
   /** requirements.txt lines, without comments and blank lines. */
   requirements: string[];
+  /** With `keepImages` and a valid bundle: the icon, then the screenshots; otherwise empty. */
+  images: BundleImage[];
 }
 
 const APP_TOML = 'app.toml';
@@ -51,6 +65,8 @@ interface Context {
   limits: BundleLimits;
   errors: Problem[];
   warnings: Problem[];
+  /** Set when images are kept: the bytes of each accepted image by path. */
+  imageBytes: Map<string, Buffer> | null;
 }
 
 export async function inspectBundle(filePath: string, options: InspectOptions = {}): Promise<InspectResult> {
@@ -69,10 +85,11 @@ export async function inspectBundle(filePath: string, options: InspectOptions = 
       files: [],
       packages: [],
       requirements: [],
+      images: [],
     };
   }
   try {
-    const result = await inspect({ reader, limits, errors: [], warnings: [] }, options);
+    const result = await inspect({ reader, limits, errors: [], warnings: [], imageBytes: options.keepImages ? new Map() : null }, options);
     // Every compressed entry of an otherwise acceptable bundle is inflated once (and dropped) so that
     // no header can hide a bomb; a bundle refused already need not be inflated at all.
     if (!result.ok) return result;
@@ -83,7 +100,7 @@ export async function inspectBundle(filePath: string, options: InspectOptions = 
         throw error;
       },
     );
-    return lie ? { ...result, ok: false, manifest: null, errors: [...result.errors, lie] } : result;
+    return lie ? { ...result, ok: false, manifest: null, errors: [...result.errors, lie], images: [] } : result;
   } finally {
     await reader.close();
   }
@@ -110,7 +127,16 @@ async function inspect(ctx: Context, options: InspectOptions): Promise<InspectRe
     files: ctx.reader.files.map((f) => f.path),
     packages,
     requirements,
+    images: ok && ctx.imageBytes ? keptImages(ctx.imageBytes, icon, screenshots) : [],
   };
+}
+
+function keptImages(bytesOf: Map<string, Buffer>, icon: string | null, screenshots: string[]): BundleImage[] {
+  const image = (kind: BundleImage['kind'], position: number, path: string): BundleImage => {
+    const bytes = bytesOf.get(path)!;
+    return { kind, position, path, bytes, contentType: sniffImage(bytes)! };
+  };
+  return [...(icon ? [image('icon', 0, icon)] : []), ...screenshots.map((path, i) => image('screenshot', i, path))];
 }
 
 function bundleProblem(error: BundleError): Problem {
@@ -203,7 +229,10 @@ async function imageType(ctx: Context, entry: BundleEntry, allowed: readonly Ima
     });
     return null;
   }
-  const head = await attempt(ctx, () => ctx.reader.readHead(entry.path, SNIFF_BYTES));
+  // When the import keeps images, the whole file is read now (and checked), not again later.
+  const head = ctx.imageBytes
+    ? await attempt(ctx, () => ctx.reader.readFile(entry.path, ctx.limits.IMAGE_MAX_BYTES))
+    : await attempt(ctx, () => ctx.reader.readHead(entry.path, SNIFF_BYTES));
   if (!head) return null;
   const type = sniffImage(head);
   if (!type || !allowed.includes(type)) {
@@ -211,6 +240,7 @@ async function imageType(ctx: Context, entry: BundleEntry, allowed: readonly Ima
     ctx.warnings.push({ path: entry.path, message: `${q(entry.path)} is not a ${accepted} image (${actual}), so it is not used as ${role}.` });
     return null;
   }
+  ctx.imageBytes?.set(entry.path, head);
   return type;
 }
 

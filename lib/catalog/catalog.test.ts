@@ -134,7 +134,7 @@ describe('catalog cards', () => {
     // Visitors see no tags, no facets, and cannot filter by a tag.
     expect(page.showTags).toBe(false);
     expect(page.categories).toEqual([]);
-    expect(page.cards[0].categories).toEqual([]);
+    expect(page.cards[0].tags).toEqual([]);
     const stranger = viewer({ roles: ['nothing'], fullAccess: false });
     expect(names(stranger, { q: w })).toEqual([]);
   });
@@ -239,8 +239,8 @@ describe('category and badge filters', () => {
       [`vision-${w}`, 2],
     ]);
     expect(page.badges.map((c) => [c.name, c.count])).toEqual([[`oss-${w}`, 2]]);
-    expect(page.cards.find((c) => c.name === `a-${w}`)?.categories.map((t) => t.name)).toEqual([`vision-${w}`]);
-    expect(page.cards.find((c) => c.name === `a-${w}`)?.badges.map((t) => t.name)).toEqual([`oss-${w}`]);
+    expect(page.cards.find((c) => c.name === `a-${w}`)?.tags.filter((t) => t.kind === 'category').map((t) => t.name)).toEqual([`vision-${w}`]);
+    expect(page.cards.find((c) => c.name === `a-${w}`)?.tags.filter((t) => t.kind === 'badge').map((t) => t.name)).toEqual([`oss-${w}`]);
 
     const narrowed = catalogPage(other, settings, parseCatalogParams({ q: w, category: `vision-${w}`, sort: 'title' }));
     expect(narrowed.cards.map((c) => c.name)).toEqual([`a-${w}`, `b-${w}`]);

@@ -9,20 +9,17 @@ import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy'
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
 import { BM25_WEIGHTS, matchExpression, PAGE_SIZE, type CatalogParams } from './search-query';
+import { assetUrl } from '@/lib/urls';
+import { tagChip, type TagChip } from '@/lib/tags/chip';
 
-export interface TagChip {
-  name: string;
-  title: string;
-  color: string;
-}
-
+/** One card per Name: its newest visible version's texts, icon, and category and badge chips. */
 export interface CatalogCard extends CardRow {
   iconUrl: string | null;
-  categories: TagChip[];
-  badges: TagChip[];
+  /** Categories and badges (authorization tags are not shown on cards); empty for viewers who may not see tags. */
+  tags: TagChip[];
 }
 
-export interface FacetOption extends TagChip {
+export interface FacetOption extends Pick<TagChip, 'name' | 'title' | 'color'> {
   count: number;
 }
 
@@ -150,18 +147,17 @@ function facets(query: Query, category: SQL[], badge: SQL[]): { categories: Face
 
 const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
-function tagsOf(appIds: string[]): Map<string, { categories: TagChip[]; badges: TagChip[] }> {
-  const out = new Map(appIds.map((id) => [id, { categories: [] as TagChip[], badges: [] as TagChip[] }]));
+function tagsOf(appIds: string[]): Map<string, TagChip[]> {
+  const out = new Map(appIds.map((id) => [id, [] as TagChip[]]));
   if (appIds.length === 0) return out;
-  const rows = getDb().all<TagChip & { appId: string; isCategory: number; authorization: number }>(sql`
-    SELECT at.app_id AS appId, t.name, t.title, t.color, t.is_category AS isCategory,
-      json_array_length(t.visitor_roles) > 0 AS authorization
+  const rows = getDb().all<{ appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string }>(sql`
+    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
     FROM app_tags at JOIN tags t ON t.id = at.tag_id
     WHERE at.app_id IN (${idList(appIds)})
-    ORDER BY t.title COLLATE NOCASE`);
-  for (const { appId, isCategory, authorization, ...chip } of rows) {
-    if (isCategory) out.get(appId)!.categories.push(chip);
-    else if (!authorization) out.get(appId)!.badges.push(chip);
+    ORDER BY t.title COLLATE NOCASE, t.name`);
+  for (const { appId, isCategory, visitorRoles, ...rest } of rows) {
+    const chip = tagChip({ ...rest, isCategory: !!isCategory, visitorRoles: JSON.parse(visitorRoles) as string[] });
+    if (chip.kind !== 'authorization') out.get(appId)!.push(chip);
   }
   return out;
 }
@@ -172,10 +168,6 @@ function iconsOf(appIds: string[]): Set<string> {
     SELECT app_id AS appId FROM app_assets
     WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(appIds)})`);
   return new Set(rows.map((r) => r.appId));
-}
-
-export function iconUrl(appId: string): string {
-  return `/assets/${encodeURIComponent(appId)}/icon`;
 }
 
 function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): CatalogPage {
@@ -206,9 +198,8 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
   const icons = iconsOf(ids);
   const cards = rows.map((row) => ({
     ...row,
-    iconUrl: icons.has(row.id) ? iconUrl(row.id) : null,
-    categories: tags?.get(row.id)?.categories ?? [],
-    badges: tags?.get(row.id)?.badges ?? [],
+    iconUrl: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null,
+    tags: tags?.get(row.id) ?? [],
   }));
   return {
     cards,

@@ -8,12 +8,8 @@ import { CliError, UsageError, parsingArguments } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
 import { type CliIo, printProblems } from './io';
 import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
+import type { Problem } from '../errors';
 
-
-interface Problem {
-  path: string;
-  message: string;
-}
 
 interface ImportedApp {
   id?: unknown;

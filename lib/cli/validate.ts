@@ -5,11 +5,7 @@ import { parseArgs } from 'node:util';
 import { inspectBundle } from '../bundle/inspect';
 import { CliError, UsageError, parsingArguments } from './errors';
 import { type CliIo, printProblems } from './io';
-
-interface Problem {
-  path: string;
-  message: string;
-}
+import type { Problem } from '../errors';
 
 /** What `--json` prints: always exactly this object, and nothing else on stdout. */
 export interface ValidateReport {

@@ -9,6 +9,7 @@ import { viewerFromHostSession, viewerFromPortalSession } from '@/lib/auth/reque
 import { authSecret } from '@/lib/auth/secret';
 import { accessSettings } from '@/lib/auth/viewer';
 import { appsDomain, appsOrigin, publicUrl } from '@/lib/config';
+import { loginUrl } from '@/lib/urls';
 import { instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
 import type { UpstreamEndpoint } from '@/lib/runner/types';
 import type { InstanceManager } from './manager';
@@ -83,7 +84,7 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
         if (target.form === 'DOMAIN') {
           return redirect(302, `${publicUrl()}/instance-auth/${id}?return=${encodeURIComponent(target.rest)}`);
         }
-        return redirect(302, `${publicUrl()}/login?next=${encodeURIComponent(`/instance/${id}${target.rest}`)}`);
+        return redirect(302, `${publicUrl()}${loginUrl(`/instance/${id}${target.rest}`)}`);
       }
 
       const upstream = record.status === 'DEPLOYED' ? manager.endpoint(id) : null;

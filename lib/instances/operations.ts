@@ -1,6 +1,6 @@
 // Suspend, resume (or restart a FAILED instance) and keep running, as the API and the pages ask for them.
 import 'server-only';
-import { accessSettings, requireApiViewer } from '@/lib/auth/viewer';
+import { accessSettings } from '@/lib/auth/viewer';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError } from '@/lib/errors';
 import { instanceManager } from './gateway';
@@ -24,8 +24,4 @@ export async function operate(viewer: Viewer, id: string, operation: Operation):
     manager.keepAlive(record);
   }
   return presentInstance(getInstance(viewer, id, settings));
-}
-
-export async function operateInstance(request: Request, id: string, operation: Operation): Promise<InstanceJson> {
-  return operate(await requireApiViewer(request), id, operation);
 }

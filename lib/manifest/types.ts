@@ -1,11 +1,9 @@
 // The shapes validateManifest returns; the rest of the portal codes against these.
 import type { RuntimeSettings, ValueDeclaration } from '@/db/schema';
+import type { Problem } from '@/lib/errors';
 
 /** One finding about app.toml: `path` names the attribute (`App.Name`, `Env[1].Name`) or `app.toml` for the file as a whole. */
-export interface Problem {
-  path: string;
-  message: string;
-}
+export type { Problem };
 
 export type InstanceLifecycle = 'ON_DEMAND' | 'MANAGED' | 'LINK';
 export type AppMode = RuntimeSettings['appMode'];

@@ -2,10 +2,11 @@
 // by admins. Exactly one is the default (what an app that names none runs on).
 import 'server-only';
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, type Tx } from '@/db';
 import { runtimeVersions, type RuntimeStatus, type RuntimeVersion } from '@/db/schema';
 import { writeAudit, type AuditAction } from '@/lib/audit/audit';
-import { AppError } from '@/lib/errors';
+import { canManageRuntimes, type Viewer } from '@/lib/auth/policy';
+import { AppError, forbidden } from '@/lib/errors';
 
 export const SEED_RUNTIME_VERSIONS: Omit<RuntimeVersion, 'createdAt'>[] = [
   { name: 'deb11_py38_wlatest', pythonVersion: '3.8', gpu: false, status: 'available', note: 'Debian 11, CPU' },
@@ -78,11 +79,12 @@ export interface RuntimeVersionInput {
   note: string;
 }
 
-function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actorId: string, action: AuditAction, name: string, details: Record<string, unknown>) {
+function audit(tx: Tx, actorId: string, action: AuditAction, name: string, details: Record<string, unknown>) {
   writeAudit(tx, { actorId, action, targetType: 'runtime_version', targetId: name, details: { name, ...details } });
 }
 
-export function addRuntimeVersion(actorId: string, input: RuntimeVersionInput): RuntimeVersion {
+export function addRuntimeVersion(viewer: Viewer, input: RuntimeVersionInput): RuntimeVersion {
+  if (!canManageRuntimes(viewer)) throw forbidden('Only administrators may manage runtime versions.');
   const db = ensureSeeded();
   db.transaction(
     (tx) => {
@@ -92,20 +94,21 @@ export function addRuntimeVersion(actorId: string, input: RuntimeVersionInput): 
         ]);
       }
       tx.insert(runtimeVersions).values({ ...input, status: 'available' }).run();
-      audit(tx, actorId, 'runtime.create', input.name, { ...input });
+      audit(tx, viewer.id, 'runtime.create', input.name, { ...input });
     },
     { behavior: 'immediate' },
   );
   return getRuntimeVersion(input.name)!;
 }
 
-export function updateRuntimeVersion(actorId: string, name: string, patch: Omit<RuntimeVersionInput, 'name'>): RuntimeVersion {
+export function updateRuntimeVersion(viewer: Viewer, name: string, patch: Omit<RuntimeVersionInput, 'name'>): RuntimeVersion {
+  if (!canManageRuntimes(viewer)) throw forbidden('Only administrators may manage runtime versions.');
   const db = ensureSeeded();
   db.transaction(
     (tx) => {
       const done = tx.update(runtimeVersions).set(patch).where(eq(runtimeVersions.name, name)).run();
       if (done.changes === 0) throw new AppError('NOT_FOUND', `No runtime version named "${name}".`);
-      audit(tx, actorId, 'runtime.update', name, { ...patch });
+      audit(tx, viewer.id, 'runtime.update', name, { ...patch });
     },
     { behavior: 'immediate' },
   );
@@ -117,7 +120,8 @@ export function updateRuntimeVersion(actorId: string, name: string, patch: Omit<
  * default available in the same transaction; the default itself cannot be deprecated or demoted
  * directly (pick another default first), so there is always exactly one.
  */
-export function setRuntimeStatus(actorId: string, name: string, status: RuntimeStatus): RuntimeVersion {
+export function setRuntimeStatus(viewer: Viewer, name: string, status: RuntimeStatus): RuntimeVersion {
+  if (!canManageRuntimes(viewer)) throw forbidden('Only administrators may manage runtime versions.');
   const db = ensureSeeded();
   db.transaction(
     (tx) => {
@@ -134,7 +138,7 @@ export function setRuntimeStatus(actorId: string, name: string, status: RuntimeS
         tx.update(runtimeVersions).set({ status: 'available' }).where(eq(runtimeVersions.status, 'default')).run();
       }
       tx.update(runtimeVersions).set({ status }).where(eq(runtimeVersions.name, name)).run();
-      audit(tx, actorId, 'runtime.status', name, { from: current.status, to: status });
+      audit(tx, viewer.id, 'runtime.status', name, { from: current.status, to: status });
     },
     { behavior: 'immediate' },
   );

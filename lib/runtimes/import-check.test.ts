@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
 import { addRuntimeVersion, listRuntimeVersions, setRuntimeStatus } from './catalog';
 import { resolveRuntimeVersion } from './import-check';
 
@@ -39,15 +39,15 @@ describe('resolveRuntimeVersion', () => {
 
   it('warns about a deprecated runtime and follows a new default', () => {
     const admin = insertUser({ isAdmin: true });
-    addRuntimeVersion(admin.id, { name: 'old_py37', pythonVersion: '3.7', gpu: false, note: 'end of life' });
-    setRuntimeStatus(admin.id, 'old_py37', 'deprecated');
+    addRuntimeVersion(viewerOf(admin), { name: 'old_py37', pythonVersion: '3.7', gpu: false, note: 'end of life' });
+    setRuntimeStatus(viewerOf(admin), 'old_py37', 'deprecated');
     const old = resolveRuntimeVersion('old_py37', 0);
     expect(old.runtimeVersion).toBe('old_py37');
     expect(old.warnings).toEqual([expect.objectContaining({ path: 'Runtime.RuntimeVersion' })]);
     expect(old.warnings[0].message).toContain('deprecated');
 
-    setRuntimeStatus(admin.id, 'deb11_py39_wlatest', 'default');
+    setRuntimeStatus(viewerOf(admin), 'deb11_py39_wlatest', 'default');
     expect(resolveRuntimeVersion(null, 0).runtimeVersion).toBe('deb11_py39_wlatest');
-    setRuntimeStatus(admin.id, 'deb11_py310_wlatest', 'default');
+    setRuntimeStatus(viewerOf(admin), 'deb11_py310_wlatest', 'default');
   });
 });

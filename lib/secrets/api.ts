@@ -1,16 +1,10 @@
-// Shared pieces of the secrets API routes: who may call them, and reading the `scope` choice.
+// Shared pieces of the secrets API routes: the refusal for visitors, and reading the `scope` choice.
 import 'server-only';
-import { requireApiViewer } from '@/lib/auth/viewer';
-import { AppError, forbidden } from '@/lib/errors';
-import type { Viewer } from '@/lib/auth/policy';
+import { AppError } from '@/lib/errors';
 import type { ScopeChoice } from './store';
 
-/** Visitors see no secrets at all: 401 without a viewer, 403 for a visitor. */
-export async function requireSecretsViewer(request: Request): Promise<Viewer> {
-  const viewer = await requireApiViewer(request);
-  if (!viewer.fullAccess) throw forbidden('Your account has visitor access only; secrets are not available to it.');
-  return viewer;
-}
+/** Visitors see no secrets at all: 401 without a viewer, 403 with this message for a visitor. */
+export const SECRETS_NEED_FULL_ACCESS = 'Your account has visitor access only; secrets are not available to it.';
 
 export function scopeParam(request: Request): ScopeChoice | undefined {
   const scope = new URL(request.url).searchParams.get('scope');

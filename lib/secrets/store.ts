@@ -3,7 +3,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, type Tx } from '@/db';
 import { secrets, secretValues, users, type Secret, type SecretVisibility } from '@/db/schema';
 import { writeAudit, type AuditAction } from '@/lib/audit/audit';
 import type { Viewer } from '@/lib/auth/policy';
@@ -144,7 +144,7 @@ export function summarizeSecret(secret: Secret): SecretSummary {
   return summarize([secret])[0];
 }
 
-function audit(tx: Pick<ReturnType<typeof getDb>, 'insert'>, actor: Viewer, action: AuditAction, secret: Secret, details: Record<string, unknown>) {
+function audit(tx: Tx, actor: Viewer, action: AuditAction, secret: Secret, details: Record<string, unknown>) {
   writeAudit(tx, {
     actorId: actor.id,
     action,

@@ -30,9 +30,9 @@ describe('tag administration', () => {
   it('creates, renames and re-colours a tag, auditing each change', () => {
     const a = admin();
     const tag = createTag(a, input({ visitorRoles: 'finance, hr' }));
-    expect(tag).toMatchObject({ kind: 'authorization', visitorRoles: ['finance', 'hr'], textColor: '#ffffff' });
+    expect(tag).toMatchObject({ kind: 'authorization', visitorRoles: ['finance', 'hr'] });
     const updated = updateTag(a, tag.name, tagPatchSchema.parse({ color: '#FFEB3B', isCategory: true }));
-    expect(updated).toMatchObject({ color: '#ffeb3b', textColor: '#000000', kind: 'category' });
+    expect(updated).toMatchObject({ color: '#ffeb3b', kind: 'category' });
     const rows = getDb().select().from(auditLog).where(eq(auditLog.targetId, tag.id)).all();
     expect(rows.map((r) => r.action)).toEqual(['tag.create', 'tag.update']);
     expect(rows[1].details).toMatchObject({ changes: { color: { from: '#4b5563', to: '#ffeb3b' }, isCategory: { from: false, to: true } } });

@@ -4,13 +4,14 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { asc, count, eq, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { getDb } from '@/db';
+import { getDb, type Queryable } from '@/db';
 import { appTags, tags, type Tag } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
-import { tagKind, type TagKind, type Viewer } from '@/lib/auth/policy';
+import { canAssignTag, canSeeTags, tagKind, type TagKind, type Viewer } from '@/lib/auth/policy';
+import { tagChip, type TagChip } from './chip';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { rolesInput } from '@/lib/users/users';
-import { HEX_COLOR, textColorFor } from './color';
+import { HEX_COLOR } from './color';
 import { isUniqueViolation } from '@/db/errors';
 
 export const TAG_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
@@ -49,14 +50,29 @@ export type TagInput = z.infer<typeof tagInputSchema>;
 export const tagPatchSchema = z.object(tagFields).partial().strict();
 export type TagPatch = z.infer<typeof tagPatchSchema>;
 
-/** A tag as pages and the API show it: its kind and the text colour that reads on it. */
+/** A tag as the tag pages and the API show it: with its kind. */
 export interface TagView extends Tag {
   kind: TagKind;
-  textColor: string;
 }
 
 export function toTagView(tag: Tag): TagView {
-  return { ...tag, kind: tagKind(tag), textColor: textColorFor(tag.color) };
+  return { ...tag, kind: tagKind(tag) };
+}
+
+/** A tag the edit panel offers, and whether this viewer may add or remove it (canAssignTag). */
+export interface TagOption extends TagChip {
+  assignable: boolean;
+  adminRoles: string[];
+}
+
+export type TagOptions = Record<TagKind, TagOption[]>;
+
+/** The tags of each kind the edit panel offers; empty for viewers who may not see tags. */
+export function tagOptionsFor(viewer: Viewer): TagOptions {
+  const out: TagOptions = { category: [], badge: [], authorization: [] };
+  if (!canSeeTags(viewer)) return out;
+  for (const t of listTags()) out[t.kind].push({ ...tagChip(t), assignable: canAssignTag(viewer, t), adminRoles: t.adminRoles });
+  return out;
 }
 
 export function listTags(): TagView[] {
@@ -69,7 +85,7 @@ export function findTag(ref: string): TagView | null {
   return row ? toTagView(row) : null;
 }
 
-function tagRow(db: Pick<ReturnType<typeof getDb>, 'select'>, ref: string): Tag | undefined {
+function tagRow(db: Queryable, ref: string): Tag | undefined {
   return db
     .select()
     .from(tags)

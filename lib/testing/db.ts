@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { closeDb, getDb } from '@/db';
 import { setEnv } from './env';
 import { apps, appTags, users, type NewApp, type User } from '@/db/schema';
+import type { Viewer } from '@/lib/auth/policy';
 
 export function useTempDataDir(): { dir: () => string } {
   let dir = '';
@@ -55,4 +56,9 @@ export function insertAppRow(values: Partial<NewApp> & { ownerId: string }, tagI
     .run();
   for (const tagId of tagIds) getDb().insert(appTags).values({ appId: id, tagId }).run();
   return id;
+}
+
+/** The viewer of a user row, full access unless `over` says otherwise. */
+export function viewerOf(user: Pick<User, 'id' | 'email' | 'name' | 'isAdmin' | 'roles'>, over: Partial<Viewer> = {}): Viewer {
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles: user.roles, fullAccess: true, ...over };
 }

@@ -5,9 +5,12 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
-import { AppError } from '@/lib/errors';
+import { writeAudit } from '@/lib/audit/audit';
+import { canManageUsers, selfChangeRefusal, type Viewer } from '@/lib/auth/policy';
+import { AppError, forbidden, notFound } from '@/lib/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { isUniqueViolation } from '@/db/errors';
+import { dueForTouch } from '@/lib/format';
 
 export type PublicUser = Omit<User, 'passwordHash' | 'oidcSubject'>;
 
@@ -68,43 +71,70 @@ export function findUserWithSecretsByEmail(email: string): User | undefined {
   return getDb().select().from(users).where(eq(users.email, normalizeEmail(email))).get();
 }
 
-export async function createUser(input: NewUserInput): Promise<PublicUser> {
+const emailTaken = (email: string) =>
+  new AppError('CONFLICT', `A user with e-mail ${email} already exists.`, [{ path: 'email', message: 'This e-mail address is already used.' }]);
+
+/** Creates a user; administrators only, recorded in the audit log in the same transaction. */
+export async function createUser(viewer: Viewer, input: NewUserInput): Promise<PublicUser> {
+  if (!canManageUsers(viewer)) throw forbidden('Only administrators may create users.');
   const passwordHash = await hashPassword(input.password);
-  const db = getDb();
   const id = randomUUID();
   try {
-    db.insert(users)
-      .values({ id, email: input.email, name: input.name, passwordHash, roles: input.roles, isAdmin: input.isAdmin })
-      .run();
+    getDb().transaction(
+      (tx) => {
+        tx.insert(users)
+          .values({ id, email: input.email, name: input.name, passwordHash, roles: input.roles, isAdmin: input.isAdmin })
+          .run();
+        writeAudit(tx, {
+          actorId: viewer.id,
+          action: 'user.create',
+          targetType: 'user',
+          targetId: id,
+          details: { email: input.email, name: input.name, roles: input.roles, isAdmin: input.isAdmin },
+        });
+      },
+      { behavior: 'immediate' },
+    );
   } catch (e) {
-    if (isUniqueViolation(e)) {
-      throw new AppError('CONFLICT', `A user with e-mail ${input.email} already exists.`, [
-        { path: 'email', message: 'This e-mail address is already used.' },
-      ]);
-    }
+    if (isUniqueViolation(e)) throw emailTaken(input.email);
     throw e;
   }
   return getUser(id)!;
 }
 
-export async function updateUser(id: string, patch: UserPatch, actorId: string): Promise<PublicUser> {
-  const existing = getUser(id);
-  if (!existing) throw new AppError('NOT_FOUND', 'No such user.');
-  if (id === actorId && (patch.isAdmin === false || patch.disabled === true)) {
-    throw new AppError('INVALID_INPUT', 'You cannot remove your own admin rights or disable yourself.', [
-      { path: patch.disabled ? 'disabled' : 'isAdmin', message: 'Ask another admin to do this.' },
-    ]);
-  }
-  const { password, ...rest } = patch;
-  const set: Partial<User> = { ...rest };
-  if (password !== undefined) set.passwordHash = await hashPassword(password);
-  if (Object.keys(set).length > 0) getDb().update(users).set(set).where(eq(users.id, id)).run();
+/**
+ * Changes a user; administrators only, never their own admin flag or disabled flag (lib/auth/policy.ts).
+ * The audit row lists each changed field (a new password as "changed", never a hash) in the same transaction.
+ */
+export async function updateUser(viewer: Viewer, id: string, patch: UserPatch): Promise<PublicUser> {
+  if (!canManageUsers(viewer)) throw forbidden('Only administrators may change users.');
+  const refused = selfChangeRefusal(viewer, id, patch);
+  if (refused) throw new AppError('INVALID_INPUT', 'You cannot remove your own admin rights or disable yourself.', [refused]);
+  const { password, ...fields } = patch;
+  const passwordHash = password === undefined ? undefined : await hashPassword(password);
+  getDb().transaction(
+    (tx) => {
+      const existing = tx.select().from(users).where(eq(users.id, id)).get();
+      if (!existing) throw notFound('No such user.');
+      const changes: Record<string, { from: unknown; to: unknown } | 'changed'> = {};
+      for (const [field, to] of Object.entries(fields) as [keyof typeof fields, unknown][]) {
+        const from = existing[field];
+        if (to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+      }
+      if (passwordHash !== undefined) changes.password = 'changed';
+      if (Object.keys(changes).length === 0) return;
+      tx.update(users)
+        .set({ ...fields, ...(passwordHash === undefined ? {} : { passwordHash }) })
+        .where(eq(users.id, id))
+        .run();
+      writeAudit(tx, { actorId: viewer.id, action: 'user.update', targetType: 'user', targetId: id, details: { email: existing.email, changes } });
+    },
+    { behavior: 'immediate' },
+  );
   return getUser(id)!;
 }
 
-const LAST_SEEN_RESOLUTION_MS = 60_000;
-
 export function touchLastSeen(user: Pick<User, 'id' | 'lastSeenAt'>, now = Date.now()): void {
-  if (user.lastSeenAt && now - user.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return;
+  if (!dueForTouch(user.lastSeenAt, now)) return;
   getDb().update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id)).run();
 }

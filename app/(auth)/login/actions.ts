@@ -7,8 +7,8 @@ import { signIn } from '@/lib/auth/next-auth';
 import { safeReturnPath } from '@/lib/auth/return-path';
 import { describeWait, retryAfterMs } from '@/lib/auth/throttle';
 import { normalizeEmail } from '@/lib/users/users';
+import type { LoginState } from '@/components/forms/login-form';
 
-export type LoginState = { error: string; email: string } | null;
 
 export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get('email') ?? '');

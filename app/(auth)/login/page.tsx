@@ -6,6 +6,7 @@ import { safeReturnPath } from '@/lib/auth/return-path';
 import { getViewer } from '@/lib/auth/viewer';
 import { signIn } from '@/lib/auth/next-auth';
 import { secondaryButtonClass } from '@/components/ui/field';
+import { loginAction } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -16,7 +17,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <main id="main" className="mx-auto mt-12 w-full max-w-sm px-4">
       <h1 className="mb-6 text-2xl font-semibold">Sign in to the App Store</h1>
-      <LoginForm next={next} />
+      <LoginForm next={next} login={loginAction} />
       {oidc && (
         <form
           className="mt-6"

@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
 import { CreateTokenForm, RevokeTokenForm } from '@/components/forms/token-forms';
 import { listTokens } from '@/lib/auth/tokens';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
+import { createTokenAction, revokeTokenAction } from './actions';
 
 export const metadata: Metadata = { title: 'API tokens' };
 
 const when = (d: Date | null) => (d ? formatUtc(d) : 'never');
 
 export default async function TokensPage() {
-  const viewer = await requireViewer('/account/tokens');
+  const viewer = await requirePage('viewer', '/account/tokens');
   const tokens = listTokens(viewer.id);
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-6">
@@ -19,7 +20,7 @@ export default async function TokensPage() {
         any you no longer use.
       </p>
       <section className="rounded-lg border border-gray-200 bg-white p-4">
-        <CreateTokenForm />
+        <CreateTokenForm createToken={createTokenAction} />
       </section>
       <section aria-labelledby="your-tokens">
         <h2 id="your-tokens" className="mb-2 text-lg font-semibold">
@@ -37,7 +38,7 @@ export default async function TokensPage() {
                     <code>{t.prefix}…</code> · created {when(t.createdAt)} · last used {when(t.lastUsedAt)}
                   </p>
                 </div>
-                <RevokeTokenForm id={t.id} name={t.name} />
+                <RevokeTokenForm id={t.id} name={t.name} revokeToken={revokeTokenAction} />
               </li>
             ))}
           </ul>

@@ -3,8 +3,10 @@ import { notFound } from 'next/navigation';
 import { AppList } from '@/components/my-apps/app-list';
 import { secondaryButtonClass } from '@/components/ui/field';
 import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
-import { accessSettings, requireViewer } from '@/lib/auth/viewer';
-import { listAllApps, listAppOwners, tagOptionsFor } from '@/lib/my-apps/queries';
+import { accessSettings, requirePage } from '@/lib/auth/viewer';
+import { groupByName, listAppOwners, readAppVersions } from '@/lib/apps/read';
+import { tagOptionsFor } from '@/lib/tags/tags';
+import { deleteAppVersionAction, updateAppSettingsAction } from '@/lib/apps/actions';
 
 export const metadata: Metadata = { title: 'Apps' };
 
@@ -15,13 +17,12 @@ export default async function AdminAppsPage({
 }: {
   searchParams: Promise<{ owner?: string | string[]; visibility?: string | string[]; edit?: string | string[] }>;
 }) {
-  const viewer = await requireViewer('/admin/apps');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/apps');
   const params = await searchParams;
   const ownerId = one(params.owner);
   const visibilityParam = one(params.visibility);
   const visibility = visibilitySchema.safeParse(visibilityParam).data;
-  const groups = listAllApps(viewer, { ownerId, visibility });
+  const groups = groupByName(readAppVersions(viewer, accessSettings(), { ownerId, visibility })); // administrators see every version
   const owners = listAppOwners(viewer);
   const editId = one(params.edit);
   if (editId && !groups.some((g) => g.versions.some((v) => v.id === editId))) notFound();
@@ -69,6 +70,7 @@ export default async function AdminAppsPage({
         {groups.length} {groups.length === 1 ? 'app' : 'apps'}, {count} {count === 1 ? 'version' : 'versions'}
       </p>
       <AppList
+        actions={{ update: updateAppSettingsAction, delete: deleteAppVersionAction }}
         groups={groups}
         options={tagOptionsFor(viewer)}
         publicMode={accessSettings().publicMode}

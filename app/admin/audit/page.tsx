@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { describeAudit } from '@/lib/audit/describe';
 import { listAudit } from '@/lib/audit/audit';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -11,8 +10,7 @@ export const metadata: Metadata = { title: 'Audit log' };
 const PAGE = 100;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string | string[] }> }) {
-  const viewer = await requireViewer('/admin/audit');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/audit');
   const { before } = await searchParams;
   const beforeId = typeof before === 'string' && /^\d+$/.test(before) ? Number(before) : undefined;
   const entries = listAudit({ before: beforeId, limit: PAGE });

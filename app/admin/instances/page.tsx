@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { InstanceActions } from '@/components/instances/instance-actions';
 import { AutoSuspendToggle } from '@/components/instances/auto-suspend-toggle';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 import { instanceManager } from '@/lib/instances/gateway';
 import { rightsOn } from '@/lib/instances/page-data';
@@ -15,8 +14,7 @@ export const metadata: Metadata = { title: 'Instances · Admin' };
 const STATUSES = ['PENDING', 'DEPLOYED', 'SUSPENDED', 'FAILED'] as const;
 
 export default async function AdminInstancesPage({ searchParams }: { searchParams: Promise<{ status?: string; q?: string }> }) {
-  const viewer = await requireViewer('/admin/instances');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/instances');
   const { status, q } = await searchParams;
   const query = (q ?? '').trim().toLowerCase();
   const records = listInstances(viewer, { kind: 'all' }).filter(

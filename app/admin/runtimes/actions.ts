@@ -9,7 +9,7 @@ import { newRuntimeSchema, runtimeFieldsSchema, runtimeNameInput, runtimeStatusI
 const gpu = z.preprocess(formBoolean, z.boolean());
 
 export const addRuntimeAction = validatedAction('admin', newRuntimeSchema.extend({ gpu }), async (data, admin) => {
-  const runtime = addRuntimeVersion(admin.id, data);
+  const runtime = addRuntimeVersion(admin, data);
   revalidatePath('/admin/runtimes');
   return { ok: true, message: `Added ${runtime.name}.`, at: Date.now() };
 });
@@ -18,7 +18,7 @@ export const updateRuntimeAction = validatedAction(
   'admin',
   runtimeFieldsSchema.extend({ gpu, name: runtimeNameInput }),
   async ({ name, ...patch }, admin) => {
-    updateRuntimeVersion(admin.id, name, patch);
+    updateRuntimeVersion(admin, name, patch);
     revalidatePath('/admin/runtimes');
     return { ok: true, message: `Saved ${name}.`, at: Date.now() };
   },
@@ -28,7 +28,7 @@ export const setRuntimeStatusAction = validatedAction(
   'admin',
   z.object({ name: runtimeNameInput, status: runtimeStatusInput }),
   async ({ name, status }, admin) => {
-    setRuntimeStatus(admin.id, name, status);
+    setRuntimeStatus(admin, name, status);
     revalidatePath('/admin/runtimes');
     const said = { default: 'is now the default', deprecated: 'is deprecated', available: 'is available' }[status];
     return { ok: true, message: `${name} ${said}.`, at: Date.now() };

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { AddRuntimeForm, EditRuntimeForm, RuntimeStatusButtons } from '@/components/runtimes/runtime-forms';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { listRuntimeVersions, toApiRuntimeVersion } from '@/lib/runtimes/catalog';
+import { addRuntimeAction, setRuntimeStatusAction, updateRuntimeAction } from './actions';
 
 export const metadata: Metadata = { title: 'Runtime versions' };
 
@@ -13,8 +13,7 @@ const STATUS_STYLE = {
 } as const;
 
 export default async function AdminRuntimesPage() {
-  const viewer = await requireViewer('/admin/runtimes');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/runtimes');
   const runtimes = listRuntimeVersions().map(toApiRuntimeVersion);
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-6">
@@ -29,7 +28,7 @@ export default async function AdminRuntimesPage() {
         <h2 id="add-runtime" className="mb-3 text-lg font-semibold">
           Add a runtime version
         </h2>
-        <AddRuntimeForm />
+        <AddRuntimeForm addRuntime={addRuntimeAction} />
       </section>
       <section aria-labelledby="all-runtimes">
         <h2 id="all-runtimes" className="mb-3 text-lg font-semibold">
@@ -47,12 +46,12 @@ export default async function AdminRuntimesPage() {
                 {r.note && <span className="text-sm text-gray-700">{r.note}</span>}
               </div>
               <div className="mt-3">
-                <RuntimeStatusButtons runtime={r} />
+                <RuntimeStatusButtons runtime={r} setStatus={setRuntimeStatusAction} />
               </div>
               <details className="mt-2">
                 <summary className="cursor-pointer text-sm text-blue-800 underline">Edit {r.name}</summary>
                 <div className="mt-2">
-                  <EditRuntimeForm runtime={r} />
+                  <EditRuntimeForm runtime={r} updateRuntime={updateRuntimeAction} />
                 </div>
               </details>
             </li>

@@ -1,15 +1,16 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { CreateSecretForm } from '@/components/secrets/secret-forms';
 import { SecretList } from '@/components/secrets/secret-list';
-import { requireViewer } from '@/lib/auth/viewer';
+import { createSecretAction, deleteSecretAction, removeSecretKeyAction, setSecretKeyAction } from '@/lib/secrets/actions';
+import { requirePage } from '@/lib/auth/viewer';
 import { listVisibleSecrets } from '@/lib/secrets/store';
+
+const secretKeyActions = { setKey: setSecretKeyAction, removeKey: removeSecretKeyAction, deleteSecret: deleteSecretAction };
 
 export const metadata: Metadata = { title: 'Secrets' };
 
 export default async function AdminSecretsPage() {
-  const viewer = await requireViewer('/admin/secrets');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/secrets');
   const secrets = listVisibleSecrets(viewer);
   const groups = [
     { id: 'all-users', title: 'ALL_USERS secrets', items: secrets.filter((s) => s.visibility === 'ALL_USERS') },
@@ -23,14 +24,14 @@ export default async function AdminSecretsPage() {
         <h2 id="create-secret" className="mb-3 text-lg font-semibold">
           New secret
         </h2>
-        <CreateSecretForm admin />
+        <CreateSecretForm admin create={createSecretAction} />
       </section>
       {groups.map((g) => (
         <section key={g.id} aria-labelledby={g.id}>
           <h2 id={g.id} className="mb-3 text-lg font-semibold">
             {g.title} ({g.items.length})
           </h2>
-          <SecretList secrets={g.items} canEdit={() => true} showOwner empty="None." />
+          <SecretList actions={secretKeyActions} secrets={g.items} canEdit={() => true} showOwner empty="None." />
         </section>
       ))}
     </main>

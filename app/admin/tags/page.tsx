@@ -1,17 +1,16 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { TagChip } from '@/components/tags/tag-chip';
 import { CreateTagForm, DeleteTagForm, EditTagForm } from '@/components/tags/tag-forms';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { listTags, tagUsage } from '@/lib/tags/tags';
+import { createTagAction, deleteTagAction, updateTagAction } from './actions';
 
 export const metadata: Metadata = { title: 'Tags' };
 
 const KIND_LABEL = { category: 'category', badge: 'badge', authorization: 'authorization tag' } as const;
 
 export default async function AdminTagsPage() {
-  const viewer = await requireViewer('/admin/tags');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/tags');
   const tags = listTags();
   const usage = tagUsage();
   return (
@@ -27,7 +26,7 @@ export default async function AdminTagsPage() {
         <h2 id="create-tag" className="mb-3 text-lg font-semibold">
           Create a tag
         </h2>
-        <CreateTagForm />
+        <CreateTagForm createTag={createTagAction} />
       </section>
       <section aria-labelledby="all-tags">
         <h2 id="all-tags" className="mb-3 text-lg font-semibold">
@@ -49,8 +48,8 @@ export default async function AdminTagsPage() {
                     {tag.adminRoles.length > 0 && <span className="text-xs text-gray-700">assigned by: {tag.adminRoles.join(', ')}</span>}
                   </summary>
                   <div className="mt-4 space-y-4">
-                    <EditTagForm tag={tag} />
-                    <DeleteTagForm tag={tag} appCount={apps} />
+                    <EditTagForm tag={tag} updateTag={updateTagAction} />
+                    <DeleteTagForm tag={tag} appCount={apps} deleteTag={deleteTagAction} />
                   </div>
                 </details>
               </li>

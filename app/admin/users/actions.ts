@@ -9,8 +9,8 @@ import { MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 export const createUserAction = validatedAction(
   'admin',
   newUserSchema.extend({ isAdmin: z.preprocess(formBoolean, z.boolean()) }),
-  async (data) => {
-    const user = await createUser(data);
+  async (data, admin) => {
+    const user = await createUser(admin, data);
     revalidatePath('/admin/users');
     return { ok: true, message: `Created ${user.email}.`, at: Date.now() };
   },
@@ -30,7 +30,7 @@ const editSchema = z.object({
 });
 
 export const updateUserAction = validatedAction('admin', editSchema, async ({ id, ...patch }, admin) => {
-  const user = await updateUser(id, patch, admin.id);
+  const user = await updateUser(admin, id, patch);
   revalidatePath('/admin/users');
   return { ok: true, message: `Saved ${user.email}.`, at: Date.now() };
 });

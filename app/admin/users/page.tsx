@@ -1,15 +1,14 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { CreateUserForm, EditUserForm } from '@/components/admin/user-forms';
-import { requireViewer } from '@/lib/auth/viewer';
+import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 import { listUsers } from '@/lib/users/users';
+import { createUserAction, updateUserAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
 
 export default async function AdminUsersPage() {
-  const viewer = await requireViewer('/admin/users');
-  if (!viewer.isAdmin) notFound();
+  const viewer = await requirePage('admin', '/admin/users');
   const users = listUsers();
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-8 px-4 py-6">
@@ -18,7 +17,7 @@ export default async function AdminUsersPage() {
         <h2 id="create-user" className="mb-3 text-lg font-semibold">
           Create a user
         </h2>
-        <CreateUserForm />
+        <CreateUserForm createUser={createUserAction} />
       </section>
       <section aria-labelledby="all-users">
         <h2 id="all-users" className="mb-3 text-lg font-semibold">
@@ -39,7 +38,7 @@ export default async function AdminUsersPage() {
                   </span>
                 </summary>
                 <div className="mt-4">
-                  <EditUserForm user={user} />
+                  <EditUserForm user={user} updateUser={updateUserAction} />
                 </div>
               </details>
             </li>

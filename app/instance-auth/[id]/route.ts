@@ -8,6 +8,7 @@ import { publicUrl } from '@/lib/config';
 import { routerSettings } from '@/lib/instances/gateway';
 import { factsOf, systemGet } from '@/lib/instances/store';
 import { instanceUrl } from '@/lib/router/routes';
+import { loginUrl } from '@/lib/urls';
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -19,7 +20,7 @@ export async function GET(request: Request, { params }: Context) {
   const headers = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
   if (!viewer) {
     const here = `/instance-auth/${id}?return=${encodeURIComponent(back)}`;
-    return new Response(null, { status: 302, headers: { ...headers, location: `${publicUrl()}/login?next=${encodeURIComponent(here)}` } });
+    return new Response(null, { status: 302, headers: { ...headers, location: `${publicUrl()}${loginUrl(here)}` } });
   }
   if (!record || !canOpenInstance(viewer, factsOf(record), accessSettings())) {
     return new Response('No such app instance.', { status: 404, headers });

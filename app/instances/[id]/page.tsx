@@ -8,6 +8,7 @@ import { AppError } from '@/lib/errors';
 import { instanceDetails, rightsOn } from '@/lib/instances/page-data';
 import { presentInstance } from '@/lib/instances/present';
 import { getInstance, type InstanceRecord } from '@/lib/instances/store';
+import { appUrl } from '@/lib/urls';
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ open?: string }> };
 
@@ -40,7 +41,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
         </h1>
         <p className="text-sm text-gray-700 break-all">
           Instance {record.id} · {record.visibility} · started by {record.owner.name} ·{' '}
-          <Link href={`/apps/${encodeURIComponent(record.app.name)}/${encodeURIComponent(record.app.version)}`} className="text-blue-800 underline">
+          <Link href={appUrl(record.app.name, record.app.version)} className="text-blue-800 underline">
             app page
           </Link>
         </p>

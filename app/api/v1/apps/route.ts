@@ -1,52 +1,51 @@
-import { apiRoute } from '@/lib/api/handler';
+import { z } from 'zod';
+import { apiHandler } from '@/lib/api/route';
 import { importStagedBundle } from '@/lib/apps/import';
-import { getAppForViewer, listAppsForViewer, presentApp } from '@/lib/apps/queries';
+import { appJson } from '@/lib/apps/api-json';
+import { readAppVersion, readAppVersions } from '@/lib/apps/read';
 import { receiveBundle } from '@/lib/apps/receive';
-import { parseVisibility } from '@/lib/apps/visibility';
-import { accessSettings, getApiViewer, requireApiViewer } from '@/lib/auth/viewer';
-import { canImportApps } from '@/lib/auth/policy';
-import { AppError, unauthenticated } from '@/lib/errors';
+import { visibilitySchema } from '@/lib/apps/visibility';
+import { IMPORT_NEEDS_FULL_ACCESS } from '@/lib/auth/policy';
+import { accessSettings } from '@/lib/auth/viewer';
+import { AppError } from '@/lib/errors';
+import { zodProblems } from '@/lib/api/handler';
+import { apiAppUrl } from '@/lib/urls';
 
 export const dynamic = 'force-dynamic';
 
+const count = (fallback: number) =>
+  z.preprocess((v) => (v === null ? undefined : v), z.coerce.number<string>().int().min(0, 'must be a non-negative integer').default(fallback));
+
+const listQuery = z.object({
+  name: z.string().nullable(),
+  visibility: z.preprocess((v) => (v === null || v === '' ? undefined : v), visibilitySchema.optional()),
+  mine: z.string().nullable(),
+  limit: count(100),
+  offset: count(0),
+});
+
 /** Apps the caller may see; filters `name`, `visibility`, `mine=1`, paging `limit`/`offset`. */
-export const GET = apiRoute(async (request) => {
-  const viewer = await getApiViewer(request);
-  const settings = accessSettings();
-  if (!viewer && !settings.publicMode) throw unauthenticated();
+export const GET = apiHandler({ access: 'reader' }, async ({ request, viewer }) => {
   const q = new URL(request.url).searchParams;
-  const visibility = q.get('visibility');
-  const list = listAppsForViewer(
-    viewer,
-    {
-      name: q.get('name') ?? undefined,
-      visibility: visibility ? parseVisibility(visibility) : undefined,
-      mine: q.get('mine') === '1' || q.get('mine') === 'true',
-      limit: intParam(q.get('limit'), 100),
-      offset: intParam(q.get('offset'), 0),
-    },
-    settings,
-  );
-  return Response.json(list.map((d) => presentApp(d, viewer)));
+  const parsed = listQuery.safeParse(Object.fromEntries(['name', 'visibility', 'mine', 'limit', 'offset'].map((k) => [k, q.get(k)])));
+  if (!parsed.success) throw new AppError('INVALID_INPUT', 'The query is not valid.', zodProblems(parsed.error.issues));
+  const { name, visibility, mine, limit, offset } = parsed.data;
+  const mineOnly = mine === '1' || mine === 'true';
+  const list = readAppVersions(viewer, accessSettings(), {
+    name: name ?? undefined,
+    visibility,
+    ownerId: mineOnly ? (viewer?.id ?? '') : undefined,
+    limit,
+    offset,
+  });
+  return Response.json(list.map(appJson));
 });
 
 /** Import a bundle: the raw body or a multipart file, streamed to disk. */
-export const POST = apiRoute(async (request) => {
-  const viewer = await requireApiViewer(request);
-  if (!canImportApps(viewer)) {
-    throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
-  }
+export const POST = apiHandler({ access: 'fullAccess', forbidden: IMPORT_NEEDS_FULL_ACCESS }, async ({ request, viewer }) => {
   const { staged, fields } = await receiveBundle(request);
   const visibility = new URL(request.url).searchParams.get('visibility') ?? fields.visibility;
   const { app, warnings } = await importStagedBundle(viewer, staged, { visibility });
-  const details = getAppForViewer(viewer, app.id, accessSettings())!;
-  return Response.json({ ...presentApp(details, viewer), warnings }, { status: 201, headers: { Location: `/api/v1/apps/${app.id}` } });
+  const view = readAppVersion(viewer, accessSettings(), { id: app.id })!;
+  return Response.json({ ...appJson(view), warnings }, { status: 201, headers: { Location: apiAppUrl(app.id) } });
 });
-
-function intParam(value: string | null, fallback: number): number {
-  if (value === null) return fallback;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new AppError('INVALID_INPUT', 'limit and offset are non-negative integers.');
-  return n;
-}
-

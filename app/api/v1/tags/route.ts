@@ -1,18 +1,9 @@
-import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
-import { canSeeTags } from '@/lib/auth/policy';
-import { requireApiAdmin, requireApiViewer } from '@/lib/auth/viewer';
-import { AppError, forbidden } from '@/lib/errors';
+import { apiHandler } from '@/lib/api/route';
+import { TAGS_NEED_FULL_ACCESS } from '@/lib/auth/policy';
 import { createTag, listTags, tagInputSchema } from '@/lib/tags/tags';
 
-export const GET = apiRoute(async (request) => {
-  const viewer = await requireApiViewer(request);
-  if (!canSeeTags(viewer)) throw forbidden('Visitors cannot see tags.');
-  return Response.json(listTags());
-});
+export const GET = apiHandler({ access: 'fullAccess', forbidden: TAGS_NEED_FULL_ACCESS }, async () => Response.json(listTags()));
 
-export const POST = apiRoute(async (request) => {
-  const admin = await requireApiAdmin(request);
-  const parsed = tagInputSchema.safeParse(await readJson(request));
-  if (!parsed.success) throw new AppError('INVALID_INPUT', 'The tag is not valid.', zodProblems(parsed.error.issues));
-  return Response.json(createTag(admin, parsed.data), { status: 201 });
-});
+export const POST = apiHandler({ access: 'admin', body: tagInputSchema, invalid: 'The tag is not valid.' }, async ({ viewer, body }) =>
+  Response.json(createTag(viewer, body), { status: 201 }),
+);

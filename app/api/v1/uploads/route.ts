@@ -1,17 +1,11 @@
-import { apiRoute } from '@/lib/api/handler';
+import { apiHandler } from '@/lib/api/route';
 import { receiveBundle } from '@/lib/apps/receive';
 import { registerUpload, userStagingDir } from '@/lib/apps/uploads';
-import { canImportApps } from '@/lib/auth/policy';
-import { requireApiViewer } from '@/lib/auth/viewer';
-import { AppError } from '@/lib/errors';
+import { IMPORT_NEEDS_FULL_ACCESS } from '@/lib/auth/policy';
 
 /** The import form streams the bundle here first (with progress), then imports it by id. */
-export const POST = apiRoute(async (request) => {
-  const viewer = await requireApiViewer(request);
-  if (!canImportApps(viewer)) {
-    throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
-  }
+export const POST = apiHandler({ access: 'fullAccess', forbidden: IMPORT_NEEDS_FULL_ACCESS }, async ({ request, viewer }) => {
   const { staged } = await receiveBundle(request, userStagingDir(viewer.id));
   const uploadId = await registerUpload(viewer.id, staged);
-  return Response.json({ uploadId, size: staged.size, sha256: staged.sha256 }, { status: 201 });
+  return Response.json({ uploadId }, { status: 201 });
 });

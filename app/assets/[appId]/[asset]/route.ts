@@ -2,7 +2,8 @@
 // checked against the viewer like the app's page: 404 for anything the viewer may not see.
 import fsp from 'node:fs/promises';
 import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
-import { decodeSegment, parseAssetSegment, visibleAsset } from '@/lib/catalog/details';
+import { visibleAsset } from '@/lib/apps/read';
+import { decodeSegment, parseAssetSegment } from '@/lib/urls';
 import { assetPath } from '@/lib/storage/paths';
 
 /** Images only; if one is opened directly (an SVG, say) nothing in it may run or load. */
@@ -23,7 +24,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ appI
   } catch {
     return notFound();
   }
-  const found = visibleAsset(viewer, accessSettings(), decodeSegment(appId), which.kind, which.position);
+  const found = visibleAsset(viewer, accessSettings(), decodeSegment(appId), which);
   if (!found) return notFound();
   let bytes: Buffer;
   try {

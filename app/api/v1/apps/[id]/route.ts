@@ -1,20 +1,18 @@
 import { z } from 'zod';
-import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
-import { getAppForViewer, presentApp } from '@/lib/apps/queries';
+import { apiHandler } from '@/lib/api/route';
+import { appJson } from '@/lib/apps/api-json';
+import { readAppVersion } from '@/lib/apps/read';
 import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
 import { visibilitySchema } from '@/lib/apps/visibility';
-import { accessSettings, getApiViewer, requireApiViewer } from '@/lib/auth/viewer';
-import { AppError, notFound, unauthenticated } from '@/lib/errors';
+import { accessSettings } from '@/lib/auth/viewer';
+import { notFound } from '@/lib/errors';
 
-type Context = { params: Promise<{ id: string }> };
+type Params = { id: string };
 
-export const GET = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await getApiViewer(request);
-  const settings = accessSettings();
-  if (!viewer && !settings.publicMode) throw unauthenticated();
-  const details = getAppForViewer(viewer, (await params).id, settings);
-  if (!details) throw notFound('No such app.');
-  return Response.json(presentApp(details, viewer));
+export const GET = apiHandler<'reader', undefined, Params>({ access: 'reader' }, async ({ viewer, params }) => {
+  const view = readAppVersion(viewer, accessSettings(), { id: params.id });
+  if (!view) throw notFound('No such app.');
+  return Response.json(appJson(view));
 });
 
 const patchSchema = z
@@ -27,17 +25,15 @@ const patchSchema = z
   .strict();
 
 /** Change visibility and tags, the only things that change after import. */
-export const PATCH = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await requireApiViewer(request);
-  const parsed = patchSchema.safeParse(await readJson(request));
-  if (!parsed.success) throw new AppError('INVALID_INPUT', 'The change is not valid.', zodProblems(parsed.error.issues));
-  const id = (await params).id;
-  updateAppSettings(viewer, id, { visibility: parsed.data.visibility, tagIds: parsed.data.tags });
-  return Response.json(presentApp(getAppForViewer(viewer, id, accessSettings())!, viewer));
-});
+export const PATCH = apiHandler<'viewer', typeof patchSchema, Params>(
+  { access: 'viewer', body: patchSchema, invalid: 'The change is not valid.' },
+  async ({ viewer, body, params }) => {
+    updateAppSettings(viewer, params.id, { visibility: body.visibility, tagIds: body.tags });
+    return Response.json(appJson(readAppVersion(viewer, accessSettings(), { id: params.id })!));
+  },
+);
 
-export const DELETE = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await requireApiViewer(request);
-  const deleted = await deleteAppVersionWithFiles(viewer, (await params).id);
+export const DELETE = apiHandler<'viewer', undefined, Params>({ access: 'viewer' }, async ({ viewer, params }) => {
+  const deleted = await deleteAppVersionWithFiles(viewer, params.id);
   return Response.json({ deleted });
 });

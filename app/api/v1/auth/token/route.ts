@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
+import { apiHandler } from '@/lib/api/route';
 import { authenticate, clientAddressOf } from '@/lib/auth/credentials';
 import { issueToken } from '@/lib/auth/tokens';
 import { AppError } from '@/lib/errors';
@@ -11,10 +11,8 @@ const body = z.object({
 });
 
 /** The CLI's sign-in: e-mail and password in, a personal API token out (shown once). */
-export const POST = apiRoute(async (request) => {
-  const parsed = body.safeParse(await readJson(request));
-  if (!parsed.success) throw new AppError('INVALID_INPUT', 'Send {"email", "password"}.', zodProblems(parsed.error.issues));
-  const result = await authenticate(parsed.data.email, parsed.data.password, clientAddressOf(request.headers));
+export const POST = apiHandler({ access: 'anyone', body, invalid: 'Send {"email", "password"}.' }, async ({ request, body }) => {
+  const result = await authenticate(body.email, body.password, clientAddressOf(request.headers));
   if (!result.ok) {
     if (result.reason === 'throttled') {
       return Response.json(
@@ -24,6 +22,6 @@ export const POST = apiRoute(async (request) => {
     }
     throw new AppError('UNAUTHENTICATED', 'Wrong e-mail or password.');
   }
-  const { id, token } = issueToken(result.user.id, parsed.data.name ?? 'API token');
+  const { id, token } = issueToken(result.user.id, body.name ?? 'API token');
   return Response.json({ id, token, user: { id: result.user.id, email: result.user.email, name: result.user.name } }, { status: 201 });
 });

@@ -1,8 +1,4 @@
-import { apiRoute } from '@/lib/api/handler';
-import { requireApiViewer } from '@/lib/auth/viewer';
+import { apiHandler } from '@/lib/api/route';
 
 /** Who the caller is: lets the CLI and scripts check a token. */
-export const GET = apiRoute(async (request) => {
-  const viewer = await requireApiViewer(request);
-  return Response.json(viewer);
-});
+export const GET = apiHandler({ access: 'viewer' }, async ({ viewer }) => Response.json(viewer));

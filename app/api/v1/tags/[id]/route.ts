@@ -1,28 +1,22 @@
 // One tag, addressed by id or by name.
-import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
-import { canSeeTags } from '@/lib/auth/policy';
-import { requireApiAdmin, requireApiViewer } from '@/lib/auth/viewer';
-import { AppError, forbidden, notFound } from '@/lib/errors';
+import { apiHandler } from '@/lib/api/route';
+import { TAGS_NEED_FULL_ACCESS } from '@/lib/auth/policy';
+import { notFound } from '@/lib/errors';
 import { deleteTag, findTag, tagPatchSchema, updateTag } from '@/lib/tags/tags';
 
-type Context = { params: Promise<{ id: string }> };
+type Params = { id: string };
 
-export const GET = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await requireApiViewer(request);
-  if (!canSeeTags(viewer)) throw forbidden('Visitors cannot see tags.');
-  const tag = findTag((await params).id);
+export const GET = apiHandler<'fullAccess', undefined, Params>({ access: 'fullAccess', forbidden: TAGS_NEED_FULL_ACCESS }, async ({ params }) => {
+  const tag = findTag(params.id);
   if (!tag) throw notFound('No such tag.');
   return Response.json(tag);
 });
 
-export const PATCH = apiRoute<Context>(async (request, { params }) => {
-  const admin = await requireApiAdmin(request);
-  const parsed = tagPatchSchema.safeParse(await readJson(request));
-  if (!parsed.success) throw new AppError('INVALID_INPUT', 'The change is not valid.', zodProblems(parsed.error.issues));
-  return Response.json(updateTag(admin, (await params).id, parsed.data));
-});
+export const PATCH = apiHandler<'admin', typeof tagPatchSchema, Params>(
+  { access: 'admin', body: tagPatchSchema, invalid: 'The change is not valid.' },
+  async ({ viewer, body, params }) => Response.json(updateTag(viewer, params.id, body)),
+);
 
-export const DELETE = apiRoute<Context>(async (request, { params }) => {
-  const admin = await requireApiAdmin(request);
-  return Response.json(deleteTag(admin, (await params).id));
-});
+export const DELETE = apiHandler<'admin', undefined, Params>({ access: 'admin' }, async ({ viewer, params }) =>
+  Response.json(deleteTag(viewer, params.id)),
+);

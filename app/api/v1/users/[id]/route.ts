@@ -1,20 +1,16 @@
-import { apiRoute, readJson, zodProblems } from '@/lib/api/handler';
-import { requireApiAdmin } from '@/lib/auth/viewer';
-import { AppError, notFound } from '@/lib/errors';
+import { apiHandler } from '@/lib/api/route';
+import { notFound } from '@/lib/errors';
 import { getUser, updateUser, userPatchSchema } from '@/lib/users/users';
 
-type Context = { params: Promise<{ id: string }> };
+type Params = { id: string };
 
-export const GET = apiRoute<Context>(async (request, { params }) => {
-  await requireApiAdmin(request);
-  const user = getUser((await params).id);
+export const GET = apiHandler<'admin', undefined, Params>({ access: 'admin' }, async ({ params }) => {
+  const user = getUser(params.id);
   if (!user) throw notFound('No such user.');
   return Response.json(user);
 });
 
-export const PATCH = apiRoute<Context>(async (request, { params }) => {
-  const admin = await requireApiAdmin(request);
-  const parsed = userPatchSchema.safeParse(await readJson(request));
-  if (!parsed.success) throw new AppError('INVALID_INPUT', 'The change is not valid.', zodProblems(parsed.error.issues));
-  return Response.json(await updateUser((await params).id, parsed.data, admin.id));
-});
+export const PATCH = apiHandler<'admin', typeof userPatchSchema, Params>(
+  { access: 'admin', body: userPatchSchema, invalid: 'The change is not valid.' },
+  async ({ viewer, body, params }) => Response.json(await updateUser(viewer, params.id, body)),
+);

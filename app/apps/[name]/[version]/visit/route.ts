@@ -1,7 +1,8 @@
 // A LINK app's Visit: a redirect to the address stored with that app version, for viewers who may
 // see it. The target never comes from the request, so this is not an open redirect.
 import { getApiViewer, accessSettings } from '@/lib/auth/viewer';
-import { decodeSegment, findVisibleVersion } from '@/lib/catalog/details';
+import { readAppVersion } from '@/lib/apps/read';
+import { decodeSegment } from '@/lib/urls';
 
 const notFound = () => new Response('Not found.', { status: 404, headers: { 'Cache-Control': 'private, no-store' } });
 
@@ -13,7 +14,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch {
     return notFound(); // a bad Bearer token sees nothing
   }
-  const app = findVisibleVersion(viewer, accessSettings(), decodeSegment(name), decodeSegment(version));
+  const app = readAppVersion(viewer, accessSettings(), { name: decodeSegment(name), version: decodeSegment(version) });
   if (!app || app.kind !== 'link' || !app.linkAddress) return notFound();
   let target: URL;
   try {

@@ -1,16 +1,13 @@
-import { apiRoute } from '@/lib/api/handler';
+import { apiHandler } from '@/lib/api/route';
 import { canReadInstanceLogs } from '@/lib/auth/instance-policy';
-import { accessSettings, requireApiViewer } from '@/lib/auth/viewer';
+import { accessSettings } from '@/lib/auth/viewer';
 import { forbidden } from '@/lib/errors';
 import { instanceManager } from '@/lib/instances/gateway';
 import { factsOf, getInstance } from '@/lib/instances/store';
 
-type Context = { params: Promise<{ id: string }> };
-
 /** The kept log (about the last 5 MB); `?follow=1` keeps streaming new output until the client leaves. */
-export const GET = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await requireApiViewer(request);
-  const record = getInstance(viewer, (await params).id, accessSettings());
+export const GET = apiHandler<'viewer', undefined, { id: string }>({ access: 'viewer' }, async ({ request, viewer, params }) => {
+  const record = getInstance(viewer, params.id, accessSettings());
   if (!canReadInstanceLogs(viewer, factsOf(record))) throw forbidden('Only the instance owner, the app owner and administrators read logs.');
   const logs = instanceManager().runner.logs(record.id);
   const headers = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };

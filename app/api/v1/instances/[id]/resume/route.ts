@@ -1,8 +1,6 @@
-import { apiRoute } from '@/lib/api/handler';
-import { operateInstance } from '@/lib/instances/operations';
+import { apiHandler } from '@/lib/api/route';
+import { operate } from '@/lib/instances/operations';
 
-type Context = { params: Promise<{ id: string }> };
-
-export const POST = apiRoute<Context>(async (request, { params }) =>
-  Response.json(await operateInstance(request, (await params).id, 'resume')),
+export const POST = apiHandler<'viewer', undefined, { id: string }>({ access: 'viewer' }, async ({ viewer, params }) =>
+  Response.json(await operate(viewer, params.id, 'resume')),
 );

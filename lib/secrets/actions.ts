@@ -1,5 +1,6 @@
 'use server';
-// Secret forms of /my-secrets and /admin/secrets. Every action re-checks who may do what in lib/secrets/store.
+// The secret actions, one module for the two pages that use them (/my-secrets and /admin/secrets), which
+// hand them to the forms as props. Every action re-checks who may do what in lib/secrets/store.
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';

@@ -1,4 +1,6 @@
 'use server';
+// The app version actions of the edit panel, one module for the two pages that show it (/my-apps and
+// /admin/apps), which hand them to the panel as props.
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';

@@ -1,0 +1,69 @@
+// The route wrapper for API handlers, the twin of validatedAction: it reads the caller (lib/auth only),
+// checks the access level, parses the JSON body against a zod schema (every problem at once), resolves the
+// route's params, and maps every thrown AppError to its JSON answer (apiRoute). No handler does these itself.
+import 'server-only';
+import type { z } from 'zod';
+import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
+import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
+import { AppError, unauthenticated } from '@/lib/errors';
+import { apiRoute, readJson, zodProblems } from './handler';
+
+/**
+ * Who may call: `anyone` (anonymous too), `reader` (signed in, or anyone in public mode: the catalog's
+ * rule), or an access level (`viewer`, `fullAccess`, `admin`: 401 without a caller, 403 below the level).
+ */
+export type ApiAccess = 'anyone' | 'reader' | AccessLevel;
+
+type ViewerFor<A extends ApiAccess> = A extends 'anyone' | 'reader' ? Viewer | null : Viewer;
+
+interface ApiOptions<A extends ApiAccess, S extends z.ZodType | undefined> {
+  access: A;
+  /** Schema of the JSON body; without one the body is left to the handler (uploads stream it). */
+  body?: S;
+  /** Largest JSON body accepted (readJson's default otherwise). */
+  maxBytes?: number;
+  /** The message of a 400 for a body that does not match the schema. */
+  invalid?: string;
+  /** The message of the 403 for a caller below the access level. */
+  forbidden?: string;
+}
+
+export interface ApiInput<A extends ApiAccess, S extends z.ZodType | undefined, P> {
+  request: Request;
+  viewer: ViewerFor<A>;
+  body: S extends z.ZodType ? z.infer<S> : undefined;
+  params: P;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+export function apiHandler<A extends ApiAccess, S extends z.ZodType | undefined = undefined, P = Record<string, never>>(
+  options: ApiOptions<A, S>,
+  handler: (input: ApiInput<A, S, P>) => Promise<Response>,
+): (request: Request, context?: RouteContext<P>) => Promise<Response> {
+  return apiRoute<RouteContext<P> | undefined>(async (request, context) => {
+    const viewer = await callerAt(request, options.access, options.forbidden);
+    let body: unknown = undefined;
+    if (options.body) {
+      const parsed = options.body.safeParse(await readJson(request, options.maxBytes));
+      if (!parsed.success) throw new AppError('INVALID_INPUT', options.invalid ?? 'The request is not valid.', zodProblems(parsed.error.issues));
+      body = parsed.data;
+    }
+    const params = (await context?.params) ?? ({} as P);
+    return handler({ request, viewer: viewer as ViewerFor<A>, body: body as ApiInput<A, S, P>['body'], params });
+  });
+}
+
+async function callerAt(request: Request, access: ApiAccess, forbidden?: string): Promise<Viewer | null> {
+  if (access === 'anyone') return getApiViewer(request);
+  if (access === 'reader') {
+    const viewer = await getApiViewer(request);
+    if (!viewer && !accessSettings().publicMode) throw unauthenticated();
+    return viewer;
+  }
+  const viewer = await getApiViewer(request);
+  if (!viewer) throw unauthenticated();
+  const refused = accessRefusal(viewer, access);
+  if (refused) throw new AppError('FORBIDDEN', forbidden ?? refused);
+  return viewer;
+}

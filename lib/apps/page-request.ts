@@ -1,0 +1,25 @@
+// An app page's data for the current request: the viewer decides what exists. Anonymous viewers are sent
+// to sign in for anything they may not see; signed-in ones get a 404, the same as for a Name that does
+// not exist. Cached per request (metadata and page share one read).
+import 'server-only';
+import { cache } from 'react';
+import { notFound, redirect } from 'next/navigation';
+import { accessSettings, getViewer } from '@/lib/auth/viewer';
+import { appUrl, loginUrl } from '@/lib/urls';
+import { readAppVersion, visibleVersions, type AppVersionView, type VersionEntry } from './read';
+
+export interface AppPageData {
+  app: AppVersionView;
+  /** Every version of the Name the viewer may see, newest first. */
+  versions: VersionEntry[];
+}
+
+/** The given version, or the newest visible version of the Name. */
+export const appPageForRequest = cache(async (name: string, version?: string): Promise<AppPageData> => {
+  const viewer = await getViewer();
+  const settings = accessSettings();
+  const app = readAppVersion(viewer, settings, { name, version });
+  if (app) return { app, versions: visibleVersions(viewer, settings, name) };
+  if (!viewer) redirect(loginUrl(appUrl(name, version)));
+  notFound();
+});

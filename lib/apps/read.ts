@@ -1,0 +1,212 @@
+// The one read model for app versions: every page (details, My Apps, admin apps), every API route and
+// (through the API) the CLI read versions here. Visibility is applied in SQL only, by the one tested
+// condition (lib/auth/visibility-sql.ts); what leaves is one presentation shape per version and per tag.
+import 'server-only';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { appAssets, apps, appTags, tags, users, type App, type Visibility } from '@/db/schema';
+import { canEditApp, canSeeEmails, canSeeTags, isAdmin, type AccessSettings, type Viewer } from '@/lib/auth/policy';
+import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { forbidden } from '@/lib/errors';
+import { tagChip, type TagChip } from '@/lib/tags/chip';
+import { assetUrl } from '@/lib/urls';
+
+export type { TagChip };
+
+/** An app version as the viewer may see it: plain data, fit to render or to turn into API JSON. */
+export interface AppVersionView {
+  id: string;
+  name: string;
+  version: string;
+  /** The title, or the Name when app.toml gave none. */
+  title: string;
+  description: string;
+  longDescription: string;
+  kind: App['kind'];
+  visibility: Visibility;
+  instanceLifecycle: string;
+  instanceTimeout: string | null;
+  runtimeVersion: string | null;
+  /** Null for LINK apps, which do not run. */
+  runtime: App['runtime'] | null;
+  env: App['env'];
+  files: App['files'];
+  /** Only for LINK apps; pages link to the visit route, never to this directly. */
+  linkAddress: string | null;
+  requestedTags: string[];
+  importedAt: Date;
+  /** The e-mail address only for viewers who may see other people's addresses. */
+  owner: { id: string; name: string; email: string | null };
+  /** Empty for viewers who may not see tags; sorted by title. */
+  tags: TagChip[];
+  icon: string | null;
+  screenshots: string[];
+  bundle: { sha256: string; size: number };
+  /** Owner or administrator: may change visibility and tags, delete, download the bundle, read literal values. */
+  canEdit: boolean;
+}
+
+export interface AppQuery {
+  id?: string;
+  name?: string;
+  version?: string;
+  ownerId?: string;
+  visibility?: Visibility;
+  limit?: number;
+  offset?: number;
+}
+
+function whereOf(viewer: Viewer | null, settings: AccessSettings, q: AppQuery): SQL {
+  const where: SQL[] = [visibleAppsWhere(viewer, settings)];
+  if (q.id !== undefined) where.push(eq(apps.id, q.id));
+  if (q.name !== undefined) where.push(eq(apps.name, q.name));
+  if (q.version !== undefined) where.push(eq(apps.version, q.version));
+  if (q.ownerId !== undefined) where.push(eq(apps.ownerId, q.ownerId));
+  if (q.visibility !== undefined) where.push(eq(apps.visibility, q.visibility));
+  return and(...where)!;
+}
+
+/** The versions the viewer may see that match `q`, by Name, newest version first within a Name. */
+export function readAppVersions(viewer: Viewer | null, settings: AccessSettings, q: AppQuery = {}): AppVersionView[] {
+  let query = getDb().select().from(apps).where(whereOf(viewer, settings, q)).orderBy(asc(apps.name), desc(apps.versionKey)).$dynamic();
+  if (q.limit !== undefined) query = query.limit(Math.min(q.limit, 500)).offset(q.offset ?? 0);
+  return present(viewer, query.all());
+}
+
+/** One version (by id, or Name + Version), or the newest visible version of a Name; null when not visible. */
+export function readAppVersion(viewer: Viewer | null, settings: AccessSettings, q: Pick<AppQuery, 'id' | 'name' | 'version'>): AppVersionView | null {
+  const row = getDb().select().from(apps).where(whereOf(viewer, settings, q)).orderBy(desc(apps.versionKey)).limit(1).get();
+  return row ? present(viewer, [row])[0] : null;
+}
+
+function present(viewer: Viewer | null, rows: App[]): AppVersionView[] {
+  if (rows.length === 0) return [];
+  const db = getDb();
+  const ids = rows.map((r) => r.id);
+  const owners = new Map(
+    db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(inArray(users.id, [...new Set(rows.map((r) => r.ownerId))]))
+      .all()
+      .map((o) => [o.id, o]),
+  );
+  const tagRows = canSeeTags(viewer)
+    ? db
+        .select({ appId: appTags.appId, tag: tags })
+        .from(appTags)
+        .innerJoin(tags, eq(tags.id, appTags.tagId))
+        .where(inArray(appTags.appId, ids))
+        .orderBy(sql`${tags.title} COLLATE NOCASE`, asc(tags.name))
+        .all()
+    : [];
+  const assetRows = db
+    .select({ appId: appAssets.appId, kind: appAssets.kind, position: appAssets.position })
+    .from(appAssets)
+    .where(and(inArray(appAssets.appId, ids), inArray(appAssets.kind, ['icon', 'screenshot'])))
+    .orderBy(asc(appAssets.position))
+    .all();
+  const showEmails = canSeeEmails(viewer);
+  return rows.map((app) => {
+    const owner = owners.get(app.ownerId);
+    const assets = assetRows.filter((a) => a.appId === app.id);
+    return {
+      id: app.id,
+      name: app.name,
+      version: app.version,
+      title: app.title || app.name,
+      description: app.description,
+      longDescription: app.longDescription,
+      kind: app.kind,
+      visibility: app.visibility,
+      instanceLifecycle: app.instanceLifecycle,
+      instanceTimeout: app.instanceTimeout,
+      runtimeVersion: app.runtimeVersion,
+      runtime: app.kind === 'link' ? null : app.runtime,
+      env: app.env,
+      files: app.files,
+      linkAddress: app.linkAddress,
+      requestedTags: app.requestedTags,
+      importedAt: app.importedAt,
+      owner: { id: app.ownerId, name: owner?.name ?? 'Unknown', email: showEmails ? (owner?.email ?? null) : null },
+      tags: tagRows.filter((t) => t.appId === app.id).map((t) => tagChip(t.tag)),
+      icon: assets.some((a) => a.kind === 'icon') ? assetUrl(app.id, { kind: 'icon' }) : null,
+      screenshots: assets.filter((a) => a.kind === 'screenshot').map((a) => assetUrl(app.id, { kind: 'screenshot', position: a.position })),
+      bundle: { sha256: app.bundleSha256, size: app.bundleSize },
+      canEdit: canEditApp(viewer, app),
+    };
+  });
+}
+
+export interface VersionEntry {
+  id: string;
+  version: string;
+  visibility: Visibility;
+  importedAt: Date;
+}
+
+/** Every version of the Name the viewer may see, newest first (the details page's version list). */
+export function visibleVersions(viewer: Viewer | null, settings: AccessSettings, name: string): VersionEntry[] {
+  return getDb()
+    .select({ id: apps.id, version: apps.version, visibility: apps.visibility, importedAt: apps.importedAt })
+    .from(apps)
+    .where(whereOf(viewer, settings, { name }))
+    .orderBy(desc(apps.versionKey))
+    .all();
+}
+
+/** The part of a version that lists show (and send to the browser: no descriptions, no Env values). */
+export type AppVersionListItem = Pick<AppVersionView, 'id' | 'name' | 'version' | 'title' | 'visibility' | 'importedAt' | 'owner' | 'tags'>;
+
+export interface AppGroup {
+  name: string;
+  versions: AppVersionListItem[];
+}
+
+/** Versions grouped by Name, in the order read (My Apps and the administrators' Apps page). */
+export function groupByName(versions: AppVersionView[]): AppGroup[] {
+  const groups: AppGroup[] = [];
+  for (const { id, name, version, title, visibility, importedAt, owner, tags } of versions) {
+    const item = { id, name, version, title, visibility, importedAt, owner, tags };
+    const last = groups.at(-1);
+    if (last?.name === name) last.versions.push(item);
+    else groups.push({ name, versions: [item] });
+  }
+  return groups;
+}
+
+/** Users who own at least one app version, for the administrators' owner filter. */
+export function listAppOwners(viewer: Viewer): { id: string; name: string; email: string }[] {
+  if (!isAdmin(viewer)) throw forbidden('Only administrators may list app owners.');
+  return getDb()
+    .selectDistinct({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .innerJoin(apps, eq(apps.ownerId, users.id))
+    .orderBy(asc(users.email))
+    .all();
+}
+
+export interface VisibleAsset {
+  sha256: string;
+  contentType: string;
+  size: number;
+  /** Visible to anyone without signing in, so shared caches may keep it. */
+  isPublic: boolean;
+}
+
+/** An icon or screenshot of an app version the viewer may see; null for anything else. */
+export function visibleAsset(
+  viewer: Viewer | null,
+  settings: AccessSettings,
+  appId: string,
+  asset: { kind: 'icon' | 'screenshot'; position: number },
+): VisibleAsset | null {
+  const row = getDb()
+    .select({ sha256: appAssets.sha256, contentType: appAssets.contentType, size: appAssets.size, visibility: apps.visibility })
+    .from(appAssets)
+    .innerJoin(apps, eq(apps.id, appAssets.appId))
+    .where(and(eq(appAssets.kind, asset.kind), eq(appAssets.position, asset.position), whereOf(viewer, settings, { id: appId })))
+    .get();
+  if (!row) return null;
+  return { sha256: row.sha256, contentType: row.contentType, size: row.size, isPublic: settings.publicMode && row.visibility === 'PUBLIC' };
+}
