@@ -1,10 +1,11 @@
 // The local runner with real processes: bubblewrap, slirp4netns, python3 -m venv, pip. Nothing is mocked.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectCgroups } from './cgroups';
 import { LocalRunner } from './local-runner';
 import { FAILING_APP, greetingWheel, PROBE_APP, WAVE_APP, waveTestDoubleWheel } from './testing/apps';
 import { writeBundle } from './testing/build';
@@ -15,7 +16,7 @@ let runner: LocalRunner;
 let probeBundle: string;
 let counter = 0;
 
-function spec(overrides: Partial<InstanceSpec> & { runtime?: Partial<InstanceSpec['runtime']> } = {}): InstanceSpec {
+function spec(overrides: Omit<Partial<InstanceSpec>, 'runtime'> & { runtime?: Partial<InstanceSpec['runtime']> } = {}): InstanceSpec {
   counter += 1;
   const instanceId = overrides.instanceId ?? `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
   return {
@@ -225,5 +226,108 @@ describe('local runner', () => {
     expect(error.lastLines.join('\n')).toContain('boom: DATABASE_URL is not configured');
     expect(stages.at(-1)).toMatchObject({ stage: 'FAILED', reason: error.message });
     expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 120_000);
+
+  it('runs a Wave app with its own Wave server from a TEST DOUBLE of h2o-wave (the real package cannot be installed here)', async () => {
+    const wave = await waveTestDoubleWheel();
+    const bundle = await writeBundle(path.join(root, 'wave-app.wave'), {
+      'app.toml': '',
+      'app.py': WAVE_APP,
+      'requirements.txt': 'h2o-wave-test-double==0.0.1\n',
+      [wave.filename]: wave.bytes,
+    });
+    const id = '11111111-0000-4000-8000-000000000001';
+    const s = spec({ instanceId: id, appVersionId: 'wave-app-v1', bundlePath: bundle, baseUrl: `/instance/${id}/`, runtime: { module: 'app', appMode: 'wave', routingMode: 'BASE_URL' } });
+    const r = await runner.start(s).catch((e) => {
+      console.log(e.lastLines.join('\n'));
+      throw e;
+    });
+    const page = await get(r.endpoint, `/instance/${id}/page`);
+    expect(page.status).toBe(200);
+    // waved answered on H2O_WAVE_LISTEN, under H2O_WAVE_BASE_URL, from the app registered at H2O_WAVE_APP_ADDRESS.
+    expect(page.body).toBe(`waved double (:10101) -> wave app ${id} at /instance/${id}/page (cwd /app)`);
+    expect((await get(r.endpoint, '/elsewhere')).status).toBe(404);
+    const log = await runner.logs(id).read();
+    expect(log).toContain('waved double listening on :10101 in /venv');
+    expect(log).toContain('app registered at http://10.0.2.100:8000');
+    await runner.stop(id);
+  }, 180_000);
+
+  it('fails a Wave app whose environment has no Wave server, naming the reason', async () => {
+    const bundle = await writeBundle(path.join(root, 'no-wave.wave'), { 'app.toml': '', 'app.py': WAVE_APP });
+    const error = await runner.start(spec({ appVersionId: 'no-wave-v1', bundlePath: bundle, runtime: { module: 'app', appMode: 'wave' } })).catch((e) => e);
+    expect(error).toMatchObject({ code: 'NOT_RUNNABLE' });
+    expect(error.message).toMatch(/No Wave server found.*h2o-wave/);
+  }, 120_000);
+
+  it('refuses container apps, GPUs this host lacks, missing OS packages and reserved paths, with the reason', async () => {
+    const stages: StageEvent[] = [];
+    const container = await runner.start(spec({ runtime: { appMode: 'container', module: null, customImage: 'example/app:1' } }), { onStage: (e) => stages.push(e) }).catch((e) => e);
+    expect(container.message).toMatch(/needs the Kubernetes runner/);
+    expect(stages).toMatchObject([{ stage: 'FAILED', reason: container.message }]);
+    expect((await runner.start(spec({ runtime: { gpuCount: 1 } })).catch((e) => e)).message).toMatch(/asks for 1 GPU .* this host has none/);
+    expect((await runner.start(spec({ files: [{ path: '/usr/lib/x.conf', value: 'x', secret: false }] })).catch((e) => e)).message).toMatch(/inside \/usr/);
+
+    const bundle = await writeBundle(path.join(root, 'packages.wave'), { 'app.toml': '', 'probe.py': PROBE_APP, 'packages.txt': '# OS packages\ncoreutils\nno-such-package-xyz\nlibc6=2.36\nanother-missing-pkg\n' });
+    const missing = await runner.start(spec({ appVersionId: 'packages-v1', bundlePath: bundle })).catch((e) => e);
+    expect(missing).toMatchObject({ code: 'NOT_RUNNABLE' });
+    expect(missing.message).toContain('no-such-package-xyz, another-missing-pkg');
+    expect(missing.message).not.toContain('coreutils');
+  }, 120_000);
+
+  it('refuses every start when the sandbox is unavailable, and says why', async () => {
+    const broken = new LocalRunner({ dir: path.join(root, 'data', 'broken-runner'), operatorEnv: {} });
+    Object.assign(broken, { probe: Promise.resolve('/usr/bin/bwrap is missing: install the bubblewrap package') });
+    const caps = await broken.capabilities();
+    expect(caps.sandbox).toMatchObject({ enabled: false, unavailableReason: expect.stringContaining('bubblewrap') });
+    const error = await broken.start(spec()).catch((e) => e);
+    expect(error).toMatchObject({ code: 'SANDBOX_UNAVAILABLE' });
+    expect(error.message).toContain('bubblewrap');
+  });
+
+  it('fails a start that does not answer in time, and a stop during start ends it', async () => {
+    const slow = new LocalRunner({ dir: path.join(root, 'data', 'runner'), startTimeoutMs: 3000, operatorEnv: { PIP_NO_INDEX: '1' } });
+    // Listens on 9999 while the runner waits on the declared port 8080.
+    const error = await slow.start(spec({ env: [{ name: 'APP_PORT', value: '9999', secret: false }] })).catch((e) => e);
+    expect(error).toMatchObject({ code: 'START_TIMEOUT' });
+    expect(error.lastLines.join('\n')).toContain('probe app starting');
+
+    const s = spec({ env: [{ name: 'APP_PORT', value: '9999', secret: false }] });
+    const starting = runner.start(s).catch((e) => e);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(async () => {
+        if ((await runner.logs(s.instanceId).read()).includes('probe app starting')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 100);
+    });
+    await runner.stop(s.instanceId);
+    expect(await starting).toMatchObject({ code: 'STOPPED' });
+  }, 120_000);
+
+  it('enforces MemoryLimit and CPULimit with cgroups where the host allows it', async () => {
+    const caps = await runner.capabilities();
+    const limited = spec({ runtime: { memoryLimit: '64Mi', cpuLimit: '500m' } });
+    const free = spec();
+    let onExit!: (e: ExitEvent) => void;
+    const killed = new Promise<ExitEvent>((resolve) => (onExit = resolve));
+    const [r, control] = await Promise.all([runner.start(limited, { onExit }), runner.start(free)]);
+    try {
+      expect(r.enforced).toEqual({ memory: caps.resources.memory, cpu: caps.resources.cpu });
+      // The control instance may use 128 MiB; the limited one is killed trying.
+      expect(await getJson(control.endpoint, '/alloc?mb=128')).toMatchObject({ ok: true });
+      if (caps.resources.cpu) {
+        const cg = detectCgroups();
+        const quota = path.join(cg.bases.cpu!, 'appstore-instances', limited.instanceId, cg.version === 'v1' ? 'cpu.cfs_quota_us' : 'cpu.max');
+        expect(readFileSync(quota, 'utf8').trim()).toMatch(/^50000\b/);
+      }
+      if (!caps.resources.memory) return;
+      await get(r.endpoint, '/alloc?mb=128').catch(() => {});
+      const event = await killed;
+      expect(event.exitCode === 137 || event.signal === 'SIGKILL').toBe(true);
+    } finally {
+      await Promise.all([runner.stop(limited.instanceId), runner.stop(free.instanceId)]);
+    }
   }, 120_000);
 });

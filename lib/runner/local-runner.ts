@@ -9,7 +9,7 @@ import { localRunnerConfig, type LocalRunnerConfig } from './config';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
-import { APP_ROOT, BWRAP, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { APP_ROOT, BWRAP, GUEST_ADDRESS, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
 import {
   RunnerError,
   type InstanceLogs,
@@ -47,12 +47,12 @@ interface Live {
 
 export interface LocalRunnerOptions extends Partial<LocalRunnerConfig> {
   /** Where PIP_* and proxy settings come from (default process.env). */
-  operatorEnv?: NodeJS.ProcessEnv;
+  operatorEnv?: Record<string, string | undefined>;
 }
 
 export class LocalRunner implements Runner {
   readonly config: LocalRunnerConfig;
-  private readonly operatorEnv: NodeJS.ProcessEnv;
+  private readonly operatorEnv: Record<string, string | undefined>;
   private readonly live = new Map<string, Live>();
   private readonly logsById = new Map<string, InstanceLog>();
   private probe: Promise<string | null> | undefined;
@@ -111,7 +111,7 @@ export class LocalRunner implements Runner {
         env: { PATH: '/usr/bin:/bin' },
         command: ['/bin/true'],
         cwd: APP_ROOT,
-        forwardPort: null,
+        forwardPorts: [],
         cgroup: null,
         onOutput: (b) => output.push(b),
       });
@@ -170,14 +170,15 @@ export class LocalRunner implements Runner {
     try {
       return await run;
     } catch (error) {
-      const failure =
-        abort.signal.reason instanceof RunnerError && !entry.stopping
+      const failure = entry.stopping
+        ? new RunnerError('STOPPED', 'The instance was stopped while starting.')
+        : abort.signal.reason instanceof RunnerError
           ? abort.signal.reason
           : error instanceof RunnerError
             ? error
             : new RunnerError('START_FAILED', `The instance could not be started: ${(error as Error).message}`);
       await entry.sandbox?.kill(0);
-      entry.cgroup?.remove();
+      await entry.cgroup?.remove();
       this.live.delete(spec.instanceId);
       log.note(`Start failed: ${failure.message}`);
       const out = new RunnerError(failure.code, failure.message, log.lastLines());
@@ -243,20 +244,24 @@ export class LocalRunner implements Runner {
       env,
       command,
       cwd: APP_ROOT,
-      forwardPort: guestPort,
+      // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
+      forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
       cgroup: entry.cgroup,
       onOutput: (b) => log.write(b),
     });
     entry.sandbox = sandbox;
     check();
-    const endpoint = { host: '127.0.0.1', port: sandbox.hostPort! };
+    const endpoint = { host: '127.0.0.1', port: sandbox.hostPorts[0] };
     let exitedEarly = false;
     const early = sandbox.exited.then((e) => {
       exitedEarly = true;
       return e;
     });
     await Promise.race([
-      waitForHttp(endpoint, spec.baseUrl, signal, () => exitedEarly),
+      (async () => {
+        await waitForHttp(endpoint, spec.baseUrl, signal, () => exitedEarly);
+        for (const port of sandbox.hostPorts.slice(1)) await waitForHttp({ host: '127.0.0.1', port }, '/', signal, () => exitedEarly);
+      })(),
       early.then((e) => {
         throw new RunnerError('START_FAILED', `The app exited before answering HTTP (${describeExit(e)}).`);
       }),
@@ -266,10 +271,10 @@ export class LocalRunner implements Runner {
     entry.endpoint = endpoint;
     log.note(`Answering on port ${guestPort} (forwarded to ${endpoint.host}:${endpoint.port}).`);
     stage('DEPLOYED');
-    void sandbox.exited.then((e) => {
+    void sandbox.exited.then(async (e) => {
       if (entry.stopping || this.live.get(spec.instanceId) !== entry) return;
-      entry.cgroup?.remove();
       this.live.delete(spec.instanceId);
+      await entry.cgroup?.remove();
       log.note(`The app exited (${describeExit(e)}).`);
       hooks.onExit?.({ instanceId: spec.instanceId, exitCode: e.code, signal: e.signal, lastLines: log.lastLines() });
     });
@@ -279,7 +284,7 @@ export class LocalRunner implements Runner {
   private refuseUnrunnable(spec: InstanceSpec): void {
     const r = spec.runtime;
     if (r.appMode === 'container') {
-      throw new RunnerError('NOT_RUNNABLE', 'Container apps (Runtime.AppMode = "container") need the Kubernetes runner; the local runner runs Python and Wave apps only.');
+      throw new RunnerError('NOT_RUNNABLE', 'This is a container app (Runtime.AppMode = "container"): it needs the Kubernetes runner; the local runner runs Python and Wave apps only.');
     }
     if (!r.module) throw new RunnerError('NOT_RUNNABLE', 'The app has no Runtime.Module to start.');
     if (r.gpuCount > 0 && gpuCount() < r.gpuCount) {
@@ -317,7 +322,8 @@ export class LocalRunner implements Runner {
       Object.assign(env, {
         H2O_WAVE_LISTEN: `:${WAVE_SERVER_PORT}`,
         H2O_WAVE_ADDRESS: `http://127.0.0.1:${WAVE_SERVER_PORT}`,
-        H2O_WAVE_APP_ADDRESS: `http://127.0.0.1:${WAVE_APP_PORT}`,
+        // On the sandbox's network address rather than loopback, so the runner can see the app server come up.
+        H2O_WAVE_APP_ADDRESS: `http://${GUEST_ADDRESS}:${WAVE_APP_PORT}`,
       });
     }
     return env;
@@ -355,7 +361,7 @@ export class LocalRunner implements Runner {
     entry.abort.abort();
     await entry.sandbox?.kill();
     await entry.started;
-    entry.cgroup?.remove();
+    await entry.cgroup?.remove();
     if (this.live.get(instanceId) === entry) this.live.delete(instanceId);
     this.log(instanceId).note('Stopped.');
   }

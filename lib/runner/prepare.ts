@@ -109,7 +109,7 @@ export function venvKey(python: string, requirements: Buffer | null, wheels: [st
 }
 
 /** Operator settings passed to pip: PIP_* and the proxy variables. */
-export function pipEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+export function pipEnvironment(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && (/^PIP_/.test(k) || /^(https?|no|all)_proxy$/i.test(k))) out[k] = v;
@@ -124,7 +124,7 @@ export interface VenvRequest {
   appDir: string;
   python: PythonChoice;
   builderUid: number | null;
-  operatorEnv: NodeJS.ProcessEnv;
+  operatorEnv: Record<string, string | undefined>;
   log: InstanceLog;
   signal: AbortSignal;
 }
@@ -171,7 +171,7 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
       env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8', ...pipEnvironment(r.operatorEnv) },
       command: ['/bin/sh', '-c', script],
       cwd: APP_ROOT,
-      forwardPort: null,
+      forwardPorts: [],
       cgroup: null,
       onOutput: (b) => r.log.write(b),
     });

@@ -10,6 +10,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { InstanceCgroup } from './cgroups';
 
 export const APP_ROOT = '/app';
+/** The sandbox's own address on its slirp4netns network (10.0.2.0/24, slirp's default); forwarded ports reach it there. */
+export const GUEST_ADDRESS = '10.0.2.100';
 export const VENV_ROOT = '/venv';
 export const BWRAP = process.env.RUNNER_BWRAP || '/usr/bin/bwrap';
 export const SLIRP4NETNS = process.env.RUNNER_SLIRP4NETNS || '/usr/bin/slirp4netns';
@@ -64,8 +66,8 @@ export interface SandboxOptions {
   env: Record<string, string>;
   command: string[];
   cwd: string;
-  /** Guest port to forward to an ephemeral 127.0.0.1 port. */
-  forwardPort: number | null;
+  /** Guest ports to forward, each to an ephemeral 127.0.0.1 port. */
+  forwardPorts: number[];
   cgroup: InstanceCgroup | null;
   onOutput: (chunk: Buffer) => void;
 }
@@ -76,8 +78,8 @@ export interface SandboxExit {
 }
 
 export interface SandboxHandle {
-  /** The host port forwarded to `forwardPort`, or null. */
-  hostPort: number | null;
+  /** The host ports forwarded to `forwardPorts`, in the same order. */
+  hostPorts: number[];
   exited: Promise<SandboxExit>;
   /** SIGTERM to the app's processes, SIGKILL to the whole sandbox after `graceMs`. Resolves once it has exited. */
   kill(graceMs?: number): Promise<SandboxExit>;
@@ -186,6 +188,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
   if (o.uid !== null) Object.assign(spawnOptions, { uid: o.uid, gid: o.uid });
   const bwrap: ChildProcess = spawn(BWRAP, args, spawnOptions);
   const stdio = bwrap.stdio as unknown as (Readable & Writable)[];
+  for (const stream of stdio) stream?.on('error', () => {}); // a sandbox dying mid-set-up resets its fds; its exit is what we report
   bwrap.stdout!.on('data', o.onOutput);
   bwrap.stderr!.on('data', o.onOutput);
   const exited = new Promise<SandboxExit>((resolve) => {
@@ -209,6 +212,8 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
   try {
     childPid = await Promise.race([readChildPid(stdio[3]), exited.then(() => Promise.reject(new Error('the sandbox ended during set-up (see the log above)')))]);
     o.cgroup?.addProcess(childPid);
+    // bwrap configures the sandbox's loopback itself; slirp4netns joining while it does makes either fail.
+    await blockedOnFd(childPid, 4, exited);
     apiDir = mkdtempSync(path.join(os.tmpdir(), 'appstore-slirp-'));
     const apiSocket = path.join(apiDir, 'api.sock');
     slirp = spawn(
@@ -217,17 +222,18 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
       { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
     );
     const slirpOut: Buffer[] = [];
+    for (const stream of slirp.stdio as unknown as (Readable | null)[]) stream?.on('error', () => {});
     slirp.stderr!.on('data', (b: Buffer) => slirpOut.push(b));
     const slirpExited = new Promise<never>((_, reject) =>
       slirp!.on('exit', (code) => reject(new Error(`slirp4netns exited (${code}): ${Buffer.concat(slirpOut).toString().trim()}`))),
     );
     slirpExited.catch(() => {});
     await Promise.race([readyByte((slirp.stdio as unknown as Readable[])[4]), slirpExited]);
-    let hostPort: number | null = null;
-    if (o.forwardPort !== null) hostPort = await forwardPort(apiSocket, o.forwardPort);
+    const hostPorts: number[] = [];
+    for (const guest of o.forwardPorts) hostPorts.push(await forwardPort(apiSocket, guest));
     stdio[4].write('1');
     return {
-      hostPort,
+      hostPorts,
       exited,
       kill: (graceMs = 3000) => killSandbox(bwrap, childPid, exited, graceMs),
     };
@@ -252,6 +258,25 @@ function readChildPid(stream: Readable): Promise<number> {
     stream.on('data', onData);
     stream.on('error', reject);
   });
+}
+
+/** Resolves once `pid` sits in read(fd): bwrap's child reads --block-fd after all its own set-up. */
+async function blockedOnFd(pid: number, fd: number, exited: Promise<SandboxExit>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const expected = `0 0x${fd.toString(16)} `;
+  for (let waited = 0; !gone; waited += 5) {
+    let syscall = '';
+    try {
+      syscall = readFileSync(`/proc/${pid}/syscall`, 'utf8');
+    } catch {
+      if (waited > 10_000) throw new Error('cannot observe the sandbox starting (/proc/<pid>/syscall unreadable)');
+    }
+    if (syscall.startsWith(expected)) return;
+    if (waited > 30_000) throw new Error('the sandbox did not finish its set-up within 30 s');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('the sandbox ended during set-up (see the log above)');
 }
 
 function readyByte(stream: Readable): Promise<void> {
