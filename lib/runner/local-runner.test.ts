@@ -162,7 +162,8 @@ describe('local runner', () => {
       expect(info.uid).not.toBe(0);
       expect((await getJson(ra.endpoint, '/write?path=/data/owner.txt&text=x')).ok).toBe(true);
       const owner = statSync(path.join(root, 'data', 'runner', 'volumes', a.instanceId, 'owner.txt')).uid;
-      expect(owner).toBe(runner.instanceUid(a.instanceId));
+      // Its own uid when the portal runs as root (it may switch users), else the portal's own non-root uid.
+      expect(owner).toBe(runner.instanceUid(a.instanceId) ?? process.getuid!());
       expect(owner).not.toBe(0);
       expect(owner).toBe(info.uid);
 
