@@ -14,6 +14,6 @@ describe('local runner configuration', () => {
     expect(localRunnerConfig({}).sandbox).toBe('on');
     expect(localRunnerConfig({ RUNNER_SANDBOX: 'OFF' }).sandbox).toBe('off');
     expect(() => localRunnerConfig({ RUNNER_SANDBOX: 'no' })).toThrow(/RUNNER_SANDBOX must be on or off/);
-    expect(localRunnerConfig({ INSTANCE_START_TIMEOUT: '2m', DATA_DIR: '/srv/x' })).toMatchObject({ startTimeoutMs: 120_000 });
+    expect(localRunnerConfig({ INSTANCE_START_TIMEOUT: '2m', DATA_DIR: '/srv/x' })).toMatchObject({ startTimeoutMs: 120_000, dir: '/srv/x/runner' });
   });
 });

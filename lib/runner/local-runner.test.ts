@@ -1,5 +1,5 @@
 // The local runner with real processes: bubblewrap, slirp4netns, python3 -m venv, pip. Nothing is mocked.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCgroups } from './cgroups';
 import { LocalRunner } from './local-runner';
+import { freePort } from './sandbox';
 import { FAILING_APP, greetingWheel, PROBE_APP, WAVE_APP, waveTestDoubleWheel } from './testing/apps';
 import { writeBundle } from './testing/build';
 import { RunnerError, type ExitEvent, type InstanceSpec, type StageEvent, type UpstreamEndpoint } from './types';
@@ -129,6 +130,7 @@ describe('local runner', () => {
 
     const log = await runner.logs(s.instanceId).read();
     expect(log).toContain('probe app starting');
+    expect(log).toContain('Successfully installed greeting-lib-1.0.0'); // pip's own output
     expect(log).toContain('DB_PASSWORD (secret)');
     expect(log).not.toContain('s3cret-value');
     expect(log).not.toContain('file-secret');
@@ -254,6 +256,16 @@ describe('local runner', () => {
     await runner.stop(id);
   }, 180_000);
 
+  it('fails a start whose dependencies cannot be installed, with pip\'s output, and keeps no half-built environment', async () => {
+    const bundle = await writeBundle(path.join(root, 'bad-reqs.wave'), { 'app.toml': '', 'probe.py': PROBE_APP, 'requirements.txt': 'definitely-not-on-any-index==9.9\n' });
+    const stages: StageEvent[] = [];
+    const error = await runner.start(spec({ appVersionId: 'bad-reqs-v1', bundlePath: bundle }), { onStage: (e) => stages.push(e) }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'PREPARE_FAILED' });
+    expect(error.lastLines.join('\n')).toMatch(/No matching distribution found for definitely-not-on-any-index/);
+    expect(stages.map((e) => e.stage)).toEqual(['SOURCING', 'INSTALLING', 'FAILED']);
+    expect(readdirSync(path.join(root, 'data', 'runner', 'venvs')).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  }, 120_000);
+
   it('fails a Wave app whose environment has no Wave server, naming the reason', async () => {
     const bundle = await writeBundle(path.join(root, 'no-wave.wave'), { 'app.toml': '', 'app.py': WAVE_APP });
     const error = await runner.start(spec({ appVersionId: 'no-wave-v1', bundlePath: bundle, runtime: { module: 'app', appMode: 'wave' } })).catch((e) => e);
@@ -331,4 +343,30 @@ describe('local runner', () => {
       await Promise.all([runner.stop(limited.instanceId), runner.stop(free.instanceId)]);
     }
   }, 120_000);
+
+  it('with RUNNER_SANDBOX=off (explicitly), runs apps as plain processes without isolation and says so', async () => {
+    const off = new LocalRunner({ dir: path.join(root, 'data', 'runner'), sandbox: 'off', startTimeoutMs: 120_000, operatorEnv: { PIP_NO_INDEX: '1' } });
+    expect((await off.capabilities()).sandbox).toEqual({ enabled: false, unavailableReason: null, disabledByOperator: true });
+    const port = await freePort();
+    const s = spec({
+      runtime: { port },
+      env: [{ name: 'APP_PORT', value: String(port), secret: false }],
+      files: [{ path: 'config/token', value: 'off-secret', secret: true }],
+    });
+    const r = await off.start(s);
+    try {
+      expect(r.endpoint).toEqual({ host: '127.0.0.1', port });
+      const info = await getJson(r.endpoint, '/env');
+      expect(info.greeting).toBe('hello from a bundled wheel');
+      expect(info.uid).toBe(off.instanceUid(s.instanceId) ?? process.getuid!());
+      expect(await getJson(r.endpoint, '/read?path=config/token')).toMatchObject({ ok: true, text: 'off-secret', mode: '0o400' });
+      // No isolation: the host's files are visible (the admin page warns about exactly this).
+      writeFileSync(path.join(root, 'visible.txt'), 'host file', { mode: 0o644 });
+      expect(await getJson(r.endpoint, `/read?path=${encodeURIComponent(path.join(root, 'visible.txt'))}`)).toMatchObject({ ok: true });
+    } finally {
+      await off.stop(s.instanceId);
+    }
+    const refused = await off.start(spec({ runtime: { volumeMount: '/data' } })).catch((e) => e);
+    expect(refused.message).toMatch(/Runtime.VolumeMount \/data: absolute paths need the sandbox/);
+  }, 180_000);
 });

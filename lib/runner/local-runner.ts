@@ -9,7 +9,7 @@ import { localRunnerConfig, type LocalRunnerConfig } from './config';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
-import { APP_ROOT, BWRAP, GUEST_ADDRESS, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { APP_ROOT, BWRAP, freePort, GUEST_ADDRESS, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
 import {
   RunnerError,
   type InstanceLogs,
@@ -21,6 +21,7 @@ import {
   type StartHooks,
   type UpstreamEndpoint,
 } from './types';
+import { launchUnsandboxed } from './unsandboxed';
 import { WAVE_LAUNCHER, WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
 
 const DEFAULT_PYTHON_PORT = 8080;
@@ -196,10 +197,8 @@ export class LocalRunner implements Runner {
       if (signal.aborted) throw signal.reason instanceof RunnerError ? signal.reason : new RunnerError('STOPPED', 'The instance was stopped while starting.');
     };
     this.refuseUnrunnable(spec);
-    const problem = await this.sandboxProblem();
-    if (this.config.sandbox === 'off') {
-      throw new RunnerError('SANDBOX_UNAVAILABLE', 'RUNNER_SANDBOX=off is not supported by this version of the local runner: instances only run sandboxed.');
-    }
+    const sandboxed = this.config.sandbox === 'on';
+    const problem = sandboxed ? await this.sandboxProblem() : null;
     if (problem) throw new RunnerError('SANDBOX_UNAVAILABLE', `Apps cannot run on this host: the sandbox is unavailable (${problem}).`);
 
     stage('SOURCING');
@@ -216,7 +215,7 @@ export class LocalRunner implements Runner {
     stage('INSTALLING');
     const python = choosePython(spec.pythonVersion);
     if (python.note) log.note(python.note);
-    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal });
+    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal, sandboxed });
     check();
 
     stage('STARTING');
@@ -225,33 +224,50 @@ export class LocalRunner implements Runner {
       throw new RunnerError('NOT_RUNNABLE', 'No Wave server found: the app\'s environment has no waved. Add h2o-wave to requirements.txt, or set Runtime.AppMode = "python" for an app that serves HTTP itself.');
     }
     const uid = this.instanceUid(spec.instanceId);
-    const volume = spec.runtime.volumeMount ? this.volumeDir(spec.instanceId, uid) : null;
     entry.cgroup = this.cgroupFor(spec, log);
-    const env = this.environment(spec, wave);
     log.note(`Environment: ${[...spec.env.map((e) => (e.secret ? `${e.name} (secret)` : e.name))].join(', ') || 'no [[Env]] entries'}; files: ${spec.files.map((f) => f.path).join(', ') || 'none'}.`);
-    const guestPort = wave ? WAVE_SERVER_PORT : (spec.runtime.port ?? DEFAULT_PYTHON_PORT);
-    const command = wave
-      ? ['/usr/bin/python3', '-c', WAVE_LAUNCHER, VENV_ROOT, spec.runtime.module!]
-      : [`${VENV_ROOT}/bin/python`, '-m', spec.runtime.module!];
-
-    const sandbox = await launchSandbox({
-      hostname: spec.instanceId.slice(0, 63),
-      uid,
-      appDir,
-      venv: { dir: venv, writable: false },
-      volume: volume && spec.runtime.volumeMount ? { dir: volume, target: spec.runtime.volumeMount } : null,
-      files: spec.files.map((f): SandboxFile => ({ path: sandboxPath(f.path), content: f.value, secret: f.secret })),
-      env,
-      command,
-      cwd: APP_ROOT,
-      // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
-      forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
-      cgroup: entry.cgroup,
-      onOutput: (b) => log.write(b),
-    });
+    let sandbox: SandboxHandle;
+    let endpoint: UpstreamEndpoint;
+    let readinessPorts: number[];
+    if (sandboxed) {
+      // Private network: fixed ports inside, forwarded to ephemeral 127.0.0.1 ports outside.
+      const guestPort = wave ? WAVE_SERVER_PORT : (spec.runtime.port ?? DEFAULT_PYTHON_PORT);
+      const volume = spec.runtime.volumeMount ? this.volumeDir(spec.instanceId, uid) : null;
+      sandbox = await launchSandbox({
+        hostname: spec.instanceId.slice(0, 63),
+        uid,
+        appDir,
+        venv: { dir: venv, writable: false },
+        volume: volume && spec.runtime.volumeMount ? { dir: volume, target: spec.runtime.volumeMount } : null,
+        files: spec.files.map((f): SandboxFile => ({ path: sandboxPath(f.path), content: f.value, secret: f.secret })),
+        env: this.environment(spec, VENV_ROOT, wave ? { listen: `:${WAVE_SERVER_PORT}`, server: `127.0.0.1:${WAVE_SERVER_PORT}`, app: `${GUEST_ADDRESS}:${WAVE_APP_PORT}` } : null),
+        command: this.command(spec, VENV_ROOT),
+        cwd: APP_ROOT,
+        // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
+        forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
+        cgroup: entry.cgroup,
+        onOutput: (b) => log.write(b),
+      });
+      endpoint = { host: '127.0.0.1', port: sandbox.hostPorts[0] };
+      readinessPorts = sandbox.hostPorts.slice(1);
+    } else {
+      // The host's network: a python app binds its declared port; Wave gets free ports through its variables.
+      const [serverPort, appPort] = wave ? [await freePort(), await freePort()] : [spec.runtime.port ?? DEFAULT_PYTHON_PORT, 0];
+      sandbox = await launchUnsandboxed({
+        uid,
+        workDir: path.join(this.config.dir, 'instances', spec.instanceId),
+        appDir,
+        files: spec.files.map((f): SandboxFile => ({ path: path.posix.normalize(f.path), content: f.value, secret: f.secret })),
+        env: this.environment(spec, venv, wave ? { listen: `127.0.0.1:${serverPort}`, server: `127.0.0.1:${serverPort}`, app: `127.0.0.1:${appPort}` } : null),
+        command: this.command(spec, venv),
+        cgroup: entry.cgroup,
+        onOutput: (b) => log.write(b),
+      });
+      endpoint = { host: '127.0.0.1', port: serverPort };
+      readinessPorts = wave ? [appPort] : [];
+    }
     entry.sandbox = sandbox;
     check();
-    const endpoint = { host: '127.0.0.1', port: sandbox.hostPorts[0] };
     let exitedEarly = false;
     const early = sandbox.exited.then((e) => {
       exitedEarly = true;
@@ -260,7 +276,7 @@ export class LocalRunner implements Runner {
     await Promise.race([
       (async () => {
         await waitForHttp(endpoint, spec.baseUrl, signal, () => exitedEarly);
-        for (const port of sandbox.hostPorts.slice(1)) await waitForHttp({ host: '127.0.0.1', port }, '/', signal, () => exitedEarly);
+        for (const port of readinessPorts) await waitForHttp({ host: '127.0.0.1', port }, '/', signal, () => exitedEarly);
       })(),
       early.then((e) => {
         throw new RunnerError('START_FAILED', `The app exited before answering HTTP (${describeExit(e)}).`);
@@ -269,7 +285,7 @@ export class LocalRunner implements Runner {
     ]);
     check();
     entry.endpoint = endpoint;
-    log.note(`Answering on port ${guestPort} (forwarded to ${endpoint.host}:${endpoint.port}).`);
+    log.note(`Answering HTTP at ${endpoint.host}:${endpoint.port}${sandboxed ? ' (forwarded into the sandbox)' : ''}.`);
     stage('DEPLOYED');
     void sandbox.exited.then(async (e) => {
       if (entry.stopping || this.live.get(spec.instanceId) !== entry) return;
@@ -298,16 +314,27 @@ export class LocalRunner implements Runner {
       const p = reservedPathProblem('Runtime.VolumeMount', r.volumeMount);
       if (p) throw new RunnerError('NOT_RUNNABLE', p);
     }
+    if (this.config.sandbox === 'off') {
+      const absolute = [...(r.volumeMount ? [`Runtime.VolumeMount ${r.volumeMount}`] : []), ...spec.files.filter((f) => f.path.startsWith('/')).map((f) => `[[File]] ${f.path}`)];
+      if (absolute.length) throw new RunnerError('NOT_RUNNABLE', `${absolute.join(', ')}: absolute paths need the sandbox, which the operator switched off (RUNNER_SANDBOX=off).`);
+    }
   }
 
-  private environment(spec: InstanceSpec, wave: boolean): Record<string, string> {
+  private command(spec: InstanceSpec, venvRoot: string): string[] {
+    return spec.runtime.appMode === 'wave'
+      ? ['/usr/bin/python3', '-c', WAVE_LAUNCHER, venvRoot, spec.runtime.module!]
+      : [`${venvRoot}/bin/python`, '-m', spec.runtime.module!];
+  }
+
+  /** The instance's whole environment: nothing of the portal's own. `wave` holds host:port addresses. */
+  private environment(spec: InstanceSpec, venvRoot: string, wave: { listen: string; server: string; app: string } | null): Record<string, string> {
     const env: Record<string, string> = {
-      PATH: `${VENV_ROOT}/bin:/usr/local/bin:/usr/bin:/bin`,
+      PATH: `${venvRoot}/bin:/usr/local/bin:/usr/bin:/bin`,
       HOME: '/tmp',
       USER: 'app',
       LANG: 'C.UTF-8',
       PYTHONUNBUFFERED: '1',
-      VIRTUAL_ENV: VENV_ROOT,
+      VIRTUAL_ENV: venvRoot,
     };
     for (const e of spec.env) env[e.name] = e.value;
     Object.assign(env, {
@@ -320,10 +347,10 @@ export class LocalRunner implements Runner {
     });
     if (wave) {
       Object.assign(env, {
-        H2O_WAVE_LISTEN: `:${WAVE_SERVER_PORT}`,
-        H2O_WAVE_ADDRESS: `http://127.0.0.1:${WAVE_SERVER_PORT}`,
-        // On the sandbox's network address rather than loopback, so the runner can see the app server come up.
-        H2O_WAVE_APP_ADDRESS: `http://${GUEST_ADDRESS}:${WAVE_APP_PORT}`,
+        H2O_WAVE_LISTEN: wave.listen,
+        H2O_WAVE_ADDRESS: `http://${wave.server}`,
+        // Not loopback inside the sandbox, so the runner can see the app server come up through a forward.
+        H2O_WAVE_APP_ADDRESS: `http://${wave.app}`,
       });
     }
     return env;

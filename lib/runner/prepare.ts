@@ -2,7 +2,7 @@
 // bundle reader, and a Python virtual environment per (Python version, requirements.txt, bundled wheels)
 // built inside the sandbox, so a package's build scripts run as unprivileged as the app itself.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openBundle } from '@/lib/bundle/zip-reader';
@@ -127,17 +127,20 @@ export interface VenvRequest {
   operatorEnv: Record<string, string | undefined>;
   log: InstanceLog;
   signal: AbortSignal;
+  /** False with RUNNER_SANDBOX=off: the environment is built and used at its host path. */
+  sandboxed: boolean;
 }
 
 /** The app's virtual environment directory, built once per key; concurrent starts wait for the same build. */
 export async function ensureVenv(r: VenvRequest): Promise<string> {
   const requirementsPath = path.join(r.appDir, 'requirements.txt');
   const requirements = existsSync(requirementsPath) ? readFileSync(requirementsPath) : null;
-  const key = venvKey(r.python.version, requirements, bundledWheels(r.appDir));
+  // Unsandboxed environments hold their host path in scripts, so they are kept apart from /venv ones.
+  const key = `${r.sandboxed ? '' : 'host-'}${venvKey(r.python.version, requirements, bundledWheels(r.appDir))}`;
   const venvsDir = path.join(r.root, 'venvs');
   ensureRunnerDir(venvsDir);
   const target = path.join(venvsDir, key);
-  if (existsSync(target)) {
+  if (r.sandboxed ? existsSync(target) : existsSync(path.join(target, COMPLETE))) {
     r.log.note(`Using the prepared Python ${r.python.version} environment ${key}.`);
     return target;
   }
@@ -145,7 +148,7 @@ export async function ensureVenv(r: VenvRequest): Promise<string> {
   if (pending) {
     r.log.note(`Waiting for the Python environment ${key}, being built for another instance.`);
   } else {
-    pending = buildVenv(r, requirements !== null, target).finally(() => building.delete(key));
+    pending = (r.sandboxed ? buildVenv(r, requirements !== null, target) : buildHostVenv(r, requirements !== null, target)).finally(() => building.delete(key));
     building.set(key, pending);
   }
   return pending;
@@ -194,6 +197,50 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
     return target;
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+const COMPLETE = '.appstore-complete';
+
+/** RUNNER_SANDBOX=off: python -m venv and pip at the environment's final host path, as the builder uid. */
+async function buildHostVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { mode: 0o755 });
+  if (r.builderUid !== null) chownSync(target, r.builderUid, r.builderUid);
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const options: SpawnOptions = {
+        cwd: r.appDir,
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: target, LANG: 'C.UTF-8', ...pipEnvironment(r.operatorEnv) } as unknown as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      };
+      if (r.builderUid !== null) Object.assign(options, { uid: r.builderUid, gid: r.builderUid });
+      const child: ChildProcess = spawn(args[0], args.slice(1), options);
+      child.stdout!.on('data', (b: Buffer) => r.log.write(b));
+      child.stderr!.on('data', (b: Buffer) => r.log.write(b));
+      const onAbort = () => child.kill('SIGKILL');
+      r.signal.addEventListener('abort', onAbort);
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        r.signal.removeEventListener('abort', onAbort);
+        if (r.signal.aborted) reject(new RunnerError('STOPPED', 'Installing dependencies was interrupted.'));
+        else if (code === 0) resolve();
+        else reject(new RunnerError('PREPARE_FAILED', `Installing dependencies failed (${signal ? `signal ${signal}` : `exit code ${code}`}); pip's output is in the instance log.`, r.log.lastLines()));
+      });
+    });
+  r.log.note(`Installing into ${hasRequirements ? 'a new' : 'an empty'} Python ${r.python.version} environment, without the sandbox (RUNNER_SANDBOX=off).`);
+  try {
+    await run([r.python.executable, '-m', 'venv', ...(hasRequirements ? [] : ['--without-pip']), target]);
+    if (hasRequirements) {
+      await run([path.join(target, 'bin', 'python'), '-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--no-warn-script-location', '-r', 'requirements.txt', '--find-links', r.appDir]);
+    }
+    if (r.builderUid !== null) chownTree(target, 0);
+    writeFileSync(path.join(target, COMPLETE), '');
+    r.log.note('Dependencies installed.');
+    return target;
+  } catch (error) {
+    rmSync(target, { recursive: true, force: true });
     throw error;
   }
 }

@@ -298,7 +298,7 @@ async function forwardPort(apiSocket: string, guestPort: number): Promise<number
   throw new Error(`slirp4netns could not forward port ${guestPort}: ${lastError}`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
