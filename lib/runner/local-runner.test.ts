@@ -169,6 +169,10 @@ describe('local runner', () => {
       expect(owner).not.toBe(0);
       expect(owner).toBe(info.uid);
 
+      // No nested user namespaces (they would give it root-like powers over new namespaces).
+      // bwrap --disable-userns caps them at zero: "No space left on device", not a permission error.
+      expect(await getJson(ra.endpoint, '/unshare')).toMatchObject({ ok: false, error: expect.stringContaining('No space left on device') });
+
       // DATA_DIR (and the runner's own state) do not exist inside.
       const db = await getJson(ra.endpoint, `/read?path=${encodeURIComponent(path.join(fakeDataDir, 'appstore.db'))}`);
       expect(db.ok).toBe(false);

@@ -1,7 +1,7 @@
 // Preparing an app version once, shared by its instances: the bundle extracted read-only with the safe
 // bundle reader, and a Python virtual environment per (Python version, requirements.txt, bundled wheels)
 // built inside the sandbox, so a package's build scripts run as unprivileged as the app itself.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,13 +17,24 @@ export function ensureRunnerDir(dir: string): void {
   chmodSync(dir, 0o711);
 }
 
-/** Extracts the bundle into `<root>/apps/<appVersionId>` once (files 0644, directories 0755, owned by the portal). */
+const extracting = new Map<string, Promise<string>>();
+
+/** Extracts the bundle into `<root>/apps/<appVersionId>` once (files 0644, directories 0755, owned by the portal); simultaneous starts share one extraction. */
 export async function extractBundle(root: string, appVersionId: string, bundlePath: string): Promise<string> {
-  const appsDir = path.join(root, 'apps');
-  ensureRunnerDir(appsDir);
-  const target = path.join(appsDir, appVersionId);
+  const target = path.join(root, 'apps', appVersionId);
   if (existsSync(target)) return target;
-  const tmp = path.join(appsDir, `.tmp-${appVersionId}-${process.pid}-${Date.now()}`);
+  let pending = extracting.get(target);
+  if (!pending) {
+    pending = extract(target, bundlePath).finally(() => extracting.delete(target));
+    extracting.set(target, pending);
+  }
+  return pending;
+}
+
+async function extract(target: string, bundlePath: string): Promise<string> {
+  const appsDir = path.dirname(target);
+  ensureRunnerDir(appsDir);
+  const tmp = path.join(appsDir, `.tmp-${path.basename(target)}-${randomUUID()}`);
   const bundle = await openBundle(bundlePath);
   try {
     mkdirSync(tmp, { mode: 0o755 });
@@ -155,7 +166,7 @@ export async function ensureVenv(r: VenvRequest): Promise<string> {
 }
 
 async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${target}.tmp-${randomUUID()}`;
   mkdirSync(tmp, { mode: 0o755 });
   if (r.builderUid !== null) chownSync(tmp, r.builderUid, r.builderUid);
   const py = r.python.executable;

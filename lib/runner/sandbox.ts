@@ -157,6 +157,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
     '--unshare-ipc',
     '--unshare-uts',
     '--unshare-cgroup-try',
+    '--disable-userns', // no nested user namespaces: the kernel surface they open stays closed
     '--die-with-parent',
     '--new-session',
     '--hostname',

@@ -4,7 +4,7 @@ import { buildWheel } from './build';
 
 /**
  * `AppMode = "python"` app on the standard library. GET /env: identity, environment, files; /read?path=;
- * /write?path=&text=; /connect?host=&port=; /alloc?mb=; /crash?code=. Port from APP_PORT (an [[Env]]), default 8080.
+ * /write?path=&text=; /connect?host=&port=; /alloc?mb=; /unshare; /crash?code=. Port from APP_PORT (an [[Env]]), default 8080.
  */
 export const PROBE_APP = String.raw`
 import json, os, socket, sys, urllib.parse
@@ -51,6 +51,10 @@ class Handler(BaseHTTPRequestHandler):
                 body = {'ok': False, 'error': type(e).__name__ + ': ' + str(e)}
             finally:
                 s.close()
+        elif url.path.endswith('/unshare'):
+            import subprocess
+            p = subprocess.run(['unshare', '--user', 'true'], capture_output=True, text=True)
+            body = {'ok': p.returncode == 0, 'error': p.stderr.strip()}
         elif url.path.endswith('/alloc'):
             block = bytearray(int(q['mb']) * 1024 * 1024)
             for i in range(0, len(block), 4096):
