@@ -1,5 +1,6 @@
 // The local runner with real processes: bubblewrap, slirp4netns, python3 -m venv, pip. Nothing is mocked.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -373,4 +374,33 @@ describe('local runner', () => {
     const refused = await off.start(spec({ runtime: { volumeMount: '/data' } })).catch((e) => e);
     expect(refused.message).toMatch(/Runtime.VolumeMount \/data: absolute paths need the sandbox/);
   }, 180_000);
+
+  it('takes its instances down with it when the portal is killed with SIGKILL', async () => {
+    const id = '22222222-0000-4000-8000-000000000001';
+    // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL hits the supervisor itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('lib/runner/testing/supervisor.ts'), path.join(root, 'data', 'runner'), probeBundle, id], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (b) => {
+        out += b;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+    });
+    expect(line).toMatch(/^READY \d+/);
+    const port = Number(line.split(' ')[1]);
+    expect((await getJson({ host: '127.0.0.1', port }, '/')).hello).toBe(id);
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    // The sandbox (die-with-parent) and slirp4netns (its exit fd closes) go too: the forwarded port stops answering.
+    await expect
+      .poll(async () => get({ host: '127.0.0.1', port }, '/').then(() => 'answering', () => 'gone'), { timeout: 10_000, interval: 100 })
+      .toBe('gone');
+    const uid = line.split(' ')[2];
+    if (uid) {
+      await expect
+        .poll(() => spawnSync('pgrep', ['-u', uid]).stdout.toString().trim(), { timeout: 10_000, interval: 100 })
+        .toBe('');
+    }
+  }, 120_000);
 });
