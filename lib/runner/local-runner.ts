@@ -215,7 +215,7 @@ export class LocalRunner implements Runner {
     stage('INSTALLING');
     const python = choosePython(spec.pythonVersion);
     if (python.note) log.note(python.note);
-    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal, sandboxed });
+    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal, buildTimeoutMs: this.config.startTimeoutMs, sandboxed });
     check();
 
     stage('STARTING');

@@ -137,7 +137,10 @@ export interface VenvRequest {
   builderUid: number | null;
   operatorEnv: Record<string, string | undefined>;
   log: InstanceLog;
+  /** This start's own cancellation: it stops waiting; the shared build goes on for other instances. */
   signal: AbortSignal;
+  /** A build's own limit, whoever waits for it. */
+  buildTimeoutMs: number;
   /** False with RUNNER_SANDBOX=off: the environment is built and used at its host path. */
   sandboxed: boolean;
 }
@@ -159,10 +162,21 @@ export async function ensureVenv(r: VenvRequest): Promise<string> {
   if (pending) {
     r.log.note(`Waiting for the Python environment ${key}, being built for another instance.`);
   } else {
-    pending = (r.sandboxed ? buildVenv(r, requirements !== null, target) : buildHostVenv(r, requirements !== null, target)).finally(() => building.delete(key));
+    const build = { ...r, signal: AbortSignal.timeout(r.buildTimeoutMs) };
+    pending = (r.sandboxed ? buildVenv(build, requirements !== null, target) : buildHostVenv(build, requirements !== null, target)).finally(() => building.delete(key));
+    pending.catch(() => {}); // every waiter gets the failure; an abandoned build's is not unhandled
     building.set(key, pending);
   }
-  return pending;
+  return untilAborted(pending, r.signal);
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new RunnerError('STOPPED', 'Installing dependencies was interrupted.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new RunnerError('STOPPED', 'Installing dependencies was interrupted.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
@@ -193,7 +207,7 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
     r.signal.addEventListener('abort', onAbort);
     const { code, signal } = await sandbox.exited;
     r.signal.removeEventListener('abort', onAbort);
-    if (r.signal.aborted) throw new RunnerError('STOPPED', 'Installing dependencies was interrupted.');
+    if (r.signal.aborted) throw new RunnerError('START_TIMEOUT', 'Installing dependencies took longer than the start timeout.', r.log.lastLines());
     if (code !== 0) {
       throw new RunnerError('PREPARE_FAILED', `Installing dependencies failed (${signal ? `signal ${signal}` : `exit code ${code}`}); pip's output is in the instance log.`, r.log.lastLines());
     }
@@ -235,7 +249,7 @@ async function buildHostVenv(r: VenvRequest, hasRequirements: boolean, target: s
       child.on('error', reject);
       child.on('exit', (code, signal) => {
         r.signal.removeEventListener('abort', onAbort);
-        if (r.signal.aborted) reject(new RunnerError('STOPPED', 'Installing dependencies was interrupted.'));
+        if (r.signal.aborted) reject(new RunnerError('START_TIMEOUT', 'Installing dependencies took longer than the start timeout.', r.log.lastLines()));
         else if (code === 0) resolve();
         else reject(new RunnerError('PREPARE_FAILED', `Installing dependencies failed (${signal ? `signal ${signal}` : `exit code ${code}`}); pip's output is in the instance log.`, r.log.lastLines()));
       });
