@@ -1,5 +1,5 @@
 // The local runner with real processes: bubblewrap, slirp4netns, python3 -m venv, pip. Nothing is mocked.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
@@ -259,6 +259,30 @@ describe('local runner', () => {
     expect(log).toContain('waved double listening on :10101 in /venv');
     expect(log).toContain('app registered at http://10.0.2.100:8000');
     await runner.stop(id);
+  }, 180_000);
+
+  it('prepares an app version once for simultaneous starts, and stopping the first does not fail the other', async () => {
+    const wheel = await greetingWheel();
+    const bundle = await writeBundle(path.join(root, 'shared.wave'), {
+      'app.toml': '',
+      'probe.py': PROBE_APP,
+      'requirements.txt': 'greeting-lib==1.0.0  # shared\n',
+      [wheel.filename]: wheel.bytes,
+    });
+    const venvs = () => (existsSync(path.join(root, 'data', 'runner', 'venvs')) ? readdirSync(path.join(root, 'data', 'runner', 'venvs')).filter((n) => !n.includes('.tmp-')) : []);
+    const before = venvs().length;
+    const first = spec({ appVersionId: 'shared-v1', bundlePath: bundle });
+    const second = spec({ appVersionId: 'shared-v1', bundlePath: bundle });
+    const firstStart = runner.start(first).catch((e) => e);
+    await expect.poll(() => runner.logs(first.instanceId).read(), { timeout: 30_000, interval: 50 }).toContain('Installing requirements.txt');
+    const secondStart = runner.start(second);
+    await expect.poll(() => runner.logs(second.instanceId).read(), { timeout: 30_000, interval: 50 }).toContain('being built for another instance');
+    await runner.stop(first.instanceId);
+    expect(await firstStart).toMatchObject({ code: 'STOPPED' });
+    const r = await secondStart;
+    expect((await getJson(r.endpoint, '/env')).greeting).toBe('hello from a bundled wheel');
+    expect(venvs().length).toBe(before + 1);
+    await runner.stop(second.instanceId);
   }, 180_000);
 
   it('fails a start whose dependencies cannot be installed, with pip\'s output, and keeps no half-built environment', async () => {
