@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCgroups } from './cgroups';
 import { LocalRunner } from './local-runner';
-import { freePort } from './sandbox';
+import { freePort } from './slirp';
 import { FAILING_APP, greetingWheel, PROBE_APP, WAVE_APP, waveTestDoubleWheel } from './testing/apps';
 import { writeBundle } from './testing/build';
 import { RunnerError, type ExitEvent, type InstanceSpec, type StageEvent, type UpstreamEndpoint } from './types';

@@ -1,15 +1,16 @@
 // The local runner: app instances as sandboxed processes on this machine (see README "Running apps: the
 // local runner"). Prepares each app version once, starts, supervises, stops and forgets instances.
-import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInstanceCgroup, detectCgroups, type InstanceCgroup } from './cgroups';
 import { localRunnerConfig, type LocalRunnerConfig } from './config';
+import { gpuCount, waitForHttp } from './host';
+import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
-import { APP_ROOT, BWRAP, freePort, GUEST_ADDRESS, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { APP_ROOT, BWRAP, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { freePort, SLIRP4NETNS } from './slirp';
 import {
   RunnerError,
   type InstanceLogs,
@@ -22,10 +23,9 @@ import {
   type UpstreamEndpoint,
 } from './types';
 import { launchUnsandboxed } from './unsandboxed';
-import { WAVE_LAUNCHER, WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
+import { WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
 
 const DEFAULT_PYTHON_PORT = 8080;
-const READINESS_INTERVAL_MS = 250;
 
 const STAGE_MESSAGES: Record<Stage, string> = {
   SOURCING: 'Sourcing the app bundle',
@@ -196,7 +196,8 @@ export class LocalRunner implements Runner {
     const check = () => {
       if (signal.aborted) throw signal.reason instanceof RunnerError ? signal.reason : new RunnerError('STOPPED', 'The instance was stopped while starting.');
     };
-    this.refuseUnrunnable(spec);
+    const refusal = unrunnableReason(spec, this.config.sandbox, gpuCount());
+    if (refusal) throw new RunnerError('NOT_RUNNABLE', refusal);
     const sandboxed = this.config.sandbox === 'on';
     const problem = sandboxed ? await this.sandboxProblem() : null;
     if (problem) throw new RunnerError('SANDBOX_UNAVAILABLE', `Apps cannot run on this host: the sandbox is unavailable (${problem}).`);
@@ -239,9 +240,9 @@ export class LocalRunner implements Runner {
         appDir,
         venv: { dir: venv, writable: false },
         volume: volume && spec.runtime.volumeMount ? { dir: volume, target: spec.runtime.volumeMount } : null,
-        files: spec.files.map((f): SandboxFile => ({ path: sandboxPath(f.path), content: f.value, secret: f.secret })),
-        env: this.environment(spec, VENV_ROOT, wave ? { listen: `:${WAVE_SERVER_PORT}`, server: `127.0.0.1:${WAVE_SERVER_PORT}`, app: `${GUEST_ADDRESS}:${WAVE_APP_PORT}` } : null),
-        command: this.command(spec, VENV_ROOT),
+        files: spec.files.map((f): SandboxFile => ({ path: appFilePath(f.path), content: f.value, secret: f.secret })),
+        env: instanceEnvironment(spec, VENV_ROOT, wave ? { listen: `:${WAVE_SERVER_PORT}`, server: `127.0.0.1:${WAVE_SERVER_PORT}`, app: `${GUEST_ADDRESS}:${WAVE_APP_PORT}` } : null),
+        command: instanceCommand(spec, VENV_ROOT),
         cwd: APP_ROOT,
         // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
         forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
@@ -258,8 +259,8 @@ export class LocalRunner implements Runner {
         workDir: path.join(this.config.dir, 'instances', spec.instanceId),
         appDir,
         files: spec.files.map((f): SandboxFile => ({ path: path.posix.normalize(f.path), content: f.value, secret: f.secret })),
-        env: this.environment(spec, venv, wave ? { listen: `127.0.0.1:${serverPort}`, server: `127.0.0.1:${serverPort}`, app: `127.0.0.1:${appPort}` } : null),
-        command: this.command(spec, venv),
+        env: instanceEnvironment(spec, venv, wave ? { listen: `127.0.0.1:${serverPort}`, server: `127.0.0.1:${serverPort}`, app: `127.0.0.1:${appPort}` } : null),
+        command: instanceCommand(spec, venv),
         cgroup: entry.cgroup,
         onOutput: (b) => log.write(b),
       });
@@ -295,65 +296,6 @@ export class LocalRunner implements Runner {
       hooks.onExit?.({ instanceId: spec.instanceId, exitCode: e.code, signal: e.signal, lastLines: log.lastLines() });
     });
     return { instanceId: spec.instanceId, endpoint, enforced: entry.cgroup?.enforced ?? { memory: false, cpu: false } };
-  }
-
-  private refuseUnrunnable(spec: InstanceSpec): void {
-    const r = spec.runtime;
-    if (r.appMode === 'container') {
-      throw new RunnerError('NOT_RUNNABLE', 'This is a container app (Runtime.AppMode = "container"): it needs the Kubernetes runner; the local runner runs Python and Wave apps only.');
-    }
-    if (!r.module) throw new RunnerError('NOT_RUNNABLE', 'The app has no Runtime.Module to start.');
-    if (r.gpuCount > 0 && gpuCount() < r.gpuCount) {
-      throw new RunnerError('NOT_RUNNABLE', `The app asks for ${r.gpuCount} GPU${r.gpuCount > 1 ? 's' : ''} (Runtime.GPUCount) and this host has ${gpuCount() || 'none'}.`);
-    }
-    for (const f of spec.files) {
-      const p = reservedPathProblem(`[[File]] ${f.path}:`, sandboxPath(f.path));
-      if (p) throw new RunnerError('NOT_RUNNABLE', p);
-    }
-    if (r.volumeMount) {
-      const p = reservedPathProblem('Runtime.VolumeMount', r.volumeMount);
-      if (p) throw new RunnerError('NOT_RUNNABLE', p);
-    }
-    if (this.config.sandbox === 'off') {
-      const absolute = [...(r.volumeMount ? [`Runtime.VolumeMount ${r.volumeMount}`] : []), ...spec.files.filter((f) => f.path.startsWith('/')).map((f) => `[[File]] ${f.path}`)];
-      if (absolute.length) throw new RunnerError('NOT_RUNNABLE', `${absolute.join(', ')}: absolute paths need the sandbox, which the operator switched off (RUNNER_SANDBOX=off).`);
-    }
-  }
-
-  private command(spec: InstanceSpec, venvRoot: string): string[] {
-    return spec.runtime.appMode === 'wave'
-      ? ['/usr/bin/python3', '-c', WAVE_LAUNCHER, venvRoot, spec.runtime.module!]
-      : [`${venvRoot}/bin/python`, '-m', spec.runtime.module!];
-  }
-
-  /** The instance's whole environment: nothing of the portal's own. `wave` holds host:port addresses. */
-  private environment(spec: InstanceSpec, venvRoot: string, wave: { listen: string; server: string; app: string } | null): Record<string, string> {
-    const env: Record<string, string> = {
-      PATH: `${venvRoot}/bin:/usr/local/bin:/usr/bin:/bin`,
-      HOME: '/tmp',
-      USER: 'app',
-      LANG: 'C.UTF-8',
-      PYTHONUNBUFFERED: '1',
-      VIRTUAL_ENV: venvRoot,
-    };
-    for (const e of spec.env) env[e.name] = e.value;
-    Object.assign(env, {
-      H2O_CLOUD_ENVIRONMENT: spec.portalUrl,
-      H2O_CLOUD_INSTANCE_ID: spec.instanceId,
-      H2O_CLOUD_APP_NAME: spec.appName,
-      H2O_CLOUD_APP_VERSION: spec.appVersion,
-      H2O_CLOUD_APP_ID: spec.appVersionId,
-      H2O_WAVE_BASE_URL: spec.baseUrl,
-    });
-    if (wave) {
-      Object.assign(env, {
-        H2O_WAVE_LISTEN: wave.listen,
-        H2O_WAVE_ADDRESS: `http://${wave.server}`,
-        // Not loopback inside the sandbox, so the runner can see the app server come up through a forward.
-        H2O_WAVE_APP_ADDRESS: `http://${wave.app}`,
-      });
-    }
-    return env;
   }
 
   private volumeDir(instanceId: string, uid: number | null): string {
@@ -405,41 +347,6 @@ export class LocalRunner implements Runner {
   }
 }
 
-/** [[File]] paths: relative ones live in the app's root directory. */
-function sandboxPath(p: string): string {
-  return path.posix.normalize(p.startsWith('/') ? p : `${APP_ROOT}/${p}`);
-}
-
 function describeExit(e: { code: number | null; signal: string | null }): string {
   return e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
-}
-
-let gpus: number | undefined;
-/** NVIDIA devices visible on the host. */
-export function gpuCount(): number {
-  if (gpus === undefined) {
-    try {
-      gpus = readdirSync('/dev').filter((n) => /^nvidia\d+$/.test(n)).length;
-    } catch {
-      gpus = 0;
-    }
-    if (gpus === 0 && spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' }).stdout?.includes('GPU')) gpus = 1;
-  }
-  return gpus;
-}
-
-/** Resolves once the endpoint answers any HTTP response on `basePath`. */
-async function waitForHttp(endpoint: UpstreamEndpoint, basePath: string, signal: AbortSignal, gaveUp: () => boolean): Promise<void> {
-  while (!signal.aborted && !gaveUp()) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: endpoint.host, port: endpoint.port, path: basePath, timeout: 2000, agent: false }, (res) => {
-        res.resume();
-        resolve(true);
-      });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, READINESS_INTERVAL_MS));
-  }
 }
