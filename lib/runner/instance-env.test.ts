@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
+import { appFilePath, instanceBaseUrl, instanceCommand, instanceEnvironment, toInstanceRuntime, unrunnableReason } from './instance-env';
 import type { InstanceSpec } from './types';
 
 const base: InstanceSpec = {
@@ -62,5 +62,17 @@ describe('instance environment', () => {
     expect(unrunnableReason(runtime({ volumeMount: '/data' }), 'on', 0)).toBeNull();
     expect(unrunnableReason(runtime({ volumeMount: '/data' }), 'off', 0)).toMatch(/absolute paths need the sandbox/);
     expect(unrunnableReason({ ...base, files: [{ path: 'rel.txt', value: '', secret: false }] }, 'off', 0)).toBeNull();
+  });
+
+  it('takes the runtime part of an imported version, and the base URL of its routing mode', () => {
+    const settings = {
+      module: 'app', runtimeVersion: 'deb11_py310_wlatest', volumeMount: '/data', volumeSize: '1Gi', resourceVolumeSize: null,
+      memoryLimit: '1Gi', memoryReservation: null, cpuLimit: '2', cpuReservation: null, gpuCount: 0, gpuType: null,
+      enableOIDC: false, enableSHM: false, routingMode: 'DOMAIN' as const, appMode: 'python' as const, port: 8501,
+      customImage: null, appArgs: [], appEntryPoint: [],
+    };
+    expect(toInstanceRuntime(settings)).toEqual({ module: 'app', appMode: 'python', port: 8501, memoryLimit: '1Gi', cpuLimit: '2', gpuCount: 0, volumeMount: '/data', routingMode: 'DOMAIN', customImage: null });
+    expect(instanceBaseUrl('i-1', 'BASE_URL')).toBe('/instance/i-1/');
+    expect(instanceBaseUrl('i-1', 'DOMAIN')).toBe('/');
   });
 });

@@ -1,8 +1,29 @@
 // What an instance is started with: its refusal rules, command line and environment, as pure functions.
 import path from 'node:path';
 import { APP_ROOT, reservedPathProblem } from './sandbox';
-import type { InstanceSpec } from './types';
+import type { RuntimeSettings } from '@/db/schema';
+import type { InstanceRuntime, InstanceSpec } from './types';
 import { WAVE_LAUNCHER } from './wave';
+
+/** The part of an imported app version's runtime settings that a runner needs. */
+export function toInstanceRuntime(r: RuntimeSettings): InstanceRuntime {
+  return {
+    module: r.module,
+    appMode: r.appMode,
+    port: r.port,
+    memoryLimit: r.memoryLimit,
+    cpuLimit: r.cpuLimit,
+    gpuCount: r.gpuCount,
+    volumeMount: r.volumeMount,
+    routingMode: r.routingMode,
+    customImage: r.customImage,
+  };
+}
+
+/** The path prefix an instance is served under: its own for BASE_URL routing, `/` on its own host (DOMAIN). */
+export function instanceBaseUrl(instanceId: string, routingMode: InstanceRuntime['routingMode']): string {
+  return routingMode === 'BASE_URL' ? `/instance/${instanceId}/` : '/';
+}
 
 /** [[File]] paths as the app sees them: relative ones live in the app's root directory. */
 export function appFilePath(p: string): string {
