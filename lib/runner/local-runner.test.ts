@@ -397,6 +397,18 @@ describe('local runner', () => {
     }
     const refused = await off.start(spec({ runtime: { volumeMount: '/data' } })).catch((e) => e);
     expect(refused.message).toMatch(/Runtime.VolumeMount \/data: absolute paths need the sandbox/);
+
+    // Wave apps get free host ports through Wave's variables instead of the sandbox's fixed ones.
+    const wave = await waveTestDoubleWheel();
+    const bundle = await writeBundle(path.join(root, 'wave-off.wave'), { 'app.toml': '', 'app.py': WAVE_APP, 'requirements.txt': 'h2o-wave-test-double==0.0.1\n', [wave.filename]: wave.bytes });
+    const w = spec({ appVersionId: 'wave-off-v1', bundlePath: bundle, runtime: { module: 'app', appMode: 'wave' } });
+    const rw = await off.start(w);
+    try {
+      const page = await get(rw.endpoint, '/');
+      expect(page.body).toMatch(new RegExp(`^waved double \\(127\\.0\\.0\\.1:${rw.endpoint.port}\\) -> wave app ${w.instanceId} at /`));
+    } finally {
+      await off.stop(w.instanceId);
+    }
   }, 180_000);
 
   it('takes its instances down with it when the portal is killed with SIGKILL', async () => {
