@@ -328,6 +328,7 @@ describe('local runner', () => {
   });
 
   it('fails a start that does not answer in time, and a stop during start ends it', async () => {
+    await runner.start(spec()).then((r) => runner.stop(r.instanceId)); // the environment is prepared: the timeout is the app's
     const slow = new LocalRunner({ dir: path.join(root, 'data', 'runner'), startTimeoutMs: 3000, operatorEnv: { PIP_NO_INDEX: '1' } });
     // Listens on 9999 while the runner waits on the declared port 8080.
     const error = await slow.start(spec({ env: [{ name: 'APP_PORT', value: '9999', secret: false }] })).catch((e) => e);

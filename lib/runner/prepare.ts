@@ -54,11 +54,11 @@ async function extract(target: string, bundlePath: string): Promise<string> {
       renameSync(tmp, target);
     } catch (error) {
       if (!existsSync(target)) throw error; // another process extracted it first: theirs is as good
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     }
     return target;
   } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     throw error;
   } finally {
     await bundle.close();
@@ -216,12 +216,12 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
       renameSync(tmp, target);
     } catch (error) {
       if (!existsSync(target)) throw error;
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     }
     r.log.note('Dependencies installed.');
     return target;
   } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     throw error;
   }
 }
@@ -230,7 +230,7 @@ const COMPLETE = '.appstore-complete';
 
 /** RUNNER_SANDBOX=off: python -m venv and pip at the environment's final host path, as the builder uid. */
 async function buildHostVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
-  rmSync(target, { recursive: true, force: true });
+  rmSync(target, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   mkdirSync(target, { mode: 0o755 });
   if (r.builderUid !== null) chownSync(target, r.builderUid, r.builderUid);
   const run = (args: string[]) =>
@@ -265,7 +265,7 @@ async function buildHostVenv(r: VenvRequest, hasRequirements: boolean, target: s
     r.log.note('Dependencies installed.');
     return target;
   } catch (error) {
-    rmSync(target, { recursive: true, force: true });
+    rmSync(target, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     throw error;
   }
 }
