@@ -100,7 +100,8 @@ function detect(): CgroupSupport {
 export interface InstanceCgroup {
   enforced: { memory: boolean; cpu: boolean };
   addProcess(pid: number): void;
-  remove(): void;
+  /** Removes the groups once their last process is gone (exiting processes linger briefly after the sandbox's end). */
+  remove(): Promise<void>;
 }
 
 export function createInstanceCgroup(name: string, limits: { memoryLimit: string | null; cpuLimit: string | null }, support = detectCgroups()): InstanceCgroup {
@@ -145,12 +146,14 @@ export function createInstanceCgroup(name: string, limits: { memoryLimit: string
     addProcess(pid) {
       for (const dir of dirs) writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
     },
-    remove() {
+    async remove() {
       for (const dir of dirs) {
-        try {
-          rmdirSync(dir);
-        } catch {
-          /* still has processes or already gone: left for the next start of this instance */
+        for (let attempt = 0; attempt < 50 && existsSync(dir); attempt++) {
+          try {
+            rmdirSync(dir);
+          } catch {
+            await new Promise((r) => setTimeout(r, 100)); // EBUSY until the kernel has reaped the last process
+          }
         }
       }
     },

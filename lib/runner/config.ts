@@ -22,7 +22,7 @@ export function parseDurationMs(name: string, raw: string): number {
   return Math.round(Number(m[1]) * unit);
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intFromEnv(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
@@ -30,11 +30,11 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return n;
 }
 
-export function localRunnerConfig(env: NodeJS.ProcessEnv = process.env): LocalRunnerConfig {
+export function localRunnerConfig(env: Record<string, string | undefined> = process.env): LocalRunnerConfig {
   const sandbox = (env.RUNNER_SANDBOX ?? '').trim().toLowerCase();
   if (sandbox !== '' && sandbox !== 'on' && sandbox !== 'off') throw new Error(`RUNNER_SANDBOX must be on or off, got ${JSON.stringify(env.RUNNER_SANDBOX)}`);
   return {
-    dir: path.resolve(env.RUNNER_DIR || path.join(dataDir(), 'runner')),
+    dir: path.resolve(env.RUNNER_DIR || path.join(env.DATA_DIR ? path.resolve(env.DATA_DIR) : dataDir(), 'runner')),
     sandbox: sandbox === 'off' ? 'off' : 'on',
     startTimeoutMs: env.INSTANCE_START_TIMEOUT ? parseDurationMs('INSTANCE_START_TIMEOUT', env.INSTANCE_START_TIMEOUT) : 5 * 60_000,
     uidBase: intFromEnv(env, 'RUNNER_UID_BASE', 200_000),

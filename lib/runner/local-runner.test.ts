@@ -1,11 +1,14 @@
 // The local runner with real processes: bubblewrap, slirp4netns, python3 -m venv, pip. Nothing is mocked.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectCgroups } from './cgroups';
 import { LocalRunner } from './local-runner';
+import { freePort } from './slirp';
 import { FAILING_APP, greetingWheel, PROBE_APP, WAVE_APP, waveTestDoubleWheel } from './testing/apps';
 import { writeBundle } from './testing/build';
 import { RunnerError, type ExitEvent, type InstanceSpec, type StageEvent, type UpstreamEndpoint } from './types';
@@ -15,7 +18,7 @@ let runner: LocalRunner;
 let probeBundle: string;
 let counter = 0;
 
-function spec(overrides: Partial<InstanceSpec> & { runtime?: Partial<InstanceSpec['runtime']> } = {}): InstanceSpec {
+function spec(overrides: Omit<Partial<InstanceSpec>, 'runtime'> & { runtime?: Partial<InstanceSpec['runtime']> } = {}): InstanceSpec {
   counter += 1;
   const instanceId = overrides.instanceId ?? `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
   return {
@@ -128,6 +131,7 @@ describe('local runner', () => {
 
     const log = await runner.logs(s.instanceId).read();
     expect(log).toContain('probe app starting');
+    expect(log).toContain('Successfully installed greeting-lib-1.0.0'); // pip's own output
     expect(log).toContain('DB_PASSWORD (secret)');
     expect(log).not.toContain('s3cret-value');
     expect(log).not.toContain('file-secret');
@@ -161,9 +165,14 @@ describe('local runner', () => {
       expect(info.uid).not.toBe(0);
       expect((await getJson(ra.endpoint, '/write?path=/data/owner.txt&text=x')).ok).toBe(true);
       const owner = statSync(path.join(root, 'data', 'runner', 'volumes', a.instanceId, 'owner.txt')).uid;
-      expect(owner).toBe(runner.instanceUid(a.instanceId));
+      // Its own uid when the portal runs as root (it may switch users), else the portal's own non-root uid.
+      expect(owner).toBe(runner.instanceUid(a.instanceId) ?? process.getuid!());
       expect(owner).not.toBe(0);
       expect(owner).toBe(info.uid);
+
+      // No nested user namespaces (they would give it root-like powers over new namespaces).
+      // bwrap --disable-userns caps them at zero: "No space left on device", not a permission error.
+      expect(await getJson(ra.endpoint, '/unshare')).toMatchObject({ ok: false, error: expect.stringContaining('No space left on device') });
 
       // DATA_DIR (and the runner's own state) do not exist inside.
       const db = await getJson(ra.endpoint, `/read?path=${encodeURIComponent(path.join(fakeDataDir, 'appstore.db'))}`);
@@ -225,5 +234,210 @@ describe('local runner', () => {
     expect(error.lastLines.join('\n')).toContain('boom: DATABASE_URL is not configured');
     expect(stages.at(-1)).toMatchObject({ stage: 'FAILED', reason: error.message });
     expect(runner.endpoint(s.instanceId)).toBeNull();
+  }, 120_000);
+
+  it('runs a Wave app with its own Wave server from a TEST DOUBLE of h2o-wave (the real package cannot be installed here)', async () => {
+    const wave = await waveTestDoubleWheel();
+    const bundle = await writeBundle(path.join(root, 'wave-app.wave'), {
+      'app.toml': '',
+      'app.py': WAVE_APP,
+      'requirements.txt': 'h2o-wave-test-double==0.0.1\n',
+      [wave.filename]: wave.bytes,
+    });
+    const id = '11111111-0000-4000-8000-000000000001';
+    const s = spec({ instanceId: id, appVersionId: 'wave-app-v1', bundlePath: bundle, baseUrl: `/instance/${id}/`, runtime: { module: 'app', appMode: 'wave', routingMode: 'BASE_URL' } });
+    const r = await runner.start(s).catch((e) => {
+      console.log(e.lastLines.join('\n'));
+      throw e;
+    });
+    const page = await get(r.endpoint, `/instance/${id}/page`);
+    expect(page.status).toBe(200);
+    // waved answered on H2O_WAVE_LISTEN, under H2O_WAVE_BASE_URL, from the app registered at H2O_WAVE_APP_ADDRESS.
+    expect(page.body).toBe(`waved double (:10101) -> wave app ${id} at /instance/${id}/page (cwd /app)`);
+    expect((await get(r.endpoint, '/elsewhere')).status).toBe(404);
+    const log = await runner.logs(id).read();
+    expect(log).toContain('waved double listening on :10101 in /venv');
+    expect(log).toContain('app registered at http://10.0.2.100:8000');
+    await runner.stop(id);
+  }, 180_000);
+
+  it('prepares an app version once for simultaneous starts, and stopping the first does not fail the other', async () => {
+    const wheel = await greetingWheel();
+    const bundle = await writeBundle(path.join(root, 'shared.wave'), {
+      'app.toml': '',
+      'probe.py': PROBE_APP,
+      'requirements.txt': 'greeting-lib==1.0.0  # shared\n',
+      [wheel.filename]: wheel.bytes,
+    });
+    const venvs = () => (existsSync(path.join(root, 'data', 'runner', 'venvs')) ? readdirSync(path.join(root, 'data', 'runner', 'venvs')).filter((n) => !n.includes('.tmp-')) : []);
+    const before = venvs().length;
+    const first = spec({ appVersionId: 'shared-v1', bundlePath: bundle });
+    const second = spec({ appVersionId: 'shared-v1', bundlePath: bundle });
+    const firstStart = runner.start(first).catch((e) => e);
+    await expect.poll(() => runner.logs(first.instanceId).read(), { timeout: 30_000, interval: 50 }).toContain('Installing requirements.txt');
+    const secondStart = runner.start(second);
+    await expect.poll(() => runner.logs(second.instanceId).read(), { timeout: 30_000, interval: 50 }).toContain('being built for another instance');
+    await runner.stop(first.instanceId);
+    expect(await firstStart).toMatchObject({ code: 'STOPPED' });
+    const r = await secondStart;
+    expect((await getJson(r.endpoint, '/env')).greeting).toBe('hello from a bundled wheel');
+    expect(venvs().length).toBe(before + 1);
+    await runner.stop(second.instanceId);
+  }, 180_000);
+
+  it('fails a start whose dependencies cannot be installed, with pip\'s output, and keeps no half-built environment', async () => {
+    const bundle = await writeBundle(path.join(root, 'bad-reqs.wave'), { 'app.toml': '', 'probe.py': PROBE_APP, 'requirements.txt': 'definitely-not-on-any-index==9.9\n' });
+    const stages: StageEvent[] = [];
+    const error = await runner.start(spec({ appVersionId: 'bad-reqs-v1', bundlePath: bundle }), { onStage: (e) => stages.push(e) }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'PREPARE_FAILED' });
+    expect(error.lastLines.join('\n')).toMatch(/No matching distribution found for definitely-not-on-any-index/);
+    expect(stages.map((e) => e.stage)).toEqual(['SOURCING', 'INSTALLING', 'FAILED']);
+    expect(readdirSync(path.join(root, 'data', 'runner', 'venvs')).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  }, 120_000);
+
+  it('fails a Wave app whose environment has no Wave server, naming the reason', async () => {
+    const bundle = await writeBundle(path.join(root, 'no-wave.wave'), { 'app.toml': '', 'app.py': WAVE_APP });
+    const error = await runner.start(spec({ appVersionId: 'no-wave-v1', bundlePath: bundle, runtime: { module: 'app', appMode: 'wave' } })).catch((e) => e);
+    expect(error).toMatchObject({ code: 'NOT_RUNNABLE' });
+    expect(error.message).toMatch(/No Wave server found.*h2o-wave/);
+  }, 120_000);
+
+  it('refuses container apps, GPUs this host lacks, missing OS packages and reserved paths, with the reason', async () => {
+    const stages: StageEvent[] = [];
+    const container = await runner.start(spec({ runtime: { appMode: 'container', module: null, customImage: 'example/app:1' } }), { onStage: (e) => stages.push(e) }).catch((e) => e);
+    expect(container.message).toMatch(/needs the Kubernetes runner/);
+    expect(stages).toMatchObject([{ stage: 'FAILED', reason: container.message }]);
+    expect((await runner.start(spec({ runtime: { gpuCount: 1 } })).catch((e) => e)).message).toMatch(/asks for 1 GPU .* this host has none/);
+    expect((await runner.start(spec({ files: [{ path: '/usr/lib/x.conf', value: 'x', secret: false }] })).catch((e) => e)).message).toMatch(/inside \/usr/);
+
+    const bundle = await writeBundle(path.join(root, 'packages.wave'), { 'app.toml': '', 'probe.py': PROBE_APP, 'packages.txt': '# OS packages\ncoreutils\nno-such-package-xyz\nlibc6=2.36\nanother-missing-pkg\n' });
+    const missing = await runner.start(spec({ appVersionId: 'packages-v1', bundlePath: bundle })).catch((e) => e);
+    expect(missing).toMatchObject({ code: 'NOT_RUNNABLE' });
+    expect(missing.message).toContain('no-such-package-xyz, another-missing-pkg');
+    expect(missing.message).not.toContain('coreutils');
+  }, 120_000);
+
+  it('refuses every start when the sandbox is unavailable, and says why', async () => {
+    const broken = new LocalRunner({ dir: path.join(root, 'data', 'broken-runner'), operatorEnv: {} });
+    Object.assign(broken, { probe: Promise.resolve('/usr/bin/bwrap is missing: install the bubblewrap package') });
+    const caps = await broken.capabilities();
+    expect(caps.sandbox).toMatchObject({ enabled: false, unavailableReason: expect.stringContaining('bubblewrap') });
+    const error = await broken.start(spec()).catch((e) => e);
+    expect(error).toMatchObject({ code: 'SANDBOX_UNAVAILABLE' });
+    expect(error.message).toContain('bubblewrap');
+  });
+
+  it('fails a start that does not answer in time, and a stop during start ends it', async () => {
+    await runner.start(spec()).then((r) => runner.stop(r.instanceId)); // the environment is prepared: the timeout is the app's
+    const slow = new LocalRunner({ dir: path.join(root, 'data', 'runner'), startTimeoutMs: 3000, operatorEnv: { PIP_NO_INDEX: '1' } });
+    // Listens on 9999 while the runner waits on the declared port 8080.
+    const error = await slow.start(spec({ env: [{ name: 'APP_PORT', value: '9999', secret: false }] })).catch((e) => e);
+    expect(error).toMatchObject({ code: 'START_TIMEOUT' });
+    expect(error.lastLines.join('\n')).toContain('probe app starting');
+
+    const s = spec({ env: [{ name: 'APP_PORT', value: '9999', secret: false }] });
+    const starting = runner.start(s).catch((e) => e);
+    await new Promise<void>((resolve) => {
+      const check = setInterval(async () => {
+        if ((await runner.logs(s.instanceId).read()).includes('probe app starting')) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 100);
+    });
+    await runner.stop(s.instanceId);
+    expect(await starting).toMatchObject({ code: 'STOPPED' });
+  }, 120_000);
+
+  it('enforces MemoryLimit and CPULimit with cgroups where the host allows it', async () => {
+    const caps = await runner.capabilities();
+    const limited = spec({ runtime: { memoryLimit: '64Mi', cpuLimit: '500m' } });
+    const free = spec();
+    let onExit!: (e: ExitEvent) => void;
+    const killed = new Promise<ExitEvent>((resolve) => (onExit = resolve));
+    const [r, control] = await Promise.all([runner.start(limited, { onExit }), runner.start(free)]);
+    try {
+      expect(r.enforced).toEqual({ memory: caps.resources.memory, cpu: caps.resources.cpu });
+      // The control instance may use 128 MiB; the limited one is killed trying.
+      expect(await getJson(control.endpoint, '/alloc?mb=128')).toMatchObject({ ok: true });
+      if (caps.resources.cpu) {
+        const cg = detectCgroups();
+        const quota = path.join(cg.bases.cpu!, 'appstore-instances', limited.instanceId, cg.version === 'v1' ? 'cpu.cfs_quota_us' : 'cpu.max');
+        expect(readFileSync(quota, 'utf8').trim()).toMatch(/^50000\b/);
+      }
+      if (!caps.resources.memory) return;
+      await get(r.endpoint, '/alloc?mb=128').catch(() => {});
+      const event = await killed;
+      expect(event.exitCode === 137 || event.signal === 'SIGKILL').toBe(true);
+    } finally {
+      await Promise.all([runner.stop(limited.instanceId), runner.stop(free.instanceId)]);
+    }
+  }, 120_000);
+
+  it('with RUNNER_SANDBOX=off (explicitly), runs apps as plain processes without isolation and says so', async () => {
+    const off = new LocalRunner({ dir: path.join(root, 'data', 'runner'), sandbox: 'off', startTimeoutMs: 120_000, operatorEnv: { PIP_NO_INDEX: '1' } });
+    expect((await off.capabilities()).sandbox).toEqual({ enabled: false, unavailableReason: null, disabledByOperator: true });
+    const port = await freePort();
+    const s = spec({
+      runtime: { port },
+      env: [{ name: 'APP_PORT', value: String(port), secret: false }],
+      files: [{ path: 'config/token', value: 'off-secret', secret: true }],
+    });
+    const r = await off.start(s);
+    try {
+      expect(r.endpoint).toEqual({ host: '127.0.0.1', port });
+      const info = await getJson(r.endpoint, '/env');
+      expect(info.greeting).toBe('hello from a bundled wheel');
+      expect(info.uid).toBe(off.instanceUid(s.instanceId) ?? process.getuid!());
+      expect(await getJson(r.endpoint, '/read?path=config/token')).toMatchObject({ ok: true, text: 'off-secret', mode: '0o400' });
+      // No isolation: the host's files are visible (the admin page warns about exactly this).
+      writeFileSync(path.join(root, 'visible.txt'), 'host file', { mode: 0o644 });
+      expect(await getJson(r.endpoint, `/read?path=${encodeURIComponent(path.join(root, 'visible.txt'))}`)).toMatchObject({ ok: true });
+    } finally {
+      await off.stop(s.instanceId);
+    }
+    const refused = await off.start(spec({ runtime: { volumeMount: '/data' } })).catch((e) => e);
+    expect(refused.message).toMatch(/Runtime.VolumeMount \/data: absolute paths need the sandbox/);
+
+    // Wave apps get free host ports through Wave's variables instead of the sandbox's fixed ones.
+    const wave = await waveTestDoubleWheel();
+    const bundle = await writeBundle(path.join(root, 'wave-off.wave'), { 'app.toml': '', 'app.py': WAVE_APP, 'requirements.txt': 'h2o-wave-test-double==0.0.1\n', [wave.filename]: wave.bytes });
+    const w = spec({ appVersionId: 'wave-off-v1', bundlePath: bundle, runtime: { module: 'app', appMode: 'wave' } });
+    const rw = await off.start(w);
+    try {
+      const page = await get(rw.endpoint, '/');
+      expect(page.body).toMatch(new RegExp(`^waved double \\(127\\.0\\.0\\.1:${rw.endpoint.port}\\) -> wave app ${w.instanceId} at /`));
+    } finally {
+      await off.stop(w.instanceId);
+    }
+  }, 180_000);
+
+  it('takes its instances down with it when the portal is killed with SIGKILL', async () => {
+    const id = '22222222-0000-4000-8000-000000000001';
+    // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL hits the supervisor itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('lib/runner/testing/supervisor.ts'), path.join(root, 'data', 'runner'), probeBundle, id], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (b) => {
+        out += b;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+    });
+    expect(line).toMatch(/^READY \d+/);
+    const port = Number(line.split(' ')[1]);
+    expect((await getJson({ host: '127.0.0.1', port }, '/')).hello).toBe(id);
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    // The sandbox (die-with-parent) and slirp4netns (its exit fd closes) go too: the forwarded port stops answering.
+    await expect
+      .poll(async () => get({ host: '127.0.0.1', port }, '/').then(() => 'answering', () => 'gone'), { timeout: 10_000, interval: 100 })
+      .toBe('gone');
+    const uid = line.split(' ')[2];
+    if (uid) {
+      await expect
+        .poll(() => spawnSync('pgrep', ['-u', uid]).stdout.toString().trim(), { timeout: 10_000, interval: 100 })
+        .toBe('');
+    }
   }, 120_000);
 });

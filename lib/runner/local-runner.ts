@@ -1,15 +1,16 @@
 // The local runner: app instances as sandboxed processes on this machine (see README "Running apps: the
 // local runner"). Prepares each app version once, starts, supervises, stops and forgets instances.
-import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInstanceCgroup, detectCgroups, type InstanceCgroup } from './cgroups';
 import { localRunnerConfig, type LocalRunnerConfig } from './config';
+import { gpuCount, waitForHttp } from './host';
+import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
-import { APP_ROOT, BWRAP, launchSandbox, reservedPathProblem, SLIRP4NETNS, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { APP_ROOT, BWRAP, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { freePort, SLIRP4NETNS } from './slirp';
 import {
   RunnerError,
   type InstanceLogs,
@@ -21,10 +22,10 @@ import {
   type StartHooks,
   type UpstreamEndpoint,
 } from './types';
-import { WAVE_LAUNCHER, WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
+import { launchUnsandboxed } from './unsandboxed';
+import { WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
 
 const DEFAULT_PYTHON_PORT = 8080;
-const READINESS_INTERVAL_MS = 250;
 
 const STAGE_MESSAGES: Record<Stage, string> = {
   SOURCING: 'Sourcing the app bundle',
@@ -47,12 +48,12 @@ interface Live {
 
 export interface LocalRunnerOptions extends Partial<LocalRunnerConfig> {
   /** Where PIP_* and proxy settings come from (default process.env). */
-  operatorEnv?: NodeJS.ProcessEnv;
+  operatorEnv?: Record<string, string | undefined>;
 }
 
 export class LocalRunner implements Runner {
   readonly config: LocalRunnerConfig;
-  private readonly operatorEnv: NodeJS.ProcessEnv;
+  private readonly operatorEnv: Record<string, string | undefined>;
   private readonly live = new Map<string, Live>();
   private readonly logsById = new Map<string, InstanceLog>();
   private probe: Promise<string | null> | undefined;
@@ -111,7 +112,7 @@ export class LocalRunner implements Runner {
         env: { PATH: '/usr/bin:/bin' },
         command: ['/bin/true'],
         cwd: APP_ROOT,
-        forwardPort: null,
+        forwardPorts: [],
         cgroup: null,
         onOutput: (b) => output.push(b),
       });
@@ -170,14 +171,15 @@ export class LocalRunner implements Runner {
     try {
       return await run;
     } catch (error) {
-      const failure =
-        abort.signal.reason instanceof RunnerError && !entry.stopping
+      const failure = entry.stopping
+        ? new RunnerError('STOPPED', 'The instance was stopped while starting.')
+        : abort.signal.reason instanceof RunnerError
           ? abort.signal.reason
           : error instanceof RunnerError
             ? error
             : new RunnerError('START_FAILED', `The instance could not be started: ${(error as Error).message}`);
       await entry.sandbox?.kill(0);
-      entry.cgroup?.remove();
+      await entry.cgroup?.remove();
       this.live.delete(spec.instanceId);
       log.note(`Start failed: ${failure.message}`);
       const out = new RunnerError(failure.code, failure.message, log.lastLines());
@@ -194,11 +196,10 @@ export class LocalRunner implements Runner {
     const check = () => {
       if (signal.aborted) throw signal.reason instanceof RunnerError ? signal.reason : new RunnerError('STOPPED', 'The instance was stopped while starting.');
     };
-    this.refuseUnrunnable(spec);
-    const problem = await this.sandboxProblem();
-    if (this.config.sandbox === 'off') {
-      throw new RunnerError('SANDBOX_UNAVAILABLE', 'RUNNER_SANDBOX=off is not supported by this version of the local runner: instances only run sandboxed.');
-    }
+    const refusal = unrunnableReason(spec, this.config.sandbox, gpuCount());
+    if (refusal) throw new RunnerError('NOT_RUNNABLE', refusal);
+    const sandboxed = this.config.sandbox === 'on';
+    const problem = sandboxed ? await this.sandboxProblem() : null;
     if (problem) throw new RunnerError('SANDBOX_UNAVAILABLE', `Apps cannot run on this host: the sandbox is unavailable (${problem}).`);
 
     stage('SOURCING');
@@ -215,7 +216,7 @@ export class LocalRunner implements Runner {
     stage('INSTALLING');
     const python = choosePython(spec.pythonVersion);
     if (python.note) log.note(python.note);
-    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal });
+    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal, buildTimeoutMs: this.config.startTimeoutMs, sandboxed });
     check();
 
     stage('STARTING');
@@ -224,39 +225,60 @@ export class LocalRunner implements Runner {
       throw new RunnerError('NOT_RUNNABLE', 'No Wave server found: the app\'s environment has no waved. Add h2o-wave to requirements.txt, or set Runtime.AppMode = "python" for an app that serves HTTP itself.');
     }
     const uid = this.instanceUid(spec.instanceId);
-    const volume = spec.runtime.volumeMount ? this.volumeDir(spec.instanceId, uid) : null;
     entry.cgroup = this.cgroupFor(spec, log);
-    const env = this.environment(spec, wave);
     log.note(`Environment: ${[...spec.env.map((e) => (e.secret ? `${e.name} (secret)` : e.name))].join(', ') || 'no [[Env]] entries'}; files: ${spec.files.map((f) => f.path).join(', ') || 'none'}.`);
-    const guestPort = wave ? WAVE_SERVER_PORT : (spec.runtime.port ?? DEFAULT_PYTHON_PORT);
-    const command = wave
-      ? ['/usr/bin/python3', '-c', WAVE_LAUNCHER, VENV_ROOT, spec.runtime.module!]
-      : [`${VENV_ROOT}/bin/python`, '-m', spec.runtime.module!];
-
-    const sandbox = await launchSandbox({
-      hostname: spec.instanceId.slice(0, 63),
-      uid,
-      appDir,
-      venv: { dir: venv, writable: false },
-      volume: volume && spec.runtime.volumeMount ? { dir: volume, target: spec.runtime.volumeMount } : null,
-      files: spec.files.map((f): SandboxFile => ({ path: sandboxPath(f.path), content: f.value, secret: f.secret })),
-      env,
-      command,
-      cwd: APP_ROOT,
-      forwardPort: guestPort,
-      cgroup: entry.cgroup,
-      onOutput: (b) => log.write(b),
-    });
+    let sandbox: SandboxHandle;
+    let endpoint: UpstreamEndpoint;
+    let readinessPorts: number[];
+    if (sandboxed) {
+      // Private network: fixed ports inside, forwarded to ephemeral 127.0.0.1 ports outside.
+      const guestPort = wave ? WAVE_SERVER_PORT : (spec.runtime.port ?? DEFAULT_PYTHON_PORT);
+      const volume = spec.runtime.volumeMount ? this.volumeDir(spec.instanceId, uid) : null;
+      sandbox = await launchSandbox({
+        hostname: spec.instanceId.slice(0, 63),
+        uid,
+        appDir,
+        venv: { dir: venv, writable: false },
+        volume: volume && spec.runtime.volumeMount ? { dir: volume, target: spec.runtime.volumeMount } : null,
+        files: spec.files.map((f): SandboxFile => ({ path: appFilePath(f.path), content: f.value, secret: f.secret })),
+        env: instanceEnvironment(spec, VENV_ROOT, wave ? { listen: `:${WAVE_SERVER_PORT}`, server: `127.0.0.1:${WAVE_SERVER_PORT}`, app: `${GUEST_ADDRESS}:${WAVE_APP_PORT}` } : null),
+        command: instanceCommand(spec, VENV_ROOT),
+        cwd: APP_ROOT,
+        // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
+        forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
+        cgroup: entry.cgroup,
+        onOutput: (b) => log.write(b),
+      });
+      endpoint = { host: '127.0.0.1', port: sandbox.hostPorts[0] };
+      readinessPorts = sandbox.hostPorts.slice(1);
+    } else {
+      // The host's network: a python app binds its declared port; Wave gets free ports through its variables.
+      const [serverPort, appPort] = wave ? [await freePort(), await freePort()] : [spec.runtime.port ?? DEFAULT_PYTHON_PORT, 0];
+      sandbox = await launchUnsandboxed({
+        uid,
+        workDir: path.join(this.config.dir, 'instances', spec.instanceId),
+        appDir,
+        files: spec.files.map((f): SandboxFile => ({ path: path.posix.normalize(f.path), content: f.value, secret: f.secret })),
+        env: instanceEnvironment(spec, venv, wave ? { listen: `127.0.0.1:${serverPort}`, server: `127.0.0.1:${serverPort}`, app: `127.0.0.1:${appPort}` } : null),
+        command: instanceCommand(spec, venv),
+        cgroup: entry.cgroup,
+        onOutput: (b) => log.write(b),
+      });
+      endpoint = { host: '127.0.0.1', port: serverPort };
+      readinessPorts = wave ? [appPort] : [];
+    }
     entry.sandbox = sandbox;
     check();
-    const endpoint = { host: '127.0.0.1', port: sandbox.hostPort! };
     let exitedEarly = false;
     const early = sandbox.exited.then((e) => {
       exitedEarly = true;
       return e;
     });
     await Promise.race([
-      waitForHttp(endpoint, spec.baseUrl, signal, () => exitedEarly),
+      (async () => {
+        await waitForHttp(endpoint, spec.baseUrl, signal, () => exitedEarly);
+        for (const port of readinessPorts) await waitForHttp({ host: '127.0.0.1', port }, '/', signal, () => exitedEarly);
+      })(),
       early.then((e) => {
         throw new RunnerError('START_FAILED', `The app exited before answering HTTP (${describeExit(e)}).`);
       }),
@@ -264,63 +286,16 @@ export class LocalRunner implements Runner {
     ]);
     check();
     entry.endpoint = endpoint;
-    log.note(`Answering on port ${guestPort} (forwarded to ${endpoint.host}:${endpoint.port}).`);
+    log.note(`Answering HTTP at ${endpoint.host}:${endpoint.port}${sandboxed ? ' (forwarded into the sandbox)' : ''}.`);
     stage('DEPLOYED');
-    void sandbox.exited.then((e) => {
+    void sandbox.exited.then(async (e) => {
       if (entry.stopping || this.live.get(spec.instanceId) !== entry) return;
-      entry.cgroup?.remove();
       this.live.delete(spec.instanceId);
+      await entry.cgroup?.remove();
       log.note(`The app exited (${describeExit(e)}).`);
       hooks.onExit?.({ instanceId: spec.instanceId, exitCode: e.code, signal: e.signal, lastLines: log.lastLines() });
     });
     return { instanceId: spec.instanceId, endpoint, enforced: entry.cgroup?.enforced ?? { memory: false, cpu: false } };
-  }
-
-  private refuseUnrunnable(spec: InstanceSpec): void {
-    const r = spec.runtime;
-    if (r.appMode === 'container') {
-      throw new RunnerError('NOT_RUNNABLE', 'Container apps (Runtime.AppMode = "container") need the Kubernetes runner; the local runner runs Python and Wave apps only.');
-    }
-    if (!r.module) throw new RunnerError('NOT_RUNNABLE', 'The app has no Runtime.Module to start.');
-    if (r.gpuCount > 0 && gpuCount() < r.gpuCount) {
-      throw new RunnerError('NOT_RUNNABLE', `The app asks for ${r.gpuCount} GPU${r.gpuCount > 1 ? 's' : ''} (Runtime.GPUCount) and this host has ${gpuCount() || 'none'}.`);
-    }
-    for (const f of spec.files) {
-      const p = reservedPathProblem(`[[File]] ${f.path}:`, sandboxPath(f.path));
-      if (p) throw new RunnerError('NOT_RUNNABLE', p);
-    }
-    if (r.volumeMount) {
-      const p = reservedPathProblem('Runtime.VolumeMount', r.volumeMount);
-      if (p) throw new RunnerError('NOT_RUNNABLE', p);
-    }
-  }
-
-  private environment(spec: InstanceSpec, wave: boolean): Record<string, string> {
-    const env: Record<string, string> = {
-      PATH: `${VENV_ROOT}/bin:/usr/local/bin:/usr/bin:/bin`,
-      HOME: '/tmp',
-      USER: 'app',
-      LANG: 'C.UTF-8',
-      PYTHONUNBUFFERED: '1',
-      VIRTUAL_ENV: VENV_ROOT,
-    };
-    for (const e of spec.env) env[e.name] = e.value;
-    Object.assign(env, {
-      H2O_CLOUD_ENVIRONMENT: spec.portalUrl,
-      H2O_CLOUD_INSTANCE_ID: spec.instanceId,
-      H2O_CLOUD_APP_NAME: spec.appName,
-      H2O_CLOUD_APP_VERSION: spec.appVersion,
-      H2O_CLOUD_APP_ID: spec.appVersionId,
-      H2O_WAVE_BASE_URL: spec.baseUrl,
-    });
-    if (wave) {
-      Object.assign(env, {
-        H2O_WAVE_LISTEN: `:${WAVE_SERVER_PORT}`,
-        H2O_WAVE_ADDRESS: `http://127.0.0.1:${WAVE_SERVER_PORT}`,
-        H2O_WAVE_APP_ADDRESS: `http://127.0.0.1:${WAVE_APP_PORT}`,
-      });
-    }
-    return env;
   }
 
   private volumeDir(instanceId: string, uid: number | null): string {
@@ -355,7 +330,7 @@ export class LocalRunner implements Runner {
     entry.abort.abort();
     await entry.sandbox?.kill();
     await entry.started;
-    entry.cgroup?.remove();
+    await entry.cgroup?.remove();
     if (this.live.get(instanceId) === entry) this.live.delete(instanceId);
     this.log(instanceId).note('Stopped.');
   }
@@ -372,41 +347,6 @@ export class LocalRunner implements Runner {
   }
 }
 
-/** [[File]] paths: relative ones live in the app's root directory. */
-function sandboxPath(p: string): string {
-  return path.posix.normalize(p.startsWith('/') ? p : `${APP_ROOT}/${p}`);
-}
-
 function describeExit(e: { code: number | null; signal: string | null }): string {
   return e.signal ? `signal ${e.signal}` : `exit code ${e.code}`;
-}
-
-let gpus: number | undefined;
-/** NVIDIA devices visible on the host. */
-export function gpuCount(): number {
-  if (gpus === undefined) {
-    try {
-      gpus = readdirSync('/dev').filter((n) => /^nvidia\d+$/.test(n)).length;
-    } catch {
-      gpus = 0;
-    }
-    if (gpus === 0 && spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' }).stdout?.includes('GPU')) gpus = 1;
-  }
-  return gpus;
-}
-
-/** Resolves once the endpoint answers any HTTP response on `basePath`. */
-async function waitForHttp(endpoint: UpstreamEndpoint, basePath: string, signal: AbortSignal, gaveUp: () => boolean): Promise<void> {
-  while (!signal.aborted && !gaveUp()) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get({ host: endpoint.host, port: endpoint.port, path: basePath, timeout: 2000, agent: false }, (res) => {
-        res.resume();
-        resolve(true);
-      });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, READINESS_INTERVAL_MS));
-  }
 }

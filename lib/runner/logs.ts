@@ -14,7 +14,7 @@ export class InstanceLog implements InstanceLogs {
     readonly file: string,
     private readonly maxBytes = DEFAULT_LOG_BYTES,
   ) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 }); // app output is for the portal only
     this.size = existsSync(file) ? statSync(file).size : 0;
   }
 

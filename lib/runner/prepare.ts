@@ -1,8 +1,8 @@
 // Preparing an app version once, shared by its instances: the bundle extracted read-only with the safe
 // bundle reader, and a Python virtual environment per (Python version, requirements.txt, bundled wheels)
 // built inside the sandbox, so a package's build scripts run as unprivileged as the app itself.
-import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openBundle } from '@/lib/bundle/zip-reader';
@@ -17,13 +17,24 @@ export function ensureRunnerDir(dir: string): void {
   chmodSync(dir, 0o711);
 }
 
-/** Extracts the bundle into `<root>/apps/<appVersionId>` once (files 0644, directories 0755, owned by the portal). */
+const extracting = new Map<string, Promise<string>>();
+
+/** Extracts the bundle into `<root>/apps/<appVersionId>` once (files 0644, directories 0755, owned by the portal); simultaneous starts share one extraction. */
 export async function extractBundle(root: string, appVersionId: string, bundlePath: string): Promise<string> {
-  const appsDir = path.join(root, 'apps');
-  ensureRunnerDir(appsDir);
-  const target = path.join(appsDir, appVersionId);
+  const target = path.join(root, 'apps', appVersionId);
   if (existsSync(target)) return target;
-  const tmp = path.join(appsDir, `.tmp-${appVersionId}-${process.pid}-${Date.now()}`);
+  let pending = extracting.get(target);
+  if (!pending) {
+    pending = extract(target, bundlePath).finally(() => extracting.delete(target));
+    extracting.set(target, pending);
+  }
+  return pending;
+}
+
+async function extract(target: string, bundlePath: string): Promise<string> {
+  const appsDir = path.dirname(target);
+  ensureRunnerDir(appsDir);
+  const tmp = path.join(appsDir, `.tmp-${path.basename(target)}-${randomUUID()}`);
   const bundle = await openBundle(bundlePath);
   try {
     mkdirSync(tmp, { mode: 0o755 });
@@ -43,11 +54,11 @@ export async function extractBundle(root: string, appVersionId: string, bundlePa
       renameSync(tmp, target);
     } catch (error) {
       if (!existsSync(target)) throw error; // another process extracted it first: theirs is as good
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     }
     return target;
   } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     throw error;
   } finally {
     await bundle.close();
@@ -109,7 +120,7 @@ export function venvKey(python: string, requirements: Buffer | null, wheels: [st
 }
 
 /** Operator settings passed to pip: PIP_* and the proxy variables. */
-export function pipEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+export function pipEnvironment(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && (/^PIP_/.test(k) || /^(https?|no|all)_proxy$/i.test(k))) out[k] = v;
@@ -124,20 +135,26 @@ export interface VenvRequest {
   appDir: string;
   python: PythonChoice;
   builderUid: number | null;
-  operatorEnv: NodeJS.ProcessEnv;
+  operatorEnv: Record<string, string | undefined>;
   log: InstanceLog;
+  /** This start's own cancellation: it stops waiting; the shared build goes on for other instances. */
   signal: AbortSignal;
+  /** A build's own limit, whoever waits for it. */
+  buildTimeoutMs: number;
+  /** False with RUNNER_SANDBOX=off: the environment is built and used at its host path. */
+  sandboxed: boolean;
 }
 
 /** The app's virtual environment directory, built once per key; concurrent starts wait for the same build. */
 export async function ensureVenv(r: VenvRequest): Promise<string> {
   const requirementsPath = path.join(r.appDir, 'requirements.txt');
   const requirements = existsSync(requirementsPath) ? readFileSync(requirementsPath) : null;
-  const key = venvKey(r.python.version, requirements, bundledWheels(r.appDir));
+  // Unsandboxed environments hold their host path in scripts, so they are kept apart from /venv ones.
+  const key = `${r.sandboxed ? '' : 'host-'}${venvKey(r.python.version, requirements, bundledWheels(r.appDir))}`;
   const venvsDir = path.join(r.root, 'venvs');
   ensureRunnerDir(venvsDir);
   const target = path.join(venvsDir, key);
-  if (existsSync(target)) {
+  if (r.sandboxed ? existsSync(target) : existsSync(path.join(target, COMPLETE))) {
     r.log.note(`Using the prepared Python ${r.python.version} environment ${key}.`);
     return target;
   }
@@ -145,14 +162,25 @@ export async function ensureVenv(r: VenvRequest): Promise<string> {
   if (pending) {
     r.log.note(`Waiting for the Python environment ${key}, being built for another instance.`);
   } else {
-    pending = buildVenv(r, requirements !== null, target).finally(() => building.delete(key));
+    const build = { ...r, signal: AbortSignal.timeout(r.buildTimeoutMs) };
+    pending = (r.sandboxed ? buildVenv(build, requirements !== null, target) : buildHostVenv(build, requirements !== null, target)).finally(() => building.delete(key));
+    pending.catch(() => {}); // every waiter gets the failure; an abandoned build's is not unhandled
     building.set(key, pending);
   }
-  return pending;
+  return untilAborted(pending, r.signal);
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new RunnerError('STOPPED', 'Installing dependencies was interrupted.'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new RunnerError('STOPPED', 'Installing dependencies was interrupted.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${target}.tmp-${randomUUID()}`;
   mkdirSync(tmp, { mode: 0o755 });
   if (r.builderUid !== null) chownSync(tmp, r.builderUid, r.builderUid);
   const py = r.python.executable;
@@ -171,7 +199,7 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
       env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8', ...pipEnvironment(r.operatorEnv) },
       command: ['/bin/sh', '-c', script],
       cwd: APP_ROOT,
-      forwardPort: null,
+      forwardPorts: [],
       cgroup: null,
       onOutput: (b) => r.log.write(b),
     });
@@ -179,7 +207,7 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
     r.signal.addEventListener('abort', onAbort);
     const { code, signal } = await sandbox.exited;
     r.signal.removeEventListener('abort', onAbort);
-    if (r.signal.aborted) throw new RunnerError('STOPPED', 'Installing dependencies was interrupted.');
+    if (r.signal.aborted) throw new RunnerError('START_TIMEOUT', 'Installing dependencies took longer than the start timeout.', r.log.lastLines());
     if (code !== 0) {
       throw new RunnerError('PREPARE_FAILED', `Installing dependencies failed (${signal ? `signal ${signal}` : `exit code ${code}`}); pip's output is in the instance log.`, r.log.lastLines());
     }
@@ -188,12 +216,56 @@ async function buildVenv(r: VenvRequest, hasRequirements: boolean, target: strin
       renameSync(tmp, target);
     } catch (error) {
       if (!existsSync(target)) throw error;
-      rmSync(tmp, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
     }
     r.log.note('Dependencies installed.');
     return target;
   } catch (error) {
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); // processes of a killed build may still be writing
+    throw error;
+  }
+}
+
+const COMPLETE = '.appstore-complete';
+
+/** RUNNER_SANDBOX=off: python -m venv and pip at the environment's final host path, as the builder uid. */
+async function buildHostVenv(r: VenvRequest, hasRequirements: boolean, target: string): Promise<string> {
+  rmSync(target, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  mkdirSync(target, { mode: 0o755 });
+  if (r.builderUid !== null) chownSync(target, r.builderUid, r.builderUid);
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const options: SpawnOptions = {
+        cwd: r.appDir,
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: target, LANG: 'C.UTF-8', ...pipEnvironment(r.operatorEnv) } as unknown as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      };
+      if (r.builderUid !== null) Object.assign(options, { uid: r.builderUid, gid: r.builderUid });
+      const child: ChildProcess = spawn(args[0], args.slice(1), options);
+      child.stdout!.on('data', (b: Buffer) => r.log.write(b));
+      child.stderr!.on('data', (b: Buffer) => r.log.write(b));
+      const onAbort = () => child.kill('SIGKILL');
+      r.signal.addEventListener('abort', onAbort);
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        r.signal.removeEventListener('abort', onAbort);
+        if (r.signal.aborted) reject(new RunnerError('START_TIMEOUT', 'Installing dependencies took longer than the start timeout.', r.log.lastLines()));
+        else if (code === 0) resolve();
+        else reject(new RunnerError('PREPARE_FAILED', `Installing dependencies failed (${signal ? `signal ${signal}` : `exit code ${code}`}); pip's output is in the instance log.`, r.log.lastLines()));
+      });
+    });
+  r.log.note(`Installing into ${hasRequirements ? 'a new' : 'an empty'} Python ${r.python.version} environment, without the sandbox (RUNNER_SANDBOX=off).`);
+  try {
+    await run([r.python.executable, '-m', 'venv', ...(hasRequirements ? [] : ['--without-pip']), target]);
+    if (hasRequirements) {
+      await run([path.join(target, 'bin', 'python'), '-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--no-warn-script-location', '-r', 'requirements.txt', '--find-links', r.appDir]);
+    }
+    if (r.builderUid !== null) chownTree(target, 0);
+    writeFileSync(path.join(target, COMPLETE), '');
+    r.log.note('Dependencies installed.');
+    return target;
+  } catch (error) {
+    rmSync(target, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     throw error;
   }
 }

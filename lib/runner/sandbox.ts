@@ -2,17 +2,18 @@
 // unprivileged host uid, with slirp4netns giving its private network outbound access and forwarding the
 // app's port to an ephemeral 127.0.0.1 port. Files reach the sandbox through pipes, never the host disk.
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { InstanceCgroup } from './cgroups';
+import { startSlirp, type SlirpNetwork } from './slirp';
+
 
 export const APP_ROOT = '/app';
+/** The sandbox's own address on its slirp4netns network (10.0.2.0/24, slirp's default); forwarded ports reach it there. */
+export const GUEST_ADDRESS = '10.0.2.100';
 export const VENV_ROOT = '/venv';
 export const BWRAP = process.env.RUNNER_BWRAP || '/usr/bin/bwrap';
-export const SLIRP4NETNS = process.env.RUNNER_SLIRP4NETNS || '/usr/bin/slirp4netns';
 
 /** Host /etc entries an app may need (TLS roots, time zone, dynamic linker, Debian alternatives); the rest of /etc stays hidden. */
 const ETC_ENTRIES = [
@@ -64,8 +65,8 @@ export interface SandboxOptions {
   env: Record<string, string>;
   command: string[];
   cwd: string;
-  /** Guest port to forward to an ephemeral 127.0.0.1 port. */
-  forwardPort: number | null;
+  /** Guest ports to forward, each to an ephemeral 127.0.0.1 port. */
+  forwardPorts: number[];
   cgroup: InstanceCgroup | null;
   onOutput: (chunk: Buffer) => void;
 }
@@ -76,8 +77,8 @@ export interface SandboxExit {
 }
 
 export interface SandboxHandle {
-  /** The host port forwarded to `forwardPort`, or null. */
-  hostPort: number | null;
+  /** The host ports forwarded to `forwardPorts`, in the same order. */
+  hostPorts: number[];
   exited: Promise<SandboxExit>;
   /** SIGTERM to the app's processes, SIGKILL to the whole sandbox after `graceMs`. Resolves once it has exited. */
   kill(graceMs?: number): Promise<SandboxExit>;
@@ -155,6 +156,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
     '--unshare-ipc',
     '--unshare-uts',
     '--unshare-cgroup-try',
+    '--disable-userns', // no nested user namespaces: the kernel surface they open stays closed
     '--die-with-parent',
     '--new-session',
     '--hostname',
@@ -186,6 +188,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
   if (o.uid !== null) Object.assign(spawnOptions, { uid: o.uid, gid: o.uid });
   const bwrap: ChildProcess = spawn(BWRAP, args, spawnOptions);
   const stdio = bwrap.stdio as unknown as (Readable & Writable)[];
+  for (const stream of stdio) stream?.on('error', () => {}); // a sandbox dying mid-set-up resets its fds; its exit is what we report
   bwrap.stdout!.on('data', o.onOutput);
   bwrap.stderr!.on('data', o.onOutput);
   const exited = new Promise<SandboxExit>((resolve) => {
@@ -197,37 +200,21 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
   });
   dataFiles.forEach((f, i) => stdio[5 + i].on('error', () => {}).end(f.content));
 
-  let slirp: ChildProcess | null = null;
-  let apiDir: string | null = null;
-  const cleanup = () => {
-    slirp?.kill('SIGKILL');
-    if (apiDir) rmSync(apiDir, { recursive: true, force: true });
-  };
-  void exited.then(cleanup);
+  let network: SlirpNetwork | null = null;
+  void exited.then(() => network?.close());
 
   let childPid: number;
   try {
     childPid = await Promise.race([readChildPid(stdio[3]), exited.then(() => Promise.reject(new Error('the sandbox ended during set-up (see the log above)')))]);
     o.cgroup?.addProcess(childPid);
-    apiDir = mkdtempSync(path.join(os.tmpdir(), 'appstore-slirp-'));
-    const apiSocket = path.join(apiDir, 'api.sock');
-    slirp = spawn(
-      SLIRP4NETNS,
-      ['--configure', '--mtu=65520', '--disable-host-loopback', '--enable-sandbox', '--enable-seccomp', '--netns-type=path', `--api-socket=${apiSocket}`, '--exit-fd=3', '--ready-fd=4', `/proc/${childPid}/ns/net`, 'tap0'],
-      { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
-    );
-    const slirpOut: Buffer[] = [];
-    slirp.stderr!.on('data', (b: Buffer) => slirpOut.push(b));
-    const slirpExited = new Promise<never>((_, reject) =>
-      slirp!.on('exit', (code) => reject(new Error(`slirp4netns exited (${code}): ${Buffer.concat(slirpOut).toString().trim()}`))),
-    );
-    slirpExited.catch(() => {});
-    await Promise.race([readyByte((slirp.stdio as unknown as Readable[])[4]), slirpExited]);
-    let hostPort: number | null = null;
-    if (o.forwardPort !== null) hostPort = await forwardPort(apiSocket, o.forwardPort);
+    // bwrap configures the sandbox's loopback itself; slirp4netns joining while it does makes either fail.
+    await blockedOnFd(childPid, 4, exited);
+    network = await startSlirp(childPid);
+    const hostPorts: number[] = [];
+    for (const guest of o.forwardPorts) hostPorts.push(await network.forward(guest));
     stdio[4].write('1');
     return {
-      hostPort,
+      hostPorts,
       exited,
       kill: (graceMs = 3000) => killSandbox(bwrap, childPid, exited, graceMs),
     };
@@ -254,51 +241,23 @@ function readChildPid(stream: Readable): Promise<number> {
   });
 }
 
-function readyByte(stream: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.once('data', () => resolve());
-    stream.once('error', reject);
-  });
-}
-
-/** A free 127.0.0.1 port, handed to slirp4netns (which does not accept port 0); retried if another process takes it first. */
-async function forwardPort(apiSocket: string, guestPort: number): Promise<number> {
-  let lastError = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const answer = await slirpApi(apiSocket, { execute: 'add_hostfwd', arguments: { proto: 'tcp', host_addr: '127.0.0.1', host_port: port, guest_port: guestPort } });
-    if (!answer.error) return port;
-    lastError = JSON.stringify(answer.error);
+/** Resolves once `pid` sits in read(fd): bwrap's child reads --block-fd after all its own set-up. */
+async function blockedOnFd(pid: number, fd: number, exited: Promise<SandboxExit>): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const expected = `0 0x${fd.toString(16)} `;
+  for (let waited = 0; !gone; waited += 5) {
+    let syscall = '';
+    try {
+      syscall = readFileSync(`/proc/${pid}/syscall`, 'utf8');
+    } catch {
+      if (waited > 10_000) throw new Error('cannot observe the sandbox starting (/proc/<pid>/syscall unreadable)');
+    }
+    if (syscall.startsWith(expected)) return;
+    if (waited > 30_000) throw new Error('the sandbox did not finish its set-up within 30 s');
+    await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error(`slirp4netns could not forward port ${guestPort}: ${lastError}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function slirpApi(socketPath: string, request: object): Promise<{ error?: unknown; return?: unknown }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
-    let text = '';
-    socket.on('connect', () => socket.end(JSON.stringify(request)));
-    socket.on('data', (b) => (text += b.toString()));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new Error(`slirp4netns answered ${JSON.stringify(text)}`));
-      }
-    });
-  });
+  throw new Error('the sandbox ended during set-up (see the log above)');
 }
 
 /** Processes below `pid` (host view), deepest last. */

@@ -5,7 +5,7 @@
 
 /** waved's port inside the instance's own network namespace: what the router reaches. */
 export const WAVE_SERVER_PORT = 10101;
-/** The app server's port, reached by waved only. */
+/** The app server's port: waved reaches it, and the runner (forwarded, never routed) to see the app is up. */
 export const WAVE_APP_PORT = 8000;
 
 /**

@@ -4,7 +4,7 @@ import { buildWheel } from './build';
 
 /**
  * `AppMode = "python"` app on the standard library. GET /env: identity, environment, files; /read?path=;
- * /write?path=&text=; /connect?host=&port=; /crash?code=. Port from APP_PORT (an [[Env]]), default 8080.
+ * /write?path=&text=; /connect?host=&port=; /alloc?mb=; /unshare; /crash?code=. Port from APP_PORT (an [[Env]]), default 8080.
  */
 export const PROBE_APP = String.raw`
 import json, os, socket, sys, urllib.parse
@@ -51,6 +51,15 @@ class Handler(BaseHTTPRequestHandler):
                 body = {'ok': False, 'error': type(e).__name__ + ': ' + str(e)}
             finally:
                 s.close()
+        elif url.path.endswith('/unshare'):
+            import subprocess
+            p = subprocess.run(['unshare', '--user', 'true'], capture_output=True, text=True)
+            body = {'ok': p.returncode == 0, 'error': p.stderr.strip()}
+        elif url.path.endswith('/alloc'):
+            block = bytearray(int(q['mb']) * 1024 * 1024)
+            for i in range(0, len(block), 4096):
+                block[i] = 1
+            body = {'ok': True, 'bytes': len(block)}
         elif url.path.endswith('/crash'):
             print('crashing on request', file=sys.stderr, flush=True)
             os._exit(int(q.get('code', '3')))
@@ -125,6 +134,7 @@ def main():
     if args[:1] != ['run'] or '--no-reload' not in args or '--no-autostart' not in args:
         print('wave double: expected wave run --no-reload --no-autostart <module>, got', args, file=sys.stderr)
         sys.exit(2)
+    sys.path.insert(0, '.')  # as the real wave run does, so the app's module is found from its root
     module = importlib.import_module([a for a in args[1:] if not a.startswith('--')][0])
     address = os.environ['H2O_WAVE_APP_ADDRESS']
     class H(BaseHTTPRequestHandler):
@@ -137,7 +147,6 @@ def main():
             self.end_headers()
             self.wfile.write(data)
     u = urllib.parse.urlparse(address)
-    server = ThreadingHTTPServer((u.hostname, u.port), H)
     req = urllib.request.Request(os.environ['H2O_WAVE_ADDRESS'] + '/_register', data=json.dumps({'address': address}).encode(), method='POST')
     for attempt in range(100):
         try:
@@ -145,6 +154,7 @@ def main():
             break
         except OSError:
             import time; time.sleep(0.1)
+    server = ThreadingHTTPServer((u.hostname, u.port), H)
     server.serve_forever()
 `;
   return buildWheel({

@@ -1,0 +1,96 @@
+// An instance's network: slirp4netns attached to the sandbox's network namespace gives it outbound access
+// (never to the host's loopback) and forwards its ports to ephemeral 127.0.0.1 ports through its API socket.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export const SLIRP4NETNS = process.env.RUNNER_SLIRP4NETNS || '/usr/bin/slirp4netns';
+
+export interface SlirpNetwork {
+  /** Forwards a guest port to a free 127.0.0.1 port, returned. */
+  forward(guestPort: number): Promise<number>;
+  close(): void;
+}
+
+/** Attaches slirp4netns to the network namespace of `pid` and resolves once the interface is configured. */
+export async function startSlirp(pid: number): Promise<SlirpNetwork> {
+  const apiDir = mkdtempSync(path.join(os.tmpdir(), 'appstore-slirp-'));
+  const apiSocket = path.join(apiDir, 'api.sock');
+  // By path: given a pid, slirp4netns would join the sandbox's user namespace and then lack the rights to
+  // configure its network. Its own sandbox and seccomp filter confine it once set up; fd 3 closing (the
+  // portal gone) ends it; fd 4 reports the interface ready.
+  const slirp: ChildProcess = spawn(
+    SLIRP4NETNS,
+    ['--configure', '--mtu=65520', '--disable-host-loopback', '--enable-sandbox', '--enable-seccomp', '--netns-type=path', `--api-socket=${apiSocket}`, '--exit-fd=3', '--ready-fd=4', `/proc/${pid}/ns/net`, 'tap0'],
+    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+  );
+  const close = () => {
+    slirp.kill('SIGKILL');
+    rmSync(apiDir, { recursive: true, force: true });
+  };
+  const output: Buffer[] = [];
+  for (const stream of slirp.stdio as unknown as (Readable | null)[]) stream?.on('error', () => {});
+  slirp.stderr!.on('data', (b: Buffer) => output.push(b));
+  const exited = new Promise<never>((_, reject) => {
+    slirp.on('error', reject);
+    slirp.on('exit', (code, signal) => reject(new Error(`slirp4netns exited (${signal ?? code}): ${Buffer.concat(output).toString().trim()}`)));
+  });
+  exited.catch(() => {});
+  try {
+    await Promise.race([readyByte((slirp.stdio as unknown as Readable[])[4]), exited]);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { forward: (guestPort) => forwardPort(apiSocket, guestPort), close };
+}
+
+function readyByte(stream: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('data', () => resolve());
+    stream.once('error', reject);
+  });
+}
+
+/** A free 127.0.0.1 port, handed to slirp4netns (which does not accept port 0); retried if another process takes it first. */
+async function forwardPort(apiSocket: string, guestPort: number): Promise<number> {
+  let lastError = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    const answer = await slirpApi(apiSocket, { execute: 'add_hostfwd', arguments: { proto: 'tcp', host_addr: '127.0.0.1', host_port: port, guest_port: guestPort } });
+    if (!answer.error) return port;
+    lastError = JSON.stringify(answer.error);
+  }
+  throw new Error(`slirp4netns could not forward port ${guestPort}: ${lastError}`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function slirpApi(socketPath: string, request: object): Promise<{ error?: unknown; return?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection(socketPath);
+    let text = '';
+    socket.on('connect', () => socket.end(JSON.stringify(request)));
+    socket.on('data', (b) => (text += b.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new Error(`slirp4netns answered ${JSON.stringify(text)}`));
+      }
+    });
+  });
+}
