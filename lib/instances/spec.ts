@@ -5,8 +5,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apps, type ValueDeclaration } from '@/db/schema';
 import { publicUrl } from '@/lib/config';
-import { basePath } from '@/lib/router/routes';
-import type { InstanceSpec, ResolvedEnv, ResolvedFile } from '@/lib/runner/types';
+import { instanceBaseUrl, toInstanceRuntime, type InstanceSpec, type ResolvedEnv, type ResolvedFile } from '@/lib/runner';
 import { getRuntimeVersion } from '@/lib/runtimes/catalog';
 import { usableSecretValue } from '@/lib/secrets/import-check';
 import { bundlePath } from '@/lib/storage/paths';
@@ -37,26 +36,15 @@ export function instanceSpec(instance: { id: string; appId: string }): InstanceS
     const v = resolveValue(app.ownerId, d, `File[${i}] (${d.path ?? '?'})`);
     if (v) files.push({ path: d.path ?? '', ...v });
   });
-  const runtime = app.runtime;
-  const routingMode = runtime.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN';
+  const runtime = toInstanceRuntime(app.runtime);
   return {
     instanceId: instance.id,
     appVersionId: app.id,
     appName: app.name,
     appVersion: app.version,
     bundlePath: bundlePath(app.bundleSha256),
-    runtime: {
-      module: runtime.module,
-      appMode: runtime.appMode,
-      port: runtime.port,
-      memoryLimit: runtime.memoryLimit,
-      cpuLimit: runtime.cpuLimit,
-      gpuCount: runtime.gpuCount ?? 0,
-      volumeMount: runtime.volumeMount,
-      routingMode,
-      customImage: runtime.customImage,
-    },
-    baseUrl: routingMode === 'BASE_URL' ? basePath(instance.id) : '/',
+    runtime,
+    baseUrl: instanceBaseUrl(instance.id, runtime.routingMode),
     pythonVersion: app.runtimeVersion ? (getRuntimeVersion(app.runtimeVersion)?.pythonVersion ?? null) : null,
     env,
     files,

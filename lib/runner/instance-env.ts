@@ -1,5 +1,6 @@
 // What an instance is started with: its refusal rules, command line and environment, as pure functions.
 import path from 'node:path';
+import { basePath } from '@/lib/router/routes';
 import { APP_ROOT, reservedPathProblem } from './sandbox';
 import type { RuntimeSettings } from '@/db/schema';
 import type { InstanceRuntime, InstanceSpec } from './types';
@@ -22,7 +23,7 @@ export function toInstanceRuntime(r: RuntimeSettings): InstanceRuntime {
 
 /** The path prefix an instance is served under: its own for BASE_URL routing, `/` on its own host (DOMAIN). */
 export function instanceBaseUrl(instanceId: string, routingMode: InstanceRuntime['routingMode']): string {
-  return routingMode === 'BASE_URL' ? `/instance/${instanceId}/` : '/';
+  return routingMode === 'BASE_URL' ? basePath(instanceId) : '/';
 }
 
 /** [[File]] paths as the app sees them: relative ones live in the app's root directory. */
