@@ -2,9 +2,9 @@
 // Each call checks the viewer itself (owner or admin; tags only where canAssignTag), writes in one
 // immediate transaction, and records the change in the audit log in that same transaction.
 import 'server-only';
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, count, eq, inArray, or } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
-import { apps, appTags, tags, type App, type Tag, type Visibility } from '@/db/schema';
+import { apps, appTags, instances, tags, type App, type Tag, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canEditApp, canSeeApp, type Viewer } from '@/lib/auth/policy';
 import { fullAccessRole, publicMode } from '@/lib/config';
@@ -119,6 +119,14 @@ export function deleteAppVersion(viewer: Viewer, appId: string): { id: string; n
   return getDb().transaction(
     (tx) => {
       const { app, current } = loadEditable(tx, viewer, appId);
+      // As on the platform, a version with instances is not deleted from under them: terminate them first.
+      const running = tx.select({ n: count() }).from(instances).where(eq(instances.appId, appId)).get()!.n;
+      if (running > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `${app.name} ${app.version} has ${running} instance${running === 1 ? '' : 's'}: terminate ${running === 1 ? 'it' : 'them'} first (My instances, or Admin → Instances).`,
+        );
+      }
       tx.delete(apps).where(eq(apps.id, appId)).run();
       writeAudit(tx, {
         actorId: viewer.id,

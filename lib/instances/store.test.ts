@@ -130,3 +130,23 @@ describe('reading and operating instances', () => {
     expect(audit.map((a) => a.action)).toEqual(['instance.start', 'instance.update', 'instance.update', 'instance.terminate']);
   });
 });
+
+describe('deleting an app version with instances', () => {
+  it('is refused until they are terminated, and nothing is deleted meanwhile', async () => {
+    const { deleteAppVersion } = await import('@/lib/apps/settings');
+    const owner = viewerOf();
+    const appId = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS' });
+    const { id } = createInstance(viewerOf(), { appId }, settings);
+    let message = '';
+    try {
+      deleteAppVersion(owner, appId);
+    } catch (error) {
+      message = (error as AppError).message;
+      expect((error as AppError).code).toBe('CONFLICT');
+    }
+    expect(message).toMatch(/has 1 instance: terminate it first/);
+    expect(getInstance(owner, id, settings).app.id).toBe(appId);
+    systemDelete(id, owner.id);
+    expect(deleteAppVersion(owner, appId).id).toBe(appId);
+  });
+});
