@@ -126,6 +126,10 @@ test('a MANAGED app: other users get Visit (no Run), which opens the newest runn
 
   const visitor = await createUser(request, { prefix: 'visit' });
   await signIn(page, visitor.email, visitor.password);
+  // Its catalog card opens the running instance directly.
+  await page.goto(`/?q=${encodeURIComponent(name)}`);
+  await page.getByTestId('app-card').filter({ hasText: name }).getByRole('link').click();
+  await page.waitForURL(new RegExp(`/instance/${id}/$`));
   await page.goto(`/apps/${name}/1.0.0`);
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Start instance' })).toHaveCount(0);

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { CatalogView } from '@/components/catalog/catalog-view';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { catalogPage } from '@/lib/catalog/catalog';
+import { managedOpenUrls } from '@/lib/instances/run-options';
 import { catalogHref, parseCatalogParams } from '@/lib/catalog/search-query';
 import { loginUrl } from '@/lib/urls';
 
@@ -20,7 +21,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-4 px-4 py-6">
       <h1 className="text-2xl font-semibold">App Store</h1>
-      <CatalogView params={params} result={result} anonymous={!viewer} />
+      <CatalogView params={params} result={result} anonymous={!viewer} openUrls={managedOpenUrls(viewer, result.cards.map((c) => c.id), settings)} />
     </main>
   );
 }

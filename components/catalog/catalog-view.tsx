@@ -38,7 +38,18 @@ function EmptyState({ params, filtered, anonymous }: { params: CatalogParams; fi
   );
 }
 
-export function CatalogView({ params, result, anonymous }: { params: CatalogParams; result: CatalogPage; anonymous: boolean }) {
+/** `openUrls`: app version id → the running instance its card opens directly (MANAGED apps). */
+export function CatalogView({
+  params,
+  result,
+  anonymous,
+  openUrls,
+}: {
+  params: CatalogParams;
+  result: CatalogPage;
+  anonymous: boolean;
+  openUrls?: Map<string, string>;
+}) {
   const filtered = searchTerms(params.q).length > 0 || (result.showTags && (!!params.category || !!params.badge));
   const hasFacets = result.categories.length > 0 || result.badges.length > 0 || !!params.category || !!params.badge;
   return (
@@ -71,7 +82,7 @@ export function CatalogView({ params, result, anonymous }: { params: CatalogPara
           ) : (
             <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
               {result.cards.map((card) => (
-                <AppCard key={card.id} card={card} />
+                <AppCard key={card.id} card={card} openUrl={openUrls?.get(card.id)} />
               ))}
             </ul>
           )}

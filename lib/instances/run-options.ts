@@ -1,14 +1,14 @@
 // The run buttons of an app page: Run / Open / Run another (ON_DEMAND), Start instance / Visit (MANAGED),
 // or why the app cannot run here — decided by lib/auth/instance-policy for this viewer.
 import 'server-only';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { instances } from '@/db/schema';
+import { apps, instances } from '@/db/schema';
 import { canOpenInstance, startRefusal, type InstanceLifecycle } from '@/lib/auth/instance-policy';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
 import { routerSettings } from './gateway';
-import { appRunFacts, newestDeployedInstances } from './store';
+import { appRunFacts, newestDeployedInstances, systemGet } from './store';
 
 export interface RunOptions {
   /** The viewer may start an instance now (Run / Start instance). */
@@ -53,4 +53,29 @@ export function runOptions(viewer: Viewer | null, appId: string, settings: Acces
     mine: mine.map((m) => ({ ...m, url: `/instances/${m.id}?open=1` })),
     visitUrl,
   };
+}
+
+/**
+ * For catalog cards: the URL of the newest DEPLOYED instance this viewer may open, for each MANAGED app
+ * version among `appIds` that has one (the card then opens it directly, as the platform's does).
+ */
+export function managedOpenUrls(viewer: Viewer | null, appIds: string[], settings: AccessSettings): Map<string, string> {
+  const out = new Map<string, string>();
+  if (appIds.length === 0) return out;
+  const rows = getDb()
+    .select({ id: instances.id, appId: instances.appId, ownerId: instances.ownerId, visibility: instances.visibility })
+    .from(instances)
+    .innerJoin(apps, eq(apps.id, instances.appId))
+    .where(and(inArray(instances.appId, appIds), eq(instances.status, 'DEPLOYED'), eq(apps.instanceLifecycle, 'MANAGED')))
+    .orderBy(desc(instances.createdAt))
+    .all();
+  const router = routerSettings();
+  for (const row of rows) {
+    if (out.has(row.appId)) continue;
+    const app = appRunFacts(row.appId);
+    if (!app) continue;
+    const routing = systemGet(row.id)?.app.routingMode ?? 'DOMAIN';
+    if (canOpenInstance(viewer, { ownerId: row.ownerId, visibility: row.visibility, app }, settings)) out.set(row.appId, instanceUrl(row.id, routing, router));
+  }
+  return out;
 }
