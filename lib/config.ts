@@ -91,7 +91,8 @@ const duration = (fallback: string, allowNever: boolean) =>
   text().transform((raw, ctx) => {
     const value = raw ?? fallback;
     try {
-      const ms = durationMs(value);
+      // A bare number is seconds here (`300`), unlike in app.toml, where a unit is required.
+      const ms = /^\d+$/.test(value) ? Number(value) * 1000 : durationMs(value);
       if (ms === null && !allowNever) throw new Error('never');
       return { text: value, ms };
     } catch {
@@ -141,6 +142,13 @@ const schema = z.object({
   PUBLIC_URL: origin(),
   APPS_DOMAIN: text().pipe(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be host[:port], e.g. apps.example.com').optional()),
   APPS_ORIGIN: origin(),
+  RUNNER_DIR: text(),
+  RUNNER_SANDBOX: text().pipe(z.enum(['on', 'off', 'ON', 'OFF', 'On', 'Off'], 'must be on or off').optional()),
+  RUNNER_UID_BASE: count(200_000),
+  RUNNER_UID_COUNT: count(60_000),
+  INSTANCE_LOG_BYTES: count(5 * MiB),
+  RUNNER_BWRAP: text(),
+  RUNNER_SLIRP4NETNS: text(),
   ...bundleLimitFields,
 });
 
@@ -184,6 +192,18 @@ export interface Config {
   /** APPS_ORIGIN (default: the public URL). */
   appsOrigin: string;
   instances: { limit: number; visitorLimit: number; defaultTimeout: string; startTimeoutMs: number };
+  /** The local runner (README: "Running apps: the local runner"). */
+  runner: {
+    dir: string;
+    sandbox: 'on' | 'off';
+    uidBase: number;
+    uidCount: number;
+    logBytes: number;
+    bwrap: string;
+    slirp4netns: string;
+    /** `PIP_*` and proxy variables handed to pip when environments are built. */
+    pipEnv: Record<string, string>;
+  };
 }
 
 /** A bad configuration value; the message names every offending variable. */
@@ -232,6 +252,18 @@ export function parseConfig(env: Env): Config {
     publicUrl,
     appsDomain: e.APPS_DOMAIN?.toLowerCase() ?? new URL(publicUrl).host,
     appsOrigin: e.APPS_ORIGIN ?? publicUrl,
+    runner: {
+      dir: path.resolve(/*turbopackIgnore: true*/ e.RUNNER_DIR ?? path.join(e.DATA_DIR ?? './data', 'runner')),
+      sandbox: e.RUNNER_SANDBOX?.toLowerCase() === 'off' ? 'off' : 'on',
+      uidBase: e.RUNNER_UID_BASE,
+      uidCount: e.RUNNER_UID_COUNT,
+      logBytes: e.INSTANCE_LOG_BYTES,
+      bwrap: e.RUNNER_BWRAP ?? '/usr/bin/bwrap',
+      slirp4netns: e.RUNNER_SLIRP4NETNS ?? '/usr/bin/slirp4netns',
+      pipEnv: Object.fromEntries(
+        Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && (/^PIP_/.test(entry[0]) || /^(https?|no|all)_proxy$/i.test(entry[0]))),
+      ),
+    },
     instances: {
       limit: e.INSTANCE_LIMIT,
       visitorLimit: e.VISITOR_INSTANCE_LIMIT,

@@ -2,15 +2,16 @@
 // local runner"). Prepares each app version once, starts, supervises, stops and forgets instances.
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { config } from '@/lib/config';
 import { createInstanceCgroup, detectCgroups, type InstanceCgroup } from './cgroups';
-import { localRunnerConfig, type LocalRunnerConfig } from './config';
+import { bwrapPath, localRunnerConfig, slirp4netnsPath, type LocalRunnerConfig } from './config';
 import { gpuCount, waitForHttp } from './host';
 import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
-import { APP_ROOT, BWRAP, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
-import { freePort, SLIRP4NETNS } from './slirp';
+import { APP_ROOT, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
+import { freePort } from './slirp';
 import {
   RunnerError,
   type InstanceLogs,
@@ -47,7 +48,7 @@ interface Live {
 }
 
 export interface LocalRunnerOptions extends Partial<LocalRunnerConfig> {
-  /** Where PIP_* and proxy settings come from (default process.env). */
+  /** PIP_* and proxy settings for pip (default: the configuration's). */
   operatorEnv?: Record<string, string | undefined>;
 }
 
@@ -61,7 +62,7 @@ export class LocalRunner implements Runner {
   constructor(options: LocalRunnerOptions = {}) {
     const { operatorEnv, ...overrides } = options;
     this.config = { ...localRunnerConfig(), ...overrides };
-    this.operatorEnv = operatorEnv ?? process.env;
+    this.operatorEnv = operatorEnv ?? config().runner.pipEnv;
     ensureRunnerDir(this.config.dir);
   }
 
@@ -90,8 +91,8 @@ export class LocalRunner implements Runner {
   private async probeSandbox(): Promise<string | null> {
     if (this.config.sandbox === 'off') return 'RUNNER_SANDBOX=off';
     for (const [bin, pkg] of [
-      [BWRAP, 'bubblewrap'],
-      [SLIRP4NETNS, 'slirp4netns'],
+      [bwrapPath(), 'bubblewrap'],
+      [slirp4netnsPath(), 'slirp4netns'],
     ]) {
       if (!existsSync(bin)) return `${bin} is missing: install the ${pkg} package (npm test does it through scripts/ensure-runner.mjs).`;
     }

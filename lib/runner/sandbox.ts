@@ -5,6 +5,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { bwrapPath } from './config';
 import type { InstanceCgroup } from './cgroups';
 import { startSlirp, type SlirpNetwork } from './slirp';
 
@@ -13,7 +14,7 @@ export const APP_ROOT = '/app';
 /** The sandbox's own address on its slirp4netns network (10.0.2.0/24, slirp's default); forwarded ports reach it there. */
 export const GUEST_ADDRESS = '10.0.2.100';
 export const VENV_ROOT = '/venv';
-export const BWRAP = process.env.RUNNER_BWRAP || '/usr/bin/bwrap';
+
 
 /** Host /etc entries an app may need (TLS roots, time zone, dynamic linker, Debian alternatives); the rest of /etc stays hidden. */
 const ETC_ENTRIES = [
@@ -186,14 +187,14 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', ...dataFiles.map(() => 'pipe' as const)],
   };
   if (o.uid !== null) Object.assign(spawnOptions, { uid: o.uid, gid: o.uid });
-  const bwrap: ChildProcess = spawn(BWRAP, args, spawnOptions);
+  const bwrap: ChildProcess = spawn(bwrapPath(), args, spawnOptions);
   const stdio = bwrap.stdio as unknown as (Readable & Writable)[];
   for (const stream of stdio) stream?.on('error', () => {}); // a sandbox dying mid-set-up resets its fds; its exit is what we report
   bwrap.stdout!.on('data', o.onOutput);
   bwrap.stderr!.on('data', o.onOutput);
   const exited = new Promise<SandboxExit>((resolve) => {
     bwrap.on('error', (error) => {
-      o.onOutput(Buffer.from(`${BWRAP}: ${error.message}\n`));
+      o.onOutput(Buffer.from(`${bwrapPath()}: ${error.message}\n`));
       resolve({ code: null, signal: null });
     });
     bwrap.on('exit', (code, signal) => resolve({ code, signal }));

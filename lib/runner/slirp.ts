@@ -6,8 +6,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { slirp4netnsPath } from './config';
 
-export const SLIRP4NETNS = process.env.RUNNER_SLIRP4NETNS || '/usr/bin/slirp4netns';
+
 
 export interface SlirpNetwork {
   /** Forwards a guest port to a free 127.0.0.1 port, returned. */
@@ -23,7 +24,7 @@ export async function startSlirp(pid: number): Promise<SlirpNetwork> {
   // configure its network. Its own sandbox and seccomp filter confine it once set up; fd 3 closing (the
   // portal gone) ends it; fd 4 reports the interface ready.
   const slirp: ChildProcess = spawn(
-    SLIRP4NETNS,
+    slirp4netnsPath(),
     ['--configure', '--mtu=65520', '--disable-host-loopback', '--enable-sandbox', '--enable-seccomp', '--netns-type=path', `--api-socket=${apiSocket}`, '--exit-fd=3', '--ready-fd=4', `/proc/${pid}/ns/net`, 'tap0'],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
