@@ -143,6 +143,7 @@ const schema = z.object({
   APPS_DOMAIN: text().pipe(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be host[:port], e.g. apps.example.com').optional()),
   APPS_ORIGIN: origin(),
   RUNNER_DIR: text(),
+  INSTANCE_EGRESS: flag(true),
   RUNNER_SANDBOX: text().pipe(z.enum(['on', 'off', 'ON', 'OFF', 'On', 'Off'], 'must be on or off').optional()),
   RUNNER_UID_BASE: count(200_000),
   RUNNER_UID_COUNT: count(60_000),
@@ -201,6 +202,8 @@ export interface Config {
     logBytes: number;
     bwrap: string;
     slirp4netns: string;
+    /** INSTANCE_EGRESS: instances may open outbound connections. */
+    egress: boolean;
     /** `PIP_*` and proxy variables handed to pip when environments are built. */
     pipEnv: Record<string, string>;
   };
@@ -258,6 +261,7 @@ export function parseConfig(env: Env): Config {
       uidBase: e.RUNNER_UID_BASE,
       uidCount: e.RUNNER_UID_COUNT,
       logBytes: e.INSTANCE_LOG_BYTES,
+      egress: e.INSTANCE_EGRESS,
       bwrap: e.RUNNER_BWRAP ?? '/usr/bin/bwrap',
       slirp4netns: e.RUNNER_SLIRP4NETNS ?? '/usr/bin/slirp4netns',
       pipEnv: Object.fromEntries(

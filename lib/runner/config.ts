@@ -11,6 +11,8 @@ export interface LocalRunnerConfig {
   uidBase: number;
   uidCount: number;
   logBytes: number;
+  /** Instances may open outbound connections (INSTANCE_EGRESS). */
+  egress: boolean;
 }
 
 export function localRunnerConfig(from: Config = config()): LocalRunnerConfig {
@@ -22,6 +24,7 @@ export function localRunnerConfig(from: Config = config()): LocalRunnerConfig {
     uidBase: r.uidBase,
     uidCount: r.uidCount,
     logBytes: r.logBytes,
+    egress: r.egress,
   };
 }
 

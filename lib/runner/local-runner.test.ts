@@ -197,6 +197,27 @@ describe('local runner', () => {
     }
   }, 120_000);
 
+  it('with INSTANCE_EGRESS off, an instance reaches nothing outside (no DNS either) and still answers through its forwarded port', async () => {
+    const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    const outside = http.createServer((_, res) => res.end('outside service'));
+    await new Promise<void>((r) => outside.listen(0, '0.0.0.0', r));
+    const outsidePort = (outside.address() as net.AddressInfo).port;
+    const closed = new LocalRunner({ dir: path.join(root, 'data', 'runner'), startTimeoutMs: 120_000, operatorEnv: { PIP_NO_INDEX: '1' }, egress: false });
+    const s = spec({});
+    try {
+      expect((await closed.capabilities()).egress).toBe(false);
+      const started = await closed.start(s);
+      expect((await getJson(started.endpoint, '/')).hello).toBe(s.instanceId);
+      // The same request from an instance with egress reaches the service (the positive control is in the isolation test).
+      for (const host of [external, '10.0.2.2', '10.0.2.3'].filter(Boolean)) {
+        expect((await getJson(started.endpoint, `/connect?host=${host}&port=${outsidePort}`)).ok, host).toBe(false);
+      }
+    } finally {
+      outside.close();
+      await closed.shutdown();
+    }
+  }, 120_000);
+
   it('keeps the VolumeMount across stop and start, and deletes it on terminate', async () => {
     const s = spec({ runtime: { volumeMount: '/data' } });
     let r = await runner.start(s);

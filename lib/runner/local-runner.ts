@@ -135,7 +135,8 @@ export class LocalRunner implements Runner {
       sandbox: { enabled: problem === null, unavailableReason: off ? null : problem, disabledByOperator: off },
       resources: { memory: cg.memory, cpu: cg.cpu, cgroupVersion: cg.version, note: cg.note },
       gpu: { available: gpus > 0, count: gpus },
-      egress: true,
+      // Without the sandbox, apps use the host's network as they are.
+      egress: this.config.egress || off,
     };
   }
 
@@ -247,6 +248,7 @@ export class LocalRunner implements Runner {
         cwd: APP_ROOT,
         // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
         forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
+        egress: this.config.egress,
         cgroup: entry.cgroup,
         onOutput: (b) => log.write(b),
       });

@@ -68,6 +68,8 @@ export interface SandboxOptions {
   cwd: string;
   /** Guest ports to forward, each to an ephemeral 127.0.0.1 port. */
   forwardPorts: number[];
+  /** Outbound connections and DNS (default true); forwarded ports work either way. */
+  egress?: boolean;
   cgroup: InstanceCgroup | null;
   onOutput: (chunk: Buffer) => void;
 }
@@ -210,7 +212,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
     o.cgroup?.addProcess(childPid);
     // bwrap configures the sandbox's loopback itself; slirp4netns joining while it does makes either fail.
     await blockedOnFd(childPid, 4, exited);
-    network = await startSlirp(childPid);
+    network = await startSlirp(childPid, { egress: o.egress ?? true });
     const hostPorts: number[] = [];
     for (const guest of o.forwardPorts) hostPorts.push(await network.forward(guest));
     stdio[4].write('1');

@@ -1,14 +1,12 @@
 // An instance's network: slirp4netns attached to the sandbox's network namespace gives it outbound access
 // (never to the host's loopback) and forwards its ports to ephemeral 127.0.0.1 ports through its API socket.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { slirp4netnsPath } from './config';
-
-
 
 export interface SlirpNetwork {
   /** Forwards a guest port to a free 127.0.0.1 port, returned. */
@@ -17,7 +15,7 @@ export interface SlirpNetwork {
 }
 
 /** Attaches slirp4netns to the network namespace of `pid` and resolves once the interface is configured. */
-export async function startSlirp(pid: number): Promise<SlirpNetwork> {
+export async function startSlirp(pid: number, options: { egress: boolean } = { egress: true }): Promise<SlirpNetwork> {
   const apiDir = mkdtempSync(path.join(os.tmpdir(), 'appstore-slirp-'));
   const apiSocket = path.join(apiDir, 'api.sock');
   // By path: given a pid, slirp4netns would join the sandbox's user namespace and then lack the rights to
@@ -25,7 +23,20 @@ export async function startSlirp(pid: number): Promise<SlirpNetwork> {
   // portal gone) ends it; fd 4 reports the interface ready.
   const slirp: ChildProcess = spawn(
     slirp4netnsPath(),
-    ['--configure', '--mtu=65520', '--disable-host-loopback', '--enable-sandbox', '--enable-seccomp', '--netns-type=path', `--api-socket=${apiSocket}`, '--exit-fd=3', '--ready-fd=4', `/proc/${pid}/ns/net`, 'tap0'],
+    [
+      '--configure',
+      '--mtu=65520',
+      '--disable-host-loopback',
+      ...(options.egress ? [] : ['--disable-dns']),
+      '--enable-sandbox',
+      '--enable-seccomp',
+      '--netns-type=path',
+      `--api-socket=${apiSocket}`,
+      '--exit-fd=3',
+      '--ready-fd=4',
+      `/proc/${pid}/ns/net`,
+      'tap0',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
   const close = () => {
@@ -45,6 +56,16 @@ export async function startSlirp(pid: number): Promise<SlirpNetwork> {
   } catch (error) {
     close();
     throw error;
+  }
+  if (!options.egress) {
+    // No egress: the namespace keeps only its own subnet (slirp's gateway, which maps to the host's loopback
+    // and is refused above, and the router's forwarded connections, which come from it); no default route,
+    // no DNS. The app has no capabilities in its namespace to add a route back.
+    const removed = spawnSync('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'route', 'del', 'default'], { encoding: 'utf8' });
+    if (removed.status !== 0) {
+      close();
+      throw new Error(`could not remove the sandbox's default route (INSTANCE_EGRESS=false): ${(removed.stderr || removed.error?.message || '').trim()}`);
+    }
   }
   return { forward: (guestPort) => forwardPort(apiSocket, guestPort), close };
 }
