@@ -242,6 +242,26 @@ export const instances = sqliteTable(
 );
 export type Instance = typeof instances.$inferSelect;
 
+/**
+ * A pretty name for an instance (`<alias>.<APPS_DOMAIN>`, `/alias/<alias>/`). Points at no or one instance;
+ * an instance has at most one primary alias. Unassigned (or its instance terminated), it answers 404.
+ */
+export const aliases = sqliteTable(
+  'aliases',
+  {
+    name: text('name').primaryKey(),
+    instanceId: text('instance_id').references(() => instances.id, { onDelete: 'set null' }),
+    isPrimary: integer('is_primary', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    index('aliases_instance_idx').on(t.instanceId),
+    uniqueIndex('aliases_one_primary').on(t.instanceId).where(sql`${t.isPrimary} = 1 and ${t.instanceId} is not null`),
+  ],
+);
+export type Alias = typeof aliases.$inferSelect;
+
 export type SecretVisibility = 'PRIVATE' | 'ALL_USERS' | 'APP';
 
 export const secrets = sqliteTable(

@@ -25,8 +25,13 @@ export type AuditAction =
   | 'instance.suspend'
   | 'instance.resume'
   | 'instance.terminate'
-  | 'instance.update';
-export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'instance';
+  | 'instance.update'
+  | 'alias.create'
+  | 'alias.assign'
+  | 'alias.promote'
+  | 'alias.unassign'
+  | 'alias.delete';
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'instance' | 'alias';
 
 export interface AuditInput {
   actorId: string | null;

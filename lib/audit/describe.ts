@@ -88,6 +88,16 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       if (typeof details.autoSuspend === 'boolean') changes.push(details.autoSuspend ? 'auto-suspend on' : 'auto-suspend off');
       return { target: `instance of ${app}`, changes };
     }
+    case 'alias.create':
+      return { target: `alias ${details.alias ?? '?'}`, changes: [`created for instance ${details.instanceId ?? '?'}${details.primary ? ' (primary)' : ''}`] };
+    case 'alias.assign':
+      return { target: `alias ${details.alias ?? '?'}`, changes: [`assigned to instance ${details.instanceId ?? '?'}${details.primary ? ' (primary)' : ''}`] };
+    case 'alias.promote':
+      return { target: `alias ${details.alias ?? '?'}`, changes: ['made primary'] };
+    case 'alias.unassign':
+      return { target: `alias ${details.alias ?? '?'}`, changes: ['unassigned'] };
+    case 'alias.delete':
+      return { target: `alias ${details.alias ?? '?'}`, changes: ['deleted'] };
     default:
       return { target: action, changes: [JSON.stringify(details)] };
   }

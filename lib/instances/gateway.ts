@@ -8,12 +8,13 @@ import { HANDOFF_PATH, hostSessionCookie, redeemHandoff, safeReturnPath, signHos
 import { viewerFromHostSession, viewerFromPortalSession } from '@/lib/auth/request-viewer';
 import { authSecret } from '@/lib/auth/secret';
 import { accessSettings } from '@/lib/auth/viewer';
-import { appsDomain, appsOrigin, publicUrl } from '@/lib/config';
+import { publicUrl } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
-import { instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
+import { basePath, instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
 import type { UpstreamEndpoint } from '@/lib/runner/types';
 import type { InstanceManager } from './manager';
-import { routeFacts } from './store';
+import { routerSettings } from './router-settings';
+import { aliasTarget, routeFacts } from './store';
 
 export type GatewayDecision =
   | { kind: 'proxy'; upstream: UpstreamEndpoint; path: string; activity: () => void }
@@ -24,9 +25,6 @@ export interface InstanceGateway {
   decide(req: IncomingMessage, target: InstanceRequest): Promise<GatewayDecision>;
 }
 
-export function routerSettings(): RouterSettings {
-  return { appsDomain: appsDomain(), baseOrigin: appsOrigin(), appsScheme: publicUrl().startsWith('https:') ? 'https' : 'http' };
-}
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -39,6 +37,12 @@ function page(status: number, title: string, message: string, link?: { href: str
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${esc(title)} · App Store</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>${esc(title)}</h1><p>${esc(message)}</p>${link ? `<p><a href="${esc(link.href)}">${esc(link.label)}</a></p>` : ''}</body></html>`;
   return { kind: 'respond', status, headers: { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, body };
 }
+
+const inactiveAliasPage = (alias: string) =>
+  page(404, `${alias} is not running`, `The address ${alias} is not connected to a running app at the moment. Try again later, or ask an administrator.`, {
+    href: publicUrl(),
+    label: 'App Store',
+  });
 
 const notFoundPage = () =>
   page(404, 'No such app instance', 'This instance does not exist, was terminated, or you may not open it.', {
@@ -55,13 +59,17 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
     settings: routerSettings,
     async decide(req, target) {
       const settings = routerSettings();
-      // Aliases come with the next issue; until then a DOMAIN label must be an instance id.
-      if (!isInstanceId(target.label)) return notFoundPage();
-      const id = target.label;
+      let id = target.label;
+      if (!isInstanceId(target.label)) {
+        const pointsAt = aliasTarget(target.label);
+        if (pointsAt === undefined) return notFoundPage();
+        if (pointsAt === null) return inactiveAliasPage(target.label);
+        id = pointsAt;
+      }
       const record = routeFacts(id);
       if (!record) return notFoundPage();
       if (record.routingMode !== target.form) {
-        return redirect(307, instanceUrl(id, record.routingMode, settings, target.rest));
+        return redirect(307, instanceUrl(target.label, record.routingMode, settings, target.rest));
       }
 
       if (target.form === 'DOMAIN' && target.rest.startsWith(`${HANDOFF_PATH}?`)) {
@@ -72,7 +80,12 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
         return redirect(302, safeReturnPath(query.get('return')), { 'set-cookie': cookie });
       }
 
-      // PUBLIC instances are open to anyone with the URL: no need to know who asks.
+      // The platform's rule: an instance is reached under its primary alias, else under its id.
+      const canonical = record.primaryAlias ?? id;
+      if (target.label !== canonical) return redirect(302, instanceUrl(canonical, record.routingMode, settings, target.rest));
+
+      // PUBLIC instances are open to anyone with the URL: no need to know who asks. An alias never widens
+      // who may open an instance: the instance's own visibility decides.
       const viewer =
         record.visibility === 'PUBLIC'
           ? null
@@ -82,9 +95,9 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
       if (!canOpenInstance(viewer, record, accessSettings())) {
         if (viewer || !wantsPage(req)) return notFoundPage();
         if (target.form === 'DOMAIN') {
-          return redirect(302, `${publicUrl()}/instance-auth/${id}?return=${encodeURIComponent(target.rest)}`);
+          return redirect(302, `${publicUrl()}/instance-auth/${id}?label=${target.label}&return=${encodeURIComponent(target.rest)}`);
         }
-        return redirect(302, `${publicUrl()}${loginUrl(`/instance/${id}${target.rest}`)}`);
+        return redirect(302, `${publicUrl()}${loginUrl(`${basePath(target.label).slice(0, -1)}${target.rest}`)}`);
       }
 
       const upstream = record.status === 'DEPLOYED' ? manager.endpoint(id) : null;
@@ -92,7 +105,7 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
         if (wantsPage(req)) return redirect(302, `${publicUrl()}/instances/${id}?open=1`);
         return { kind: 'respond', status: 503, headers: { 'retry-after': '5', ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }, body: `The app is ${record.status.toLowerCase()}.\n` };
       }
-      return { kind: 'proxy', upstream, path: upstreamPath(target), activity: () => manager.activity(id) };
+      return { kind: 'proxy', upstream, path: upstreamPath(target, manager.startedBase(id) ?? basePath(id)), activity: () => manager.activity(id) };
     },
   };
 }

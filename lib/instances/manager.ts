@@ -23,6 +23,8 @@ export class InstanceManager {
   private readonly deployed = new Map<string, Deployed>();
   /** Instances being stopped on purpose: their exit is not a crash. */
   private readonly stopping = new Set<string>();
+  /** The base URL each running instance was started with (what its app believes its prefix is). */
+  private readonly bases = new Map<string, string>();
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
@@ -55,6 +57,7 @@ export class InstanceManager {
       systemSetState(id, { status: 'FAILED', reason: error.message, suspendAfter: null });
       return;
     }
+    this.bases.set(id, spec.baseUrl);
     try {
       await this.runner.start(spec, {
         onStage: (event) => {
@@ -85,6 +88,11 @@ export class InstanceManager {
     const suspendAfter = current.autoSuspend && timeoutMs !== null ? new Date(this.now() + timeoutMs) : null;
     this.deployed.set(id, { timeoutMs, autoSuspend: current.autoSuspend, flushedAt: this.now() });
     systemSetState(id, { status: 'DEPLOYED', suspendAfter });
+  }
+
+  /** The prefix the instance's app was started with (BASE_URL: `/instance/<id>/` or `/alias/<primary>/`). */
+  startedBase(id: string): string | undefined {
+    return this.bases.get(id);
   }
 
   /** Where the router connects, while the instance answers. */
@@ -147,6 +155,7 @@ export class InstanceManager {
     try {
       await this.runner.terminate(id);
       this.deployed.delete(id);
+      this.bases.delete(id);
       systemDelete(id, actorId);
     } finally {
       this.stopping.delete(id);

@@ -1,6 +1,6 @@
 // The one presentation shape of an instance, for the API, the CLI and the pages.
 import { instanceUrl } from '@/lib/router/routes';
-import { routerSettings } from './gateway';
+import { routerSettings } from './router-settings';
 import type { InstanceRecord } from './store';
 
 export interface InstanceJson {
@@ -11,6 +11,7 @@ export interface InstanceJson {
   /** While PENDING: SOURCING, INSTALLING or STARTING. */
   stage: InstanceRecord['stage'];
   visibility: InstanceRecord['visibility'];
+  /** Where it is opened: under its primary alias when it has one. */
   url: string;
   routingMode: 'DOMAIN' | 'BASE_URL';
   createdAt: string;
@@ -30,7 +31,7 @@ export function presentInstance(record: InstanceRecord): InstanceJson {
     status: record.status,
     stage: record.status === 'PENDING' ? record.stage : null,
     visibility: record.visibility,
-    url: instanceUrl(record.id, record.app.routingMode, routerSettings()),
+    url: instanceUrl(record.primaryAlias ?? record.id, record.app.routingMode, routerSettings()),
     routingMode: record.app.routingMode,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),

@@ -7,7 +7,7 @@ import { apps, instances } from '@/db/schema';
 import { canOpenInstance, startRefusal, type InstanceLifecycle } from '@/lib/auth/instance-policy';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
-import { routerSettings } from './gateway';
+import { routerSettings } from './router-settings';
 import { appRunFacts, newestDeployedInstances, systemGet } from './store';
 
 export interface RunOptions {
@@ -43,7 +43,7 @@ export function runOptions(viewer: Viewer | null, appId: string, settings: Acces
   let visitUrl: string | null = null;
   if (lifecycle === 'MANAGED') {
     const open = newestDeployedInstances(app.id).find((r) => canOpenInstance(viewer, { ownerId: r.ownerId, visibility: r.visibility, app }, settings));
-    if (open) visitUrl = instanceUrl(open.id, open.app.routingMode, router);
+    if (open) visitUrl = instanceUrl(open.primaryAlias ?? open.id, open.app.routingMode, router);
   }
   return {
     canStart: refusal === null && notRunnable === null,
@@ -74,8 +74,10 @@ export function managedOpenUrls(viewer: Viewer | null, appIds: string[], setting
     if (out.has(row.appId)) continue;
     const app = appRunFacts(row.appId);
     if (!app) continue;
-    const routing = systemGet(row.id)?.app.routingMode ?? 'DOMAIN';
-    if (canOpenInstance(viewer, { ownerId: row.ownerId, visibility: row.visibility, app }, settings)) out.set(row.appId, instanceUrl(row.id, routing, router));
+    const record = systemGet(row.id);
+    if (record && canOpenInstance(viewer, { ownerId: row.ownerId, visibility: row.visibility, app }, settings)) {
+      out.set(row.appId, instanceUrl(record.primaryAlias ?? row.id, record.app.routingMode, router));
+    }
   }
   return out;
 }

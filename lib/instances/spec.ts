@@ -23,7 +23,7 @@ function resolveValue(ownerId: string, d: ValueDeclaration, label: string): { va
   );
 }
 
-export function instanceSpec(instance: { id: string; appId: string }): InstanceSpec {
+export function instanceSpec(instance: { id: string; appId: string; primaryAlias?: string | null }): InstanceSpec {
   const app = getDb().select().from(apps).where(eq(apps.id, instance.appId)).get();
   if (!app) throw new SpecProblem('The app version of this instance no longer exists.');
   const env: ResolvedEnv[] = [];
@@ -44,7 +44,8 @@ export function instanceSpec(instance: { id: string; appId: string }): InstanceS
     appVersion: app.version,
     bundlePath: bundlePath(app.bundleSha256),
     runtime,
-    baseUrl: instanceBaseUrl(instance.id, runtime.routingMode),
+    // Started under its primary alias when it has one, as it is reached there (the router maps other prefixes).
+    baseUrl: instanceBaseUrl(instance.primaryAlias ?? instance.id, runtime.routingMode),
     pythonVersion: app.runtimeVersion ? (getRuntimeVersion(app.runtimeVersion)?.pythonVersion ?? null) : null,
     env,
     files,

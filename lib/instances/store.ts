@@ -3,7 +3,7 @@
 // The manager (lib/instances/manager.ts) drives statuses; it uses the `system` functions at the bottom.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Db } from '@/db';
 import { apps, appTags, instances, tags, users, type Instance, type InstanceStage, type InstanceStatus, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
@@ -38,6 +38,8 @@ export interface InstanceRecord extends Instance {
     tagVisitorRoles: string[][];
   };
   owner: { id: string; name: string };
+  /** Its primary alias, if it has one: the name it is reached under. */
+  primaryAlias: string | null;
 }
 
 export function factsOf(record: InstanceRecord): InstanceFacts {
@@ -76,6 +78,7 @@ function selectRecords(reader: Reader, where: SQL | undefined, limit?: number): 
         runtime: apps.runtime,
       },
       owner: { id: users.id, name: users.name },
+      primaryAlias: sql<string | null>`(select name from aliases where instance_id = ${instances.id} and is_primary = 1)`,
     })
     .from(instances)
     .innerJoin(apps, eq(apps.id, instances.appId))
@@ -86,7 +89,7 @@ function selectRecords(reader: Reader, where: SQL | undefined, limit?: number): 
   if (limit !== undefined) query = query.limit(limit);
   const rows = query.all();
   const roles = tagVisitorRolesOf(reader, [...new Set(rows.map((r) => r.app.id))]);
-  return rows.map(({ instance, app, owner }) => ({
+  return rows.map(({ instance, app, owner, primaryAlias }) => ({
     ...instance,
     app: {
       id: app.id,
@@ -102,6 +105,7 @@ function selectRecords(reader: Reader, where: SQL | undefined, limit?: number): 
       tagVisitorRoles: roles.get(app.id) ?? [],
     },
     owner,
+    primaryAlias,
   }));
 }
 
@@ -303,27 +307,52 @@ export interface RouteFacts extends InstanceFacts {
   id: string;
   status: InstanceStatus;
   routingMode: 'DOMAIN' | 'BASE_URL';
+  /** Its primary alias: the canonical name it is reached under (else its id). */
+  primaryAlias: string | null;
 }
 
-const routeStatements = new WeakMap<object, { instance: import('better-sqlite3').Statement; roles: import('better-sqlite3').Statement }>();
+type Statement = import('better-sqlite3').Statement;
+const routeStatements = new WeakMap<object, { instance: Statement; roles: Statement; alias: Statement }>();
 
-/** What the router needs to decide on one request, read afresh every time (no cache before authorization). */
-export function routeFacts(id: string): RouteFacts | null {
-  const client = getDb().$client;
+function statementsFor(client: import('better-sqlite3').Database) {
   let statements = routeStatements.get(client);
   if (!statements) {
     statements = {
       instance: client.prepare(
         `select i.id, i.status, i.visibility, i.owner_id as ownerId, a.owner_id as appOwnerId, a.visibility as appVisibility,
-                json_extract(a.runtime, '$.routingMode') as routingMode, a.id as appId
+                json_extract(a.runtime, '$.routingMode') as routingMode, a.id as appId,
+                (select al.name from aliases al where al.instance_id = i.id and al.is_primary = 1) as primaryAlias
            from instances i join apps a on a.id = i.app_id where i.id = ?`,
       ),
       roles: client.prepare('select t.visitor_roles as roles from app_tags at join tags t on t.id = at.tag_id where at.app_id = ?'),
+      alias: client.prepare('select instance_id as instanceId from aliases where name = ?'),
     };
     routeStatements.set(client, statements);
   }
+  return statements;
+}
+
+/** An alias as the router sees it: unknown (undefined), unassigned (null) or the instance it points at. */
+export function aliasTarget(name: string): string | null | undefined {
+  const row = statementsFor(getDb().$client).alias.get(name) as { instanceId: string | null } | undefined;
+  return row ? row.instanceId : undefined;
+}
+
+/** What the router needs to decide on one request, read afresh every time (no cache before authorization). */
+export function routeFacts(id: string): RouteFacts | null {
+  const statements = statementsFor(getDb().$client);
   const row = statements.instance.get(id) as
-    | { id: string; status: InstanceStatus; visibility: Visibility; ownerId: string; appOwnerId: string; appVisibility: Visibility; routingMode: string | null; appId: string }
+    | {
+        id: string;
+        status: InstanceStatus;
+        visibility: Visibility;
+        ownerId: string;
+        appOwnerId: string;
+        appVisibility: Visibility;
+        routingMode: string | null;
+        appId: string;
+        primaryAlias: string | null;
+      }
     | undefined;
   if (!row) return null;
   const roles = (statements.roles.all(row.appId) as { roles: string }[]).map((r) => JSON.parse(r.roles) as string[]);
@@ -333,6 +362,7 @@ export function routeFacts(id: string): RouteFacts | null {
     visibility: row.visibility,
     ownerId: row.ownerId,
     routingMode: row.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN',
+    primaryAlias: row.primaryAlias,
     app: { ownerId: row.appOwnerId, visibility: row.appVisibility, tagVisitorRoles: roles },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceUrl, parseInstanceRequest, upstreamPath } from './routes';
+import { aliasNameProblem, instanceUrl, parseInstanceRequest, upstreamPath } from './routes';
 
 const settings = { appsDomain: 'localhost:3000', baseOrigin: 'http://localhost:3000', appsScheme: 'http' as const };
 const id = '0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11';
@@ -37,10 +37,23 @@ describe('instance routing forms', () => {
     expect(parseInstanceRequest(undefined, '/', settings)).toBeNull();
   });
 
+  it('aliases: /alias/<name>/… and <name>.<APPS_DOMAIN>, DNS labels that are not UUIDs', () => {
+    expect(parseInstanceRequest('localhost:3000', '/alias/churn/x?y', settings)).toEqual({ label: 'churn', form: 'BASE_URL', rest: '/x?y' });
+    expect(parseInstanceRequest('localhost:3000', '/alias/churn', settings)?.rest).toBe('/');
+    expect(parseInstanceRequest('localhost:3000', `/alias/${id}/`, settings)).toBeNull();
+    expect(parseInstanceRequest('localhost:3000', '/alias/-x-/', settings)).toBeNull();
+    expect(instanceUrl('churn', 'BASE_URL', settings, '/a')).toBe('http://localhost:3000/alias/churn/a');
+    expect(instanceUrl('churn', 'DOMAIN', settings)).toBe('http://churn.localhost:3000/');
+    expect(aliasNameProblem('churn-2')).toBeNull();
+    for (const bad of ['Churn', 'a_b', '-a', 'a-', 'x'.repeat(64), id, '']) expect(aliasNameProblem(bad), bad).not.toBeNull();
+  });
+
   it('builds the URL of each form, and the URI the app receives', () => {
     expect(instanceUrl(id, 'DOMAIN', settings, '/a?b')).toBe(`http://${id}.localhost:3000/a?b`);
     expect(instanceUrl(id, 'BASE_URL', settings)).toBe(`http://localhost:3000/instance/${id}/`);
-    expect(upstreamPath({ label: id, form: 'BASE_URL', rest: '/a?b' })).toBe(`/instance/${id}/a?b`);
-    expect(upstreamPath({ label: id, form: 'DOMAIN', rest: '/a?b' })).toBe('/a?b');
+    expect(upstreamPath({ label: id, form: 'BASE_URL', rest: '/a?b' }, `/instance/${id}/`)).toBe(`/instance/${id}/a?b`);
+    expect(upstreamPath({ label: 'churn', form: 'BASE_URL', rest: '/a?b' }, `/instance/${id}/`)).toBe(`/instance/${id}/a?b`);
+    expect(upstreamPath({ label: id, form: 'BASE_URL', rest: '/a' }, '/alias/churn/')).toBe('/alias/churn/a');
+    expect(upstreamPath({ label: id, form: 'DOMAIN', rest: '/a?b' }, '/')).toBe('/a?b');
   });
 });

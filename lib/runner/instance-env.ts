@@ -21,9 +21,12 @@ export function toInstanceRuntime(r: RuntimeSettings): InstanceRuntime {
   };
 }
 
-/** The path prefix an instance is served under: its own for BASE_URL routing, `/` on its own host (DOMAIN). */
-export function instanceBaseUrl(instanceId: string, routingMode: InstanceRuntime['routingMode']): string {
-  return routingMode === 'BASE_URL' ? basePath(instanceId) : '/';
+/**
+ * The path prefix an instance is served under: on BASE_URL routing its own (`/instance/<id>/`) or its
+ * primary alias's (`/alias/<name>/`), on DOMAIN routing `/` (its own host).
+ */
+export function instanceBaseUrl(label: string, routingMode: InstanceRuntime['routingMode']): string {
+  return routingMode === 'BASE_URL' ? basePath(label) : '/';
 }
 
 /** [[File]] paths as the app sees them: relative ones live in the app's root directory. */

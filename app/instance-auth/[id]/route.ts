@@ -5,7 +5,8 @@ import { canOpenInstance } from '@/lib/auth/instance-policy';
 import { HANDOFF_PATH, issueHandoff, safeReturnPath } from '@/lib/auth/instance-session';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { publicUrl } from '@/lib/config';
-import { routerSettings } from '@/lib/instances/gateway';
+import { routerSettings } from '@/lib/instances/router-settings';
+import { aliasesOf } from '@/lib/instances/aliases';
 import { factsOf, systemGet } from '@/lib/instances/store';
 import { instanceUrl } from '@/lib/router/routes';
 import { loginUrl } from '@/lib/urls';
@@ -19,13 +20,16 @@ export async function GET(request: Request, { params }: Context) {
   const record = systemGet(id);
   const headers = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
   if (!viewer) {
-    const here = `/instance-auth/${id}?return=${encodeURIComponent(back)}`;
+    const here = `/instance-auth/${id}?${new URL(request.url).searchParams.toString()}`;
     return new Response(null, { status: 302, headers: { ...headers, location: `${publicUrl()}${loginUrl(here)}` } });
   }
   if (!record || !canOpenInstance(viewer, factsOf(record), accessSettings())) {
     return new Response('No such app instance.', { status: 404, headers });
   }
   const code = issueHandoff(viewer.id, id);
-  const target = instanceUrl(id, 'DOMAIN', routerSettings(), `${HANDOFF_PATH}?code=${code}&return=${encodeURIComponent(back)}`);
+  // Back to the host the browser came from: the instance's id, or one of its aliases (nothing else).
+  const asked = new URL(request.url).searchParams.get('label');
+  const label = asked && aliasesOf(id).some((a) => a.name === asked) ? asked : (record.primaryAlias ?? id);
+  const target = instanceUrl(label, 'DOMAIN', routerSettings(), `${HANDOFF_PATH}?code=${code}&return=${encodeURIComponent(back)}`);
   return new Response(null, { status: 302, headers: { ...headers, location: target } });
 }
