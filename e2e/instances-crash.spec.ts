@@ -9,7 +9,8 @@ import { instanceAppBundle } from './instance-app';
 
 test.setTimeout(180_000);
 
-const PORT = Number(process.env.E2E_PORT || 3107) + 12;
+// +10 is crash.spec, +12…+15 the hardening specs.
+const PORT = Number(process.env.E2E_PORT || 3107) + 20;
 
 /** Processes whose environment names this instance (the app inside its sandbox). */
 function processesOf(instanceId: string): number[] {

@@ -37,6 +37,7 @@ export async function SiteHeader() {
                 ['/admin/users', 'Users'],
                 ['/admin/apps', 'Apps'],
                 ['/admin/instances', 'Instances'],
+                ['/admin/aliases', 'Aliases'],
                 ['/admin/tags', 'Tags'],
                 ['/admin/secrets', 'Secrets'],
                 ['/admin/runtimes', 'Runtime versions'],

@@ -5,6 +5,7 @@ import { InstanceLogs } from '@/components/instances/instance-logs';
 import { InstanceStatus } from '@/components/instances/instance-status';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { AppError } from '@/lib/errors';
+import { aliasesOf } from '@/lib/instances/aliases';
 import { instanceDetails, rightsOn } from '@/lib/instances/page-data';
 import { presentInstance } from '@/lib/instances/present';
 import { getInstance, type InstanceRecord } from '@/lib/instances/store';
@@ -28,6 +29,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
   const details = await instanceDetails(record);
   const instance = presentInstance(record);
   const { open } = await searchParams;
+  const aliases = aliasesOf(record.id);
   return (
     <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-6">
       <div>
@@ -39,6 +41,18 @@ export default async function InstancePage({ params, searchParams }: Props) {
         <h1 className="text-2xl font-semibold break-words">
           {record.app.title} <span className="text-gray-700">{record.app.version}</span>
         </h1>
+        {aliases.length > 0 && (
+          <p className="text-sm break-all">
+            Aliases:{' '}
+            {aliases.map((a, i) => (
+              <span key={a.name}>
+                {i > 0 && ', '}
+                <code>{a.name}</code>
+                {a.primary && ' (primary)'}
+              </span>
+            ))}
+          </p>
+        )}
         <p className="text-sm text-gray-700 break-all">
           Instance {record.id} · {record.visibility} · started by {record.owner.name} ·{' '}
           <Link href={appUrl(record.app.name, record.app.version)} className="text-blue-800 underline">
