@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   env: async () => (await import('./runtime-versions')).envCommand,
   app: async () => (await import('./instances')).appCommand,
   instance: async () => (await import('./instances')).instanceCommand,
+  admin: async () => (await import('./admin')).adminCommand,
 };
 
 function wantsHelp(args: string[]): boolean {

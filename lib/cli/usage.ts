@@ -10,6 +10,7 @@ Commands:
   app run APP [-v V] [--wait]    Start an instance of an app (id, name or name@version)
   instance list|get|status|logs|suspend|resume|terminate|update
                                  Your app instances
+  admin alias|instance ...       Aliases and everyone's instances (administrators)
 
 Run \`appstore <command> --help\` for a command's options.
 `;
@@ -79,5 +80,19 @@ Verbs:
 
 Options:
   --url URL, --token TOKEN   The portal and API token (default: $APPSTORE_URL/$APPSTORE_TOKEN, then login's)
+`,
+  admin: `Usage: appstore admin <alias | instance> <verb> [arguments] [--url URL] [--token TOKEN]
+
+Aliases (pretty URLs of instances):
+  alias create <name> <instanceId> [True|False]   Create; True makes it the instance's primary alias
+  alias assign <name> <instanceId> [True|False]   Point it at another instance (keeps primary unless told)
+  alias promote <name>                            Make it its instance's primary alias
+  alias unassign <name>                           Point it nowhere (it answers 404)
+  alias list | alias get <name> | alias delete <name>
+
+Instances:
+  instance list                                   Every instance
+  instance disable-autosuspend <instanceId>       No idle timeout for it (enable-autosuspend: back on)
+  instance terminate <instanceId>
 `,
 };

@@ -1,0 +1,96 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from './main';
+import { memoryIo, startStub, type RecordedRequest, type StubServer } from './test-helpers';
+
+const INSTANCE = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+const alias = (over: Record<string, unknown> = {}) => ({
+  name: 'churn',
+  instanceId: INSTANCE,
+  primary: true,
+  active: true,
+  instanceStatus: 'DEPLOYED',
+  app: { id: 'a1', name: 'churn-app', version: '1.2.0', title: 'Churn' },
+  url: 'http://churn.apps.test/',
+  ...over,
+});
+
+let server: StubServer;
+let dir: string;
+let reply: (req: RecordedRequest) => { status: number; body?: unknown };
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'appstore-admin-'));
+  reply = (req) => (req.method === 'DELETE' ? { status: 204 } : { status: 200, body: req.url === '/api/v1/aliases' && req.method === 'GET' ? [alias(), alias({ name: 'old', instanceId: null, primary: false, active: false })] : alias() });
+  server = await startStub((req) => reply(req));
+});
+afterEach(() => server.close());
+
+const run = async (...args: string[]) => {
+  const io = memoryIo({ cwd: dir, env: { APPSTORE_CONFIG: path.join(dir, 'none.json'), APPSTORE_TOKEN: 'tok' } });
+  const code = await main([...args, '--url', server.url], io);
+  return { code, out: io.out(), err: io.err() };
+};
+const sent = () => server.requests.map((r) => `${r.method} ${r.url} ${r.body.length ? r.body.toString() : ''}`.trim());
+
+describe('appstore admin alias', () => {
+  it('create, assign, promote, unassign and delete send the platform’s operations', async () => {
+    expect((await run('admin', 'alias', 'create', 'churn', INSTANCE, 'True')).code).toBe(0);
+    await run('admin', 'alias', 'assign', 'churn', INSTANCE);
+    await run('admin', 'alias', 'assign', 'churn', INSTANCE, 'false');
+    await run('admin', 'alias', 'promote', 'churn');
+    await run('admin', 'alias', 'unassign', 'churn');
+    const deleted = await run('admin', 'alias', 'delete', 'churn');
+    expect(deleted.out).toBe('Deleted alias churn\n');
+    expect(sent()).toEqual([
+      `POST /api/v1/aliases {"name":"churn","instanceId":"${INSTANCE}","primary":true}`,
+      `PATCH /api/v1/aliases/churn {"instanceId":"${INSTANCE}"}`,
+      `PATCH /api/v1/aliases/churn {"instanceId":"${INSTANCE}","primary":false}`,
+      'PATCH /api/v1/aliases/churn {"primary":true}',
+      'PATCH /api/v1/aliases/churn {"instanceId":null}',
+      'DELETE /api/v1/aliases/churn',
+    ]);
+  });
+
+  it('list prints a table and get the fields', async () => {
+    const list = await run('admin', 'alias', 'list');
+    expect(list.out.split('\n')[0]).toMatch(/^NAME +INSTANCE ID +PRIMARY +ACTIVE$/);
+    expect(list.out).toMatch(/^old +false +false$/m);
+    const get = await run('admin', 'alias', 'get', 'churn');
+    expect(get.out).toContain('Name         churn\nInstance ID  aaaaaaaa');
+    expect(get.out).toMatch(/^URL +http:\/\/churn\.apps\.test\/$/m);
+  });
+
+  it('refuses a bad primary flag or missing arguments with usage, sending nothing', async () => {
+    expect((await run('admin', 'alias', 'create', 'churn', INSTANCE, 'maybe')).code).toBe(2);
+    expect((await run('admin', 'alias', 'create', 'churn')).code).toBe(2);
+    expect((await run('admin', 'alias', 'rename', 'a', 'b')).code).toBe(2);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('shows the portal’s refusal', async () => {
+    reply = () => ({ status: 403, body: { error: { code: 'FORBIDDEN', message: 'Only administrators manage aliases.' } } });
+    const { code, err } = await run('admin', 'alias', 'list');
+    expect(code).toBe(1);
+    expect(err).toContain('Only administrators manage aliases.');
+  });
+});
+
+describe('appstore admin instance', () => {
+  it('disable-autosuspend and enable-autosuspend patch the instance; list asks for every instance', async () => {
+    reply = (req) => ({
+      status: 200,
+      body: req.method === 'GET' ? [] : { id: INSTANCE, app: { id: 'a', name: 'x', version: '1.0.0', title: 'X' }, owner: { id: 'u', name: 'U' }, status: 'DEPLOYED', stage: null, visibility: 'PRIVATE', url: 'u', createdAt: 'c', updatedAt: 'u', suspendAfter: null, suspendable: false, reason: null },
+    });
+    await run('admin', 'instance', 'disable-autosuspend', INSTANCE);
+    await run('admin', 'instance', 'enable-autosuspend', INSTANCE);
+    await run('admin', 'instance', 'list');
+    expect(sent()).toEqual([
+      `PATCH /api/v1/instances/${INSTANCE} {"autoSuspend":false}`,
+      `PATCH /api/v1/instances/${INSTANCE} {"autoSuspend":true}`,
+      'GET /api/v1/instances?all=1',
+    ]);
+  });
+});

@@ -1,0 +1,125 @@
+// `appstore admin alias create|assign|promote|unassign|list|get|delete` and
+// `appstore admin instance list|suspend|resume|terminate|disable-autosuspend|enable-autosuspend`, as the
+// platform's `h2o admin` writes them (`alias create <name> <instanceId> True`).
+import { parseArgs } from 'node:util';
+import { resolveTarget, type Target } from './config-file';
+import { CliError, UsageError, parsingArguments } from './errors';
+import { bearer, errorMessage, readAnswer, send } from './http';
+import { formatInstance, formatInstanceList, type Instance } from './instances';
+import type { CliIo } from './io';
+import { formatTable } from './table';
+
+export interface Alias {
+  name: string;
+  instanceId: string | null;
+  primary: boolean;
+  active: boolean;
+  instanceStatus: string | null;
+  app: { name: string; version: string } | null;
+  url: string | null;
+}
+
+async function call(target: Target, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await send(`${target.url}${path}`, {
+    method,
+    headers: { ...bearer(target.token), accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const { json } = await readAnswer(res);
+  if (!res.ok) throw new CliError(errorMessage(res, json));
+  return json;
+}
+
+/** `True`/`False` as the platform's CLI takes them (any case; also yes/no, 1/0). */
+function flag(value: string | undefined, what: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (/^(true|yes|1)$/i.test(value)) return true;
+  if (/^(false|no|0)$/i.test(value)) return false;
+  throw new UsageError(`${what} must be True or False, not ${JSON.stringify(value)}`);
+}
+
+export function formatAlias(a: Alias): string {
+  const rows: [string, string][] = [
+    ['Name', a.name],
+    ['Instance ID', a.instanceId ?? ''],
+    ['Primary', a.primary ? 'true' : 'false'],
+    ['Active', a.active ? 'true' : 'false'],
+    ['App', a.app ? `${a.app.name} ${a.app.version}` : ''],
+    ['URL', a.url ?? ''],
+  ];
+  return rows.map(([k, v]) => `${k.padEnd(11)}  ${v}`.trimEnd()).join('\n') + '\n';
+}
+
+export function formatAliasList(list: Alias[]): string {
+  return formatTable(
+    ['NAME', 'INSTANCE ID', 'PRIMARY', 'ACTIVE'],
+    list.map((a) => [a.name, a.instanceId ?? '', a.primary ? 'true' : 'false', a.active ? 'true' : 'false']),
+  );
+}
+
+export async function adminCommand(args: string[], io: CliIo): Promise<number> {
+  const [noun, verb, ...rest] = args;
+  const { values, positionals } = parsingArguments(() =>
+    parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true, strict: true }),
+  );
+  const target = () => resolveTarget(values, io.env);
+  const need = (count: number, usage: string) => {
+    if (positionals.length < count || positionals.length > count + 1) throw new UsageError(`usage: appstore admin ${noun} ${verb} ${usage}`);
+  };
+  const alias = (name: string) => `/api/v1/aliases/${encodeURIComponent(name)}`;
+  const print = (a: unknown) => io.stdout.write(formatAlias(a as Alias));
+
+  if (noun === 'alias') {
+    switch (verb) {
+      case 'list':
+        io.stdout.write(formatAliasList((await call(await target(), 'GET', '/api/v1/aliases')) as Alias[]));
+        return 0;
+      case 'get':
+        need(1, '<name>');
+        print(await call(await target(), 'GET', alias(positionals[0])));
+        return 0;
+      case 'create':
+        need(2, '<name> <instanceId> [True|False]');
+        print(await call(await target(), 'POST', '/api/v1/aliases', { name: positionals[0], instanceId: positionals[1], primary: flag(positionals[2], 'primary') ?? false }));
+        return 0;
+      case 'assign': {
+        need(2, '<name> <instanceId> [True|False]');
+        const primary = flag(positionals[2], 'primary');
+        print(await call(await target(), 'PATCH', alias(positionals[0]), { instanceId: positionals[1], ...(primary === undefined ? {} : { primary }) }));
+        return 0;
+      }
+      case 'promote':
+        need(1, '<name>');
+        print(await call(await target(), 'PATCH', alias(positionals[0]), { primary: true }));
+        return 0;
+      case 'unassign':
+        need(1, '<name>');
+        print(await call(await target(), 'PATCH', alias(positionals[0]), { instanceId: null }));
+        return 0;
+      case 'delete':
+        need(1, '<name>');
+        await call(await target(), 'DELETE', alias(positionals[0]));
+        io.stdout.write(`Deleted alias ${positionals[0]}\n`);
+        return 0;
+    }
+  }
+  if (noun === 'instance') {
+    const instance = (id: string) => `/api/v1/instances/${encodeURIComponent(id)}`;
+    switch (verb) {
+      case 'list':
+        io.stdout.write(formatInstanceList((await call(await target(), 'GET', '/api/v1/instances?all=1')) as Instance[]));
+        return 0;
+      case 'disable-autosuspend':
+      case 'enable-autosuspend':
+        need(1, '<instanceId>');
+        io.stdout.write(formatInstance((await call(await target(), 'PATCH', instance(positionals[0]), { autoSuspend: verb === 'enable-autosuspend' })) as Instance));
+        return 0;
+      case 'terminate':
+        need(1, '<instanceId>');
+        await call(await target(), 'DELETE', instance(positionals[0]));
+        io.stdout.write(`Terminated ${positionals[0]}\n`);
+        return 0;
+    }
+  }
+  throw new UsageError(noun === undefined ? 'missing sub-command' : `unknown sub-command: ${[noun, verb].filter(Boolean).join(' ')}`);
+}
