@@ -8,6 +8,8 @@ import type { InstanceJson } from '@/lib/instances/present';
 
 export interface InstanceActionRights {
   operate: boolean;
+  /** Pause and resume: the owner and admins. */
+  suspend: boolean;
   terminate: boolean;
   visibilities: string[];
 }
@@ -62,7 +64,7 @@ export function InstanceActions({
             Open<span className="sr-only"> {label}</span>
           </a>
         )}
-        {rights.operate && instance.status === 'DEPLOYED' && (
+        {rights.suspend && instance.status === 'DEPLOYED' && (
           <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => run('POST', `${base}/suspend`)}>
             Pause<span className="sr-only"> {label}</span>
           </button>
@@ -72,7 +74,7 @@ export function InstanceActions({
             Keep running<span className="sr-only"> {label}</span>
           </button>
         )}
-        {rights.operate && (instance.status === 'SUSPENDED' || instance.status === 'FAILED') && (
+        {rights.suspend && (instance.status === 'SUSPENDED' || instance.status === 'FAILED') && (
           <button type="button" className={secondaryButtonClass} disabled={pending} onClick={() => run('POST', `${base}/resume`)}>
             {instance.status === 'FAILED' ? 'Restart' : 'Resume'}
             <span className="sr-only"> {label}</span>

@@ -5,6 +5,7 @@ import {
   canOperateInstance,
   canReadInstanceLogs,
   canSeeInstance,
+  canSuspendInstance,
   canTerminateInstance,
   startRefusal,
   type InstanceFacts,
@@ -105,6 +106,8 @@ describe('seeing, troubleshooting and operating', () => {
   it('suspend/resume/visibility: owner only; terminate: owner and admins', () => {
     expect(canOperateInstance(starter, i)).toBe(true);
     for (const v of [admin, appOwner, other, null]) expect(canOperateInstance(v, i)).toBe(false);
+    expect(canSuspendInstance(admin, i)).toBe(true);
+    expect(canSuspendInstance(appOwner, i)).toBe(false);
     expect(canTerminateInstance(admin, i)).toBe(true);
     expect(canTerminateInstance(starter, i)).toBe(true);
     expect(canTerminateInstance(appOwner, i)).toBe(false);

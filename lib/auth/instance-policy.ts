@@ -69,6 +69,11 @@ export function canOperateInstance(viewer: Viewer | null, instance: Pick<Instanc
   return !!viewer && viewer.id === instance.ownerId;
 }
 
+/** Suspend and resume: the owner and admins (who run the platform's capacity). */
+export function canSuspendInstance(viewer: Viewer | null, instance: Pick<InstanceFacts, 'ownerId'>): boolean {
+  return !!viewer && (viewer.isAdmin || viewer.id === instance.ownerId);
+}
+
 /** Terminate: the owner and admins. */
 export function canTerminateInstance(viewer: Viewer | null, instance: Pick<InstanceFacts, 'ownerId'>): boolean {
   return !!viewer && (viewer.isAdmin || viewer.id === instance.ownerId);

@@ -4,7 +4,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apps } from '@/db/schema';
-import { allowedInstanceVisibilities, canOperateInstance, canReadInstanceLogs, canTerminateInstance } from '@/lib/auth/instance-policy';
+import { allowedInstanceVisibilities, canOperateInstance, canSuspendInstance, canReadInstanceLogs, canTerminateInstance } from '@/lib/auth/instance-policy';
 import type { Viewer } from '@/lib/auth/policy';
 import { instanceManager } from './gateway';
 import { factsOf, type InstanceRecord } from './store';
@@ -12,6 +12,7 @@ import { factsOf, type InstanceRecord } from './store';
 export function rightsOn(viewer: Viewer | null, record: InstanceRecord) {
   return {
     operate: canOperateInstance(viewer, record),
+    suspend: canSuspendInstance(viewer, record),
     terminate: canTerminateInstance(viewer, record),
     visibilities: viewer && canOperateInstance(viewer, record) ? allowedInstanceVisibilities(viewer) : [],
     logs: canReadInstanceLogs(viewer, factsOf(record)),

@@ -119,7 +119,9 @@ describe('reading and operating instances', () => {
     expect(codeOf(() => updateInstanceVisibility(admin, id, 'PUBLIC', settings))).toBe('FORBIDDEN');
     expect(getInstance(starter, id, settings).visibility).toBe('PRIVATE');
     expect(updateInstanceVisibility(starter, id, 'ALL_USERS', settings).visibility).toBe('ALL_USERS');
-    expect(codeOf(() => authorizeOperation(admin, id, 'suspend', settings))).toBe('FORBIDDEN');
+    expect(authorizeOperation(admin, id, 'suspend', settings).id).toBe(id);
+    expect(codeOf(() => authorizeOperation(admin, id, 'keep-alive', settings))).toBe('FORBIDDEN');
+    expect(codeOf(() => authorizeOperation(appOwner, id, 'suspend', settings))).toBe('FORBIDDEN');
     expect(authorizeOperation(admin, id, 'terminate', settings).id).toBe(id);
     expect(codeOf(() => authorizeOperation(appOwner, id, 'terminate', settings))).toBe('FORBIDDEN');
     expect(codeOf(() => setAutoSuspend(starter, id, false))).toBe('FORBIDDEN');

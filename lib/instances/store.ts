@@ -11,6 +11,7 @@ import {
   allowedInstanceVisibilities,
   canOperateInstance,
   canSeeInstance,
+  canSuspendInstance,
   canTerminateInstance,
   startRefusal,
   type InstanceFacts,
@@ -232,7 +233,8 @@ export function createInstance(
 function requireOperable(tx: Reader, viewer: Viewer, id: string, settings: AccessSettings, allowAdmin = false): InstanceRecord {
   const record = recordById(tx, id);
   if (!record || !canSeeInstance(viewer, factsOf(record), settings)) throw notFound('No such instance.');
-  const allowed = allowAdmin ? canTerminateInstance(viewer, record) : canOperateInstance(viewer, record);
+  // Admins may suspend, resume and terminate any instance; only its owner changes it otherwise.
+  const allowed = allowAdmin ? canTerminateInstance(viewer, record) || canSuspendInstance(viewer, record) : canOperateInstance(viewer, record);
   if (!allowed) throw forbidden('Only the owner of this instance may do that.');
   return record;
 }
@@ -298,7 +300,7 @@ export function authorizeOperation(
   operation: 'suspend' | 'resume' | 'keep-alive' | 'terminate',
   settings: AccessSettings,
 ): InstanceRecord {
-  return requireOperable(getDb(), viewer, id, settings, operation === 'terminate');
+  return requireOperable(getDb(), viewer, id, settings, operation !== 'keep-alive');
 }
 
 // ── The router's per-request read: one prepared statement, only what routing and authorization need ──
