@@ -9,6 +9,7 @@ import { getDb } from '@/db';
 import { importStagedBundle } from '@/lib/apps/import';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError } from '@/lib/errors';
+import { defaultRuntimeVersion } from '@/lib/runtimes/catalog';
 import { stageStream } from '@/lib/storage/staging';
 
 const [mode, viewerJson, bundle] = process.argv.slice(2);
@@ -26,6 +27,7 @@ if (mode === 'crash') {
 
 const staged = await stageStream(fs.createReadStream(bundle), 100 * 1024 * 1024);
 if (mode === 'race') {
+  defaultRuntimeVersion(); // the once-per-process runtime seeding writes: done before the parent holds the lock
   console.log(`ready ${staged.sha256}`);
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 }
