@@ -37,6 +37,6 @@ export const PATCH = apiRoute<Context>(async (request, { params }) => {
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const viewer = await requireApiViewer(request);
-  const deleted = await deleteAppVersionWithFiles(viewer, (await params).id);
-  return Response.json({ deleted });
+  await deleteAppVersionWithFiles(viewer, (await params).id);
+  return new Response(null, { status: 204 });
 });

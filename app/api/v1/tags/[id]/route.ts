@@ -24,5 +24,6 @@ export const PATCH = apiRoute<Context>(async (request, { params }) => {
 
 export const DELETE = apiRoute<Context>(async (request, { params }) => {
   const admin = await requireApiAdmin(request);
-  return Response.json(deleteTag(admin, (await params).id));
+  deleteTag(admin, (await params).id);
+  return new Response(null, { status: 204 });
 });

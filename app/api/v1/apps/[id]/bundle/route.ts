@@ -3,15 +3,15 @@ import { Readable } from 'node:stream';
 import { apiRoute } from '@/lib/api/handler';
 import { getAppForViewer } from '@/lib/apps/queries';
 import { canDownloadBundle } from '@/lib/auth/policy';
-import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
+import { accessSettings, requireApiViewer } from '@/lib/auth/viewer';
 import { AppError, notFound } from '@/lib/errors';
 import { bundlePath } from '@/lib/storage/paths';
 
 type Context = { params: Promise<{ id: string }> };
 
-/** The original bundle, for its owner and admins (the platform's download button). */
+/** The original bundle, for its owner and admins (the platform's download button); anonymous callers get 401. */
 export const GET = apiRoute<Context>(async (request, { params }) => {
-  const viewer = await getApiViewer(request);
+  const viewer = await requireApiViewer(request);
   const details = getAppForViewer(viewer, (await params).id, accessSettings());
   if (!details) throw notFound('No such app.');
   if (!canDownloadBundle(viewer, details.app)) throw new AppError('FORBIDDEN', 'Only the owner and administrators may download the bundle.');
