@@ -36,7 +36,8 @@ async function waveBundle(version = '1.0.0', name = `ai.test.api${++counter}x${D
 }
 
 async function importApp(headers: Record<string, string>, body: Buffer) {
-  const res = await list.POST(new Request(`${URL_BASE}/apps`, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body }));
+  const request = new Request(`${URL_BASE}/apps`, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
+  const res = await list.POST(request, undefined);
   return { status: res.status, json: await res.json() };
 }
 
@@ -81,7 +82,7 @@ describe('/api/v1/apps statuses', () => {
     const second = await importApp(owner, (await waveBundle('2.0.0', first.name)).body);
     expect(second.status).toBe(409);
     expect(second.json.error).toMatchObject({ code: 'LIMIT_REACHED', message: expect.stringContaining('APP_VERSION_LIMIT') });
-    const listed = await list.GET(new Request(`${URL_BASE}/apps?name=${first.name}`, { headers: owner }));
+    const listed = await list.GET(new Request(`${URL_BASE}/apps?name=${first.name}`, { headers: owner }), undefined);
     expect((await listed.json()).map((a: { version: string }) => a.version)).toEqual(['1.0.0']);
   });
 });
@@ -91,6 +92,7 @@ describe('DELETE /api/v1/tags/{id}', () => {
     const admin = bearer(true);
     const created = await tagList.POST(
       new Request(`${URL_BASE}/tags`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: '{"name":"GONE_SOON","title":"Gone"}' }),
+      undefined,
     );
     expect(created.status).toBe(201);
     const res = await tagOne.DELETE(new Request(`${URL_BASE}/tags/GONE_SOON`, { method: 'DELETE', headers: admin }), ctx('GONE_SOON'));
