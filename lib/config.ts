@@ -12,13 +12,24 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-function listFromEnv(name: string, fallback: string[]): string[] {
+/**
+ * A list of regular expressions, one per line (commas belong to the regex: `^x{2,3}$`). Blank lines are
+ * skipped; a line that does not compile is an error naming the variable, the line and the regex.
+ */
+function regexesFromEnv(name: string, fallback: string[]): RegExp[] {
   const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  return raw
-    .split(/[\n,]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const lines = raw === undefined ? fallback : raw.split(/\r?\n/);
+  const out: RegExp[] = [];
+  lines.forEach((line, i) => {
+    const source = line.trim();
+    if (source === '') return;
+    try {
+      out.push(new RegExp(source));
+    } catch (error) {
+      throw new Error(`${name} line ${i + 1}: ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message}).`);
+    }
+  });
+  return out;
 }
 
 const MiB = 1024 * 1024;
@@ -64,12 +75,12 @@ export const DEFAULT_ALLOWED_CORE_ENV_REGEXES = [
 ];
 
 export function allowedCoreEnvRegexes(): RegExp[] {
-  return listFromEnv('ALLOWED_CORE_ENV_REGEXES', DEFAULT_ALLOWED_CORE_ENV_REGEXES).map((s) => new RegExp(s));
+  return regexesFromEnv('ALLOWED_CORE_ENV_REGEXES', DEFAULT_ALLOWED_CORE_ENV_REGEXES);
 }
 
 /** Container images admins may import (`Runtime.CustomImage`); empty by default, so none pass. */
 export function allowedCustomImageRegexes(): RegExp[] {
-  return listFromEnv('ALLOWED_CUSTOM_IMAGE_REGEXES', []).map((s) => new RegExp(s));
+  return regexesFromEnv('ALLOWED_CUSTOM_IMAGE_REGEXES', []);
 }
 
 export function dataDir(): string {
@@ -88,4 +99,15 @@ export function publicMode(): boolean {
 /** Role that grants full access; empty means every signed-in user has full access. */
 export function fullAccessRole(): string {
   return (process.env.FULL_ACCESS_ROLE ?? '').trim();
+}
+
+/**
+ * Reads every setting once, so that a bad value (a regex that does not compile, a limit that is not a
+ * number) stops the server at start-up with a message naming it, instead of failing the first import.
+ */
+export function checkConfiguration(): void {
+  bundleLimits();
+  appVersionLimit();
+  allowedCoreEnvRegexes();
+  allowedCustomImageRegexes();
 }

@@ -1,11 +1,13 @@
-// Work done once when the server starts: open and migrate the database, ensure an admin exists,
+// Work done once when the server starts: check the configuration, open and migrate the database, ensure an admin exists,
 // sweep files no row points to.
 import 'server-only';
 import { getDb } from '@/db';
+import { checkConfiguration } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
+  checkConfiguration();
   getDb();
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();
