@@ -55,3 +55,25 @@ export function insertAppRow(values: Partial<NewApp> & { ownerId: string }, tagI
   for (const tagId of tagIds) getDb().insert(appTags).values({ appId: id, tagId }).run();
   return id;
 }
+
+/** Every row of every table (and the stored files' names), to show that a refused action changed nothing. */
+export function snapshotStore(): string {
+  const sqlite = getDb().$client;
+  const tables = sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all() as { name: string }[];
+  const rows = Object.fromEntries(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}"`).raw().all()]));
+  const files = fs.existsSync(process.env.DATA_DIR!)
+    ? (fs.readdirSync(process.env.DATA_DIR!, { recursive: true }) as string[]).filter((f) => !f.startsWith('appstore.db')).sort()
+    : [];
+  return JSON.stringify({ rows, files }, (_k, v) => (Buffer.isBuffer(v) ? v.toString('base64') : typeof v === 'bigint' ? String(v) : v));
+}
+
+/** Runs a call that must be refused, and fails if it changed any row or stored file. Returns its answer. */
+export async function refusedWithoutChange<T>(call: () => Promise<T> | T): Promise<T> {
+  const before = snapshotStore();
+  const result = await call();
+  const after = snapshotStore();
+  if (after !== before) throw new Error('A refused call changed the database or the stored files.');
+  return result;
+}
