@@ -89,7 +89,7 @@ describe('two users importing the same new Name at the same moment', () => {
     lock.exec('BEGIN IMMEDIATE');
     try {
       for (const c of children) c.send('go\n');
-      await vi.waitFor(() => expect(shas.every((sha) => fs.existsSync(bundlePath(sha)))).toBe(true), { timeout: 4_000, interval: 20 });
+      await vi.waitFor(() => expect(shas.every((sha) => fs.existsSync(bundlePath(sha)))).toBe(true), { timeout: 45_000, interval: 20 });
     } finally {
       lock.exec('ROLLBACK');
       lock.close();
@@ -108,5 +108,5 @@ describe('two users importing the same new Name at the same moment', () => {
     // The loser's bundle was removed with its refusal.
     const loser = results.findIndex((r) => !r.ok);
     expect(fs.existsSync(bundlePath(shas[loser]))).toBe(false);
-  });
+  }, 90_000);
 });

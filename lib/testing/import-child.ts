@@ -28,6 +28,7 @@ if (mode === 'crash') {
 const staged = await stageStream(fs.createReadStream(bundle), 100 * 1024 * 1024);
 if (mode === 'race') {
   defaultRuntimeVersion(); // the once-per-process runtime seeding writes: done before the parent holds the lock
+  sqlite.pragma('busy_timeout = 60000'); // wait for the parent's lock however busy the machine is
   console.log(`ready ${staged.sha256}`);
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 }
