@@ -66,19 +66,24 @@ const flag = (fallback: boolean) =>
       .transform((b) => b ?? fallback),
   );
 
-/** Comma- or newline-separated regular expressions; each must compile. */
+/**
+ * Regular expressions, one per line (commas belong to the regex: `^x{2,3}$`); blank lines are skipped and
+ * a line that does not compile is refused, naming the line and the regex.
+ */
 const regexList = (fallback: string[]) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const sources = raw === undefined ? fallback : raw.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+      const lines = raw === undefined ? fallback : raw.split(/\r?\n/);
       const out: RegExp[] = [];
-      for (const source of sources) {
+      for (const [i, line] of lines.entries()) {
+        const source = line.trim();
+        if (source === '') continue;
         try {
           out.push(new RegExp(source));
         } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(source)} is not a regular expression (${(error as Error).message})` });
+          ctx.addIssue({ code: 'custom', message: `line ${i + 1}: ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})` });
           return z.NEVER;
         }
       }
@@ -156,7 +161,11 @@ type Env = Record<string, string | undefined>;
 export function parseConfig(env: Env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0])}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`);
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // A regex list names its line; a single value is shown as given.
+      return issue.message.startsWith('line ') ? `  ${name} ${issue.message}` : `  ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+    });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;

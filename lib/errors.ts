@@ -20,7 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
-  LIMIT_REACHED: 403,
+  LIMIT_REACHED: 409,
 };
 
 export interface Problem {

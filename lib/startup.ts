@@ -1,5 +1,5 @@
-// Work done once when the server starts: open and migrate the database, ensure an admin exists,
-// sweep files no row points to.
+// Work done once when the server starts: check the configuration, open and migrate the database, ensure an
+// admin exists, sweep files no row points to.
 import 'server-only';
 import { getDb } from '@/db';
 import { loadConfig } from '@/lib/config';
