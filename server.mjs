@@ -24,6 +24,8 @@ const pageCache =
   process.env.PAGE_CACHE === 'off' ? null : createPageCache({ dataDir: path.resolve(process.env.DATA_DIR || './data') });
 
 const server = http.createServer(async (req, res) => {
+  // The TCP peer, for the sign-in throttle (lib/auth/client-address.ts): always ours, never the client's.
+  req.headers['x-appstore-socket-address'] = req.socket.remoteAddress ?? '';
   try {
     if (pageCache && (await pageCache.handle(req, res))) return;
   } catch (error) {

@@ -89,3 +89,30 @@ export function publicMode(): boolean {
 export function fullAccessRole(): string {
   return (process.env.FULL_ACCESS_ROLE ?? '').trim();
 }
+
+function boolFromEnv(name: string, fallback: boolean): boolean {
+  const raw = process.env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * Whose address a request comes from. Off (default): the TCP peer. On: the portal runs behind `hops`
+ * reverse proxies, each appending to X-Forwarded-For; the client is the rightmost address they did not add.
+ */
+export function trustProxy(): { enabled: boolean; hops: number } {
+  const hops = intFromEnv('TRUST_PROXY_HOPS', 1);
+  if (hops < 1) throw new Error('TRUST_PROXY_HOPS must be at least 1.');
+  return { enabled: boolFromEnv('TRUST_PROXY', false), hops };
+}
+
+/** Failed sign-ins allowed before each further attempt must wait, per scope (README: Sign-in throttle). */
+export function signInThrottleLimits(): { accountAddress: number; address: number; account: number } {
+  return {
+    accountAddress: intFromEnv('SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS', 5),
+    address: intFromEnv('SIGNIN_FAILURES_PER_ADDRESS', 30),
+    account: intFromEnv('SIGNIN_FAILURES_PER_ACCOUNT', 200),
+  };
+}
