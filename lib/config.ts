@@ -116,3 +116,8 @@ export function signInThrottleLimits(): { accountAddress: number; address: numbe
     account: intFromEnv('SIGNIN_FAILURES_PER_ACCOUNT', 200),
   };
 }
+
+/** Whether a LINK app's address may point to loopback, link-local or private addresses (off by default). */
+export function allowPrivateLinkAddresses(): boolean {
+  return boolFromEnv('ALLOW_PRIVATE_LINK_ADDRESSES', false);
+}

@@ -2,6 +2,8 @@
 // see it. The target never comes from the request, so this is not an open redirect.
 import { getApiViewer, accessSettings } from '@/lib/auth/viewer';
 import { decodeSegment, findVisibleVersion } from '@/lib/catalog/details';
+import { allowPrivateLinkAddresses } from '@/lib/config';
+import { linkAddressProblem } from '@/lib/manifest/link-address';
 
 const notFound = () => new Response('Not found.', { status: 404, headers: { 'Cache-Control': 'private, no-store' } });
 
@@ -15,13 +17,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   }
   const app = findVisibleVersion(viewer, accessSettings(), decodeSegment(name), decodeSegment(version));
   if (!app || app.kind !== 'link' || !app.linkAddress) return notFound();
-  let target: URL;
-  try {
-    target = new URL(app.linkAddress);
-  } catch {
-    return notFound();
-  }
-  if (target.protocol !== 'https:' && target.protocol !== 'http:') return notFound();
+  // Rows stored before the current address rules are held to them too.
+  if (linkAddressProblem(app.linkAddress, { allowPrivate: allowPrivateLinkAddresses() })) return notFound();
+  const target = new URL(app.linkAddress);
   return new Response(null, {
     status: 302,
     headers: { Location: target.href, 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' },
