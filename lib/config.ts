@@ -121,3 +121,19 @@ export function signInThrottleLimits(): { accountAddress: number; address: numbe
 export function allowPrivateLinkAddresses(): boolean {
   return boolFromEnv('ALLOW_PRIVATE_LINK_ADDRESSES', false);
 }
+
+/** Shortest AUTH_SECRET accepted: 32 bytes, the key size of the HMAC/encryption it feeds. */
+export const AUTH_SECRET_MIN_BYTES = 32;
+
+/** AUTH_SECRET when set (at least 32 bytes, else the start fails naming the problem), or null. */
+export function authSecretFromEnv(): string | null {
+  const value = process.env.AUTH_SECRET?.trim();
+  if (!value) return null;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes < AUTH_SECRET_MIN_BYTES) {
+    throw new Error(
+      `AUTH_SECRET is ${bytes} bytes long; it must be at least ${AUTH_SECRET_MIN_BYTES} (generate one with \`openssl rand -base64 32\`), or unset it to have one generated into DATA_DIR.`,
+    );
+  }
+  return value;
+}

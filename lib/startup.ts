@@ -3,9 +3,12 @@
 import 'server-only';
 import { getDb } from '@/db';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
+import { authSecret } from '@/lib/auth/secret';
 import { sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
+  // A bad AUTH_SECRET stops the start here, with its reason, rather than at the first sign-in.
+  authSecret();
   getDb();
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();

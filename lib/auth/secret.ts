@@ -4,10 +4,10 @@ import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { dataDir } from '@/lib/config';
+import { authSecretFromEnv, dataDir } from '@/lib/config';
 
 export function authSecret(): string {
-  const fromEnv = process.env.AUTH_SECRET?.trim();
+  const fromEnv = authSecretFromEnv();
   if (fromEnv) return fromEnv;
   const file = path.join(dataDir(), 'auth-secret');
   try {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { Viewer } from '@/lib/auth/policy';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { getAppForViewer, presentApp } from './queries';
+
+useTempDataDir();
+
+const settings = { publicMode: true, fullAccessRole: 'full' };
+const as = (id: string, fullAccess: boolean): Viewer => ({ id, email: `${id}@test`, name: id, isAdmin: false, roles: [], fullAccess });
+
+describe('presentApp', () => {
+  it('hides the tag names app.toml asked for from visitors, as it hides the tags', () => {
+    const owner = insertUser({ roles: ['full'] });
+    const id = insertAppRow({ ownerId: owner.id, visibility: 'PUBLIC', requestedTags: ['finance', 'internal-only'] });
+    const ownerView = presentApp(getAppForViewer(as(owner.id, true), id, settings)!, as(owner.id, true));
+    expect(ownerView.requestedTags).toEqual(['finance', 'internal-only']);
+    const visitor = insertUser();
+    for (const viewer of [as(visitor.id, false), null]) {
+      const shown = presentApp(getAppForViewer(viewer, id, settings)!, viewer);
+      expect(shown.requestedTags).toEqual([]);
+      expect(shown.tags).toEqual([]);
+    }
+  });
+});
