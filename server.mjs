@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import next from 'next';
-import { applySecurityHeaders, hasMalformedPath, isCrossOriginPageWrite } from './lib/http/front.mjs';
+import { applySecurityHeaders, capPageWriteBody, hasMalformedPath, isCrossOriginPageWrite } from './lib/http/front.mjs';
 import { createPageCache } from './lib/page-cache/page-cache.mjs';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -28,12 +28,13 @@ const server = http.createServer(async (req, res) => {
   // The TCP peer, for the sign-in throttle (lib/auth/client-address.ts): always ours, never the client's.
   req.headers['x-appstore-socket-address'] = req.socket.remoteAddress ?? '';
   applySecurityHeaders(req, res);
-  // Next answers these with a 500; they are a page that does not exist and a forged form.
+  // Next answers these with a 500; they are a page that does not exist, a forged form and a body too large.
   if (hasMalformedPath(req.url)) req.url = '/_not-found';
   else if (isCrossOriginPageWrite(req)) {
     res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Cross-origin requests may not change anything here.');
     return;
   }
+  if (capPageWriteBody(req, res)) return;
   try {
     if (pageCache && (await pageCache.handle(req, res))) return;
   } catch (error) {

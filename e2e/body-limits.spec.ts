@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { adminToken, rssBytes, startServer, type RunningServer } from '../scripts/lib/server';
+import { adminToken, projectRoot, rssBytes, startServer, type RunningServer } from '../scripts/lib/server';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -123,6 +123,30 @@ test('POST /api/auth/callback/credentials: a 300 MB chunked form body is cut at 
   const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
   await warmUp('POST', '/api/auth/callback/credentials', headers, 'email=a%40b.c&password=x');
   const outcome = await floodChunked('/api/auth/callback/credentials', 'POST', headers);
+  expect(outcome.status, JSON.stringify(outcome)).toBe(413);
+  expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+  expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
+});
+
+/** The id Next gave a server action at build time (from the build's server-reference manifest). */
+function actionId(filename: string, exportedName: string): string {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(projectRoot, process.env.NEXT_DIST_DIR || '.next', 'server', 'server-reference-manifest.json'), 'utf8'),
+  ) as { node: Record<string, { filename: string; exportedName: string }> };
+  const id = Object.entries(manifest.node).find(([, a]) => a.filename === filename && a.exportedName === exportedName)?.[0];
+  if (!id) throw new Error(`No server action ${exportedName} in ${filename} in the build.`);
+  return id;
+}
+
+test("a server action (the sign-in form's): a 300 MB chunked body stops at Next's 1 MB limit", async () => {
+  test.setTimeout(60_000);
+  const headers = {
+    'Content-Type': 'text/plain;charset=UTF-8',
+    'Next-Action': actionId('app/(auth)/login/actions.ts', 'loginAction'),
+    Origin: server.url,
+  };
+  await warmUp('POST', '/login', headers, '[null,"$K1"]');
+  const outcome = await floodChunked('/login', 'POST', headers);
   expect(outcome.status, JSON.stringify(outcome)).toBe(413);
   expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
   expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
