@@ -4,8 +4,8 @@ export async function register() {
     try {
       await startUp();
     } catch (error) {
-      // A portal that cannot apply its configuration must not serve: say why and stop.
-      console.error(`App Store cannot start: ${(error as Error).message}`);
+      // Next would log this and keep serving a portal that cannot work: stop, saying why.
+      console.error(`The App Store cannot start: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     }
   }

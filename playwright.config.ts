@@ -8,7 +8,10 @@ process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e
 process.env.E2E_RESTRICTED_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-restricted-'));
 const PORT = Number(process.env.E2E_PORT || 3107);
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
-/** A second server where FULL_ACCESS_ROLE is set (visitors exist), public mode is on, and bundles are limited to 2 MiB. */
+/**
+ * A second server where FULL_ACCESS_ROLE is set (visitors exist), public mode is on, bundles are limited to
+ * 2 MiB, and it runs as if behind one reverse proxy (TRUST_PROXY).
+ */
 export const RESTRICTED = { url: `http://127.0.0.1:${PORT + 1}`, fullAccessRole: 'full-access', bundleMaxBytes: 2 * 1024 * 1024 };
 
 const common = {
@@ -55,6 +58,7 @@ export default defineConfig({
         FULL_ACCESS_ROLE: RESTRICTED.fullAccessRole,
         PUBLIC_MODE: 'true',
         BUNDLE_MAX_BYTES: String(RESTRICTED.bundleMaxBytes),
+        TRUST_PROXY: 'true',
       },
     },
   ],

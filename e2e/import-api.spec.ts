@@ -90,7 +90,28 @@ test.describe('POST /api/v1/apps', () => {
     await importApp(request, ha, { name, version: '1.0.0' });
     const res = await importBundle(request, hb, await makeBundle({ name, version: '2.0.0' }));
     expect(res.status()).toBe(403);
-    expect((await res.json()).error.message).toMatch(/belongs to another user/);
+    expect((await res.json()).error.message).toMatch(/is not available to you/);
+  });
+
+  test('a Name someone else owns is refused alike whether its apps are PRIVATE or not, naming no owner', async ({ request }) => {
+    const [a, b] = [await createUser(request), await createUser(request)];
+    const ha = { Authorization: `Bearer ${await tokenFor(request, a.email, a.password)}` };
+    const hb = { Authorization: `Bearer ${await tokenFor(request, b.email, b.password)}` };
+    const hidden = unique('ai.e2e.hidden');
+    const shared = unique('ai.e2e.shared');
+    await importApp(request, ha, { name: hidden, version: '1.0.0' }, 'PRIVATE');
+    await importApp(request, ha, { name: shared, version: '1.0.0' }, 'ALL_USERS');
+    const answers = [];
+    for (const name of [hidden, shared]) {
+      // The same version as the owner's, so a duplicate-version answer would confirm the version exists.
+      const res = await importBundle(request, hb, await makeBundle({ name, version: '1.0.0' }));
+      answers.push({ status: res.status(), body: JSON.stringify(await res.json()).replaceAll(name, 'NAME') });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0].status).toBe(403);
+    expect(answers[0].body).not.toMatch(/another user|private|exists/i);
+    expect(answers[0].body).not.toContain(a.email);
+    expect(answers[0].body).not.toContain(a.name);
   });
 
   test('401 without a token or with a bad one', async ({ request }) => {

@@ -94,11 +94,27 @@ const bundleLimitFields = Object.fromEntries(
   Object.entries(DEFAULT_BUNDLE_LIMITS).map(([name, fallback]) => [name, count(fallback)]),
 ) as { [K in keyof BundleLimits]: ReturnType<typeof count> };
 
+/** Shortest AUTH_SECRET accepted: 32 bytes, the key size of the HMAC/encryption it feeds. */
+export const AUTH_SECRET_MIN_BYTES = 32;
+
 const schema = z.object({
   DATA_DIR: text(),
   PORT: count(3000, 65535),
   HOSTNAME: text(),
-  AUTH_SECRET: text(),
+  AUTH_SECRET: text().superRefine((value, ctx) => {
+    const bytes = value === undefined ? Infinity : Buffer.byteLength(value, 'utf8');
+    if (bytes >= AUTH_SECRET_MIN_BYTES) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `AUTH_SECRET is ${bytes} bytes long; it must be at least ${AUTH_SECRET_MIN_BYTES} (generate one with \`openssl rand -base64 32\`), or unset it to have one generated into DATA_DIR`,
+    });
+  }),
+  TRUST_PROXY: flag(false),
+  TRUST_PROXY_HOPS: count(1).pipe(z.number().min(1, 'must be at least 1')),
+  SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: count(5),
+  SIGNIN_FAILURES_PER_ADDRESS: count(30),
+  SIGNIN_FAILURES_PER_ACCOUNT: count(200),
+  ALLOW_PRIVATE_LINK_ADDRESSES: flag(false),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: z.string().optional(),
   FULL_ACCESS_ROLE: text(),
@@ -130,8 +146,17 @@ export interface Config {
   dataDir: string;
   port: number;
   hostname: string;
-  /** AUTH_SECRET; when absent a key is generated into DATA_DIR (lib/auth/secret.ts). */
+  /** AUTH_SECRET (at least 32 bytes); when absent a key is generated into DATA_DIR (lib/auth/secret.ts). */
   authSecret: string | undefined;
+  /**
+   * Whose address a request comes from. Off (default): the TCP peer. On: the portal runs behind `hops`
+   * reverse proxies, each appending to X-Forwarded-For; the client is the rightmost address they did not add.
+   */
+  trustProxy: { enabled: boolean; hops: number };
+  /** Failed sign-ins allowed before each further attempt must wait, per scope (README: Sign-in throttle). */
+  signInThrottle: { accountAddress: number; address: number; account: number };
+  /** Whether a LINK app's address may point to loopback, link-local or private addresses (off by default). */
+  allowPrivateLinkAddresses: boolean;
   /** ADMIN_EMAIL + ADMIN_PASSWORD, when both are set. */
   admin: { email: string; password: string } | undefined;
   /** ADMIN_EMAIL alone names the generated first administrator. */
@@ -152,6 +177,9 @@ export interface Config {
   bundleLimits: BundleLimits;
 }
 
+/** Variables whose values must not appear in a message or log line. */
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'OIDC_CLIENT_SECRET']);
+
 /** A bad configuration value; the message names every offending variable. */
 export class ConfigError extends Error {}
 
@@ -163,10 +191,12 @@ export function parseConfig(env: Env): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      // A regex list names its line; a single value is shown as given.
-      return issue.message.startsWith('line ') ? `  ${name} ${issue.message}` : `  ${name}: ${issue.message} (got ${JSON.stringify(env[name])})`;
+      // A regex list names its line; a message may be a whole sentence; secrets are never echoed.
+      if (issue.message.startsWith('line ')) return `${name} ${issue.message}`;
+      if (issue.message.startsWith(`${name} `)) return issue.message;
+      return `${name}: ${issue.message}${SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(env[name])})`}`;
     });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
   const limits = {} as BundleLimits;
@@ -177,6 +207,13 @@ export function parseConfig(env: Env): Config {
     port: e.PORT,
     hostname: e.HOSTNAME ?? '0.0.0.0',
     authSecret: e.AUTH_SECRET,
+    trustProxy: { enabled: e.TRUST_PROXY, hops: e.TRUST_PROXY_HOPS },
+    signInThrottle: {
+      accountAddress: e.SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      address: e.SIGNIN_FAILURES_PER_ADDRESS,
+      account: e.SIGNIN_FAILURES_PER_ACCOUNT,
+    },
+    allowPrivateLinkAddresses: e.ALLOW_PRIVATE_LINK_ADDRESSES,
     admin: adminEmail && e.ADMIN_PASSWORD ? { email: adminEmail, password: e.ADMIN_PASSWORD } : undefined,
     adminEmail,
     fullAccessRole: e.FULL_ACCESS_ROLE ?? '',
@@ -231,3 +268,6 @@ export const fullAccessRole = (): string => config().fullAccessRole;
 export const appVersionLimit = (): number => config().appVersionLimit;
 export const allowedCoreEnvRegexes = (): RegExp[] => config().allowedCoreEnvRegexes;
 export const allowedCustomImageRegexes = (): RegExp[] => config().allowedCustomImageRegexes;
+export const trustProxy = (): { enabled: boolean; hops: number } => ({ ...config().trustProxy });
+export const signInThrottleLimits = (): Config['signInThrottle'] => ({ ...config().signInThrottle });
+export const allowPrivateLinkAddresses = (): boolean => config().allowPrivateLinkAddresses;

@@ -4,10 +4,12 @@ import 'server-only';
 import { getDb } from '@/db';
 import { loadConfig } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
+import { authSecret } from '@/lib/auth/secret';
 import { sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
   loadConfig(); // a bad value stops here, naming the variable
+  authSecret(); // a missing key file is created now, not at the first sign-in
   getDb();
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();

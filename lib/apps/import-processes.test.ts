@@ -100,7 +100,7 @@ describe('two users importing the same new Name at the same moment', () => {
     );
     await Promise.all(children.map((c) => c.exited));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok)).toEqual([expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('belongs to another user') })]);
+    expect(results.filter((r) => !r.ok)).toEqual([expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('is not available to you') })]);
     const owner = getDb().select().from(appNames).where(eq(appNames.name, name)).get()!.ownerId;
     const rows = getDb().select().from(apps).where(eq(apps.name, name)).all();
     expect(rows).toHaveLength(1);

@@ -68,7 +68,7 @@ describe('a Name belongs to its first importer', () => {
     await importStagedBundle(alice, await stage({ 'app.toml': waveToml(name, '1.0.0') }));
     const staged = await stage({ 'app.toml': waveToml(name, '2.0.0'), 'static/icon.png': Buffer.concat([PNG, Buffer.from(name)]) });
     const refused = await importStagedBundle(bob, staged).catch((e) => e);
-    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`The app name ${name} belongs to another user`) });
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`The app name ${name} is not available to you`) });
     expect(rowsNamed(name).map((a) => [a.version, a.ownerId])).toEqual([['1.0.0', alice.id]]);
     expect(ownerOf(name)).toBe(alice.id);
     expect(fs.existsSync(bundlePath(staged.sha256))).toBe(false);

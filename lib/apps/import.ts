@@ -46,10 +46,11 @@ const duplicateVersion = (m: { name: string; version: string }) =>
     `${m.name} version ${m.version} already exists. Imported versions are immutable: bump App.Version in app.toml and import again.`,
   );
 
+/** The same answer for every Name the importer may not use: it never says whose it is or what it holds. */
 const notYourName = (name: string) =>
   new AppError(
     'FORBIDDEN',
-    `The app name ${name} belongs to another user: only they (or an administrator) may import new versions of it. Choose a different App.Name.`,
+    `The app name ${name} is not available to you: a Name belongs to the user who first imported it. Choose a different App.Name.`,
   );
 
 const limitReached = (limit: number) =>
