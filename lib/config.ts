@@ -137,3 +137,15 @@ export function authSecretFromEnv(): string | null {
   }
   return value;
 }
+
+/** How long a staged upload waits for its import before the periodic sweep removes it (STAGED_UPLOAD_TTL, seconds). */
+export function stagedUploadTtlMs(): number {
+  const seconds = intFromEnv('STAGED_UPLOAD_TTL', 3600);
+  if (seconds < 1) throw new Error('STAGED_UPLOAD_TTL must be at least 1 (seconds).');
+  return seconds * 1000;
+}
+
+/** Bytes one user may have staged at once, in flight or waiting (STAGED_UPLOAD_QUOTA; default twice BUNDLE_MAX_BYTES). */
+export function stagedUploadQuota(): number {
+  return intFromEnv('STAGED_UPLOAD_QUOTA', 2 * bundleLimits().BUNDLE_MAX_BYTES);
+}

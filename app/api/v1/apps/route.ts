@@ -2,6 +2,7 @@ import { apiRoute } from '@/lib/api/handler';
 import { importStagedBundle } from '@/lib/apps/import';
 import { getAppForViewer, listAppsForViewer, presentApp } from '@/lib/apps/queries';
 import { receiveBundle } from '@/lib/apps/receive';
+import { userStagingDir } from '@/lib/apps/uploads';
 import { accessSettings, getApiViewer, requireApiViewer } from '@/lib/auth/viewer';
 import { canImportApps } from '@/lib/auth/policy';
 import { AppError, unauthenticated } from '@/lib/errors';
@@ -35,7 +36,7 @@ export const POST = apiRoute(async (request) => {
   if (!canImportApps(viewer)) {
     throw new AppError('FORBIDDEN', 'Your account has visitor access only: importing apps needs full access.');
   }
-  const { staged, fields } = await receiveBundle(request);
+  const { staged, fields } = await receiveBundle(request, userStagingDir(viewer.id));
   const visibility = new URL(request.url).searchParams.get('visibility') ?? fields.visibility;
   const { app, warnings } = await importStagedBundle(viewer, staged, { visibility });
   const details = getAppForViewer(viewer, app.id, accessSettings())!;
