@@ -149,3 +149,8 @@ export function stagedUploadTtlMs(): number {
 export function stagedUploadQuota(): number {
   return intFromEnv('STAGED_UPLOAD_QUOTA', 2 * bundleLimits().BUNDLE_MAX_BYTES);
 }
+
+/** How long a write waits for a lock another process holds before answering 503 (DB_BUSY_TIMEOUT_MS). */
+export function databaseBusyTimeoutMs(): number {
+  return intFromEnv('DB_BUSY_TIMEOUT_MS', 100);
+}

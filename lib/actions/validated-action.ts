@@ -3,7 +3,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getViewer, type Viewer } from '@/lib/auth/viewer';
-import { AppError } from '@/lib/errors';
+import { AppError, infrastructureError } from '@/lib/errors';
 
 export type FieldErrors = Record<string, string[]>;
 export type ActionState<T = undefined> =
@@ -55,7 +55,9 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
     }
     try {
       return await handler(parsed.data, viewer!);
-    } catch (error) {
+    } catch (caught) {
+      // A busy database or a full disk is told to the person like any expected refusal.
+      const error = infrastructureError(caught) ?? caught;
       if (error instanceof AppError) {
         const fieldErrors: FieldErrors = {};
         for (const p of error.errors) (fieldErrors[p.path] ??= []).push(p.message);

@@ -51,7 +51,7 @@ export function createPageCache({ dataDir, maxBytes = 64 * 1024 * 1024, maxSessi
       const file = path.join(dataDir, 'appstore.db');
       if (!fs.existsSync(file)) return null;
       db = new Database(file, { fileMustExist: true });
-      db.pragma('busy_timeout = 5000');
+      db.pragma('busy_timeout = 100');
       statements = {
         generation: db.prepare('SELECT generation FROM catalog_state WHERE id = 1').pluck(),
         user: db.prepare('SELECT id, name, email, is_admin, roles, disabled, last_seen_at FROM users WHERE id = ?'),
@@ -115,7 +115,13 @@ export function createPageCache({ dataDir, maxBytes = 64 * 1024 * 1024, maxSessi
         if (!user || user.disabled) return undefined;
         // Pages served from here do not reach the app's own "last seen" bookkeeping: keep it (per minute).
         const now = Date.now();
-        if (!user.last_seen_at || now - user.last_seen_at >= 60_000) statements.seen.run(now, user.id);
+        if (!user.last_seen_at || now - user.last_seen_at >= 60_000) {
+          try {
+            statements.seen.run(now, user.id);
+          } catch {
+            // the database is busy (another process holds its lock): bookkeeping can wait
+          }
+        }
         viewer = JSON.stringify([user.id, user.name, user.email, user.is_admin, user.roles]);
       }
       const generation = statements.generation.get();

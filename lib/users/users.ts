@@ -7,7 +7,7 @@ import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
-import { isUniqueViolation } from '@/db/errors';
+import { isUniqueViolation, unlessBusy } from '@/db/errors';
 
 export type PublicUser = Omit<User, 'passwordHash' | 'oidcSubject'>;
 
@@ -106,5 +106,5 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 export function touchLastSeen(user: Pick<User, 'id' | 'lastSeenAt'>, now = Date.now()): void {
   if (user.lastSeenAt && now - user.lastSeenAt.getTime() < LAST_SEEN_RESOLUTION_MS) return;
-  getDb().update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id)).run();
+  unlessBusy(() => getDb().update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id)).run());
 }
