@@ -130,6 +130,9 @@ const schema = z.object({
   OIDC_ROLES_CLAIM: text(),
   OIDC_ADMIN_ROLE: text(),
   CATALOG_CACHE: flag(true),
+  STAGED_UPLOAD_TTL: count(3600).pipe(z.number().min(1, 'must be at least 1 (seconds)')),
+  STAGED_UPLOAD_QUOTA: count(0),
+  DB_BUSY_TIMEOUT_MS: count(100),
   ...bundleLimitFields,
 });
 
@@ -175,6 +178,12 @@ export interface Config {
   oidc: OidcConfig | null;
   catalogCache: boolean;
   bundleLimits: BundleLimits;
+  /** How long a staged upload waits for its import before the periodic sweep removes it. */
+  stagedUploadTtlMs: number;
+  /** Bytes one user may have staged at once, in flight or waiting (default twice BUNDLE_MAX_BYTES). */
+  stagedUploadQuota: number;
+  /** How long a write waits for a lock another process holds before answering 503. */
+  databaseBusyTimeoutMs: number;
 }
 
 /** Variables whose values must not appear in a message or log line. */
@@ -235,6 +244,9 @@ export function parseConfig(env: Env): Config {
         : null,
     catalogCache: e.CATALOG_CACHE,
     bundleLimits: limits,
+    stagedUploadTtlMs: e.STAGED_UPLOAD_TTL * 1000,
+    stagedUploadQuota: env.STAGED_UPLOAD_QUOTA?.trim() ? e.STAGED_UPLOAD_QUOTA : 2 * limits.BUNDLE_MAX_BYTES,
+    databaseBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
   };
 }
 
@@ -271,3 +283,6 @@ export const allowedCustomImageRegexes = (): RegExp[] => config().allowedCustomI
 export const trustProxy = (): { enabled: boolean; hops: number } => ({ ...config().trustProxy });
 export const signInThrottleLimits = (): Config['signInThrottle'] => ({ ...config().signInThrottle });
 export const allowPrivateLinkAddresses = (): boolean => config().allowPrivateLinkAddresses;
+export const stagedUploadTtlMs = (): number => config().stagedUploadTtlMs;
+export const stagedUploadQuota = (): number => config().stagedUploadQuota;
+export const databaseBusyTimeoutMs = (): number => config().databaseBusyTimeoutMs;

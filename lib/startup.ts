@@ -5,7 +5,8 @@ import { getDb } from '@/db';
 import { loadConfig } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
-import { sweepOrphanFiles } from '@/lib/storage/sweep';
+import { stagedUploadTtlMs } from '@/lib/config';
+import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
   loadConfig(); // a bad value stops here, naming the variable
@@ -16,4 +17,19 @@ export async function startUp(): Promise<void> {
   // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.
   const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
   if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);
+  startStagingSweep();
+}
+
+/** While the server runs, staged uploads whose import never came expire after STAGED_UPLOAD_TTL. */
+function startStagingSweep(): void {
+  const ttl = stagedUploadTtlMs();
+  const timer = setInterval(
+    () => {
+      sweepExpiredStaging(ttl)
+        .then(({ removed }) => removed > 0 && console.log(`Removed ${removed} expired staged upload file(s).`))
+        .catch((error) => console.error('The sweep of staged uploads failed:', error));
+    },
+    Math.min(Math.max(ttl / 3, 1000), 5 * 60_000),
+  );
+  timer.unref();
 }

@@ -3,6 +3,7 @@
 // immediate transaction.
 import 'server-only';
 import fsp from 'node:fs/promises';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
@@ -27,6 +28,7 @@ import { resolveRuntimeVersion } from '@/lib/runtimes/import-check';
 import { checkSecretReferences } from '@/lib/secrets/import-check';
 import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
 import { withStorageLock } from '@/lib/storage/lock';
+import { releaseStagedBytes } from '@/lib/storage/staged-bytes';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
 import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
@@ -173,6 +175,7 @@ export async function importStagedBundle(
   } finally {
     await staged.durable?.catch(() => undefined);
     await fsp.rm(staged.path, { force: true });
+    releaseStagedBytes(path.dirname(staged.path), staged.size);
   }
 }
 
