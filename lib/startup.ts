@@ -2,10 +2,9 @@
 // admin exists, sweep files no row points to.
 import 'server-only';
 import { getDb } from '@/db';
-import { loadConfig } from '@/lib/config';
+import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
-import { stagedUploadTtlMs } from '@/lib/config';
 import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
