@@ -10,7 +10,10 @@ process.env.E2E_RESTRICTED_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'a
 for (const dir of [process.env.E2E_DATA_DIR, process.env.E2E_RESTRICTED_DATA_DIR]) fs.chmodSync(dir, 0o711);
 const PORT = Number(process.env.E2E_PORT || 3107);
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
-/** A second server where FULL_ACCESS_ROLE is set (visitors exist), public mode is on, and bundles are limited to 2 MiB. */
+/**
+ * A second server where FULL_ACCESS_ROLE is set (visitors exist), public mode is on, bundles are limited to
+ * 2 MiB, users may hold 2 instances, and it runs as if behind one reverse proxy (TRUST_PROXY).
+ */
 export const RESTRICTED = {
   url: `http://127.0.0.1:${PORT + 1}`,
   fullAccessRole: 'full-access',
@@ -67,6 +70,7 @@ export default defineConfig({
         PUBLIC_URL: RESTRICTED.url,
         APPS_DOMAIN: `localhost:${PORT + 1}`,
         INSTANCE_LIMIT: String(RESTRICTED.instanceLimit),
+        TRUST_PROXY: 'true',
       },
     },
   ],

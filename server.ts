@@ -1,6 +1,7 @@
 // The production server (what `npm start` runs): reads and checks the configuration, then answers every
-// request with Next.js. It is the one place where requests may be routed before Next (instance traffic,
-// next issues): a router sees each request and upgrade first and either answers it or passes it on.
+// request with Next.js behind the front (lib/http/front.ts: security headers, 404/403/413 where Next would
+// answer 500). It is the one place where requests may be routed before Next (instance traffic, next
+// issues): a router sees each request and upgrade first and either answers it or passes it on.
 // It never reads cookies or caches pages: authorization is Auth.js and lib/auth, inside the handlers.
 // Takes the same options as `next start`: -p/--port (or PORT), -H/--hostname (or HOSTNAME).
 import http from 'node:http';
@@ -9,7 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import next from 'next';
+import { SOCKET_ADDRESS_HEADER } from './lib/auth/client-address';
 import { ConfigError, loadConfig, setProductionMode } from './lib/config';
+import { applySecurityHeaders, capPageWriteBody, hasMalformedPath, isCrossOriginPageWrite } from './lib/http/front';
 import { createInstanceRouter } from './lib/router/instance-router';
 
 /** Something that answers some requests before Next does (e.g. the instance router). */
@@ -36,7 +39,18 @@ export async function startPortal(options: { port: number; hostname: string; rou
 
   const server = http.createServer(async (req, res) => {
     try {
+      // The TCP peer, for the sign-in throttle (lib/auth/client-address.ts): always ours, never the client's.
+      req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
+      // Routers answer their own traffic (and set its headers); the front below is for the portal's pages.
       for (const router of routers) if (await router.handle(req, res)) return;
+      applySecurityHeaders(req, res);
+      // Next answers these with a 500; they are a page that does not exist, a forged form and a body too large.
+      if (hasMalformedPath(req.url)) req.url = '/_not-found';
+      else if (isCrossOriginPageWrite(req)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Cross-origin requests may not change anything here.');
+        return;
+      }
+      if (capPageWriteBody(req, res)) return;
       await handleWithNext(req, res);
     } catch (error) {
       console.error('Request failed:', error);
@@ -73,7 +87,7 @@ async function main() {
     config = loadConfig({ PORT: values.port, HOSTNAME: values.hostname });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
+    console.error(`The App Store cannot start: ${error.message}`);
     process.exit(1);
   }
   const portal = await startPortal({ port: config.port, hostname: config.hostname, routers: [createInstanceRouter()] });

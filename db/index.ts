@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { dataDir } from '@/lib/config';
+import { databaseBusyTimeoutMs, dataDir } from '@/lib/config';
 import * as schema from './schema';
 import { migrateDb } from './migrate';
 
@@ -23,7 +23,9 @@ export function openDb(dir: string): Db {
   const sqlite = new Database(path.join(dir, 'appstore.db'));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  // Short: waiting for a lock blocks the event loop (better-sqlite3 is synchronous), so a lock held by
+  // another process soon answers 503 instead of stalling every request.
+  sqlite.pragma(`busy_timeout = ${databaseBusyTimeoutMs()}`);
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema }) as Db;
   migrateDb(db);

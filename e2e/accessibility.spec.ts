@@ -1,37 +1,82 @@
 // axe-core over the pages people use, signed in as an administrator (who sees every control), on a
 // desktop and a narrow screen: no violations of any impact (labels, contrast, roles, names).
+// One test per page and screen, each with its own timeout, so a busy machine slows a page down without
+// making the whole list time out together.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { importApp } from './bundles';
 import { asAdmin, E2E_ADMIN, signIn, unique } from './helpers';
 
-const PAGES = ['/', '/login', '/my-apps', '/my-apps/import', '/my-secrets', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit'];
-
-for (const viewport of [
+const SIGNED_IN_PAGES = ['/', '/my-apps', '/my-apps/import', '/my-secrets', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', 'APP'];
+const VIEWPORTS = [
   { width: 1280, height: 900 },
   { width: 375, height: 800 },
-]) {
-  test(`no accessibility violations at ${viewport.width}px`, async ({ page, request }) => {
-    test.setTimeout(120_000);
-    await page.setViewportSize(viewport);
-    const name = unique('ai.e2e.a11y');
-    await importApp(
-      request,
-      await asAdmin(request),
-      { name, title: 'Accessible app', description: 'Checked by axe', longDescription: '### Features\n\n* one\n* [two](https://example.com)\n\n```\n' + 'a_very_long_line_of_code_that_must_scroll '.repeat(8) + '\n```\n', screenshots: 2 },
-      'ALL_USERS',
-    );
-    const pages = [...PAGES, `/apps/${name}`];
-    await page.goto('/login');
-    const login = await new AxeBuilder({ page }).analyze();
-    expect(login.violations.map((v) => v.id), '/login').toEqual([]);
-    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
-    for (const path of pages.filter((p) => p !== '/login')) {
-      await page.goto(path);
-      const result = await new AxeBuilder({ page }).analyze();
-      const violations = result.violations
-        .map((v) => ({ impact: v.impact, id: v.id, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-      expect(violations, path).toEqual([]);
+];
+
+test.describe.configure({ mode: 'parallel' });
+
+// Per worker: one app with a long description and screenshots, and one admin session to reuse.
+let appName = '';
+let adminState: Awaited<ReturnType<BrowserContext['storageState']>>;
+
+test.beforeAll(async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  appName = unique('ai.e2e.a11y');
+  await importApp(
+    request,
+    await asAdmin(request),
+    {
+      name: appName,
+      title: 'Accessible app',
+      description: 'Checked by axe',
+      longDescription: '### Features\n\n* one\n* [two](https://example.com)\n\n```\n' + 'a_very_long_line_of_code_that_must_scroll '.repeat(8) + '\n```\n',
+      screenshots: 2,
+    },
+    'ALL_USERS',
+  );
+  const context = await browser.newContext();
+  await signIn(await context.newPage(), E2E_ADMIN.email, E2E_ADMIN.password);
+  adminState = await context.storageState();
+  await context.close();
+});
+
+async function expectNoViolations(page: Page, path: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const violations = result.violations.map((v) => ({
+    impact: v.impact,
+    id: v.id,
+    help: v.help,
+    targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+  }));
+  expect(violations, path).toEqual([]);
+}
+
+async function openPage(browser: Browser, viewport: { width: number; height: number }, signedIn: boolean) {
+  const context = await browser.newContext({ viewport, ...(signedIn ? { storageState: adminState } : {}) });
+  return { context, page: await context.newPage() };
+}
+
+for (const viewport of VIEWPORTS) {
+  test.describe(`at ${viewport.width}px`, () => {
+    test('/login has no accessibility violations', async ({ browser }) => {
+      test.setTimeout(60_000);
+      const { context, page } = await openPage(browser, viewport, false);
+      await page.goto('/login');
+      await expectNoViolations(page, '/login');
+      await context.close();
+    });
+
+    for (const entry of SIGNED_IN_PAGES) {
+      const label = entry === 'APP' ? "an app's page" : entry;
+      test(`${label} has no accessibility violations`, async ({ browser }) => {
+        test.setTimeout(60_000);
+        const path = entry === 'APP' ? `/apps/${appName}` : entry;
+        const { context, page } = await openPage(browser, viewport, true);
+        await page.goto(path);
+        await expect(page.getByTestId('signed-in-as')).toBeVisible();
+        await expectNoViolations(page, path);
+        await context.close();
+      });
     }
   });
 }

@@ -1,6 +1,6 @@
 // The catalog and app details pages as people use them, against a production build.
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { importApp } from './bundles';
+import { importApp, importBundle, makeBundle } from './bundles';
 import { asAdmin, createUser, RESTRICTED, signIn, unique } from './helpers';
 
 /** A lower-case word no other test uses, to search for. */
@@ -114,17 +114,31 @@ test('the category filter narrows the list and shows the right count', async ({ 
   await expect(page.getByRole('navigation', { name: 'Categories' }).getByTestId(`facet-${category}`)).toHaveAttribute('aria-current', 'true');
 });
 
-test("a LINK app's Visit goes to its address", async ({ page, request, baseURL }) => {
+test("a LINK app's Visit goes to its address, normalised", async ({ page, request }) => {
   const admin = await asAdmin(request);
-  const app = await importApp(request, admin, { name: unique('ai.e2e.link'), title: 'Link app', link: `${baseURL}/api/health` }, 'ALL_USERS');
+  // Internal addresses are refused (ALLOW_PRIVATE_LINK_ADDRESSES is off): the browser's trip to this
+  // public one is answered by the test instead of the network.
+  const app = await importApp(request, admin, { name: unique('ai.e2e.link'), title: 'Link app', link: 'HTTPS://Visit.Example/landing/../app?from=portal' }, 'ALL_USERS');
+  expect(app.linkAddress).toBe('https://visit.example/app?from=portal');
+  await page.route('https://visit.example/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'landed' }));
   const user = await createUser(request);
   await signIn(page, user.email, user.password);
   await page.goto(`/apps/${app.name}`);
   await page.getByRole('link', { name: /Visit/ }).click();
-  await expect(page).toHaveURL(`${baseURL}/api/health`);
+  await expect(page).toHaveURL('https://visit.example/app?from=portal');
+  await expect(page.getByText('landed')).toBeVisible();
   // No Download for someone who is not the owner.
   await page.goto(`/apps/${app.name}`);
   await expect(page.getByRole('link', { name: 'Download' })).toHaveCount(0);
+});
+
+test('a LINK app aimed at an internal or disguised address is refused at Link.Address', async ({ request }) => {
+  const admin = await asAdmin(request);
+  for (const link of ['http://169.254.169.254/latest/meta-data/', 'https://evil.example\\@trusted.example/', 'https://h2o.ai/\u200B']) {
+    const res = await importBundle(request, admin, await makeBundle({ name: unique('ai.e2e.badlink'), link }));
+    expect(res.status(), link).toBe(400);
+    expect((await res.json()).errors.map((e: { path: string }) => e.path), link).toEqual(['Link.Address']);
+  }
 });
 
 test("a private app's page, icon and visit route answer 404 to another user", async ({ page, request }) => {

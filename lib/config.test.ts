@@ -1,6 +1,22 @@
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_BUNDLE_LIMITS, parseConfig } from './config';
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '@/lib/testing/corpus';
+import { useTempDataDir } from '@/lib/testing/db';
+import { setEnv } from '@/lib/testing/env';
+import { startUp } from './startup';
+import {
+  allowedCoreEnvRegexes,
+  allowedCustomImageRegexes,
+  appVersionLimit,
+  bundleLimits,
+  ConfigError,
+  DEFAULT_ALLOWED_CORE_ENV_REGEXES,
+  DEFAULT_BUNDLE_LIMITS,
+  fullAccessRole,
+  parseConfig,
+  publicMode,
+} from './config';
 
 describe('configuration', () => {
   it('applies the README defaults to an empty environment', () => {
@@ -27,7 +43,7 @@ describe('configuration', () => {
       APP_VERSION_LIMIT: '0',
       BUNDLE_MAX_BYTES: '1024',
       IMAGE_MAX_BYTES: '',
-      ALLOWED_CUSTOM_IMAGE_REGEXES: '^a/.*\n^b/.*, ^c/',
+      ALLOWED_CUSTOM_IMAGE_REGEXES: '^a/.*\n^b/.*\n ^c/',
       ADMIN_EMAIL: 'Boss@Example.test',
       ADMIN_PASSWORD: 'pw',
       OIDC_ISSUER: 'https://id.example.test',
@@ -61,7 +77,7 @@ describe('configuration', () => {
     expect(message).toMatch(/BUNDLE_MAX_ENTRIES: must be a non-negative integer \(got "20k"\)/);
     expect(message).toMatch(/PORT: must be at most 65535/);
     expect(message).toMatch(/PUBLIC_MODE: must be true or false/);
-    expect(message).toMatch(/ALLOWED_CORE_ENV_REGEXES: "\^H2O_WAVE_\(" is not a regular expression/);
+    expect(message).toMatch(/ALLOWED_CORE_ENV_REGEXES line 1: "\^H2O_WAVE_\(" is not a valid regular expression/);
     expect(() => parseConfig({ APP_VERSION_LIMIT: '-1' })).toThrow(/APP_VERSION_LIMIT: must be a non-negative integer/);
   });
 });
@@ -78,5 +94,82 @@ describe('the server start', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/BUNDLE_MAX_BYTES: must be a non-negative integer \(got "512MB"\)/);
+  });
+});
+
+// From the configuration guard tests (issue 10): the README's defaults are the code's defaults, regex
+// lists are one per line, and a bad setting is refused at start-up by name.
+const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+const SETTINGS = ['APP_VERSION_LIMIT', 'ALLOWED_CUSTOM_IMAGE_REGEXES', 'ALLOWED_CORE_ENV_REGEXES', 'PUBLIC_MODE', 'FULL_ACCESS_ROLE', ...Object.keys(DEFAULT_BUNDLE_LIMITS)];
+
+describe('the process configuration', () => {
+  useTempDataDir();
+  afterEach(() => setEnv(Object.fromEntries(SETTINGS.map((name) => [name, undefined]))));
+
+  /** The Default column of the README table row whose first cell is `name`. */
+  function documentedDefault(name: string): string {
+    const row = README.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+    if (!row) throw new Error(`The README has no table row for ${name}.`);
+    return row.split('|')[2].trim();
+  }
+
+  const UNITS: Record<string, number> = { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+  function documentedNumber(name: string): number {
+    const text = documentedDefault(name).replace(/`/g, '');
+    const m = /^([\d,]+)(?:\s+(KiB|MiB|GiB))?$/.exec(text);
+    if (!m) throw new Error(`Cannot read the README default of ${name}: ${text}`);
+    return Number(m[1].replace(/,/g, '')) * (m[2] ? UNITS[m[2]] : 1);
+  }
+
+  it('has the defaults the README documents', () => {
+    setEnv(Object.fromEntries(SETTINGS.map((name) => [name, undefined])));
+    const limits = bundleLimits();
+    for (const [name, value] of Object.entries(limits)) expect(value, name).toBe(documentedNumber(name));
+    expect(appVersionLimit()).toBe(documentedNumber('APP_VERSION_LIMIT'));
+    expect(documentedDefault('PUBLIC_MODE')).toBe('`false`');
+    expect(publicMode()).toBe(false);
+    expect(documentedDefault('FULL_ACCESS_ROLE')).toMatch(/^empty/);
+    expect(fullAccessRole()).toBe('');
+    expect(documentedDefault('ALLOWED_CUSTOM_IMAGE_REGEXES')).toMatch(/^empty/);
+    expect(allowedCustomImageRegexes()).toEqual([]);
+    // The README lists the default core env regexes in backticks after "The default `ALLOWED_CORE_ENV_REGEXES` are".
+    const paragraph = README.slice(README.indexOf('The default `ALLOWED_CORE_ENV_REGEXES` are'), README.indexOf('(plus'));
+    const listed = [...paragraph.matchAll(/`(\^[^`]+)`/g)].map((m) => m[1]);
+    expect(listed).toEqual(DEFAULT_ALLOWED_CORE_ENV_REGEXES);
+    expect(allowedCoreEnvRegexes().map((r) => r.source)).toEqual(DEFAULT_ALLOWED_CORE_ENV_REGEXES);
+  });
+
+  it('follows the environment once reloaded, and 0 turns the version limit off', () => {
+    setEnv({ BUNDLE_MAX_BYTES: '2097152', APP_VERSION_LIMIT: '0' });
+    expect(bundleLimits().BUNDLE_MAX_BYTES).toBe(2097152);
+    expect(appVersionLimit()).toBe(0);
+  });
+
+  it('reads regex lists one per line, with commas kept inside a regex', () => {
+    setEnv({ ALLOWED_CUSTOM_IMAGE_REGEXES: '^registry\\.example\\.com/app-[a-z]{2,3}:1$\n\n  ^ghcr\\.io/org/  \r\n' });
+    const regexes = allowedCustomImageRegexes();
+    expect(regexes.map((r) => r.source)).toEqual(['^registry\\.example\\.com\\/app-[a-z]{2,3}:1$', '^ghcr\\.io\\/org\\/']);
+    expect(regexes[0].test('registry.example.com/app-abc:1')).toBe(true);
+    expect(regexes[0].test('registry.example.com/app-abcd:1')).toBe(false);
+    setEnv({ ALLOWED_CORE_ENV_REGEXES: '^H2O_WAVE_X{1,2}$' });
+    expect(allowedCoreEnvRegexes().map((r) => r.test('H2O_WAVE_XX'))).toEqual([true]);
+  });
+
+  it('refuses a regex that does not compile, naming the variable, the line and the regex', () => {
+    expect(() => setEnv({ ALLOWED_CUSTOM_IMAGE_REGEXES: '^ok/\n^broken(/' })).toThrow(
+      /ALLOWED_CUSTOM_IMAGE_REGEXES line 2: "\^broken\(\/" is not a valid regular expression/,
+    );
+    expect(() => setEnv({ ALLOWED_CUSTOM_IMAGE_REGEXES: undefined, ALLOWED_CORE_ENV_REGEXES: '[unclosed' })).toThrow(
+      /ALLOWED_CORE_ENV_REGEXES line 1: "\[unclosed"/,
+    );
+  });
+
+  it('stops the start-up on a bad setting, naming it, before touching anything', async () => {
+    process.env.ALLOWED_CUSTOM_IMAGE_REGEXES = '*nope';
+    await expect(startUp()).rejects.toThrow(/ALLOWED_CUSTOM_IMAGE_REGEXES line 1: "\*nope"/);
+    delete process.env.ALLOWED_CUSTOM_IMAGE_REGEXES;
+    process.env.IMAGE_MAX_BYTES = 'ten';
+    await expect(startUp()).rejects.toThrow(/IMAGE_MAX_BYTES: must be a non-negative integer/);
+    delete process.env.IMAGE_MAX_BYTES;
   });
 });

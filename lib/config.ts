@@ -67,19 +67,24 @@ const flag = (fallback: boolean) =>
       .transform((b) => b ?? fallback),
   );
 
-/** Comma- or newline-separated regular expressions; each must compile. */
+/**
+ * Regular expressions, one per line (commas belong to the regex: `^x{2,3}$`); blank lines are skipped and
+ * a line that does not compile is refused, naming the line and the regex.
+ */
 const regexList = (fallback: string[]) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const sources = raw === undefined ? fallback : raw.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+      const lines = raw === undefined ? fallback : raw.split(/\r?\n/);
       const out: RegExp[] = [];
-      for (const source of sources) {
+      for (const [i, line] of lines.entries()) {
+        const source = line.trim();
+        if (source === '') continue;
         try {
           out.push(new RegExp(source));
         } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(source)} is not a regular expression (${(error as Error).message})` });
+          ctx.addIssue({ code: 'custom', message: `line ${i + 1}: ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})` });
           return z.NEVER;
         }
       }
@@ -115,11 +120,27 @@ const bundleLimitFields = Object.fromEntries(
   Object.entries(DEFAULT_BUNDLE_LIMITS).map(([name, fallback]) => [name, count(fallback)]),
 ) as { [K in keyof BundleLimits]: ReturnType<typeof count> };
 
+/** Shortest AUTH_SECRET accepted: 32 bytes, the key size of the HMAC/encryption it feeds. */
+export const AUTH_SECRET_MIN_BYTES = 32;
+
 const schema = z.object({
   DATA_DIR: text(),
   PORT: count(3000, 65535),
   HOSTNAME: text(),
-  AUTH_SECRET: text(),
+  AUTH_SECRET: text().superRefine((value, ctx) => {
+    const bytes = value === undefined ? Infinity : Buffer.byteLength(value, 'utf8');
+    if (bytes >= AUTH_SECRET_MIN_BYTES) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `AUTH_SECRET is ${bytes} bytes long; it must be at least ${AUTH_SECRET_MIN_BYTES} (generate one with \`openssl rand -base64 32\`), or unset it to have one generated into DATA_DIR`,
+    });
+  }),
+  TRUST_PROXY: flag(false),
+  TRUST_PROXY_HOPS: count(1).pipe(z.number().min(1, 'must be at least 1')),
+  SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: count(5),
+  SIGNIN_FAILURES_PER_ADDRESS: count(30),
+  SIGNIN_FAILURES_PER_ACCOUNT: count(200),
+  ALLOW_PRIVATE_LINK_ADDRESSES: flag(false),
   ADMIN_EMAIL: text(),
   ADMIN_PASSWORD: z.string().optional(),
   FULL_ACCESS_ROLE: text(),
@@ -150,6 +171,9 @@ const schema = z.object({
   INSTANCE_LOG_BYTES: count(5 * MiB),
   RUNNER_BWRAP: text(),
   RUNNER_SLIRP4NETNS: text(),
+  STAGED_UPLOAD_TTL: count(3600).pipe(z.number().min(1, 'must be at least 1 (seconds)')),
+  STAGED_UPLOAD_QUOTA: count(0),
+  DB_BUSY_TIMEOUT_MS: count(100),
   ...bundleLimitFields,
 });
 
@@ -166,8 +190,17 @@ export interface Config {
   dataDir: string;
   port: number;
   hostname: string;
-  /** AUTH_SECRET; when absent a key is generated into DATA_DIR (lib/auth/secret.ts). */
+  /** AUTH_SECRET (at least 32 bytes); when absent a key is generated into DATA_DIR (lib/auth/secret.ts). */
   authSecret: string | undefined;
+  /**
+   * Whose address a request comes from. Off (default): the TCP peer. On: the portal runs behind `hops`
+   * reverse proxies, each appending to X-Forwarded-For; the client is the rightmost address they did not add.
+   */
+  trustProxy: { enabled: boolean; hops: number };
+  /** Failed sign-ins allowed before each further attempt must wait, per scope (README: Sign-in throttle). */
+  signInThrottle: { accountAddress: number; address: number; account: number };
+  /** Whether a LINK app's address may point to loopback, link-local or private addresses (off by default). */
+  allowPrivateLinkAddresses: boolean;
   /** ADMIN_EMAIL + ADMIN_PASSWORD, when both are set. */
   admin: { email: string; password: string } | undefined;
   /** ADMIN_EMAIL alone names the generated first administrator. */
@@ -207,7 +240,16 @@ export interface Config {
     /** `PIP_*` and proxy variables handed to pip when environments are built. */
     pipEnv: Record<string, string>;
   };
+  /** How long a staged upload waits for its import before the periodic sweep removes it. */
+  stagedUploadTtlMs: number;
+  /** Bytes one user may have staged at once, in flight or waiting (default twice BUNDLE_MAX_BYTES). */
+  stagedUploadQuota: number;
+  /** How long a write waits for a lock another process holds before answering 503. */
+  databaseBusyTimeoutMs: number;
 }
+
+/** Variables whose values must not appear in a message or log line. */
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'OIDC_CLIENT_SECRET']);
 
 /** A bad configuration value; the message names every offending variable. */
 export class ConfigError extends Error {}
@@ -218,8 +260,14 @@ type Env = Record<string, string | undefined>;
 export function parseConfig(env: Env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${String(issue.path[0])}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      // A regex list names its line; a message may be a whole sentence; secrets are never echoed.
+      if (issue.message.startsWith('line ')) return `${name} ${issue.message}`;
+      if (issue.message.startsWith(`${name} `)) return issue.message;
+      return `${name}: ${issue.message}${SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(env[name])})`}`;
+    });
+    throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
   const limits = {} as BundleLimits;
@@ -231,6 +279,13 @@ export function parseConfig(env: Env): Config {
     port: e.PORT,
     hostname: e.HOSTNAME ?? '0.0.0.0',
     authSecret: e.AUTH_SECRET,
+    trustProxy: { enabled: e.TRUST_PROXY, hops: e.TRUST_PROXY_HOPS },
+    signInThrottle: {
+      accountAddress: e.SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      address: e.SIGNIN_FAILURES_PER_ADDRESS,
+      account: e.SIGNIN_FAILURES_PER_ACCOUNT,
+    },
+    allowPrivateLinkAddresses: e.ALLOW_PRIVATE_LINK_ADDRESSES,
     admin: adminEmail && e.ADMIN_PASSWORD ? { email: adminEmail, password: e.ADMIN_PASSWORD } : undefined,
     adminEmail,
     fullAccessRole: e.FULL_ACCESS_ROLE ?? '',
@@ -274,6 +329,9 @@ export function parseConfig(env: Env): Config {
       defaultTimeout: e.INSTANCE_TIMEOUT.text,
       startTimeoutMs: e.INSTANCE_START_TIMEOUT.ms!,
     },
+    stagedUploadTtlMs: e.STAGED_UPLOAD_TTL * 1000,
+    stagedUploadQuota: env.STAGED_UPLOAD_QUOTA?.trim() ? e.STAGED_UPLOAD_QUOTA : 2 * limits.BUNDLE_MAX_BYTES,
+    databaseBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
   };
 }
 
@@ -318,3 +376,9 @@ export const publicUrl = (): string => config().publicUrl;
 export const appsDomain = (): string => config().appsDomain;
 /** Origin serving BASE_URL instance traffic; the portal's own unless APPS_ORIGIN is set (see the README). */
 export const appsOrigin = (): string => config().appsOrigin;
+export const trustProxy = (): { enabled: boolean; hops: number } => ({ ...config().trustProxy });
+export const signInThrottleLimits = (): Config['signInThrottle'] => ({ ...config().signInThrottle });
+export const allowPrivateLinkAddresses = (): boolean => config().allowPrivateLinkAddresses;
+export const stagedUploadTtlMs = (): number => config().stagedUploadTtlMs;
+export const stagedUploadQuota = (): number => config().stagedUploadQuota;
+export const databaseBusyTimeoutMs = (): number => config().databaseBusyTimeoutMs;

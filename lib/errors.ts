@@ -1,4 +1,5 @@
 // Expected failures as values with a code and a message a person understands, mapped to HTTP in one place.
+import { isDatabaseBusy, isStorageFull } from '@/db/errors';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -9,7 +10,9 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'TOO_LARGE'
   | 'RATE_LIMITED'
-  | 'LIMIT_REACHED';
+  | 'LIMIT_REACHED'
+  | 'UNAVAILABLE'
+  | 'STORAGE_FULL';
 
 const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -20,7 +23,9 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
-  LIMIT_REACHED: 403,
+  LIMIT_REACHED: 409,
+  UNAVAILABLE: 503,
+  STORAGE_FULL: 507,
 };
 
 export interface Problem {
@@ -51,17 +56,37 @@ export const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Sign in fi
 
 /** The JSON answer for any error thrown by a route handler; unexpected errors are logged, never shown. */
 export function errorResponse(error: unknown, headers?: HeadersInit): Response {
+  error = infrastructureError(error) ?? error;
   if (error instanceof AppError) {
     const body: Record<string, unknown> = { error: { code: error.code, message: error.message } };
     if (error.code === 'INVALID_BUNDLE' || error.code === 'INVALID_INPUT') {
       body.errors = error.errors;
       body.warnings = error.warnings;
     }
-    return Response.json(body, { status: error.status, headers });
+    const answerHeaders = new Headers(headers);
+    if (error.code === 'UNAVAILABLE') answerHeaders.set('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
+    return Response.json(body, { status: error.status, headers: answerHeaders });
   }
   console.error('Unexpected error while answering a request:', error);
   return Response.json(
     { error: { code: 'INTERNAL', message: 'Something went wrong on the server. It has been logged.' } },
     { status: 500, headers },
   );
+}
+
+/** How long a client should wait before retrying while the database is busy. */
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * A busy database (503, try again) or a full disk (507) as an expected failure with a clear message,
+ * instead of an unexpected 500.
+ */
+export function infrastructureError(error: unknown): AppError | null {
+  if (isDatabaseBusy(error)) {
+    return new AppError('UNAVAILABLE', 'The database is busy with other work; nothing was changed. Try again in a moment.');
+  }
+  if (isStorageFull(error)) {
+    return new AppError('STORAGE_FULL', 'The server has run out of disk space; nothing was changed. Tell the administrator.');
+  }
+  return null;
 }

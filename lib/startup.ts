@@ -1,13 +1,15 @@
-// Work done once when the server starts: open and migrate the database, ensure an admin exists,
-// sweep files no row points to, start the instance manager (and bring back instances that were running).
+// Work done once when the server starts: check the configuration, open and migrate the database, ensure an
+// admin exists, sweep files no row points to, start the instance manager (bringing back instances that ran).
 import 'server-only';
 import { getDb } from '@/db';
-import { loadConfig } from '@/lib/config';
+import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
-import { sweepOrphanFiles } from '@/lib/storage/sweep';
+import { authSecret } from '@/lib/auth/secret';
+import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
 
 export async function startUp(): Promise<void> {
   loadConfig(); // a bad value stops here, naming the variable
+  authSecret(); // a missing key file is created now, not at the first sign-in
   getDb();
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();
@@ -22,4 +24,19 @@ export async function startUp(): Promise<void> {
   const manager = new InstanceManager(new LocalRunner());
   installInstances(manager);
   manager.recover();
+  startStagingSweep();
+}
+
+/** While the server runs, staged uploads whose import never came expire after STAGED_UPLOAD_TTL. */
+function startStagingSweep(): void {
+  const ttl = stagedUploadTtlMs();
+  const timer = setInterval(
+    () => {
+      sweepExpiredStaging(ttl)
+        .then(({ removed }) => removed > 0 && console.log(`Removed ${removed} expired staged upload file(s).`))
+        .catch((error) => console.error('The sweep of staged uploads failed:', error));
+    },
+    Math.min(Math.max(ttl / 3, 1000), 5 * 60_000),
+  );
+  timer.unref();
 }

@@ -5,7 +5,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
 import { getViewer } from '@/lib/auth/viewer';
-import { AppError, type Problem } from '@/lib/errors';
+import { AppError, infrastructureError, type Problem } from '@/lib/errors';
 
 export type FieldErrors = Record<string, string[]>;
 export type ActionState<T = undefined> =
@@ -61,7 +61,9 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
     }
     try {
       return await handler(parsed.data, viewer!);
-    } catch (error) {
+    } catch (caught) {
+      // A busy database or a full disk is told to the person like any expected refusal.
+      const error = infrastructureError(caught) ?? caught;
       if (error instanceof AppError) {
         const fieldErrors: FieldErrors = {};
         for (const p of error.errors) (fieldErrors[p.path] ??= []).push(p.message);

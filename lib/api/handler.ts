@@ -1,6 +1,7 @@
 // Wraps a route handler so that every thrown AppError becomes its JSON answer and nothing else leaks.
 import 'server-only';
 import { AppError, errorResponse } from '@/lib/errors';
+import { JSON_BODY_MAX_BYTES, readTextCapped } from './body';
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -14,12 +15,12 @@ export function apiRoute<C = unknown>(handler: Handler<C>): Handler<C> {
   };
 }
 
-/** Parses a JSON body, answering 400 for anything that is not a JSON object. */
-export async function readJson(request: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > maxBytes) throw new AppError('TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
-  const text = await request.text();
-  if (text.length > maxBytes) throw new AppError('TOO_LARGE', `The request body is larger than ${maxBytes} bytes.`);
+/**
+ * Parses a JSON body, answering 413 as soon as more than `maxBytes` arrive (chunked bodies too, before
+ * parsing) and 400 for anything that is not a JSON object.
+ */
+export async function readJson(request: Request, maxBytes = JSON_BODY_MAX_BYTES): Promise<Record<string, unknown>> {
+  const text = await readTextCapped(request, maxBytes);
   try {
     const value = JSON.parse(text);
     if (value && typeof value === 'object' && !Array.isArray(value)) return value;

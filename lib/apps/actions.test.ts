@@ -8,7 +8,7 @@ import { getDb } from '@/db';
 import { apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import { bundlePath } from '@/lib/storage/paths';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, useTempDataDir, refusedWithoutChange } from '@/lib/testing/db';
 import { PUBLIC_NEEDS_PUBLIC_MODE } from '@/lib/apps/visibility';
 
 let currentViewer: Viewer | null = null;
@@ -72,9 +72,11 @@ describe('My Apps actions called directly', () => {
     const tagId = randomUUID();
     getDb().insert(tags).values({ id: tagId, name: `t-${tagId}`, title: 'T' }).run();
     currentViewer = asViewer(other);
-    const a = await updateAppSettingsAction(null, form({ appId: privateApp, visibility: 'ALL_USERS', tagsShown: 'true' }));
+    const a = await refusedWithoutChange(() => updateAppSettingsAction(null, form({ appId: privateApp, visibility: 'ALL_USERS', tagsShown: 'true' })));
     expect(a).toMatchObject({ ok: false, message: 'No such app.' });
-    const b = await updateAppSettingsAction(null, form({ appId: sharedApp, visibility: 'PRIVATE', tagsShown: 'true', tagIds: tagId }));
+    const b = await refusedWithoutChange(() =>
+      updateAppSettingsAction(null, form({ appId: sharedApp, visibility: 'PRIVATE', tagsShown: 'true', tagIds: tagId })),
+    );
     expect(b).toMatchObject({ ok: false, message: 'Only the owner of this app or an administrator may change it.' });
     expect(visibilityOf(privateApp)).toBe('PRIVATE');
     expect(visibilityOf(sharedApp)).toBe('ALL_USERS');
@@ -85,7 +87,7 @@ describe('My Apps actions called directly', () => {
     const owner = insertUser();
     const appId = insertApp(owner.id, 'ALL_USERS');
     currentViewer = asViewer(insertUser());
-    expect(await deleteAppVersionAction(null, form({ appId }))).toMatchObject({ ok: false });
+    expect(await refusedWithoutChange(() => deleteAppVersionAction(null, form({ appId })))).toMatchObject({ ok: false });
     expect(visibilityOf(appId)).toBe('ALL_USERS');
   });
 
@@ -103,7 +105,8 @@ describe('My Apps actions called directly', () => {
 
   it('refuses an anonymous caller', async () => {
     const appId = insertApp(insertUser().id, 'PRIVATE');
-    expect(await updateAppSettingsAction(null, form({ appId, visibility: 'ALL_USERS' }))).toMatchObject({ ok: false });
+    expect(await refusedWithoutChange(() => updateAppSettingsAction(null, form({ appId, visibility: 'ALL_USERS' })))).toMatchObject({ ok: false });
+    expect(await refusedWithoutChange(() => deleteAppVersionAction(null, form({ appId })))).toMatchObject({ ok: false });
     expect(visibilityOf(appId)).toBe('PRIVATE');
   });
 
@@ -126,7 +129,7 @@ describe('My Apps actions called directly', () => {
     const owner = insertUser();
     const appId = insertApp(owner.id, 'PRIVATE');
     currentViewer = asViewer(owner);
-    const state = await updateAppSettingsAction(null, form({ appId, visibility: 'PUBLIC' }));
+    const state = await refusedWithoutChange(() => updateAppSettingsAction(null, form({ appId, visibility: 'PUBLIC' })));
     expect(state).toMatchObject({ ok: false, fieldErrors: { visibility: [PUBLIC_NEEDS_PUBLIC_MODE] } });
   });
 });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import JSZip from 'jszip';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
-import { appAssets, apps, appTags, auditLog, tags } from '@/db/schema';
+import { appAssets, appNames, apps, appTags, auditLog, tags } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError } from '@/lib/errors';
 import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
@@ -36,6 +37,8 @@ const PNG = Buffer.from(
   'base64',
 );
 
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
 let counter = 0;
 const uniqueName = (p = 'ai.test.app') => `${p}${++counter}x${Date.now().toString(36)}`;
 
@@ -52,8 +55,91 @@ const waveToml = (name: string, version = '1.0.0', extra = '') =>
 const stagedLeft = () => (fs.existsSync(stagingDir()) ? fs.readdirSync(stagingDir()) : []);
 
 afterEach(() => {
-  setEnv({ APP_VERSION_LIMIT: undefined });
-  setEnv({ ALLOWED_CUSTOM_IMAGE_REGEXES: undefined });
+  setEnv({ APP_VERSION_LIMIT: undefined, ALLOWED_CUSTOM_IMAGE_REGEXES: undefined, PUBLIC_MODE: undefined });
+});
+
+const rowsNamed = (name: string) => getDb().select().from(apps).where(eq(apps.name, name)).all();
+const ownerOf = (name: string) => getDb().select().from(appNames).where(eq(appNames.name, name)).get()?.ownerId;
+
+describe('a Name belongs to its first importer', () => {
+  it("refuses another user's version of an owned Name, and stores nothing of it", async () => {
+    const [alice, bob] = [viewerOf(insertUser()), viewerOf(insertUser())];
+    const name = uniqueName();
+    await importStagedBundle(alice, await stage({ 'app.toml': waveToml(name, '1.0.0') }));
+    const staged = await stage({ 'app.toml': waveToml(name, '2.0.0'), 'static/icon.png': Buffer.concat([PNG, Buffer.from(name)]) });
+    const refused = await importStagedBundle(bob, staged).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(`The app name ${name} is not available to you`) });
+    expect(rowsNamed(name).map((a) => [a.version, a.ownerId])).toEqual([['1.0.0', alice.id]]);
+    expect(ownerOf(name)).toBe(alice.id);
+    expect(fs.existsSync(bundlePath(staged.sha256))).toBe(false);
+    expect(stagedLeft()).toEqual([]);
+  });
+
+  it('lets the owner and administrators add versions', async () => {
+    const alice = viewerOf(insertUser());
+    const admin = viewerOf(insertUser({ isAdmin: true }), { isAdmin: true });
+    const name = uniqueName();
+    await importStagedBundle(alice, await stage({ 'app.toml': waveToml(name, '1.0.0') }));
+    await importStagedBundle(alice, await stage({ 'app.toml': waveToml(name, '1.1.0') }));
+    await importStagedBundle(admin, await stage({ 'app.toml': waveToml(name, '2.0.0') }));
+    expect(rowsNamed(name).map((a) => a.version).sort()).toEqual(['1.0.0', '1.1.0', '2.0.0']);
+    expect(ownerOf(name)).toBe(alice.id);
+  });
+
+  it('stays owned after its last version is deleted', async () => {
+    const [alice, bob] = [viewerOf(insertUser()), viewerOf(insertUser())];
+    const name = uniqueName();
+    const { app } = await importStagedBundle(alice, await stage({ 'app.toml': waveToml(name, '1.0.0') }));
+    await deleteAppVersionWithFiles(alice, app.id);
+    expect(rowsNamed(name)).toEqual([]);
+    await expect(importStagedBundle(bob, await stage({ 'app.toml': waveToml(name, '1.0.0') }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(rowsNamed(name)).toEqual([]);
+    const again = await importStagedBundle(alice, await stage({ 'app.toml': waveToml(name, '1.0.1') }));
+    expect(again.app.ownerId).toBe(alice.id);
+  });
+});
+
+describe('PUBLIC visibility at import', () => {
+  it('is refused without public mode, and nothing is stored', async () => {
+    const user = viewerOf(insertUser());
+    const name = uniqueName();
+    const staged = await stage({ 'app.toml': waveToml(name) });
+    const refused = (await importStagedBundle(user, staged, { visibility: 'PUBLIC' }).catch((e) => e)) as AppError;
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/PUBLIC_MODE=true/) });
+    expect(refused.errors).toEqual([{ path: 'visibility', message: expect.any(String) }]);
+    expect(rowsNamed(name)).toEqual([]);
+    expect(ownerOf(name)).toBeUndefined();
+    expect(fs.existsSync(bundlePath(staged.sha256))).toBe(false);
+  });
+
+  it('is accepted in public mode', async () => {
+    setEnv({ PUBLIC_MODE: 'true' });
+    const { app } = await importStagedBundle(viewerOf(insertUser()), await stage({ 'app.toml': waveToml(uniqueName()) }), { visibility: 'public' });
+    expect(app.visibility).toBe('PUBLIC');
+  });
+});
+
+describe('a failed commit', () => {
+  it('removes the bundle and images it had placed, and leaves no row', async () => {
+    const user = viewerOf(insertUser());
+    const name = uniqueName();
+    const icon = Buffer.concat([PNG, Buffer.from(`icon of ${name}`)]);
+    const shot = Buffer.concat([PNG, Buffer.from(`screenshot of ${name}`)]);
+    const staged = await stage({ 'app.toml': waveToml(name), 'static/icon.png': icon, 'static/screenshot1.png': shot });
+    // Fails the transaction at its first insert of this app's row, after every file was placed.
+    const sqlite = getDb().$client;
+    sqlite.exec(`CREATE TRIGGER fail_import BEFORE INSERT ON apps WHEN NEW.name = '${name}' BEGIN SELECT RAISE(ABORT, 'injected commit failure'); END;`);
+    try {
+      await expect(importStagedBundle(user, staged)).rejects.toThrow(/injected commit failure/);
+    } finally {
+      sqlite.exec('DROP TRIGGER fail_import');
+    }
+    expect(rowsNamed(name)).toEqual([]);
+    expect(ownerOf(name)).toBeUndefined();
+    expect(fs.existsSync(bundlePath(staged.sha256))).toBe(false);
+    for (const image of [icon, shot]) expect(fs.existsSync(assetPath(sha256(image)))).toBe(false);
+    expect(stagedLeft()).toEqual([]);
+  });
 });
 
 describe('importStagedBundle', () => {

@@ -3,6 +3,7 @@
 // immediate transaction.
 import 'server-only';
 import fsp from 'node:fs/promises';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
@@ -27,6 +28,7 @@ import { resolveRuntimeVersion } from '@/lib/runtimes/import-check';
 import { checkSecretReferences } from '@/lib/secrets/import-check';
 import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
 import { withStorageLock } from '@/lib/storage/lock';
+import { releaseStagedBytes } from '@/lib/storage/staged-bytes';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
 import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
@@ -46,10 +48,11 @@ const duplicateVersion = (m: { name: string; version: string }) =>
     `${m.name} version ${m.version} already exists. Imported versions are immutable: bump App.Version in app.toml and import again.`,
   );
 
+/** The same answer for every Name the importer may not use: it never says whose it is or what it holds. */
 const notYourName = (name: string) =>
   new AppError(
     'FORBIDDEN',
-    `The app name ${name} belongs to another user: only they (or an administrator) may import new versions of it. Choose a different App.Name.`,
+    `The app name ${name} is not available to you: a Name belongs to the user who first imported it. Choose a different App.Name.`,
   );
 
 const limitReached = (limit: number) =>
@@ -172,6 +175,7 @@ export async function importStagedBundle(
   } finally {
     await staged.durable?.catch(() => undefined);
     await fsp.rm(staged.path, { force: true });
+    releaseStagedBytes(path.dirname(staged.path), staged.size);
   }
 }
 

@@ -91,7 +91,8 @@ function present(viewer: Viewer | null, rows: App[]): AppVersionView[] {
       .all()
       .map((o) => [o.id, o]),
   );
-  const tagRows = canSeeTags(viewer)
+  const showTags = canSeeTags(viewer);
+  const tagRows = showTags
     ? db
         .select({ appId: appTags.appId, tag: tags })
         .from(appTags)
@@ -126,7 +127,8 @@ function present(viewer: Viewer | null, rows: App[]): AppVersionView[] {
       env: app.env,
       files: app.files,
       linkAddress: app.linkAddress,
-      requestedTags: app.requestedTags,
+      // The tag names app.toml asked for are tags too: hidden from visitors like the assigned ones.
+      requestedTags: showTags ? app.requestedTags : [],
       importedAt: app.importedAt,
       owner: { id: app.ownerId, name: owner?.name ?? 'Unknown', email: showEmails ? (owner?.email ?? null) : null },
       tags: tagRows.filter((t) => t.appId === app.id).map((t) => tagChip(t.tag)),

@@ -1,9 +1,11 @@
-// Checks an e-mail and password, with throttling per account and client address.
+// Checks an e-mail and password, throttled per (account, client address), per client address and per account.
 import 'server-only';
 import type { User } from '@/db/schema';
 import { findUserWithSecretsByEmail, normalizeEmail } from '@/lib/users/users';
 import { verifyPassword } from './password';
-import { describeWait, recordFailure, recordSuccess, retryAfterMs } from './throttle';
+import { beginAttempt, describeWait, recordSuccess, throttleKeys } from './throttle';
+
+export { clientAddressOf } from './client-address';
 
 export type AuthenticateResult =
   | { ok: true; user: User }
@@ -12,11 +14,9 @@ export type AuthenticateResult =
 
 export async function authenticate(email: string, password: string, clientAddress: string): Promise<AuthenticateResult> {
   const account = normalizeEmail(email);
-  const keys = [
-    { kind: 'account' as const, key: account },
-    { kind: 'ip' as const, key: clientAddress || 'unknown' },
-  ];
-  const wait = retryAfterMs(keys);
+  const keys = throttleKeys(account, clientAddress || 'unknown');
+  // Counted as a failure before the (slow) password check, so parallel guesses cannot overtake the limit.
+  const wait = beginAttempt(keys);
   if (wait > 0) {
     return {
       ok: false,
@@ -27,16 +27,7 @@ export async function authenticate(email: string, password: string, clientAddres
   }
   const user = findUserWithSecretsByEmail(account);
   const passwordOk = await verifyPassword(password, user?.passwordHash);
-  if (!user || !passwordOk || user.disabled) {
-    recordFailure(keys);
-    return { ok: false, reason: 'invalid' };
-  }
-  recordSuccess(account);
+  if (!user || !passwordOk || user.disabled) return { ok: false, reason: 'invalid' };
+  recordSuccess(keys);
   return { ok: true, user };
-}
-
-/** The client address as the proxy in front of us reports it, else unknown. */
-export function clientAddressOf(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip') || 'unknown';
 }

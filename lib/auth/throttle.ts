@@ -1,61 +1,118 @@
-// Sign-in throttling per account and per client address: after a few failures each further attempt
-// must wait, the wait doubling up to a ceiling. Counters live in SQLite so restarts do not reset them.
+// Sign-in throttling: after a few failures each further attempt must wait, the wait doubling up to a
+// ceiling. Failures are counted per (account, client address) and per client address, so an attacker's
+// guesses never stop the real user signing in from their own address, plus a much higher account-wide
+// limit against guessing spread over many addresses. Counters live in SQLite so restarts do not reset them.
 import 'server-only';
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { signInThrottle } from '@/db/schema';
+import { signInThrottleLimits } from '@/lib/config';
 
-const FREE_FAILURES = { account: 5, ip: 30 } as const;
-const BASE_DELAY_MS = 30_000;
-const MAX_DELAY_MS = 15 * 60_000;
+export const BASE_DELAY_MS = 30_000;
+export const MAX_DELAY_MS = 15 * 60_000;
 /** Failures older than this are forgotten. */
 const WINDOW_MS = 60 * 60_000;
 
-export type ThrottleKind = keyof typeof FREE_FAILURES;
+export type ThrottleKind = 'accountAddress' | 'address' | 'account';
+export type ThrottleKey = { kind: ThrottleKind; key: string };
 
-function delayAfter(kind: ThrottleKind, failures: number): number {
-  const over = failures - FREE_FAILURES[kind];
-  if (over < 0) return 0;
-  return Math.min(BASE_DELAY_MS * 2 ** over, MAX_DELAY_MS);
+/** The counters one attempt by `account` from `address` is checked against and counted in. */
+export function throttleKeys(account: string, address: string): ThrottleKey[] {
+  return [
+    { kind: 'accountAddress', key: `${account}|${address}` },
+    { kind: 'address', key: address },
+    { kind: 'account', key: account },
+  ];
 }
 
-/** Milliseconds until the next attempt is allowed for these keys (0 when allowed now). */
-export function retryAfterMs(keys: { kind: ThrottleKind; key: string }[], now = Date.now()): number {
-  const db = getDb();
+const id = ({ kind, key }: ThrottleKey) => `${kind}:${key}`;
+
+/** The wait after `failures` failures in a scope that allows `free` of them: 30 s, doubling, at most 15 min. */
+export function delayAfter(free: number, failures: number): number {
+  const over = failures - free;
+  if (over < 0) return 0;
+  return Math.min(BASE_DELAY_MS * 2 ** Math.min(over, 30), MAX_DELAY_MS);
+}
+
+function waitFor(rows: Map<string, { failures: number; lastFailureAt: Date }>, keys: ThrottleKey[], now: number): number {
+  const limits = signInThrottleLimits();
   let wait = 0;
-  for (const { kind, key } of keys) {
-    const row = db.select().from(signInThrottle).where(eq(signInThrottle.key, `${kind}:${key}`)).get();
+  for (const key of keys) {
+    const row = rows.get(id(key));
     if (!row || now - row.lastFailureAt.getTime() > WINDOW_MS) continue;
-    const until = row.lastFailureAt.getTime() + delayAfter(kind, row.failures);
-    wait = Math.max(wait, until - now);
+    wait = Math.max(wait, row.lastFailureAt.getTime() + delayAfter(limits[key.kind], row.failures) - now);
   }
   return Math.max(0, wait);
 }
 
-export function recordFailure(keys: { kind: ThrottleKind; key: string }[], now = Date.now()): void {
+function readRows(keys: ThrottleKey[]) {
+  const db = getDb();
+  const rows = new Map<string, { failures: number; lastFailureAt: Date }>();
+  for (const key of keys) {
+    const row = db.select().from(signInThrottle).where(eq(signInThrottle.key, id(key))).get();
+    if (row) rows.set(row.key, row);
+  }
+  return rows;
+}
+
+/** Milliseconds until the next attempt is allowed for these keys (0 when allowed now). */
+export function retryAfterMs(keys: ThrottleKey[], now = Date.now()): number {
+  return waitFor(readRows(keys), keys, now);
+}
+
+/**
+ * Checks the keys and, when an attempt is allowed, counts it as a failure in the same immediate transaction,
+ * before the password is even verified: parallel guesses cannot all pass the check and be counted late.
+ * A successful attempt is taken back by `recordSuccess`. Answers the wait (0: go ahead).
+ */
+export function beginAttempt(keys: ThrottleKey[], now = Date.now()): number {
+  const db = getDb();
+  return db.transaction(
+    (tx) => {
+      tx.delete(signInThrottle).where(lt(signInThrottle.lastFailureAt, new Date(now - WINDOW_MS))).run();
+      const wait = waitFor(readRows(keys), keys, now);
+      if (wait > 0) return wait;
+      for (const key of keys) {
+        tx.insert(signInThrottle)
+          .values({ key: id(key), failures: 1, lastFailureAt: new Date(now) })
+          .onConflictDoUpdate({
+            target: signInThrottle.key,
+            set: { failures: sql`${signInThrottle.failures} + 1`, lastFailureAt: new Date(now) },
+          })
+          .run();
+      }
+      return 0;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * A successful sign-in: the attempt counted by beginAttempt was not a failure. The account's counters
+ * (with this address and account-wide) start again; the address keeps its other failures.
+ */
+export function recordSuccess(keys: ThrottleKey[]): void {
   const db = getDb();
   db.transaction(
     (tx) => {
-      tx.delete(signInThrottle).where(lt(signInThrottle.lastFailureAt, new Date(now - WINDOW_MS))).run();
-      for (const { kind, key } of keys) {
-        const id = `${kind}:${key}`;
-        const row = tx.select().from(signInThrottle).where(eq(signInThrottle.key, id)).get();
-        tx.insert(signInThrottle)
-          .values({ key: id, failures: (row?.failures ?? 0) + 1, lastFailureAt: new Date(now) })
-          .onConflictDoUpdate({
-            target: signInThrottle.key,
-            set: { failures: (row?.failures ?? 0) + 1, lastFailureAt: new Date(now) },
-          })
-          .run();
+      for (const key of keys) {
+        if (key.kind === 'address') {
+          tx.update(signInThrottle)
+            .set({ failures: sql`max(${signInThrottle.failures} - 1, 0)` })
+            .where(eq(signInThrottle.key, id(key)))
+            .run();
+        } else {
+          tx.delete(signInThrottle).where(eq(signInThrottle.key, id(key))).run();
+        }
       }
     },
     { behavior: 'immediate' },
   );
 }
 
-/** A successful sign-in clears the account's counter (not the address's). */
-export function recordSuccess(account: string): void {
-  getDb().delete(signInThrottle).where(eq(signInThrottle.key, `account:${account}`)).run();
+/** The number of failures counted for one key (for tests and diagnostics). */
+export function failuresOf(key: ThrottleKey): number {
+  return getDb().select().from(signInThrottle).where(eq(signInThrottle.key, id(key))).get()?.failures ?? 0;
 }
 
 export function describeWait(ms: number): string {

@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apiTokens, users, type User } from '@/db/schema';
+import { unlessBusy } from '@/db/errors';
 import { dueForTouch } from '@/lib/format';
 
 const PREFIX = 'ast_';
@@ -33,7 +34,7 @@ export function userForToken(token: string): User | null {
   if (!row) return null;
   const now = Date.now();
   if (dueForTouch(row.lastUsedAt, now)) {
-    db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId)).run();
+    unlessBusy(() => db.update(apiTokens).set({ lastUsedAt: new Date(now) }).where(eq(apiTokens.id, row.tokenId)).run());
   }
   return row.user;
 }

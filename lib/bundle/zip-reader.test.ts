@@ -357,10 +357,9 @@ describe('limits', () => {
   it('refuses 200,000 declared entries from the end record alone', async () => {
     // The central directory is garbage: reading a single record would fail differently.
     const p = zip([appToml], { zip64: true, entryCount: 200_000 });
-    const started = Date.now();
+    // No clock needed: with a garbage central directory, only the end record can yield this refusal.
     const error = await expectOpenFails(p, 'TOO_MANY_ENTRIES');
     expect(error.message).toContain('200000');
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('counts the directories that paths imply against BUNDLE_MAX_ENTRIES', async () => {
@@ -376,7 +375,9 @@ describe('limits', () => {
     const p = zip(entries);
     const started = Date.now();
     await expectOpenFails(p, 'TOO_MANY_ENTRIES', entries[39].name);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // A generous margin for a busy 2-core machine (well under a second idle); walking every implied
+    // directory would take minutes. Precise timings belong to `npm run bench:validate`.
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('refuses a total declared uncompressed size over BUNDLE_MAX_UNCOMPRESSED_BYTES', async () => {

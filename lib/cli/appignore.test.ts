@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeCorpus } from '@/lib/testing/corpus';
 import { parseAppIgnore } from './appignore';
 
 // Lines below are taken from real .appignore files of apps that ran on the platform.
@@ -72,9 +73,9 @@ describe('.appignore rules', () => {
 });
 
 // The real files themselves, when the shared corpus is around (it is not part of the repository).
-const CORPUS = '/work/shared/corpus/appignore';
-describe.skipIf(!existsSync(CORPUS))('real .appignore files', () => {
-  const files = existsSync(CORPUS) ? readdirSync(CORPUS) : [];
+describeCorpus('appignore', 'real .appignore files', (CORPUS) => {
+  const files = readdirSync(CORPUS);
+  it('finds the corpus files', () => expect(files.length).toBeGreaterThan(0));
   it.each(files)('%s keeps app.toml, app.py and static/ and leaves out what it lists', (file) => {
     const source = readFileSync(path.join(CORPUS, file), 'utf8');
     const rules = parseAppIgnore(source);

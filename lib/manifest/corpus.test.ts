@@ -1,12 +1,12 @@
 // Real app.toml files (shared corpus, read in place): what the platform accepted must pass, and the broken
 // ones must fail on the attribute that is actually wrong.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { DEFAULT_ALLOWED_CORE_ENV_REGEXES } from '@/lib/config';
+import { describeCorpus } from '@/lib/testing/corpus';
 import { validateManifest } from './index';
 
-const CORPUS = process.env.APP_TOML_CORPUS ?? '/work/shared/corpus';
 const DIRS = ['app-toml', 'app-toml-docs'];
 
 type Expectation =
@@ -84,7 +84,7 @@ const EXPECTED: Record<string, Expectation> = {
 
 const paths = (problems: { path: string }[]) => [...new Set(problems.map((p) => p.path))].sort();
 
-describe.skipIf(!existsSync(CORPUS))('app.toml corpus', () => {
+describeCorpus('', 'app.toml corpus', (CORPUS) => {
   const files = DIRS.flatMap((dir) =>
     readdirSync(path.join(CORPUS, dir)).map((name) => ({ name, file: path.join(CORPUS, dir, name) })),
   );

@@ -142,20 +142,3 @@ export function filePathProblem(p: string): string | null {
   return null;
 }
 
-export function linkAddressProblem(s: string): string | null {
-  if (s !== s.trim()) return `Address "${s}" has surrounding spaces; remove them.`;
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    return `Address "${s}" is not an absolute URL; write it in full, such as "https://example.com".`;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return `Address "${s}" must be an https: or http: URL.`;
-  }
-  if (url.hostname === '') return `Address "${s}" has no host.`;
-  if (url.username !== '' || url.password !== '') {
-    return `Address "${s}" must not contain a user name or password.`;
-  }
-  return null;
-}

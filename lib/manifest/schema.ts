@@ -1,12 +1,12 @@
 // The zod schema for app.toml after key normalisation: types and one-value rules, with messages for developers.
 import { z } from 'zod';
+import { linkAddressProblem } from './link-address';
 import {
   absolutePathProblem,
   durationProblem,
   envNameProblem,
   filePathProblem,
   labelProblem,
-  linkAddressProblem,
   longDescriptionProblem,
   moduleProblem,
   normalizeArchivePath,
@@ -102,6 +102,8 @@ const valueSource = {
 
 export interface SchemaOptions {
   allowedCoreEnvRegexes: readonly RegExp[];
+  /** Whether Link.Address may point to loopback, link-local or private addresses. */
+  allowPrivateLinkAddresses: boolean;
 }
 
 export function manifestSchema(options: SchemaOptions) {
@@ -162,7 +164,7 @@ export function manifestSchema(options: SchemaOptions) {
     { error: (iss) => `Each [[File]] must be a table with Path and Value or Secret, not ${describeValue(iss.input)}.` },
   );
 
-  const link = z.object({ Address: checked('Address', linkAddressProblem).optional() }, { error: typeError('Link', 'table') });
+  const link = z.object({ Address: checked('Address', (s) => linkAddressProblem(s, { allowPrivate: options.allowPrivateLinkAddresses })).optional() }, { error: typeError('Link', 'table') });
 
   return z.object({
     App: app,

@@ -32,6 +32,8 @@ export interface Manifest {
 export interface ValidateOptions {
   /** H2O_WAVE_* names an [[Env]] may still declare; defaults to allowedCoreEnvRegexes() from lib/config.ts. */
   allowedCoreEnvRegexes?: RegExp[];
+  /** Link.Address may name loopback, link-local and private addresses; defaults to ALLOW_PRIVATE_LINK_ADDRESSES. */
+  allowPrivateLinkAddresses?: boolean;
 }
 
 export interface ValidationResult {

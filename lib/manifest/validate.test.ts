@@ -440,7 +440,7 @@ describe('LINK apps', () => {
   test('a link app needs no Module and keeps its address', () => {
     const r = check(link());
     expect(r.errors).toEqual([]);
-    expect(r.manifest).toMatchObject({ kind: 'link', instanceLifecycle: 'LINK', linkAddress: 'https://h2o.ai' });
+    expect(r.manifest).toMatchObject({ kind: 'link', instanceLifecycle: 'LINK', linkAddress: 'https://h2o.ai/' });
     expect(r.manifest?.runtime.module).toBeNull();
   });
 
@@ -455,6 +455,57 @@ describe('LINK apps', () => {
     const r = check(link('', address));
     expect(r.errorPaths).toEqual(['Link.Address']);
     if (hint !== 'required') expect(r.error('Link.Address')).toContain(hint);
+  });
+
+  test('the address is stored in its normalised form', () => {
+    expect(check(link('', 'Address = "HTTPS://H2O.ai:443/a/../b?q=1#x"')).manifest?.linkAddress).toBe('https://h2o.ai/b?q=1#x');
+    expect(check(link('', 'Address = "https://h2o.ai"')).manifest?.linkAddress).toBe('https://h2o.ai/');
+    expect(check(link('', 'Address = "https://bücher.example/ä"')).manifest?.linkAddress).toBe('https://xn--bcher-kva.example/%C3%A4');
+  });
+
+  test.each([
+    ['https://evil.example\\@trusted.example', 'backslash'],
+    ['https://h2o.ai/a\tb', 'invisible'],
+    ['https://h2o.ai/a b', 'invisible'],
+    ['https://h2o\u200B.ai', 'U+200B'],
+    ['https://h2o.ai/\u202Egnp.exe', 'U+202E'],
+    ['https://h2o.ai/a\uFEFFb', 'U+FEFF'],
+    [`https://h2o.ai/${'a'.repeat(2040)}`, 'at most 2048'],
+    ['http://169.254.169.254/latest/meta-data/', 'private'],
+    ['http://127.0.0.1:8080/', 'private'],
+    ['http://2130706433/', 'private'],
+    ['http://0x7f.1/', 'private'],
+    ['http://localhost/', 'private'],
+    ['http://app.localhost./', 'private'],
+    ['http://10.1.2.3/', 'private'],
+    ['http://172.20.0.1/', 'private'],
+    ['http://192.168.1.1/', 'private'],
+    ['http://0.0.0.0/', 'private'],
+    ['http://[::1]/', 'private'],
+    ['http://[::ffff:127.0.0.1]/', 'private'],
+    ['http://[fe80::1]/', 'private'],
+    ['http://[fd00::1]/', 'private'],
+  ])('Link.Address %j is refused at Link.Address', (address, hint) => {
+    const r = check(link('', `Address = ${JSON.stringify(address)}`));
+    expect(r.errorPaths).toEqual(['Link.Address']);
+    expect(r.error('Link.Address')).toContain(hint);
+  });
+
+  test('ALLOW_PRIVATE_LINK_ADDRESSES=true lets internal addresses through, nothing else', () => {
+    setEnv({ ALLOW_PRIVATE_LINK_ADDRESSES: 'true' });
+    try {
+      expect(check(link('', 'Address = "http://10.1.2.3:8080/app"')).manifest?.linkAddress).toBe('http://10.1.2.3:8080/app');
+      expect(check(link('', 'Address = "http://localhost/"')).errors).toEqual([]);
+      expect(check(link('', `Address = ${JSON.stringify('https://a.example\\@b.example')}`)).errorPaths).toEqual(['Link.Address']);
+    } finally {
+      setEnv({ ALLOW_PRIVATE_LINK_ADDRESSES: undefined });
+    }
+  });
+
+  test('public addresses pass, including ones that merely look internal', () => {
+    for (const address of ['https://h2o.ai', 'http://8.8.8.8/', 'https://[2001:db8::1]/', 'https://localhost.example.com/', 'https://172.32.0.1/']) {
+      expect(check(link('', `Address = "${address}"`)).errors, address).toEqual([]);
+    }
   });
 
   test('a missing [Link] is refused', () => {

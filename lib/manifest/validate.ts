@@ -1,6 +1,7 @@
 // validateManifest: app.toml bytes in, a Manifest (or every problem with it) out.
 import type { ValueDeclaration } from '@/db/schema';
-import { allowedCoreEnvRegexes } from '@/lib/config';
+import { allowedCoreEnvRegexes, allowPrivateLinkAddresses } from '@/lib/config';
+import { normalizeLinkAddress } from './link-address';
 import { normalizeManifest } from './normalize';
 import { crossFieldProblems } from './rules';
 import { manifestSchema, type ManifestDocument } from './schema';
@@ -14,7 +15,10 @@ export function validateManifest(source: string | Uint8Array, options: ValidateO
   if (!parsed.ok) return { manifest: null, errors: parsed.problems, warnings: [] };
 
   const { doc, errors, warnings } = normalizeManifest(parsed.root);
-  const schema = manifestSchema({ allowedCoreEnvRegexes: options.allowedCoreEnvRegexes ?? allowedCoreEnvRegexes() });
+  const schema = manifestSchema({
+    allowedCoreEnvRegexes: options.allowedCoreEnvRegexes ?? allowedCoreEnvRegexes(),
+    allowPrivateLinkAddresses: options.allowPrivateLinkAddresses ?? allowPrivateLinkAddresses(),
+  });
   const result = schema.safeParse(doc);
   if (!result.success) {
     for (const issue of result.error.issues) errors.push({ path: formatPath(issue.path), message: issue.message });
@@ -80,7 +84,7 @@ function toManifest(doc: ManifestDocument): Manifest {
     },
     env: (doc.Env ?? []).map((e) => declaration({ name: e.Name, ...e })),
     files: (doc.File ?? []).map((f) => declaration({ path: f.Path, ...f })),
-    linkAddress: doc.Link?.Address ?? null,
+    linkAddress: doc.Link?.Address ? normalizeLinkAddress(doc.Link.Address) : null,
     kind: instanceLifecycle === 'LINK' ? 'link' : appMode,
   };
 }

@@ -28,5 +28,8 @@ export function allowedSetCookies(lines: string[] | undefined): string[] | undef
   return lines.filter((line) => !isPortalCookieName(line.split('=', 1)[0]));
 }
 
-/** Request headers that carry the caller's portal identity and must not be forwarded. */
-export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization'] as const;
+/**
+ * Request headers never forwarded: the caller's portal identity, and what the portal's server adds for itself
+ * (the TCP peer's address for the sign-in throttle, x-appstore-socket-address).
+ */
+export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'x-appstore-socket-address'] as const;

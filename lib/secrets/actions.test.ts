@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '@/lib/auth/policy';
 import { findSecretByName, listVisibleSecrets } from '@/lib/secrets/store';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, useTempDataDir, refusedWithoutChange } from '@/lib/testing/db';
 
 let currentViewer: Viewer | null = null;
 vi.mock('@/lib/auth/viewer', () => ({ getViewer: async () => currentViewer }));
@@ -32,9 +32,11 @@ describe('secret actions', () => {
   it('creates a PRIVATE secret from key/value rows, reporting bad rows by field', async () => {
     const me = as();
     currentViewer = me;
-    const bad = await createSecretAction(
-      null,
-      form([['name', 'BAD'], ['key', 'ok'], ['value', VALUE], ['key', 'bad key'], ['value', VALUE], ['key', 'ok'], ['value', 'x'], ['key', 'k4'], ['value', '']]),
+    const bad = await refusedWithoutChange(() =>
+      createSecretAction(
+        null,
+        form([['name', 'BAD'], ['key', 'ok'], ['value', VALUE], ['key', 'bad key'], ['value', VALUE], ['key', 'ok'], ['value', 'x'], ['key', 'k4'], ['value', '']]),
+      ),
     );
     expect(bad).toMatchObject({ ok: false });
     expect(bad && !bad.ok && Object.keys(bad.fieldErrors).sort()).toEqual(['key-1', 'key-2', 'name', 'value-3']);
@@ -48,16 +50,16 @@ describe('secret actions', () => {
 
   it('lets only admins create ALL_USERS secrets, even when a form is forged', async () => {
     currentViewer = as();
-    const state = await createSecretAction(null, form([['name', 'forged'], ['visibility', 'ALL_USERS'], ['key', 'k'], ['value', 'v']]));
+    const state = await refusedWithoutChange(() => createSecretAction(null, form([['name', 'forged'], ['visibility', 'ALL_USERS'], ['key', 'k'], ['value', 'v']])));
     expect(state).toMatchObject({ ok: false, message: 'Only administrators create ALL_USERS and APP secrets.' });
     currentViewer = as({ fullAccess: false });
-    expect(await createSecretAction(null, form([['name', 'v'], ['key', 'k'], ['value', 'v']]))).toMatchObject({
+    expect(await refusedWithoutChange(() => createSecretAction(null, form([['name', 'v'], ['key', 'k'], ['value', 'v']])))).toMatchObject({
       ok: false,
       message: 'Your account has visitor access only.',
     });
     const admin = as({ isAdmin: true });
     currentViewer = admin;
-    expect(await createSecretAction(null, form([['name', 'app-s'], ['visibility', 'APP'], ['key', 'k'], ['value', 'v']]))).toMatchObject({
+    expect(await refusedWithoutChange(() => createSecretAction(null, form([['name', 'app-s'], ['visibility', 'APP'], ['key', 'k'], ['value', 'v']])))).toMatchObject({
       ok: false,
       fieldErrors: { appName: [expect.any(String)] },
     });
@@ -74,9 +76,9 @@ describe('secret actions', () => {
     const id = findSecretByName(owner, 'owned').id;
     currentViewer = as();
     for (const state of [
-      await setSecretKeyAction(null, form([['id', id], ['key', 'k'], ['value', 'stolen']])),
-      await removeSecretKeyAction(null, form([['id', id], ['key', 'k']])),
-      await deleteSecretAction(null, form([['id', id]])),
+      await refusedWithoutChange(() => setSecretKeyAction(null, form([['id', id], ['key', 'k'], ['value', 'stolen']]))),
+      await refusedWithoutChange(() => removeSecretKeyAction(null, form([['id', id], ['key', 'k']]))),
+      await refusedWithoutChange(() => deleteSecretAction(null, form([['id', id]]))),
     ]) {
       expect(state).toMatchObject({ ok: false, message: 'No such secret is visible to you.' });
     }

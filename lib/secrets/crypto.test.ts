@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runScript } from '@/lib/testing/child';
 import { useTempDataDir } from '@/lib/testing/db';
 import { KEY_FILE_NAME, parseKey, seal, secretsKey, unseal } from './crypto';
 import { setEnv } from '@/lib/testing/env';
@@ -20,10 +22,25 @@ describe('secrets key', () => {
     const onDisk = fs.readFileSync(file, 'utf8');
     expect(Buffer.from(onDisk.trim(), 'base64').equals(first)).toBe(true);
     expect(secretsKey().equals(first)).toBe(true);
-    // Another process (no cache) reads the same file rather than writing a new key.
     const sealed = seal('s1', 'k', 'value');
     expect(fs.readFileSync(file, 'utf8')).toBe(onDisk);
     expect(unseal('s1', 'k', sealed)).toBe('value');
+  });
+
+  it('is the same key in processes that start at once on an empty DATA_DIR', async () => {
+    // Each process races to create the key file; none may read a half-written one or keep its own key.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-key-race-'));
+    try {
+      const children = Array.from({ length: 6 }, () => runScript('secrets-key-child.ts', [], { DATA_DIR: dir, SECRETS_KEY: '' }));
+      const exits = await Promise.all(children.map((c) => c.exited));
+      expect(exits.map((e) => e.code)).toEqual(children.map(() => 0));
+      const keys = children.map((c) => /key ([0-9a-f]{64})/.exec(c.output())?.[1]);
+      const onDisk = Buffer.from(fs.readFileSync(path.join(dir, KEY_FILE_NAME), 'utf8').trim(), 'base64').toString('hex');
+      expect(keys).toEqual(children.map(() => onDisk));
+      expect(fs.readdirSync(dir)).toEqual([KEY_FILE_NAME]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('comes from SECRETS_KEY when set (hex or base64) and refuses anything else', () => {

@@ -28,16 +28,26 @@ export function parseKey(raw: string, source: string): Buffer {
   return key;
 }
 
-/** The key file under DATA_DIR: created with mode 0600 on first use (exclusively, so two processes agree), then reused. */
+/**
+ * The key file under DATA_DIR: created with mode 0600 on first use, then reused. The key is written to a
+ * temporary file first and linked into place (link fails if the name exists), so a process starting at the
+ * same moment sees either no key file or a complete one, never an empty one, and every process agrees.
+ */
 function keyFromFile(dir: string): Buffer {
   const file = path.join(dir, KEY_FILE_NAME);
   fs.mkdirSync(dir, { recursive: true });
-  try {
-    fs.writeFileSync(file, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-    // The umask may only remove bits; make sure nothing else was left on either.
-    fs.chmodSync(file, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      fs.writeFileSync(tmp, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+      // The umask may only remove bits; make sure nothing else was left on either.
+      fs.chmodSync(tmp, 0o600);
+      fs.linkSync(tmp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
   }
   return parseKey(fs.readFileSync(file, 'utf8'), file);
 }

@@ -53,6 +53,22 @@ describe('checkSecretReferences', () => {
     expect(checkSecretReferences(bob, [env('alice-db', 'password', true), env('nope', 'k', true)], [])).toEqual([]);
   });
 
+  it("uses the importer's own PRIVATE secret first, then the ALL_USERS one of the same name", () => {
+    // Both named "both-db", with different keys: which one was used shows in the key that is accepted.
+    const carol = viewer();
+    createSecret(carol, { name: 'both-db', visibility: 'PRIVATE', values: { mine: 'c' } });
+    createSecret(admin, { name: 'both-db', visibility: 'ALL_USERS', values: { shared: 's' } });
+    expect(checkSecretReferences(carol, [env('both-db', 'mine')], [])).toEqual([]);
+    expect(checkSecretReferences(carol, [env('both-db', 'shared')], [])).toEqual([
+      { path: 'Env[0].SecretKey', message: 'Secret "both-db" has no key "shared"; its keys are mine.' },
+    ]);
+    // Without a PRIVATE secret of that name, the ALL_USERS one is used.
+    expect(checkSecretReferences(bob, [env('both-db', 'shared')], [])).toEqual([]);
+    expect(checkSecretReferences(bob, [env('both-db', 'mine')], [])).toEqual([
+      { path: 'Env[0].SecretKey', message: 'Secret "both-db" has no key "mine"; its keys are shared.' },
+    ]);
+  });
+
   it('never puts a value in a message', () => {
     const problems = checkSecretReferences(alice, [env('alice-db', 'x'), env('shared-db', 'x')], []);
     expect(JSON.stringify(problems)).not.toMatch(/pw-a|pw-s/);

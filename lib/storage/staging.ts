@@ -28,12 +28,33 @@ export function tooLarge(maxBytes: number): AppError {
   );
 }
 
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
+
+export function notAZip(): AppError {
+  return new AppError('INVALID_BUNDLE', 'The upload is not a .wave bundle: a bundle is a zip archive, and these bytes are not one.', [
+    { path: 'bundle', message: 'The file does not start like a zip archive.' },
+  ]);
+}
+
+export interface StageOptions {
+  /** Refuse the upload as soon as its first bytes are not a zip's local file header. */
+  zipOnly?: boolean;
+  /** Aborts the upload (the client went away): the partial file is removed at once. */
+  signal?: AbortSignal;
+  /** Called with the size of each chunk before it is written; throwing an AppError stops the upload. */
+  onChunk?: (bytes: number) => void;
+}
+
 /** Streams `source` to a new file under `dir` (default: DATA_DIR/staging). */
 export async function stageStream(
   source: Readable | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   maxBytes: number,
   dir = stagingDir(),
+  options: StageOptions = {},
 ): Promise<StagedFile> {
+  // The source may fail while the file is being opened, before the pipeline listens: without a listener
+  // that error would be uncaught. The pipeline still sees it (the stream is then destroyed).
+  if (source instanceof Readable) source.on('error', () => undefined);
   await fsp.mkdir(dir, { recursive: true });
   const file = path.join(dir, `${randomUUID()}.part`);
   const handle = await fsp.open(file, 'wx');
@@ -41,10 +62,20 @@ export async function stageStream(
   let size = 0;
   let unflushed = 0;
   let flushing: Promise<void> | null = null;
+  let head = Buffer.alloc(0);
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       if (size > maxBytes) return callback(tooLarge(maxBytes));
+      if (options.zipOnly && head.length < ZIP_MAGIC.length) {
+        head = Buffer.concat([head, chunk.subarray(0, ZIP_MAGIC.length - head.length)]);
+        if (!ZIP_MAGIC.subarray(0, head.length).equals(head)) return callback(notAZip());
+      }
+      try {
+        options.onChunk?.(chunk.length);
+      } catch (error) {
+        return callback(error as Error);
+      }
       hash.update(chunk);
       unflushed += chunk.length;
       if (unflushed >= FLUSH_EVERY && !flushing) {
@@ -73,7 +104,8 @@ export async function stageStream(
         ? Readable.from(source as AsyncIterable<Uint8Array>)
         : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
   try {
-    await pipeline(input, meter, sink);
+    await pipeline(input, meter, sink, ...(options.signal ? [{ signal: options.signal }] : []));
+    if (options.zipOnly && size > 0 && head.length < ZIP_MAGIC.length) throw notAZip();
   } catch (error) {
     await flushing;
     await handle.close();

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, apps } from '@/db/schema';
-import { dataDir } from '@/lib/config';
+import { dataDir, stagedUploadTtlMs } from '@/lib/config';
 import { withStorageLock } from './lock';
+import { releaseStagedBytes } from './staged-bytes';
 import { assetPath, bundlePath, stagingDir, tmpDir } from './paths';
 
 function isReferenced(kind: 'bundles' | 'assets', sha256: string): boolean {
@@ -63,6 +64,8 @@ async function removeOlderThan(dir: string, maxAgeMs: number, now: number): Prom
     const stat = await fsp.stat(file).catch(() => null);
     if (stat?.isFile() && now - stat.mtimeMs >= maxAgeMs) {
       await fsp.rm(file, { force: true });
+      // A staged bundle no longer counts against its user's staging quota.
+      if (file.endsWith('.part')) releaseStagedBytes(path.dirname(file), stat.size);
       removed++;
     }
   }
@@ -78,7 +81,7 @@ export interface SweepOptions {
 export function sweepOrphanFiles(options: SweepOptions = {}): Promise<{ removed: number }> {
   return withStorageLock(async () => {
     const now = Date.now();
-    const maxAge = options.stagingMaxAgeMs ?? 60 * 60_000;
+    const maxAge = options.stagingMaxAgeMs ?? stagedUploadTtlMs();
     let removed = (await removeOlderThan(stagingDir(), maxAge, now)) + (await removeOlderThan(tmpDir(), maxAge, now));
     for (const kind of ['bundles', 'assets'] as const) {
       for (const file of await listFiles(path.join(dataDir(), kind))) {
@@ -89,5 +92,16 @@ export function sweepOrphanFiles(options: SweepOptions = {}): Promise<{ removed:
       }
     }
     return { removed };
+  });
+}
+
+/**
+ * Removes staged uploads (and temporary files) untouched for `maxAgeMs`: uploads whose import never came.
+ * An upload still arriving is being written to, so it is never that old.
+ */
+export function sweepExpiredStaging(maxAgeMs: number): Promise<{ removed: number }> {
+  return withStorageLock(async () => {
+    const now = Date.now();
+    return { removed: (await removeOlderThan(stagingDir(), maxAgeMs, now)) + (await removeOlderThan(tmpDir(), maxAgeMs, now)) };
   });
 }

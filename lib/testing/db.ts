@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { closeDb, getDb } from '@/db';
+import { dataDir } from '@/lib/config';
 import { setEnv } from './env';
 import { apps, appTags, users, type NewApp, type User } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
@@ -61,4 +62,26 @@ export function insertAppRow(values: Partial<NewApp> & { ownerId: string }, tagI
 /** The viewer of a user row, full access unless `over` says otherwise. */
 export function viewerOf(user: Pick<User, 'id' | 'email' | 'name' | 'isAdmin' | 'roles'>, over: Partial<Viewer> = {}): Viewer {
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin, roles: user.roles, fullAccess: true, ...over };
+}
+
+/** Every row of every table (and the stored files' names), to show that a refused action changed nothing. */
+export function snapshotStore(): string {
+  const sqlite = getDb().$client;
+  const tables = sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all() as { name: string }[];
+  const rows = Object.fromEntries(tables.map(({ name }) => [name, sqlite.prepare(`SELECT * FROM "${name}"`).raw().all()]));
+  const files = fs.existsSync(dataDir())
+    ? (fs.readdirSync(dataDir(), { recursive: true }) as string[]).filter((f) => !f.startsWith('appstore.db')).sort()
+    : [];
+  return JSON.stringify({ rows, files }, (_k, v) => (Buffer.isBuffer(v) ? v.toString('base64') : typeof v === 'bigint' ? String(v) : v));
+}
+
+/** Runs a call that must be refused, and fails if it changed any row or stored file. Returns its answer. */
+export async function refusedWithoutChange<T>(call: () => Promise<T> | T): Promise<T> {
+  const before = snapshotStore();
+  const result = await call();
+  const after = snapshotStore();
+  if (after !== before) throw new Error('A refused call changed the database or the stored files.');
+  return result;
 }

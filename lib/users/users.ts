@@ -9,7 +9,7 @@ import { writeAudit } from '@/lib/audit/audit';
 import { canManageUsers, selfChangeRefusal, type Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
-import { isUniqueViolation } from '@/db/errors';
+import { isUniqueViolation, unlessBusy } from '@/db/errors';
 import { dueForTouch } from '@/lib/format';
 
 export type PublicUser = Omit<User, 'passwordHash' | 'oidcSubject'>;
@@ -136,5 +136,5 @@ export async function updateUser(viewer: Viewer, id: string, patch: UserPatch): 
 
 export function touchLastSeen(user: Pick<User, 'id' | 'lastSeenAt'>, now = Date.now()): void {
   if (!dueForTouch(user.lastSeenAt, now)) return;
-  getDb().update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id)).run();
+  unlessBusy(() => getDb().update(users).set({ lastSeenAt: new Date(now) }).where(eq(users.id, user.id)).run());
 }

@@ -15,6 +15,8 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /** What the server printed so far (stdout and stderr), when started with `capture`. */
+  output(): string;
 }
 
 export const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password-1' };
@@ -23,7 +25,14 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
-export async function startServer(options: { port: number; dataDir: string; env?: Record<string, string>; quiet?: boolean }): Promise<RunningServer> {
+export async function startServer(options: {
+  port: number;
+  dataDir: string;
+  env?: Record<string, string>;
+  quiet?: boolean;
+  /** Keep what the server prints (still echoing stderr), for tests that look at it. */
+  capture?: boolean;
+}): Promise<RunningServer> {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(projectRoot, distDir, 'BUILD_ID'))) {
     throw new Error(`No production build in ${distDir}: run \`npm run build\` first.`);
@@ -39,8 +48,16 @@ export async function startServer(options: { port: number; dataDir: string; env?
       AUTH_SECRET: 'server-script-secret-0123456789abcdef',
       ...options.env,
     },
-    stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'],
+    stdio: options.capture ? ['ignore', 'pipe', 'pipe'] : ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'],
   });
+  let printed = '';
+  if (options.capture) {
+    child.stdout?.on('data', (d: Buffer) => (printed += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
+      printed += d.toString();
+      process.stderr.write(d);
+    });
+  }
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -69,6 +86,7 @@ export async function startServer(options: { port: number; dataDir: string; env?
       child.kill('SIGKILL');
       await exited(child);
     },
+    output: () => printed,
   };
 }
 

@@ -5,7 +5,7 @@ import { headers } from 'next/headers';
 import { clientAddressOf } from '@/lib/auth/credentials';
 import { signIn } from '@/lib/auth/next-auth';
 import { safeReturnPath } from '@/lib/auth/return-path';
-import { describeWait, retryAfterMs } from '@/lib/auth/throttle';
+import { describeWait, retryAfterMs, throttleKeys } from '@/lib/auth/throttle';
 import { normalizeEmail } from '@/lib/users/users';
 import type { LoginState } from '@/components/forms/login-form';
 
@@ -19,10 +19,7 @@ export async function loginAction(_prev: LoginState, formData: FormData): Promis
     await signIn('credentials', { email, password, redirectTo: next });
   } catch (error) {
     if (error instanceof AuthError) {
-      const wait = retryAfterMs([
-        { kind: 'account', key: normalizeEmail(email) },
-        { kind: 'ip', key: clientAddressOf(await headers()) },
-      ]);
+      const wait = retryAfterMs(throttleKeys(normalizeEmail(email), clientAddressOf(await headers())));
       if (wait > 0) return { error: `Too many failed sign-in attempts. Try again in ${describeWait(wait)}.`, email };
       return { error: 'Wrong e-mail or password.', email };
     }

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '@/lib/auth/policy';
 import { listRuntimeVersions, seedRuntimeVersions } from '@/lib/runtimes/catalog';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, useTempDataDir, refusedWithoutChange } from '@/lib/testing/db';
 
 let currentViewer: Viewer | null = null;
 vi.mock('@/lib/auth/viewer', () => ({ getViewer: async () => currentViewer }));
@@ -37,11 +37,11 @@ describe('runtime version actions', () => {
 
   it('refuses non-admins', async () => {
     currentViewer = as(false);
-    expect(await setRuntimeStatusAction(null, form({ name: 'deb11_py38_wlatest', status: 'default' }))).toMatchObject({
+    expect(await refusedWithoutChange(() => setRuntimeStatusAction(null, form({ name: 'deb11_py38_wlatest', status: 'default' })))).toMatchObject({
       ok: false,
       message: 'Only administrators may do this.',
     });
-    expect(await addRuntimeAction(null, form({ name: 'x1', pythonVersion: '3.11', note: '' }))).toMatchObject({ ok: false });
+    expect(await refusedWithoutChange(() => addRuntimeAction(null, form({ name: 'x1', pythonVersion: '3.11', note: '' })))).toMatchObject({ ok: false });
     expect(defaults()).toEqual(['deb11_py310_wlatest']);
     expect(listRuntimeVersions().some((r) => r.name === 'x1')).toBe(false);
   });
@@ -49,7 +49,7 @@ describe('runtime version actions', () => {
   it('adds, edits, deprecates and moves the default, keeping exactly one', async () => {
     currentViewer = as(true);
     expect(await addRuntimeAction(null, form({ name: 'deb12_py311_wlatest', pythonVersion: '3.11', gpu: 'on', note: 'new' }))).toMatchObject({ ok: true });
-    const dup = await addRuntimeAction(null, form({ name: 'deb12_py311_wlatest', pythonVersion: '3.11', note: '' }));
+    const dup = await refusedWithoutChange(() => addRuntimeAction(null, form({ name: 'deb12_py311_wlatest', pythonVersion: '3.11', note: '' })));
     expect(dup).toMatchObject({ ok: false, fieldErrors: { name: ['This name is taken.'] } });
     const bad = await addRuntimeAction(null, form({ name: 'Bad Name', pythonVersion: 'three', note: '' }));
     expect(bad && !bad.ok && Object.keys(bad.fieldErrors).sort()).toEqual(['name', 'pythonVersion']);
@@ -62,7 +62,7 @@ describe('runtime version actions', () => {
     expect(defaults()).toEqual(['deb12_py311_wlatest']);
     expect(listRuntimeVersions().find((r) => r.name === 'deb11_py310_wlatest')!.status).toBe('available');
 
-    const demote = await setRuntimeStatusAction(null, form({ name: 'deb12_py311_wlatest', status: 'deprecated' }));
+    const demote = await refusedWithoutChange(() => setRuntimeStatusAction(null, form({ name: 'deb12_py311_wlatest', status: 'deprecated' })));
     expect(demote).toMatchObject({ ok: false, message: expect.stringContaining('make another one the default first') });
     expect(defaults()).toEqual(['deb12_py311_wlatest']);
 

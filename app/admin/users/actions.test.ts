@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
 import { users } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
-import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertUser, refusedWithoutChange, useTempDataDir } from '@/lib/testing/db';
 
 let currentViewer: Viewer | null = null;
 vi.mock('@/lib/auth/viewer', () => ({ getViewer: async () => currentViewer }));
@@ -27,9 +27,8 @@ describe('admin user actions called directly', () => {
   it('refuses a signed-in non-admin creating an admin account', async () => {
     const me = insertUser();
     currentViewer = { id: me.id, email: me.email, name: me.name, isAdmin: false, roles: [], fullAccess: true };
-    const state = await createUserAction(
-      null,
-      form({ email: 'sneaky@x.test', name: 'Sneaky', password: 'long-enough-1', isAdmin: 'on' }),
+    const state = await refusedWithoutChange(() =>
+      createUserAction(null, form({ email: 'sneaky@x.test', name: 'Sneaky', password: 'long-enough-1', isAdmin: 'on' })),
     );
     expect(state).toMatchObject({ ok: false, message: 'Only administrators may do this.' });
     expect(getDb().select().from(users).all().some((u) => u.email === 'sneaky@x.test')).toBe(false);
@@ -38,14 +37,18 @@ describe('admin user actions called directly', () => {
   it('refuses a non-admin making themselves admin, even naming their own id', async () => {
     const me = insertUser();
     currentViewer = { id: me.id, email: me.email, name: me.name, isAdmin: false, roles: [], fullAccess: true };
-    const state = await updateUserAction(null, form({ id: me.id, name: 'Me', roles: '', isAdmin: 'on' }));
+    const state = await refusedWithoutChange(() => updateUserAction(null, form({ id: me.id, name: 'Me', roles: '', isAdmin: 'on' })));
     expect(state?.ok).toBe(false);
     expect(getDb().query.users.findFirst({ where: (u, { eq }) => eq(u.id, me.id) }).sync()?.isAdmin).toBe(false);
   });
 
   it('refuses an anonymous caller', async () => {
-    const state = await createUserAction(null, form({ email: 'anon@x.test', name: 'A', password: 'long-enough-1' }));
+    const state = await refusedWithoutChange(() => createUserAction(null, form({ email: 'anon@x.test', name: 'A', password: 'long-enough-1' })));
     expect(state).toMatchObject({ ok: false });
+    expect(getDb().select().from(users).all().some((u) => u.email === 'anon@x.test')).toBe(false);
+    const existing = insertUser({ name: 'Unchanged' });
+    const update = await refusedWithoutChange(() => updateUserAction(null, form({ id: existing.id, name: 'Changed', roles: 'x', isAdmin: 'on' })));
+    expect(update).toMatchObject({ ok: false });
   });
 
   it('lets an admin create a user with roles', async () => {

@@ -1,3 +1,6 @@
+import { AUTH_FORM_MAX_BYTES, withBodyCap } from '@/lib/api/body';
 import { handlers } from '@/lib/auth/next-auth';
 
-export const { GET, POST } = handlers;
+export const { GET } = handlers;
+/** Sign-in and sign-out forms are small: the body is cut at its cap before Auth.js parses it. */
+export const POST = withBodyCap(handlers.POST, AUTH_FORM_MAX_BYTES);

@@ -4,6 +4,7 @@ import { importStagedBundle } from '@/lib/apps/import';
 import { appJson } from '@/lib/apps/api-json';
 import { readAppVersion, readAppVersions } from '@/lib/apps/read';
 import { receiveBundle } from '@/lib/apps/receive';
+import { userStagingDir } from '@/lib/apps/uploads';
 import { visibilitySchema } from '@/lib/apps/visibility';
 import { IMPORT_NEEDS_FULL_ACCESS } from '@/lib/auth/policy';
 import { accessSettings } from '@/lib/auth/viewer';
@@ -43,7 +44,7 @@ export const GET = apiHandler({ access: 'reader' }, async ({ request, viewer }) 
 
 /** Import a bundle: the raw body or a multipart file, streamed to disk. */
 export const POST = apiHandler({ access: 'fullAccess', forbidden: IMPORT_NEEDS_FULL_ACCESS }, async ({ request, viewer }) => {
-  const { staged, fields } = await receiveBundle(request);
+  const { staged, fields } = await receiveBundle(request, userStagingDir(viewer.id));
   const visibility = new URL(request.url).searchParams.get('visibility') ?? fields.visibility;
   const { app, warnings } = await importStagedBundle(viewer, staged, { visibility });
   const view = readAppVersion(viewer, accessSettings(), { id: app.id })!;

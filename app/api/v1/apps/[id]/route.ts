@@ -34,6 +34,6 @@ export const PATCH = apiHandler<'viewer', typeof patchSchema, Params>(
 );
 
 export const DELETE = apiHandler<'viewer', undefined, Params>({ access: 'viewer' }, async ({ viewer, params }) => {
-  const deleted = await deleteAppVersionWithFiles(viewer, params.id);
-  return Response.json({ deleted });
+  await deleteAppVersionWithFiles(viewer, params.id);
+  return new Response(null, { status: 204 });
 });

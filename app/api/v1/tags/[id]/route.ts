@@ -17,6 +17,7 @@ export const PATCH = apiHandler<'admin', typeof tagPatchSchema, Params>(
   async ({ viewer, body, params }) => Response.json(updateTag(viewer, params.id, body)),
 );
 
-export const DELETE = apiHandler<'admin', undefined, Params>({ access: 'admin' }, async ({ viewer, params }) =>
-  Response.json(deleteTag(viewer, params.id)),
-);
+export const DELETE = apiHandler<'admin', undefined, Params>({ access: 'admin' }, async ({ viewer, params }) => {
+  deleteTag(viewer, params.id);
+  return new Response(null, { status: 204 });
+});

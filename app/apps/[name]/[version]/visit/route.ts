@@ -2,6 +2,8 @@
 // see it. The target never comes from the request, so this is not an open redirect.
 import { getApiViewer, accessSettings } from '@/lib/auth/viewer';
 import { readAppVersion } from '@/lib/apps/read';
+import { allowPrivateLinkAddresses } from '@/lib/config';
+import { linkAddressProblem } from '@/lib/manifest/link-address';
 import { decodeSegment } from '@/lib/urls';
 
 const notFound = () => new Response('Not found.', { status: 404, headers: { 'Cache-Control': 'private, no-store' } });
@@ -16,13 +18,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   }
   const app = readAppVersion(viewer, accessSettings(), { name: decodeSegment(name), version: decodeSegment(version) });
   if (!app || app.kind !== 'link' || !app.linkAddress) return notFound();
-  let target: URL;
-  try {
-    target = new URL(app.linkAddress);
-  } catch {
-    return notFound();
-  }
-  if (target.protocol !== 'https:' && target.protocol !== 'http:') return notFound();
+  // Rows stored before the current address rules are held to them too.
+  if (linkAddressProblem(app.linkAddress, { allowPrivate: allowPrivateLinkAddresses() })) return notFound();
+  const target = new URL(app.linkAddress);
   return new Response(null, {
     status: 302,
     headers: { Location: target.href, 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' },

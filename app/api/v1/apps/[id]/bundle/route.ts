@@ -8,8 +8,8 @@ import { bundlePath } from '@/lib/storage/paths';
 
 type Params = { id: string };
 
-/** The original bundle, for its owner and admins (the platform's download button). */
-export const GET = apiHandler<'anyone', undefined, Params>({ access: 'anyone' }, async ({ viewer, params }) => {
+/** The original bundle, for its owner and admins (the platform's download button); anonymous callers get 401. */
+export const GET = apiHandler<'viewer', undefined, Params>({ access: 'viewer' }, async ({ viewer, params }) => {
   const app = readAppVersion(viewer, accessSettings(), { id: params.id });
   if (!app) throw notFound('No such app.');
   if (!app.canEdit) throw new AppError('FORBIDDEN', 'Only the owner and administrators may download the bundle.');

@@ -1,0 +1,104 @@
+// The apps API called as a client would (Bearer tokens, real bundles, real database): the statuses the
+// README's API table promises, one convention for DELETE (204, no body), 401 for anonymous downloads,
+// 409 LIMIT_REACHED for APP_VERSION_LIMIT.
+import JSZip from 'jszip';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { issueToken } from '@/lib/auth/tokens';
+import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
+import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { setEnv } from '@/lib/testing/env';
+
+vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null })); // no session: Bearer tokens or anonymous
+const list = await import('./route');
+const one = await import('./[id]/route');
+const bundle = await import('./[id]/bundle/route');
+const tagList = await import('../tags/route');
+const tagOne = await import('../tags/[id]/route');
+
+useTempDataDir();
+beforeAll(() => seedRuntimeVersions());
+afterEach(() => {
+  setEnv({ APP_VERSION_LIMIT: undefined });
+});
+
+const URL_BASE = 'http://portal.test/api/v1';
+const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
+
+function bearer(isAdmin = false): Record<string, string> {
+  const user = insertUser({ isAdmin });
+  return { authorization: `Bearer ${issueToken(user.id, 'test').token}` };
+}
+
+let counter = 0;
+async function waveBundle(version = '1.0.0', name = `ai.test.api${++counter}x${Date.now().toString(36)}`) {
+  const zip = new JSZip();
+  zip.file('app.toml', `[App]\nName = "${name}"\nVersion = "${version}"\n\n[Runtime]\nModule = "app"\n`);
+  return { name, body: await zip.generateAsync({ type: 'nodebuffer' }) };
+}
+
+async function importApp(headers: Record<string, string>, body: Buffer) {
+  const request = new Request(`${URL_BASE}/apps`, { method: 'POST', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
+  const res = await list.POST(request, undefined);
+  return { status: res.status, json: await res.json() };
+}
+
+describe('/api/v1/apps statuses', () => {
+  it('DELETE answers 204 with no body, and the version is gone', async () => {
+    const owner = bearer();
+    const created = await importApp(owner, (await waveBundle()).body);
+    expect(created.status).toBe(201);
+    const res = await one.DELETE(new Request(`${URL_BASE}/apps/${created.json.id}`, { method: 'DELETE', headers: owner }), ctx(created.json.id));
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    const got = await one.GET(new Request(`${URL_BASE}/apps/${created.json.id}`, { headers: owner }), ctx(created.json.id));
+    expect(got.status).toBe(404);
+  });
+
+  it('GET bundle: 401 for anonymous callers, 403 for another user, 200 for the owner', async () => {
+    const owner = bearer();
+    const { body } = await waveBundle();
+    const created = await importApp(owner, body);
+    const get = (headers: Record<string, string>) => bundle.GET(new Request(`${URL_BASE}/apps/${created.json.id}/bundle`, { headers }), ctx(created.json.id));
+    const anonymous = await get({});
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
+    expect((await get(bearer())).status).toBe(404); // PRIVATE: not even its existence
+    const published = await one.PATCH(
+      new Request(`${URL_BASE}/apps/${created.json.id}`, { method: 'PATCH', headers: { ...owner, 'content-type': 'application/json' }, body: '{"visibility":"ALL_USERS"}' }),
+      ctx(created.json.id),
+    );
+    expect(published.status).toBe(200);
+    expect((await get(bearer())).status).toBe(403);
+    expect((await get({})).status).toBe(401);
+    const download = await get(owner);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(body)).toBe(true);
+  });
+
+  it('APP_VERSION_LIMIT answers 409 LIMIT_REACHED, and nothing is added', async () => {
+    setEnv({ APP_VERSION_LIMIT: '1' });
+    const owner = bearer();
+    const first = await waveBundle('1.0.0');
+    expect((await importApp(owner, first.body)).status).toBe(201);
+    const second = await importApp(owner, (await waveBundle('2.0.0', first.name)).body);
+    expect(second.status).toBe(409);
+    expect(second.json.error).toMatchObject({ code: 'LIMIT_REACHED', message: expect.stringContaining('APP_VERSION_LIMIT') });
+    const listed = await list.GET(new Request(`${URL_BASE}/apps?name=${first.name}`, { headers: owner }), undefined);
+    expect((await listed.json()).map((a: { version: string }) => a.version)).toEqual(['1.0.0']);
+  });
+});
+
+describe('DELETE /api/v1/tags/{id}', () => {
+  it('answers 204 with no body, like every DELETE', async () => {
+    const admin = bearer(true);
+    const created = await tagList.POST(
+      new Request(`${URL_BASE}/tags`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: '{"name":"GONE_SOON","title":"Gone"}' }),
+      undefined,
+    );
+    expect(created.status).toBe(201);
+    const res = await tagOne.DELETE(new Request(`${URL_BASE}/tags/GONE_SOON`, { method: 'DELETE', headers: admin }), ctx('GONE_SOON'));
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    expect((await tagOne.GET(new Request(`${URL_BASE}/tags/GONE_SOON`, { headers: admin }), ctx('GONE_SOON'))).status).toBe(404);
+  });
+});

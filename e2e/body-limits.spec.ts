@@ -1,0 +1,170 @@
+// A 300 MB chunked body (no Content-Length) to every JSON endpoint and to the Auth.js sign-in callback:
+// the server answers 413 within 2 s and its memory grows by less than 64 MB, because bodies are read as
+// streams and cut at their cap before any parsing. Runs against its own production server to read its RSS.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { adminToken, projectRoot, rssBytes, startServer, type RunningServer } from '../scripts/lib/server';
+
+test.describe.configure({ mode: 'serial' });
+
+const PORT = Number(process.env.E2E_PORT || 3107) + 12;
+const BODY_BYTES = 300 * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+let server: RunningServer;
+let dataDir: string;
+let token: string;
+
+interface Outcome {
+  status: number;
+  ms: number;
+  sentBytes: number;
+  peakRssGrowth: number;
+}
+
+/** Streams up to 300 MB with chunked encoding until the server answers; samples the server's RSS meanwhile. */
+function floodChunked(urlPath: string, method: string, headers: Record<string, string>): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const baseline = rssBytes(server.pid);
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(server.pid))), 20);
+    const started = Date.now();
+    const chunk = Buffer.alloc(MiB, 'a'.charCodeAt(0));
+    let sent = 0;
+    let answered = false;
+    const req = http.request(`${server.url}${urlPath}`, { method, headers: { ...headers, 'Transfer-Encoding': 'chunked' } });
+    const finish = (status: number) => {
+      if (answered) return;
+      answered = true;
+      const ms = Date.now() - started;
+      // Keep sampling a little: memory taken while the response was being written counts too.
+      setTimeout(() => {
+        clearInterval(sampler);
+        peak = Math.max(peak, rssBytes(server.pid));
+        req.destroy();
+        resolve({ status, ms, sentBytes: sent, peakRssGrowth: peak - baseline });
+      }, 300);
+    };
+    req.on('response', (res) => {
+      res.resume();
+      finish(res.statusCode ?? 0);
+    });
+    req.on('error', (error) => {
+      if (!answered) {
+        clearInterval(sampler);
+        reject(error);
+      }
+    });
+    const pump = () => {
+      while (!answered && sent < BODY_BYTES) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!answered) req.end();
+    };
+    pump();
+  });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bodies-'));
+  server = await startServer({ port: PORT, dataDir });
+  token = await adminToken(server.url);
+  // A secret to PATCH; also loads the code of the routes before memory is measured.
+  const res = await fetch(`${server.url}/api/v1/secrets`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'flood', values: { k: 'v' } }),
+  });
+  expect(res.status).toBe(201);
+});
+
+test.afterAll(async () => {
+  await server?.kill();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const jsonEndpoints: { method: string; path: string; signedIn: boolean }[] = [
+  { method: 'POST', path: '/api/v1/auth/token', signedIn: false },
+  { method: 'POST', path: '/api/v1/users', signedIn: true },
+  { method: 'PATCH', path: '/api/v1/users/some-user-id', signedIn: true },
+  { method: 'POST', path: '/api/v1/secrets', signedIn: true },
+  { method: 'PATCH', path: '/api/v1/secrets/flood', signedIn: true },
+  { method: 'PATCH', path: '/api/v1/apps/some-app-id', signedIn: true },
+  { method: 'POST', path: '/api/v1/tags', signedIn: true },
+  { method: 'PATCH', path: '/api/v1/tags/some-tag', signedIn: true },
+];
+
+async function warmUp(method: string, urlPath: string, headers: Record<string, string>, body: string) {
+  // The first call loads the route's code; that memory is not the body's.
+  await fetch(`${server.url}${urlPath}`, { method, headers, body }).then((r) => r.arrayBuffer());
+}
+
+for (const endpoint of jsonEndpoints) {
+  test(`${endpoint.method} ${endpoint.path}: a 300 MB chunked JSON body is cut at its cap with 413`, async () => {
+    test.setTimeout(60_000);
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (endpoint.signedIn) headers.Authorization = `Bearer ${token}`;
+    await warmUp(endpoint.method, endpoint.path, headers, '{}');
+    const outcome = await floodChunked(endpoint.path, endpoint.method, headers);
+    expect(outcome.status, JSON.stringify(outcome)).toBe(413);
+    expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+    expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
+    expect(outcome.sentBytes).toBeLessThan(BODY_BYTES);
+  });
+}
+
+test('POST /api/auth/callback/credentials: a 300 MB chunked form body is cut at its cap with 413', async () => {
+  test.setTimeout(60_000);
+  const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  await warmUp('POST', '/api/auth/callback/credentials', headers, 'email=a%40b.c&password=x');
+  const outcome = await floodChunked('/api/auth/callback/credentials', 'POST', headers);
+  expect(outcome.status, JSON.stringify(outcome)).toBe(413);
+  expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+  expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
+});
+
+/** The id Next gave a server action at build time (from the build's server-reference manifest). */
+function actionId(filename: string, exportedName: string): string {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(projectRoot, process.env.NEXT_DIST_DIR || '.next', 'server', 'server-reference-manifest.json'), 'utf8'),
+  ) as { node: Record<string, { filename: string; exportedName: string }> };
+  const id = Object.entries(manifest.node).find(([, a]) => a.filename === filename && a.exportedName === exportedName)?.[0];
+  if (!id) throw new Error(`No server action ${exportedName} in ${filename} in the build.`);
+  return id;
+}
+
+test("a server action (the sign-in form's): a 300 MB chunked body stops at Next's 1 MB limit", async () => {
+  test.setTimeout(60_000);
+  const headers = {
+    'Content-Type': 'text/plain;charset=UTF-8',
+    'Next-Action': actionId('app/(auth)/login/actions.ts', 'loginAction'),
+    Origin: server.url,
+  };
+  await warmUp('POST', '/login', headers, '[null,"$K1"]');
+  const outcome = await floodChunked('/login', 'POST', headers);
+  expect(outcome.status, JSON.stringify(outcome)).toBe(413);
+  expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+  expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
+});
+
+test('small bodies still work after the cap: a JSON sign-in and a form sign-in are answered normally', async () => {
+  const res = await fetch(`${server.url}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'nobody@example.test', password: 'wrong' }),
+  });
+  expect(res.status).toBe(401);
+  // Auth.js answers a form post without its CSRF token with a redirect to an error page, not a 413.
+  const form = await fetch(`${server.url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'email=nobody%40example.test&password=wrong',
+    redirect: 'manual',
+  });
+  expect(form.status).toBe(302);
+});

@@ -1,0 +1,60 @@
+// The session is refused for cross-site writes to the API (CSRF), whatever the method; same-origin writes
+// and Bearer tokens pass. The session itself comes from next-auth, stood in for here by a signed-in user.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { issueToken } from './tokens';
+
+let sessionUserId: string | null = null;
+vi.mock('./next-auth', () => ({ auth: async () => (sessionUserId ? { user: { id: sessionUserId } } : null) }));
+const { getApiViewer } = await import('./viewer');
+const { apiHandler } = await import('@/lib/api/route');
+/** An API route any signed-in caller may use: the guard every write route goes through. */
+const guarded = apiHandler({ access: 'viewer' }, async () => new Response('done'));
+
+useTempDataDir();
+
+const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
+const request = (method: string, headers: Record<string, string>) =>
+  new Request('http://portal.test/api/v1/apps/x', { method, headers: { host: 'portal.test', ...headers } });
+
+describe('getApiViewer with a session cookie', () => {
+  let userId = '';
+  beforeAll(() => {
+    userId = insertUser().id;
+    sessionUserId = userId;
+  });
+
+  const crossSite: [string, Record<string, string>][] = [
+    ['a cross-site Origin', { origin: 'https://evil.example' }],
+    ['Origin: null', { origin: 'null' }],
+    ['no Origin and Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['an Origin on another port', { origin: 'http://portal.test:8080' }],
+  ];
+  for (const method of WRITES) {
+    for (const [what, headers] of crossSite) {
+      it(`refuses ${method} with ${what}`, async () => {
+        expect(await getApiViewer(request(method, headers))).toBeNull();
+        expect((await guarded(request(method, headers))).status).toBe(401);
+      });
+    }
+    it(`accepts ${method} from the same origin, or without Origin from a same-origin fetch`, async () => {
+      expect(await getApiViewer(request(method, { origin: 'http://portal.test' }))).toMatchObject({ id: userId });
+      expect(await getApiViewer(request(method, { 'sec-fetch-site': 'same-origin' }))).toMatchObject({ id: userId });
+    });
+  }
+
+  it('lets reads through whatever the origin (they change nothing)', async () => {
+    expect(await getApiViewer(request('GET', { origin: 'https://evil.example' }))).toMatchObject({ id: userId });
+  });
+});
+
+describe('getApiViewer with a Bearer token', () => {
+  it('accepts writes from any origin: a token is not sent by browsers on their own', async () => {
+    const tokenUser = insertUser();
+    const { token } = issueToken(tokenUser.id, 'test');
+    for (const method of WRITES) {
+      const viewer = await getApiViewer(request(method, { origin: 'https://elsewhere.example', authorization: `Bearer ${token}` }));
+      expect(viewer).toMatchObject({ id: tokenUser.id });
+    }
+  });
+});
