@@ -150,7 +150,7 @@ test('instance limits: a user holding INSTANCE_LIMIT instances is refused with t
   const app = await importProbe(restricted, auth);
   for (let i = 0; i < RESTRICTED.instanceLimit; i++) await start(restricted, auth, app.id);
   const refused = await restricted.post('/api/v1/instances', { headers: auth, data: { appId: app.id } });
-  expect(refused.status()).toBe(403);
+  expect(refused.status()).toBe(409);
   const body = await refused.json();
   expect(body.error.code).toBe('LIMIT_REACHED');
   expect(body.error.message).toBe(

@@ -5,7 +5,6 @@ import 'server-only';
 import type { IncomingMessage } from 'node:http';
 import { canOpenInstance } from '@/lib/auth/instance-policy';
 import { HANDOFF_PATH, hostSessionCookie, redeemHandoff, safeReturnPath, signHostSession } from '@/lib/auth/instance-session';
-import { viewerFromHostSession, viewerFromPortalSession } from '@/lib/auth/request-viewer';
 import { authSecret } from '@/lib/auth/secret';
 import { accessSettings } from '@/lib/auth/viewer';
 import { publicUrl } from '@/lib/config';
@@ -54,6 +53,15 @@ function wantsPage(req: IncomingMessage): boolean {
   return req.method === 'GET' && !req.headers.upgrade && (req.headers.accept ?? '').includes('text/html');
 }
 
+/**
+ * Who asks: the app host's session (DOMAIN) or the portal's (BASE_URL), both through lib/auth. Loaded on
+ * first use, so the manager also starts where Auth.js is not loaded (the tests' child processes).
+ */
+async function viewerOf(req: IncomingMessage, form: InstanceRequest['form'], instanceId: string) {
+  const { viewerFromHostSession, viewerFromPortalSession } = await import('@/lib/auth/request-viewer');
+  return form === 'DOMAIN' ? viewerFromHostSession(req.headers, instanceId) : viewerFromPortalSession(req);
+}
+
 export function createGateway(manager: InstanceManager): InstanceGateway {
   return {
     settings: routerSettings,
@@ -86,12 +94,7 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
 
       // PUBLIC instances are open to anyone with the URL: no need to know who asks. An alias never widens
       // who may open an instance: the instance's own visibility decides.
-      const viewer =
-        record.visibility === 'PUBLIC'
-          ? null
-          : target.form === 'DOMAIN'
-            ? viewerFromHostSession(req.headers, id)
-            : await viewerFromPortalSession(req);
+      const viewer = record.visibility === 'PUBLIC' ? null : await viewerOf(req, target.form, id);
       if (!canOpenInstance(viewer, record, accessSettings())) {
         if (viewer || !wantsPage(req)) return notFoundPage();
         if (target.form === 'DOMAIN') {

@@ -3,12 +3,12 @@ import { appFilePath, instanceBaseUrl, instanceCommand, instanceEnvironment, toI
 import type { InstanceSpec } from './types';
 
 const base: InstanceSpec = {
-  instanceId: 'i-1',
+  instanceId: '0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11',
   appVersionId: 'app-1',
   appName: 'ai.h2o.wave.demo',
   appVersion: '1.2.3',
   bundlePath: '/x.wave',
-  baseUrl: '/instance/i-1/',
+  baseUrl: '/instance/0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11/',
   pythonVersion: '3.10',
   env: [
     { name: 'GREETING', value: 'hi', secret: false },
@@ -26,11 +26,11 @@ describe('instance environment', () => {
     expect(env).toMatchObject({
       GREETING: 'hi',
       H2O_CLOUD_ENVIRONMENT: 'https://apps.example',
-      H2O_CLOUD_INSTANCE_ID: 'i-1',
+      H2O_CLOUD_INSTANCE_ID: '0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11',
       H2O_CLOUD_APP_NAME: 'ai.h2o.wave.demo',
       H2O_CLOUD_APP_VERSION: '1.2.3',
       H2O_CLOUD_APP_ID: 'app-1',
-      H2O_WAVE_BASE_URL: '/instance/i-1/',
+      H2O_WAVE_BASE_URL: '/instance/0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11/',
       H2O_WAVE_LISTEN: ':10101',
       H2O_WAVE_ADDRESS: 'http://127.0.0.1:10101',
       H2O_WAVE_APP_ADDRESS: 'http://10.0.2.100:8000',
@@ -72,7 +72,7 @@ describe('instance environment', () => {
       customImage: null, appArgs: [], appEntryPoint: [],
     };
     expect(toInstanceRuntime(settings)).toEqual({ module: 'app', appMode: 'python', port: 8501, memoryLimit: '1Gi', cpuLimit: '2', gpuCount: 0, volumeMount: '/data', routingMode: 'DOMAIN', customImage: null });
-    expect(instanceBaseUrl('i-1', 'BASE_URL')).toBe('/instance/i-1/');
-    expect(instanceBaseUrl('i-1', 'DOMAIN')).toBe('/');
+    expect(instanceBaseUrl('0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11', 'BASE_URL')).toBe('/instance/0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11/');
+    expect(instanceBaseUrl('0b8e7c2e-4a1f-4c55-9a43-2b1f3b0c9d11', 'DOMAIN')).toBe('/');
   });
 });
