@@ -1,8 +1,8 @@
 // What the production server (server.mjs) does to every request before Next.js sees it: answers requests
 // Next would fail on with a 500 (a malformed %-escape in the path, a cross-origin server action, a server
-// action body past its limit), and sets
-// the security headers, including a Content-Security-Policy whose script nonce is fresh per request (Next
-// reads it from the request's own Content-Security-Policy header and puts it on every script it renders).
+// action body past its limit), and sets the security headers, including a Content-Security-Policy whose
+// script nonce is fresh per request (Next reads it from the request's own Content-Security-Policy header
+// and puts it on every script it renders).
 // Plain JavaScript so that the server starts without a build step.
 import { randomBytes } from 'node:crypto';
 
