@@ -2,19 +2,16 @@
 import 'server-only';
 import { cache } from 'react';
 import { notFound, redirect } from 'next/navigation';
-import { fullAccessRole, publicMode } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
 import { AppError } from '@/lib/errors';
 import { auth } from './next-auth';
-import { accessRefusal, type AccessLevel, type AccessSettings, type Viewer } from './policy';
+import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
 import { viewerFromUser, viewerFromUserId } from './viewer-store';
 
 export type { AccessLevel, Viewer } from './policy';
 
-export function accessSettings(): AccessSettings {
-  return { publicMode: publicMode(), fullAccessRole: fullAccessRole() };
-}
+export { accessSettings } from './access-settings';
 
 /** The signed-in viewer of this request (session cookie), or null. Cached for the request. */
 export const getViewer = cache(async (): Promise<Viewer | null> => {

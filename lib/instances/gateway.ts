@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { canOpenInstance } from '@/lib/auth/instance-policy';
 import { HANDOFF_PATH, hostSessionCookie, redeemHandoff, safeReturnPath, signHostSession } from '@/lib/auth/instance-session';
 import { authSecret } from '@/lib/auth/secret';
-import { accessSettings } from '@/lib/auth/viewer';
+import { accessSettings } from '@/lib/auth/access-settings';
 import { publicUrl } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
 import { basePath, instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
