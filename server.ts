@@ -17,7 +17,10 @@ import { createInstanceRouter } from './lib/router/instance-router';
 
 /** Something that answers some requests before Next does (e.g. the instance router). */
 export interface PortalRouter {
-  /** Answers the request and returns true, or returns false to leave it to the next router / Next. */
+  /**
+   * Answers the request and returns true, or returns false to leave it to the next router / Next. Return
+   * false synchronously for traffic that is not yours: the portal's own handling must start in the same tick.
+   */
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean | Promise<boolean>;
   /** The same for protocol upgrades (websockets). */
   upgrade?(req: http.IncomingMessage, socket: Duplex, head: Buffer): boolean | Promise<boolean>;
@@ -42,7 +45,11 @@ export async function startPortal(options: { port: number; hostname: string; rou
       // The TCP peer, for the sign-in throttle (lib/auth/client-address.ts): always ours, never the client's.
       req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
       // Routers answer their own traffic (and set its headers); the front below is for the portal's pages.
-      for (const router of routers) if (await router.handle(req, res)) return;
+      // Not awaited unless a router claims the request: the front below must see the body from its first byte.
+      for (const router of routers) {
+        const handled = router.handle(req, res);
+        if (handled === true || (handled !== false && (await handled))) return;
+      }
       applySecurityHeaders(req, res);
       // Next answers these with a 500; they are a page that does not exist, a forged form and a body too large.
       if (hasMalformedPath(req.url)) req.url = '/_not-found';
@@ -60,7 +67,10 @@ export async function startPortal(options: { port: number; hostname: string; rou
   });
   server.on('upgrade', async (req, socket, head) => {
     try {
-      for (const router of routers) if (router.upgrade && (await router.upgrade(req, socket, head))) return;
+      for (const router of routers) {
+        const handled = router.upgrade?.(req, socket, head) ?? false;
+        if (handled === true || (handled !== false && (await handled))) return;
+      }
       await handleUpgradeWithNext(req, socket, head);
     } catch (error) {
       console.error('Upgrade failed:', error);

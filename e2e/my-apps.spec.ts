@@ -221,7 +221,10 @@ test('with public mode off, the owner still edits the tags of an app that stayed
   // Choosing PUBLIC anew is still refused while public mode is off.
   await panel.getByRole('radio', { name: /Private/ }).check();
   await panel.getByRole('button', { name: 'Save' }).click();
-  await expect(panel.getByRole('status')).toHaveText('Saved Was public 1.0.0.');
+  // The status still shows the first save's message: wait for the second one to land instead.
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/apps/${app.id}`, { headers: await asAdmin(request) })).json()).visibility)
+    .toBe('PRIVATE');
   const again = await request.patch(`/api/v1/apps/${app.id}`, { headers: await bearer(request, owner), data: { visibility: 'PUBLIC' } });
   expect(again.status()).toBe(400);
 });

@@ -4,50 +4,55 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import type { GatewayDecision, InstanceGateway } from '@/lib/instances/gateway';
+import type { InstanceGateway } from '@/lib/instances/gateway';
 import { createInstanceProxy } from './proxy';
-import { parseInstanceRequest } from './routes';
+import { parseInstanceRequest, type InstanceRequest } from './routes';
 
 const GATEWAY = Symbol.for('appstore.instanceGateway');
 
 export interface RequestRouter {
-  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean>;
+  /** False at once (synchronously) for traffic that is not an instance's, so the portal's own handling starts in the same tick. */
+  handle(req: IncomingMessage, res: ServerResponse): false | Promise<true>;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): false | Promise<true>;
 }
 
 export function createInstanceRouter(): RequestRouter {
   const proxy = createInstanceProxy();
   const gateway = () => (globalThis as { [GATEWAY]?: InstanceGateway })[GATEWAY];
 
-  async function decide(req: IncomingMessage): Promise<GatewayDecision | null> {
+  function classify(req: IncomingMessage): { g: InstanceGateway; target: InstanceRequest } | null {
     const g = gateway();
     if (!g) return null;
     const target = parseInstanceRequest(req.headers.host, req.url ?? '/', g.settings());
-    return target ? g.decide(req, target) : null;
+    return target ? { g, target } : null;
   }
 
   return {
-    async handle(req, res) {
-      const decision = await decide(req);
-      if (!decision) return false;
-      if (decision.kind === 'respond') {
-        res.writeHead(decision.status, decision.headers);
-        res.end(decision.body);
-        return true;
-      }
-      proxy.web(req, res, decision.upstream, decision.path, decision.activity);
-      return true;
+    handle(req, res) {
+      const found = classify(req);
+      if (!found) return false;
+      return found.g.decide(req, found.target).then((decision) => {
+        if (decision.kind === 'respond') {
+          res.writeHead(decision.status, decision.headers);
+          res.end(decision.body);
+        } else {
+          proxy.web(req, res, decision.upstream, decision.path, decision.activity);
+        }
+        return true as const;
+      });
     },
-    async upgrade(req, socket, head) {
-      const decision = await decide(req);
-      if (!decision) return false;
-      if (decision.kind === 'respond') {
-        const headers = Object.entries(decision.headers).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`));
-        socket.end(`HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status] ?? ''}\r\n${[...headers, 'connection: close', '', ''].join('\r\n')}`);
-        return true;
-      }
-      proxy.ws(req, socket, head, decision.upstream, decision.path, decision.activity);
-      return true;
+    upgrade(req, socket, head) {
+      const found = classify(req);
+      if (!found) return false;
+      return found.g.decide(req, found.target).then((decision) => {
+        if (decision.kind === 'respond') {
+          const headers = Object.entries(decision.headers).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`));
+          socket.end(`HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status] ?? ''}\r\n${[...headers, 'connection: close', '', ''].join('\r\n')}`);
+        } else {
+          proxy.ws(req, socket, head, decision.upstream, decision.path, decision.activity);
+        }
+        return true as const;
+      });
     },
   };
 }
