@@ -4,10 +4,11 @@
 // making the whole list time out together.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { importApp } from './bundles';
+import { importApp, importBundle } from './bundles';
+import { instanceAppBundle } from './instance-app';
 import { asAdmin, E2E_ADMIN, signIn, unique } from './helpers';
 
-const SIGNED_IN_PAGES = ['/', '/my-apps', '/my-apps/import', '/my-secrets', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', 'APP'];
+const SIGNED_IN_PAGES = ['/', '/my-apps', '/my-apps/import', '/my-secrets', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', '/instances', '/admin/instances', '/admin/aliases', 'APP', 'INSTANCE'];
 const VIEWPORTS = [
   { width: 1280, height: 900 },
   { width: 375, height: 800 },
@@ -17,6 +18,7 @@ test.describe.configure({ mode: 'parallel' });
 
 // Per worker: one app with a long description and screenshots, and one admin session to reuse.
 let appName = '';
+let instanceId = '';
 let adminState: Awaited<ReturnType<BrowserContext['storageState']>>;
 
 test.beforeAll(async ({ browser, request }) => {
@@ -34,6 +36,12 @@ test.beforeAll(async ({ browser, request }) => {
     },
     'ALL_USERS',
   );
+  // A running app, with an alias, for the instance pages.
+  const admin = await asAdmin(request);
+  const probe = await importBundle(request, admin, await instanceAppBundle({ name: unique('a11y-probe'), title: 'Accessible probe' }), 'ALL_USERS');
+  const started = await request.post('/api/v1/instances', { headers: admin, data: { appId: (await probe.json()).id } });
+  instanceId = (await started.json()).id;
+  await request.post('/api/v1/aliases', { headers: admin, data: { name: unique('a11y').toLowerCase(), instanceId, primary: true } });
   const context = await browser.newContext();
   await signIn(await context.newPage(), E2E_ADMIN.email, E2E_ADMIN.password);
   adminState = await context.storageState();
@@ -67,10 +75,10 @@ for (const viewport of VIEWPORTS) {
     });
 
     for (const entry of SIGNED_IN_PAGES) {
-      const label = entry === 'APP' ? "an app's page" : entry;
+      const label = entry === 'APP' ? "an app's page" : entry === 'INSTANCE' ? "an instance's page" : entry;
       test(`${label} has no accessibility violations`, async ({ browser }) => {
         test.setTimeout(60_000);
-        const path = entry === 'APP' ? `/apps/${appName}` : entry;
+        const path = entry === 'APP' ? `/apps/${appName}` : entry === 'INSTANCE' ? `/instances/${instanceId}` : entry;
         const { context, page } = await openPage(browser, viewport, true);
         await page.goto(path);
         await expect(page.getByTestId('signed-in-as')).toBeVisible();
