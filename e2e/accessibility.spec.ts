@@ -83,6 +83,11 @@ for (const viewport of VIEWPORTS) {
         await page.goto(path);
         await expect(page.getByTestId('signed-in-as')).toBeVisible();
         await expectNoViolations(page, path);
+        if (viewport.width < 400) {
+          // A phone-sized screen never scrolls sideways.
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+        }
         await context.close();
       });
     }

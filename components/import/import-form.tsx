@@ -114,7 +114,7 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
         <label htmlFor="visibility" className="block text-sm font-medium">
           Visibility
         </label>
-        <select id="visibility" name="visibility" defaultValue="PRIVATE" className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2">
+        <select id="visibility" name="visibility" defaultValue="PRIVATE" className="mt-1 block w-full max-w-full rounded-md border border-gray-400 bg-white px-3 py-2">
           {VISIBILITY_CHOICES.filter((v) => selectableVisibilities(null, publicMode).includes(v.value)).map((v) => (
             <option key={v.value} value={v.value}>
               {v.label} ({v.hint.replace(/\.$/, '')})
