@@ -78,7 +78,7 @@ try {
 
   const { id } = await runToFirst200();
   const logs = await (await fetch(`${server.url}/api/v1/instances/${id}/logs`, { headers: auth })).text();
-  const forwarded = /forwarded to (127\.0\.0\.1:\d+)/.exec(logs)?.[1];
+  const forwarded = /Answering HTTP at (127\.0\.0\.1:\d+)/.exec(logs)?.[1];
   if (!forwarded) throw new Error('the runner log does not say where the instance is forwarded');
   const targets = { direct: `http://${forwarded}/instance/${id}/headers`, router: `${server.url}/instance/${id}/headers` };
   for (const url of Object.values(targets)) await autocannon({ url, connections: CONNECTIONS, duration: 2 });
