@@ -67,6 +67,8 @@ test('Run opens the app inside the portal URL with its instance id, secret and f
 
   await page.goto(`/instances/${id}`);
   await expect(page.getByTestId('instance-log')).toContainText('Installing dependencies');
+  // What it uses, read from its cgroups (this host lets the portal create them).
+  await expect(page.getByTestId('instance-usage')).toContainText(/MiB memory · \d+\.\d s CPU/);
   await page.getByRole('button', { name: /^Pause/ }).click();
   await expect(page.getByTestId('instance-status')).toHaveText('SUSPENDED');
   await page.goto(`/instance/${id}/`);

@@ -6,6 +6,7 @@ import { getDb } from '@/db';
 import { apps } from '@/db/schema';
 import { allowedInstanceVisibilities, canOperateInstance, canSuspendInstance, canReadInstanceLogs, canTerminateInstance } from '@/lib/auth/instance-policy';
 import type { Viewer } from '@/lib/auth/policy';
+import { formatBytes } from '@/lib/format';
 import { instanceManager } from './gateway';
 import { factsOf, type InstanceRecord } from './store';
 
@@ -42,5 +43,17 @@ export async function instanceDetails(record: InstanceRecord) {
       note: capabilities.resources.note,
     },
     sandbox: capabilities.sandbox,
+    usage: usageText(record.id),
   };
+}
+
+/** "52.3 MiB memory · 1.4 s CPU" while the instance runs, where the runner can read it; else null. */
+export function usageText(instanceId: string): string | null {
+  const usage = instanceManager().runner.usage(instanceId);
+  if (!usage) return null;
+  const parts = [
+    usage.memoryBytes !== null ? `${formatBytes(usage.memoryBytes)} memory` : null,
+    usage.cpuSeconds !== null ? `${usage.cpuSeconds.toFixed(1)} s CPU` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : null;
 }

@@ -12,8 +12,8 @@ export interface CgroupSupport {
   memory: boolean;
   cpu: boolean;
   note: string | null;
-  /** Directories under which instance groups are created, per controller. */
-  bases: { memory?: string; cpu?: string };
+  /** Directories under which instance groups are created, per controller (cpuacct: v1's CPU accounting). */
+  bases: { memory?: string; cpu?: string; cpuacct?: string };
 }
 
 /** The portal's own cgroup path per controller (v1) or for the unified hierarchy (key ''). */
@@ -69,7 +69,7 @@ function detect(): CgroupSupport {
       memory: !!memory,
       cpu: !!cpu,
       note: memory && cpu ? null : `Only ${memory ? 'memory' : 'CPU'} limits can be enforced: the portal may not create ${memory ? 'cpu' : 'memory'} cgroups here.`,
-      bases: { memory, cpu },
+      bases: { memory, cpu, cpuacct: v1('cpuacct') ?? (existsSync(path.join(ROOT, 'cpu', 'cpuacct.usage')) ? cpu : undefined) },
     };
   }
   const unified = existsSync(path.join(ROOT, 'cgroup.controllers')) ? ROOT : existsSync(path.join(ROOT, 'unified', 'cgroup.controllers')) ? path.join(ROOT, 'unified') : null;
@@ -96,9 +96,17 @@ function detect(): CgroupSupport {
   };
 }
 
+/** What an instance uses now, where the host lets the portal read it. */
+export interface ResourceUsage {
+  memoryBytes: number | null;
+  cpuSeconds: number | null;
+}
+
 /** The groups one instance's processes are placed in; remove() after they have exited. */
 export interface InstanceCgroup {
   enforced: { memory: boolean; cpu: boolean };
+  /** Memory in use and CPU time used so far (accounting works with or without limits). */
+  usage(): ResourceUsage;
   addProcess(pid: number): void;
   /** Removes the groups once their last process is gone (exiting processes linger briefly after the sandbox's end). */
   remove(): Promise<void>;
@@ -115,8 +123,12 @@ export function createInstanceCgroup(name: string, limits: { memoryLimit: string
   };
   const memoryBytes = limits.memoryLimit ? parseQuantity(limits.memoryLimit)?.value : undefined;
   const cpus = limits.cpuLimit ? parseQuantity(limits.cpuLimit)?.value : undefined;
-  if (memoryBytes && support.memory && support.bases.memory) {
-    const dir = groupDir(support.bases.memory);
+  // Groups exist for accounting whether or not a limit is set.
+  const memoryDir = support.memory && support.bases.memory ? groupDir(support.bases.memory) : null;
+  const cpuDir = support.cpu && support.bases.cpu ? groupDir(support.bases.cpu) : null;
+  const cpuacctDir = support.version === 'v1' && support.bases.cpuacct ? groupDir(support.bases.cpuacct) : support.version === 'v2' ? cpuDir : null;
+  if (memoryBytes && memoryDir) {
+    const dir = memoryDir;
     const bytes = String(Math.floor(memoryBytes));
     if (support.version === 'v1') {
       writeFileSync(path.join(dir, 'memory.limit_in_bytes'), bytes);
@@ -130,8 +142,8 @@ export function createInstanceCgroup(name: string, limits: { memoryLimit: string
     }
     enforced.memory = true;
   }
-  if (cpus && support.cpu && support.bases.cpu) {
-    const dir = groupDir(support.bases.cpu);
+  if (cpus && cpuDir) {
+    const dir = cpuDir;
     const quota = String(Math.max(1000, Math.round(cpus * CPU_PERIOD_US)));
     if (support.version === 'v1') {
       writeFileSync(path.join(dir, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
@@ -141,8 +153,28 @@ export function createInstanceCgroup(name: string, limits: { memoryLimit: string
     }
     enforced.cpu = true;
   }
+  const read = (dir: string | null, file: string): string | null => {
+    if (!dir) return null;
+    try {
+      return readFileSync(path.join(dir, file), 'utf8');
+    } catch {
+      return null;
+    }
+  };
   return {
     enforced,
+    usage() {
+      const memory = read(memoryDir, support.version === 'v1' ? 'memory.usage_in_bytes' : 'memory.current');
+      let cpuSeconds: number | null = null;
+      if (support.version === 'v1') {
+        const ns = read(cpuacctDir, 'cpuacct.usage');
+        if (ns !== null) cpuSeconds = Number(ns) / 1e9;
+      } else {
+        const usec = /usage_usec (\d+)/.exec(read(cpuacctDir, 'cpu.stat') ?? '')?.[1];
+        if (usec) cpuSeconds = Number(usec) / 1e6;
+      }
+      return { memoryBytes: memory === null ? null : Number(memory), cpuSeconds };
+    },
     addProcess(pid) {
       for (const dir of dirs) writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
     },

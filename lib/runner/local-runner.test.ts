@@ -218,6 +218,22 @@ describe('local runner', () => {
     }
   }, 120_000);
 
+  it('reports what a running instance uses (memory in use, CPU seconds) from its cgroups, without limits set', async () => {
+    const s = spec({});
+    try {
+      const started = await runner.start(s);
+      await getJson(started.endpoint, '/env');
+      const usage = runner.usage(s.instanceId);
+      expect(usage).not.toBeNull();
+      // This host lets the portal create v1 cgroups (as root): both figures are read.
+      expect(usage!.memoryBytes).toBeGreaterThan(1024 * 1024);
+      expect(usage!.cpuSeconds).toBeGreaterThan(0);
+    } finally {
+      await runner.stop(s.instanceId);
+    }
+    expect(runner.usage(s.instanceId)).toBeNull();
+  }, 120_000);
+
   it('keeps the VolumeMount across stop and start, and deletes it on terminate', async () => {
     const s = spec({ runtime: { volumeMount: '/data' } });
     let r = await runner.start(s);

@@ -3,7 +3,7 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { config } from '@/lib/config';
-import { createInstanceCgroup, detectCgroups, type InstanceCgroup } from './cgroups';
+import { createInstanceCgroup, detectCgroups, type InstanceCgroup, type ResourceUsage } from './cgroups';
 import { bwrapPath, localRunnerConfig, slirp4netnsPath, type LocalRunnerConfig } from './config';
 import { gpuCount, waitForHttp } from './host';
 import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
@@ -155,6 +155,11 @@ export class LocalRunner implements Runner {
 
   endpoint(instanceId: string): UpstreamEndpoint | null {
     return this.live.get(instanceId)?.endpoint ?? null;
+  }
+
+  usage(instanceId: string): ResourceUsage | null {
+    const entry = this.live.get(instanceId);
+    return entry?.endpoint && entry.cgroup ? entry.cgroup.usage() : null;
   }
 
   async start(spec: InstanceSpec, hooks: StartHooks = {}): Promise<RunningInstance> {
@@ -314,7 +319,9 @@ export class LocalRunner implements Runner {
 
   private cgroupFor(spec: InstanceSpec, log: InstanceLog): InstanceCgroup | null {
     const { memoryLimit, cpuLimit } = spec.runtime;
-    if (!memoryLimit && !cpuLimit) return null;
+    // A group for every instance where the host allows one: limits where set, usage accounting always.
+    const support = detectCgroups();
+    if (!memoryLimit && !cpuLimit && !support.memory && !support.cpu) return null;
     try {
       const cg = createInstanceCgroup(spec.instanceId, { memoryLimit, cpuLimit });
       const not = [memoryLimit && !cg.enforced.memory && 'MemoryLimit', cpuLimit && !cg.enforced.cpu && 'CPULimit'].filter(Boolean);

@@ -130,6 +130,8 @@ export interface Runner {
   stop(instanceId: string): Promise<void>;
   /** Ends the processes and deletes the instance's volume and logs. */
   terminate(instanceId: string): Promise<void>;
+  /** Memory in use and CPU seconds used, while DEPLOYED, where the host lets the runner read them; else null. */
+  usage(instanceId: string): { memoryBytes: number | null; cpuSeconds: number | null } | null;
   /** Where the router connects, while the instance is DEPLOYED; null otherwise. */
   endpoint(instanceId: string): UpstreamEndpoint | null;
   logs(instanceId: string): InstanceLogs;

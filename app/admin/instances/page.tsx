@@ -5,7 +5,7 @@ import { AutoSuspendToggle } from '@/components/instances/auto-suspend-toggle';
 import { requirePage } from '@/lib/auth/viewer';
 import { formatUtc } from '@/lib/format';
 import { instanceManager } from '@/lib/instances/gateway';
-import { rightsOn } from '@/lib/instances/page-data';
+import { rightsOn, usageText } from '@/lib/instances/page-data';
 import { presentInstance } from '@/lib/instances/present';
 import { listInstances } from '@/lib/instances/store';
 
@@ -67,6 +67,7 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
               </h2>
               <p className="text-sm">
                 {record.status} · {record.visibility} · {record.owner.name} · created {formatUtc(record.createdAt)}
+                {usageText(record.id) && <> · {usageText(record.id)}</>}
               </p>
             </div>
             <div className="flex flex-wrap items-start gap-4">

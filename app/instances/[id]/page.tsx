@@ -101,6 +101,8 @@ export default async function InstancePage({ params, searchParams }: Props) {
             </dd>
             <dt>Volume</dt>
             <dd className="break-all">{details.resources.volumeMount ?? 'none'}</dd>
+            <dt>In use</dt>
+            <dd data-testid="instance-usage">{details.usage ?? 'not running, or not readable on this host'}</dd>
             <dt>Runtime</dt>
             <dd className="break-all">{details.runtimeVersion ?? 'default'}</dd>
           </dl>
