@@ -87,10 +87,14 @@ describe('appstore admin instance', () => {
     await run('admin', 'instance', 'disable-autosuspend', INSTANCE);
     await run('admin', 'instance', 'enable-autosuspend', INSTANCE);
     await run('admin', 'instance', 'list');
+    await run('admin', 'instance', 'suspend', INSTANCE);
+    await run('admin', 'instance', 'resume', INSTANCE);
     expect(sent()).toEqual([
       `PATCH /api/v1/instances/${INSTANCE} {"autoSuspend":false}`,
       `PATCH /api/v1/instances/${INSTANCE} {"autoSuspend":true}`,
       'GET /api/v1/instances?all=1',
+      `POST /api/v1/instances/${INSTANCE}/suspend`,
+      `POST /api/v1/instances/${INSTANCE}/resume`,
     ]);
   });
 });

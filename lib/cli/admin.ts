@@ -114,6 +114,11 @@ export async function adminCommand(args: string[], io: CliIo): Promise<number> {
         need(1, '<instanceId>');
         io.stdout.write(formatInstance((await call(await target(), 'PATCH', instance(positionals[0]), { autoSuspend: verb === 'enable-autosuspend' })) as Instance));
         return 0;
+      case 'suspend':
+      case 'resume':
+        need(1, '<instanceId>');
+        io.stdout.write(formatInstance((await call(await target(), 'POST', `${instance(positionals[0])}/${verb}`)) as Instance));
+        return 0;
       case 'terminate':
         need(1, '<instanceId>');
         await call(await target(), 'DELETE', instance(positionals[0]));

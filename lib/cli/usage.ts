@@ -92,6 +92,7 @@ Aliases (pretty URLs of instances):
 
 Instances:
   instance list                                   Every instance
+  instance suspend <instanceId> | resume <instanceId>   Pause or resume anyone's instance
   instance disable-autosuspend <instanceId>       No idle timeout for it (enable-autosuspend: back on)
   instance terminate <instanceId>
 `,
