@@ -1,6 +1,10 @@
 // `appstore admin alias create|assign|promote|unassign|list|get|delete` and
 // `appstore admin instance list|suspend|resume|terminate|disable-autosuspend|enable-autosuspend`, as the
 // platform's `h2o admin` writes them (`alias create <name> <instanceId> True`).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { resolveTarget, type Target } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
@@ -57,8 +61,69 @@ export function formatAliasList(list: Alias[]): string {
   );
 }
 
+/** `admin backup [-o FILE]` (through the portal, which takes a consistent snapshot) and `admin restore FILE --data-dir DIR` (local). */
+async function backupOrRestore(noun: 'backup' | 'restore', rest: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parsingArguments(() =>
+    parseArgs({
+      args: rest,
+      options: { url: { type: 'string' }, token: { type: 'string' }, output: { type: 'string', short: 'o' }, 'data-dir': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (noun === 'restore') {
+    if (positionals.length !== 1 || !values['data-dir']) throw new UsageError('usage: appstore admin restore FILE --data-dir DIR');
+    const { restoreArchive, RestoreError } = await import('@/lib/backup/restore');
+    const file = path.resolve(io.cwd, positionals[0]);
+    const dir = path.resolve(io.cwd, values['data-dir']);
+    let files = 0;
+    try {
+      const manifest = await restoreArchive(fs.createReadStream(file), dir, () => {
+        if (++files % 100 === 0) io.stderr.write(`${files} files restored\n`);
+      });
+      io.stdout.write(
+        `Restored ${files} files (${manifest.counts.apps} app versions, ${manifest.counts.users} users, ${manifest.counts.secrets} secrets) from the backup of ${manifest.createdAt} into ${dir}; every checksum matches.\n`,
+      );
+      if (manifest.keysFromEnvironment.length) io.stdout.write(`Set ${manifest.keysFromEnvironment.join(' and ')} as before: those keys came from the environment and are not in the backup.\n`);
+      return 0;
+    } catch (error) {
+      if (error instanceof RestoreError || (error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError((error as Error).message);
+      throw error;
+    }
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  const target = await resolveTarget(values, io.env);
+  const res = await send(`${target.url}/api/v1/admin/backups`, { method: 'POST', headers: bearer(target.token) });
+  if (!res.ok || !res.body) throw new CliError(errorMessage(res, (await readAnswer(res)).json));
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'appstore-backup.tar';
+  const out = path.resolve(io.cwd, values.output ?? name);
+  const partial = `${out}.partial`;
+  let bytes = 0;
+  let reported = 0;
+  const progress = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes - reported >= 64 * 1024 * 1024) {
+        reported = bytes;
+        io.stderr.write(`${Math.round(bytes / 1024 / 1024)} MiB\n`);
+      }
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progress, fs.createWriteStream(partial, { mode: 0o600 }));
+  } catch (error) {
+    fs.rmSync(partial, { force: true });
+    throw new CliError(`the backup broke off after ${bytes} bytes: ${(error as Error).message}`);
+  }
+  fs.renameSync(partial, out);
+  io.stdout.write(`Wrote ${out} (${bytes} bytes). It holds the keys that decrypt secrets: keep it as safe as the server.\n`);
+  return 0;
+}
+
 export async function adminCommand(args: string[], io: CliIo): Promise<number> {
   const [noun, verb, ...rest] = args;
+  if (noun === 'backup' || noun === 'restore') return backupOrRestore(noun, args.slice(1), io);
   const { values, positionals } = parsingArguments(() =>
     parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true, strict: true }),
   );
