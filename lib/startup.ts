@@ -16,6 +16,7 @@ export async function startUp(): Promise<void> {
   // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.
   const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
   if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);
+  (await import('@/lib/backup/backup')).removeStaleBackupStaging();
   const [{ LocalRunner }, { InstanceManager }, { installInstances }] = await Promise.all([
     import('@/lib/runner/local-runner'),
     import('@/lib/instances/manager'),

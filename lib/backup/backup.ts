@@ -13,7 +13,7 @@ import { pack as tarPack } from 'tar-stream';
 import { getDb } from '@/db';
 import { config, dataDir } from '@/lib/config';
 import { withStorageLock } from '@/lib/storage/lock';
-import { assetPath, bundlePath, tmpDir } from '@/lib/storage/paths';
+import { assetPath, bundlePath } from '@/lib/storage/paths';
 import { FORMAT, MANIFEST_NAME, sha256File, type BackupManifest } from './manifest';
 
 interface Staged {
@@ -23,8 +23,16 @@ interface Staged {
   entries: [string, string][];
 }
 
+/** Where backups are staged: not under tmp/, whose sweeps would take hard links to old files for stale ones. */
+const stagingRoot = () => path.join(dataDir(), 'backups', '.staging');
+
+/** At start-up: staging folders of backups that were running when the portal stopped. */
+export function removeStaleBackupStaging(): void {
+  fs.rmSync(stagingRoot(), { recursive: true, force: true });
+}
+
 async function stage(): Promise<Staged> {
-  const dir = path.join(tmpDir(), `backup-${randomUUID()}`);
+  const dir = path.join(stagingRoot(), randomUUID());
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const entries: [string, string][] = [];
   try {
