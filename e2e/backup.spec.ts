@@ -77,6 +77,9 @@ test('a backup taken during imports and deletes restores into a portal that serv
     await server.kill();
     server = await startServer({ port: PORT, dataDir: restored, env });
     const restoredToken = await adminToken(server.url);
+    const check = await cli('admin', 'fsck', '--url', server.url, '--token', restoredToken);
+    expect(check.out + check.err).toContain('Everything checks out.');
+    expect(check.code).toBe(0);
     const db = new Database(path.join(restored, 'appstore.db'), { readonly: true });
     const rows = db.prepare('select id, name, bundle_sha256 as sha from apps').all() as { id: string; name: string; sha: string }[];
     db.close();

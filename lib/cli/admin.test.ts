@@ -98,3 +98,32 @@ describe('appstore admin instance', () => {
     ]);
   });
 });
+
+describe('appstore admin fsck', () => {
+  it('prints each finding and exits 1 when something is wrong; --repair asks the portal to remove orphans', async () => {
+    reply = () => ({
+      status: 200,
+      body: {
+        database: [],
+        corrupted: [{ file: 'bundles/ab/abc', sha256: 'def' }],
+        missing: [{ file: 'assets/cd/cde', apps: ['churn 1.0.0'] }],
+        orphans: ['bundles/ff/fff'],
+        removed: ['bundles/ff/fff'],
+        ok: false,
+      },
+    });
+    const { code, out } = await run('admin', 'fsck', '--repair');
+    expect(code).toBe(1);
+    expect(sent()).toEqual(['POST /api/v1/admin/fsck {"repair":true}']);
+    expect(out).toBe(
+      [
+        'Database: ok',
+        'CORRUPTED  bundles/ab/abc (its bytes hash to def)',
+        'MISSING    assets/cd/cde (needed by churn 1.0.0)',
+        'REMOVED    bundles/ff/fff',
+        '1 corrupted, 1 missing, 0 orphan file(s).',
+        '',
+      ].join('\n'),
+    );
+  });
+});

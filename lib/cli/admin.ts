@@ -121,9 +121,40 @@ async function backupOrRestore(noun: 'backup' | 'restore', rest: string[], io: C
   return 0;
 }
 
+interface FsckReport {
+  database: string[];
+  corrupted: { file: string; sha256: string }[];
+  missing: { file: string; apps: string[] }[];
+  orphans: string[];
+  removed: string[];
+  ok: boolean;
+}
+
+export function formatFsck(r: FsckReport): string {
+  const lines = [
+    `Database: ${r.database.length ? r.database.join('; ') : 'ok'}`,
+    ...r.corrupted.map((c) => `CORRUPTED  ${c.file} (its bytes hash to ${c.sha256})`),
+    ...r.missing.map((m) => `MISSING    ${m.file} (needed by ${m.apps.join(', ')})`),
+    ...r.orphans.map((o) => `${r.removed.includes(o) ? 'REMOVED ' : 'ORPHAN  '}   ${o}`),
+    r.ok ? 'Everything checks out.' : `${r.corrupted.length} corrupted, ${r.missing.length} missing, ${r.orphans.length - r.removed.length} orphan file(s).`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+async function fsckCommand(rest: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parsingArguments(() =>
+    parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' }, repair: { type: 'boolean' } }, allowPositionals: true, strict: true }),
+  );
+  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  const report = (await call(await resolveTarget(values, io.env), 'POST', '/api/v1/admin/fsck', { repair: !!values.repair })) as FsckReport;
+  io.stdout.write(formatFsck(report));
+  return report.ok ? 0 : 1;
+}
+
 export async function adminCommand(args: string[], io: CliIo): Promise<number> {
   const [noun, verb, ...rest] = args;
   if (noun === 'backup' || noun === 'restore') return backupOrRestore(noun, args.slice(1), io);
+  if (noun === 'fsck') return fsckCommand(args.slice(1), io);
   const { values, positionals } = parsingArguments(() =>
     parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true, strict: true }),
   );

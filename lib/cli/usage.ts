@@ -81,12 +81,14 @@ Verbs:
 Options:
   --url URL, --token TOKEN   The portal and API token (default: $APPSTORE_URL/$APPSTORE_TOKEN, then login's)
 `,
-  admin: `Usage: appstore admin <alias | instance | backup | restore> ... [--url URL] [--token TOKEN]
+  admin: `Usage: appstore admin <alias | instance | backup | restore | fsck> ... [--url URL] [--token TOKEN]
 
 Backup and restore:
   backup [-o FILE]                                An online, consistent backup of the portal (database,
                                                   bundles, images, keys, manifest with checksums)
   restore FILE --data-dir DIR                     Restore into an empty folder, checking every checksum
+  fsck [--repair]                                 Check the database and stored files (exit 1 on problems);
+                                                  --repair removes only files no row references
 
 Aliases (pretty URLs of instances):
   alias create <name> <instanceId> [True|False]   Create; True makes it the instance's primary alias
