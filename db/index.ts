@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { databaseBusyTimeoutMs, dataDir } from '@/lib/config';
+import { config, databaseBusyTimeoutMs, dataDir } from '@/lib/config';
 import * as schema from './schema';
 import { migrateDb } from './migrate';
 
@@ -28,7 +28,7 @@ export function openDb(dir: string): Db {
   sqlite.pragma(`busy_timeout = ${databaseBusyTimeoutMs()}`);
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema }) as Db;
-  migrateDb(db);
+  migrateDb(db, { keepBackups: config().migrationBackupsKeep });
   return db;
 }
 

@@ -1,8 +1,55 @@
-// Applies the committed drizzle-kit migrations; runs whenever the database is opened.
+// Applies the committed drizzle-kit migrations; runs whenever the database is opened. Before changing an
+// existing database it copies it into DATA_DIR/backups/ (the last MIGRATION_BACKUPS_KEEP are kept), and
+// says so; the migrations run in one transaction, so a failing one leaves the database as it was.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 
-export function migrateDb(db: BetterSQLite3Database<Record<string, unknown>>): void {
-  migrate(db, { migrationsFolder: path.join(/*turbopackIgnore: true*/ process.cwd(), 'db', 'migrations') });
+type Client = { name: string; prepare(sql: string): { get(): unknown }; exec(sql: string): unknown };
+
+export const MIGRATIONS_FOLDER = () => path.join(/*turbopackIgnore: true*/ process.cwd(), 'db', 'migrations');
+
+export class MigrationError extends Error {}
+
+function lastApplied(client: Client): number | null {
+  try {
+    const row = client.prepare('select created_at as at from __drizzle_migrations order by created_at desc limit 1').get() as { at: number } | undefined;
+    return row ? Number(row.at) : null;
+  } catch {
+    return null; // no migrations table: a new database
+  }
+}
+
+export function migrateDb(
+  db: BetterSQLite3Database<Record<string, unknown>> & { $client: Client },
+  options: { migrationsFolder?: string; keepBackups?: number; log?: (line: string) => void } = {},
+): void {
+  const migrationsFolder = options.migrationsFolder ?? MIGRATIONS_FOLDER();
+  const client = db.$client;
+  const applied = lastApplied(client);
+  const pending = applied === null ? [] : readMigrationFiles({ migrationsFolder }).filter((m) => m.folderMillis > applied);
+  let backup: string | null = null;
+  if (pending.length > 0 && client.name && client.name !== ':memory:') {
+    const dir = path.join(path.dirname(client.name), 'backups');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    backup = path.join(dir, `pre-migration-${new Date().toISOString().replace(/[:.]/g, '-')}.db`);
+    client.exec(`VACUUM INTO '${backup.replaceAll("'", "''")}'`);
+    (options.log ?? console.log)(`Backed up the database to ${backup} before applying ${pending.length} migration(s).`);
+    const keep = options.keepBackups ?? 5;
+    const old = fs
+      .readdirSync(dir)
+      .filter((f) => /^pre-migration-.*\.db$/.test(f))
+      .sort()
+      .slice(0, -keep);
+    for (const f of old) fs.rmSync(path.join(dir, f), { force: true });
+  }
+  try {
+    migrate(db, { migrationsFolder });
+  } catch (error) {
+    throw new MigrationError(
+      `The database could not be migrated: ${(error as Error).message}. It is unchanged (the migrations run in one transaction)${backup ? `; a copy taken before is ${backup}` : ''}. Start the previous version of the portal, or fix the migration.`,
+    );
+  }
 }

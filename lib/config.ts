@@ -164,6 +164,7 @@ const schema = z.object({
   APPS_DOMAIN: text().pipe(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, 'must be host[:port], e.g. apps.example.com').optional()),
   APPS_ORIGIN: origin(),
   RUNNER_DIR: text(),
+  MIGRATION_BACKUPS_KEEP: count(5),
   INSTANCE_EGRESS: flag(true),
   RUNNER_SANDBOX: text().pipe(z.enum(['on', 'off', 'ON', 'OFF', 'On', 'Off'], 'must be on or off').optional()),
   RUNNER_UID_BASE: count(200_000),
@@ -226,6 +227,8 @@ export interface Config {
   /** APPS_ORIGIN (default: the public URL). */
   appsOrigin: string;
   instances: { limit: number; visitorLimit: number; defaultTimeout: string; startTimeoutMs: number };
+  /** Copies of the database taken before migrations that are kept in DATA_DIR/backups/. */
+  migrationBackupsKeep: number;
   /** The local runner (README: "Running apps: the local runner"). */
   runner: {
     dir: string;
@@ -310,6 +313,7 @@ export function parseConfig(env: Env): Config {
     publicUrl,
     appsDomain: e.APPS_DOMAIN?.toLowerCase() ?? new URL(publicUrl).host,
     appsOrigin: e.APPS_ORIGIN ?? publicUrl,
+    migrationBackupsKeep: e.MIGRATION_BACKUPS_KEEP,
     runner: {
       dir: path.resolve(/*turbopackIgnore: true*/ e.RUNNER_DIR ?? path.join(e.DATA_DIR ?? './data', 'runner')),
       sandbox: e.RUNNER_SANDBOX?.toLowerCase() === 'off' ? 'off' : 'on',

@@ -2,6 +2,7 @@
 // admin exists, sweep files no row points to, start the instance manager (bringing back instances that ran).
 import 'server-only';
 import { getDb } from '@/db';
+import { MigrationError } from '@/db/migrate';
 import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
@@ -10,7 +11,13 @@ import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
 export async function startUp(): Promise<void> {
   loadConfig(); // a bad value stops here, naming the variable
   authSecret(); // a missing key file is created now, not at the first sign-in
-  getDb();
+  try {
+    getDb(); // opens and migrates (backing the database up first when a migration is pending)
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    console.error(`The App Store cannot start: ${error.message}`);
+    process.exit(1);
+  }
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();
   // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.

@@ -1,0 +1,70 @@
+// Migrations at start-up: an existing database is copied before it changes; a failing migration leaves it as it was.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS_FOLDER, MigrationError, migrateDb } from './migrate';
+
+/** A migrations folder holding the committed migrations up to `count` (and the journal saying so). */
+function folderWith(count: number, extra?: { tag: string; sql: string }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8'));
+  journal.entries = journal.entries.slice(0, count);
+  for (const entry of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_FOLDER(), `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
+  if (extra) {
+    journal.entries.push({ idx: journal.entries.length, version: '6', when: Date.now() + 1000, tag: extra.tag, breakpoints: true });
+    fs.writeFileSync(path.join(dir, `${extra.tag}.sql`), extra.sql);
+  }
+  fs.mkdirSync(path.join(dir, 'meta'));
+  fs.writeFileSync(path.join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
+  return dir;
+}
+
+const committed = () => JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8')).entries.length as number;
+const open = (file: string) => {
+  const sqlite = new Database(file);
+  return Object.assign(drizzle(sqlite), { $client: sqlite });
+};
+const tables = (sqlite: Database.Database) =>
+  (sqlite.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map((r) => r.name);
+
+describe('migrations at start-up', () => {
+  it('a database of the previous schema is backed up, then migrated', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-'));
+    const file = path.join(dir, 'appstore.db');
+    const previous = open(file);
+    migrateDb(previous, { migrationsFolder: folderWith(committed() - 1), log: () => {} });
+    previous.$client.prepare("insert into users (id, email, name) values ('u1', 'a@b.test', 'A')").run();
+    const before = tables(previous.$client);
+    previous.$client.close();
+
+    const lines: string[] = [];
+    const db = open(file);
+    migrateDb(db, { log: (l) => lines.push(l) });
+    expect(lines).toEqual([expect.stringMatching(/^Backed up the database to .*backups\/pre-migration-.*\.db before applying 1 migration\(s\)\.$/)]);
+    expect(tables(db.$client).length).toBeGreaterThan(before.length);
+    const copy = new Database(path.join(dir, 'backups', fs.readdirSync(path.join(dir, 'backups'))[0]), { readonly: true });
+    expect(tables(copy)).toEqual(before);
+    expect(copy.prepare('select email from users').get()).toEqual({ email: 'a@b.test' });
+    copy.close();
+    // Up to date: nothing to back up the next time.
+    migrateDb(db, { log: (l) => lines.push(l) });
+    expect(lines).toHaveLength(1);
+    db.$client.close();
+  });
+
+  it('a failing migration leaves the database untouched and says so', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-fail-'));
+    const file = path.join(dir, 'appstore.db');
+    const db = open(file);
+    migrateDb(db, { log: () => {} });
+    const before = tables(db.$client);
+    const failing = folderWith(committed(), { tag: '9999_broken', sql: 'CREATE TABLE half_done (id text);\n--> statement-breakpoint\nCREATE TABLE users (id text);' });
+    expect(() => migrateDb(db, { migrationsFolder: failing, log: () => {} })).toThrow(MigrationError);
+    expect(() => migrateDb(db, { migrationsFolder: failing, log: () => {} })).toThrow(/It is unchanged .*a copy taken before is .*pre-migration/);
+    expect(tables(db.$client)).toEqual(before); // half_done was rolled back with the rest
+    db.$client.close();
+  });
+});
