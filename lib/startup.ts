@@ -24,6 +24,7 @@ export async function startUp(): Promise<void> {
   const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
   if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);
   (await import('@/lib/backup/backup')).removeStaleBackupStaging();
+  (await import('@/lib/backup/fsck')).scheduleFsck(7 * 24 * 3600_000);
   const [{ LocalRunner }, { InstanceManager }, { installInstances }] = await Promise.all([
     import('@/lib/runner/local-runner'),
     import('@/lib/instances/manager'),

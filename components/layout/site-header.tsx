@@ -38,6 +38,7 @@ export async function SiteHeader() {
                 ['/admin/apps', 'Apps'],
                 ['/admin/instances', 'Instances'],
                 ['/admin/aliases', 'Aliases'],
+                ['/admin/storage', 'Storage'],
                 ['/admin/tags', 'Tags'],
                 ['/admin/secrets', 'Secrets'],
                 ['/admin/runtimes', 'Runtime versions'],

@@ -39,6 +39,20 @@ function storedFiles(kind: 'bundles' | 'assets'): string[] {
   });
 }
 
+const holder = globalThis as { __appstoreLastFsck?: { at: Date; report: FsckReport } };
+
+/** The last check's report (this process: at start-up, weekly, or asked for), for the admin page. */
+export function lastFsck(): { at: Date; report: FsckReport } | null {
+  return holder.__appstoreLastFsck ?? null;
+}
+
+/** Runs a check now and then every `intervalMs` (a week by default), keeping the last report. */
+export function scheduleFsck(intervalMs: number, firstAfterMs = 60_000): void {
+  const run = () => void fsck().catch((error) => console.error('The storage check failed:', error));
+  setTimeout(run, firstAfterMs).unref();
+  setInterval(run, intervalMs).unref();
+}
+
 export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {
   return withStorageLock(async () => {
     const client = getDb().$client;
@@ -70,6 +84,8 @@ export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {
       }
     }
     report.ok = database.length === 0 && report.corrupted.length === 0 && report.missing.length === 0 && report.orphans.length === report.removed.length;
+    holder.__appstoreLastFsck = { at: new Date(), report };
+    if (!report.ok) console.error(`Storage check: ${report.corrupted.length} corrupted, ${report.missing.length} missing, ${report.orphans.length - report.removed.length} orphan file(s), database: ${database.join('; ') || 'ok'}. See Admin → Storage.`);
     return report;
   });
 }
