@@ -10,6 +10,9 @@ import { expect, test } from '@playwright/test';
 import { adminToken, startServer, type RunningServer } from '../scripts/lib/server';
 
 const PORT = Number(process.env.E2E_PORT || 3107) + 15;
+// One server for both tests: they run one after the other in one worker.
+test.describe.configure({ mode: 'serial' });
+
 let server: RunningServer;
 let dataDir: string;
 let token: string;
