@@ -6,6 +6,7 @@ import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { authenticate, clientAddressOf } from './credentials';
 import { oidcSettings, upsertOidcUser } from './oidc';
+import { retryWhileBusy } from '@/db/retry';
 import { endSessionsFrom } from './revocation';
 import { claimOfToken } from './session-claim';
 import { loadActiveUser } from './viewer-store';
@@ -80,7 +81,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     // Sign-out (the menu's button or POST /api/auth/signout) ends every session of the user, not only this cookie.
     async signOut(message) {
       const claim = 'token' in message ? claimOfToken(await message.token) : null;
-      if (claim) endSessionsFrom(claim);
+      // Auth.js only logs an error here and clears the cookie anyway: wait out another process's lock first.
+      if (claim) await retryWhileBusy(() => endSessionsFrom(claim));
     },
   },
 }));
