@@ -27,6 +27,11 @@ export const users = sqliteTable(
     oidcSubject: text('oidc_subject'),
     createdAt: createdAt(),
     lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
+    /**
+     * Carried in every session (cookie and app-host cookie); bumping it ends every session issued before
+     * (lib/auth/revocation.ts).
+     */
+    sessionVersion: integer('session_version').notNull().default(0),
   },
   (t) => [uniqueIndex('users_email_unique').on(t.email), uniqueIndex('users_oidc_unique').on(t.oidcSubject)],
 );

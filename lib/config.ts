@@ -174,7 +174,8 @@ const schema = z.object({
   RUNNER_SLIRP4NETNS: text(),
   STAGED_UPLOAD_TTL: count(3600).pipe(z.number().min(1, 'must be at least 1 (seconds)')),
   STAGED_UPLOAD_QUOTA: count(0),
-  DB_BUSY_TIMEOUT_MS: count(100),
+  DB_BUSY_TIMEOUT_MS: count(20),
+  DB_BUSY_RETRY_MS: count(2000),
   ...bundleLimitFields,
 });
 
@@ -249,6 +250,7 @@ export interface Config {
   stagedUploadQuota: number;
   /** How long a write waits for a lock another process holds before answering 503. */
   databaseBusyTimeoutMs: number;
+  databaseBusyRetryMs: number;
 }
 
 /** Variables whose values must not appear in a message or log line. */
@@ -336,6 +338,7 @@ export function parseConfig(env: Env): Config {
     stagedUploadTtlMs: e.STAGED_UPLOAD_TTL * 1000,
     stagedUploadQuota: env.STAGED_UPLOAD_QUOTA?.trim() ? e.STAGED_UPLOAD_QUOTA : 2 * limits.BUNDLE_MAX_BYTES,
     databaseBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
+    databaseBusyRetryMs: e.DB_BUSY_RETRY_MS,
   };
 }
 
@@ -386,3 +389,4 @@ export const allowPrivateLinkAddresses = (): boolean => config().allowPrivateLin
 export const stagedUploadTtlMs = (): number => config().stagedUploadTtlMs;
 export const stagedUploadQuota = (): number => config().stagedUploadQuota;
 export const databaseBusyTimeoutMs = (): number => config().databaseBusyTimeoutMs;
+export const databaseBusyRetryMs = (): number => config().databaseBusyRetryMs;

@@ -62,6 +62,9 @@ export async function SiteHeader() {
               </summary>
               <div className="absolute right-0 z-20 mt-2 w-56 rounded-md border border-gray-200 bg-white p-2 shadow-lg">
                 <p className="truncate px-2 pb-2 text-xs text-gray-600">{viewer.email}</p>
+                <Link href="/account" className="block rounded px-2 py-2 hover:bg-gray-100">
+                  Your account
+                </Link>
                 <Link href="/account/tokens" className="block rounded px-2 py-2 hover:bg-gray-100">
                   API tokens
                 </Link>

@@ -5,6 +5,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
 import { getViewer } from '@/lib/auth/viewer';
+import { retryWhileBusy } from '@/db/retry';
 import { AppError, infrastructureError, type Problem } from '@/lib/errors';
 
 export type FieldErrors = Record<string, string[]>;
@@ -60,7 +61,8 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
       return fail('Please correct the marked fields.', fieldErrors);
     }
     try {
-      return await handler(parsed.data, viewer!);
+      // The form is already read, so a write refused by a busy database can run again (on timers).
+      return await retryWhileBusy(() => handler(parsed.data, viewer!));
     } catch (caught) {
       // A busy database or a full disk is told to the person like any expected refusal.
       const error = infrastructureError(caught) ?? caught;

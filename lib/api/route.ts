@@ -5,6 +5,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
 import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
+import { retryWhileBusy } from '@/db/retry';
 import { AppError, unauthenticated } from '@/lib/errors';
 import { apiRoute, readJson, zodProblems } from './handler';
 
@@ -50,7 +51,10 @@ export function apiHandler<A extends ApiAccess, S extends z.ZodType | undefined 
       body = parsed.data;
     }
     const params = (await context?.params) ?? ({} as P);
-    return handler({ request, viewer: viewer as ViewerFor<A>, body: body as ApiInput<A, S, P>['body'], params });
+    const input = { request, viewer: viewer as ViewerFor<A>, body: body as ApiInput<A, S, P>['body'], params };
+    // A busy database (a lock held by another process) is waited for on timers, not by blocking the event
+    // loop; a handler that streamed the request body itself cannot run again, so it answers 503 at once.
+    return retryWhileBusy(() => handler(input), { canRetry: () => options.body !== undefined || !request.bodyUsed });
   });
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
+import { retryWhileBusy } from '@/db/retry';
 import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import {
@@ -165,7 +166,9 @@ export async function importStagedBundle(
         for (const asset of assets) {
           if (await writeFileAtomic(assetPath(asset.sha256), asset.bytes)) created.push(assetPath(asset.sha256));
         }
-        return commitImport(viewer, manifest, { id, visibility, runtimeVersion, staged, assets, tagIds: requested.tagIds, longDescription: inspected.longDescription });
+        // The files are in place: only the transaction is tried again while another process holds the lock.
+        const data = { id, visibility, runtimeVersion, staged, assets, tagIds: requested.tagIds, longDescription: inspected.longDescription };
+        return await retryWhileBusy(() => commitImport(viewer, manifest, data));
       } catch (error) {
         removeUnreferencedFiles(created);
         throw error;

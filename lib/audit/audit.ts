@@ -21,6 +21,7 @@ export type AuditAction =
   | 'runtime.status'
   | 'user.create'
   | 'user.update'
+  | 'user.sign-out-everywhere'
   | 'instance.start'
   | 'instance.suspend'
   | 'instance.resume'

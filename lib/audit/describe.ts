@@ -72,8 +72,11 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       const changes = Object.entries((details.changes ?? {}) as Record<string, { from: unknown; to: unknown } | 'changed'>).map(([field, c]) =>
         c === 'changed' ? `${field} changed` : `${field} ${show(c.from)} → ${show(c.to)}`,
       );
+      if (details.sessionsRevoked) changes.push('signed out everywhere, API tokens revoked');
       return { target: `user ${details.email ?? '?'}`, changes };
     }
+    case 'user.sign-out-everywhere':
+      return { target: `user ${details.email ?? '?'}`, changes: [`signed out everywhere, ${show(details.tokensRevoked)} API token(s) revoked`] };
     case 'instance.start':
       return { target: `instance of ${app}`, changes: [`started (${show(details.visibility)})`] };
     case 'instance.suspend':

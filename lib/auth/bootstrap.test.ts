@@ -5,6 +5,7 @@ import { users } from '@/db/schema';
 import { useTempDataDir } from '@/lib/testing/db';
 import { ensureFirstAdmin } from './bootstrap';
 import { verifyPassword } from './password';
+import { issueToken, userForToken } from './tokens';
 import { setEnv } from '@/lib/testing/env';
 
 useTempDataDir();
@@ -33,8 +34,17 @@ describe('ensureFirstAdmin', () => {
     setEnv({ ADMIN_EMAIL: 'Boss@Example.test' });
     setEnv({ ADMIN_PASSWORD: 'first-password-1' });
     await ensureFirstAdmin(() => {});
+    const first = getDb().select().from(users).where(eq(users.email, 'boss@example.test')).get()!;
+    const token = issueToken(first.id, 'cli').token;
+    // A restart with the same password keeps the administrator's sessions and tokens …
+    await ensureFirstAdmin(() => {});
+    expect(getDb().select().from(users).where(eq(users.id, first.id)).get()!.sessionVersion).toBe(first.sessionVersion);
+    expect(userForToken(token)).not.toBeNull();
+    // … a new one ends them.
     setEnv({ ADMIN_PASSWORD: 'second-password-2' });
     await ensureFirstAdmin(() => {});
+    expect(getDb().select().from(users).where(eq(users.id, first.id)).get()!.sessionVersion).toBe(first.sessionVersion + 1);
+    expect(userForToken(token)).toBeNull();
     const boss = getDb().select().from(users).where(eq(users.email, 'boss@example.test')).get()!;
     expect(boss.isAdmin).toBe(true);
     expect(await verifyPassword('second-password-2', boss.passwordHash)).toBe(true);

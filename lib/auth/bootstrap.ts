@@ -6,18 +6,30 @@ import { count, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { users } from '@/db/schema';
 import { config } from '@/lib/config';
-import { hashPassword } from './password';
+import { hashPassword, verifyPassword } from './password';
+import { revokeSessions, revokeTokens } from './revocation';
 
 export async function ensureFirstAdmin(log: (line: string) => void = console.log): Promise<void> {
   const db = getDb();
   const { admin, adminEmail: email } = config();
   if (admin) {
     const { email, password } = admin;
-    const passwordHash = await hashPassword(password);
     const existing = db.select().from(users).where(eq(users.email, email)).get();
     if (existing) {
-      db.update(users).set({ passwordHash, isAdmin: true, disabled: false }).where(eq(users.id, existing.id)).run();
+      // Same password as before: nothing changes, so the administrator's sessions survive a restart.
+      if (existing.isAdmin && !existing.disabled && (await verifyPassword(password, existing.passwordHash))) return;
+      const passwordHash = await hashPassword(password);
+      db.transaction(
+        (tx) => {
+          tx.update(users).set({ passwordHash, isAdmin: true, disabled: false }).where(eq(users.id, existing.id)).run();
+          // A reset password ends every session and API token of the account, as an administrator's reset does.
+          revokeSessions(tx, existing.id);
+          revokeTokens(tx, existing.id);
+        },
+        { behavior: 'immediate' },
+      );
     } else {
+      const passwordHash = await hashPassword(password);
       db.insert(users).values({ id: randomUUID(), email, name: 'Administrator', passwordHash, isAdmin: true }).run();
       log(`Created administrator ${email} from ADMIN_EMAIL/ADMIN_PASSWORD.`);
     }

@@ -1,8 +1,10 @@
 // Signing a viewer in on an app host (DOMAIN routing), where the portal's own cookie is never sent:
 // the portal hands a one-time code (60 s, bound to one instance) to the app host, which exchanges it for
-// a host-only session cookie of its own. The cookie carries only the user id and the instance id; the
-// user is re-read from the database on every request, so roles, disabling and deletion apply at once.
+// a host-only session cookie of its own. The cookie carries only the user id, the user's session version
+// and the instance id; the user is re-read from the database on every request, so roles, disabling,
+// deletion and session revocation (sign-out, lib/auth/revocation.ts) apply at once.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionClaim } from './session-claim';
 
 /** The app-host session cookie; the router strips it before forwarding (lib/router/headers.ts). */
 export const HOST_SESSION_COOKIE = '__appstore_host';
@@ -13,7 +15,7 @@ const CODE_TTL_MS = 60_000;
 const SESSION_TTL_MS = 12 * 3600_000;
 
 interface Handoff {
-  userId: string;
+  claim: SessionClaim;
   instanceId: string;
   expires: number;
 }
@@ -25,43 +27,46 @@ function sweep(now: number): void {
   for (const [code, h] of handoffs) if (h.expires <= now) handoffs.delete(code);
 }
 
-/** A code the app host exchanges once, within a minute, for a session on that instance's host. */
-export function issueHandoff(userId: string, instanceId: string, now = Date.now()): string {
+/** A code the app host exchanges once, within a minute, for a session (of the same claim) on that instance's host. */
+export function issueHandoff(claim: SessionClaim, instanceId: string, now = Date.now()): string {
   sweep(now);
   const code = randomBytes(32).toString('base64url');
-  handoffs.set(code, { userId, instanceId, expires: now + CODE_TTL_MS });
+  handoffs.set(code, { claim: { ...claim }, instanceId, expires: now + CODE_TTL_MS });
   return code;
 }
 
-/** The user id of a valid, unused code for this instance; the code is spent whatever the answer. */
-export function redeemHandoff(code: string, instanceId: string, now = Date.now()): string | null {
+/** The session claim of a valid, unused code for this instance; the code is spent whatever the answer. */
+export function redeemHandoff(code: string, instanceId: string, now = Date.now()): SessionClaim | null {
   const handoff = handoffs.get(code);
   handoffs.delete(code);
   if (!handoff || handoff.expires <= now || handoff.instanceId !== instanceId) return null;
-  return handoff.userId;
+  return handoff.claim;
 }
 
 function mac(key: string, payload: string): Buffer {
   return createHmac('sha256', key).update(`appstore-host-session\0${payload}`).digest();
 }
 
-/** The cookie value for a user on one instance's host. */
-export function signHostSession(key: string, userId: string, instanceId: string, now = Date.now()): string {
-  const payload = `${userId}.${instanceId}.${now + SESSION_TTL_MS}`;
+/** The cookie value for a session (user and session version) on one instance's host. */
+export function signHostSession(key: string, claim: SessionClaim, instanceId: string, now = Date.now()): string {
+  const payload = `${claim.userId}.${instanceId}.${claim.version}.${now + SESSION_TTL_MS}`;
   return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
 
-/** The user id, when the value was signed with `key` for this instance and has not expired. */
-export function verifyHostSession(key: string, value: string | undefined, instanceId: string, now = Date.now()): string | null {
+/**
+ * The session claim, when the value was signed with `key` for this instance and has not expired (whether
+ * the claim's version is still current is the viewer store's question).
+ */
+export function verifyHostSession(key: string, value: string | undefined, instanceId: string, now = Date.now()): SessionClaim | null {
   if (!value) return null;
   const parts = value.split('.');
-  if (parts.length !== 4) return null;
-  const [userId, forInstance, expires, signature] = parts;
-  const expected = mac(key, `${userId}.${forInstance}.${expires}`);
+  if (parts.length !== 5) return null;
+  const [userId, forInstance, version, expires, signature] = parts;
+  const expected = mac(key, `${userId}.${forInstance}.${version}.${expires}`);
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  if (forInstance !== instanceId || !(Number(expires) > now)) return null;
-  return userId;
+  if (forInstance !== instanceId || !(Number(expires) > now) || !/^\d{1,15}$/.test(version)) return null;
+  return { userId, version: Number(version) };
 }
 
 /** `Set-Cookie` for the host session: host-only (no Domain), HttpOnly, SameSite=Lax. */

@@ -1,10 +1,14 @@
 // Auth.js (next-auth v5) set-up: credentials against the users table, optional OpenID Connect.
-// The session JWT carries only the user id; everything else is re-read per request (lib/auth/viewer.ts).
+// The session JWT carries only the user id and the user's session version (`sv`); everything else is re-read
+// per request (lib/auth/viewer.ts), and a session whose version is no longer the user's is refused.
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { authenticate, clientAddressOf } from './credentials';
 import { oidcSettings, upsertOidcUser } from './oidc';
+import { retryWhileBusy } from '@/db/retry';
+import { endSessionsFrom } from './revocation';
+import { claimOfToken } from './session-claim';
 import { loadActiveUser } from './viewer-store';
 import { authSecret } from './secret';
 
@@ -59,13 +63,33 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       return !!user.id && loadActiveUser(user.id) !== null;
     },
     async jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
-      // Only the id travels in the cookie: roles and flags are read from the database on every request.
-      return { sub: token.sub, iat: token.iat, exp: token.exp, jti: token.jti };
+      if (user?.id) {
+        // Signing in: the session starts at the user's current version; revocation bumps the version.
+        token.sub = user.id;
+        token.sv = loadActiveUser(user.id)?.sessionVersion;
+      }
+      // Only the id and version travel in the cookie: roles and flags are read from the database on every request.
+      return { sub: token.sub, sv: token.sv, iat: token.iat, exp: token.exp, jti: token.jti };
     },
     async session({ session, token }) {
       if (token.sub) session.user = { ...session.user, id: token.sub };
+      session.sessionVersion = claimOfToken(token)?.version;
       return session;
     },
   },
+  events: {
+    // Sign-out (the menu's button or POST /api/auth/signout) ends every session of the user, not only this cookie.
+    async signOut(message) {
+      const claim = 'token' in message ? claimOfToken(await message.token) : null;
+      // Auth.js only logs an error here and clears the cookie anyway: wait out another process's lock first.
+      if (claim) await retryWhileBusy(() => endSessionsFrom(claim));
+    },
+  },
 }));
+
+declare module 'next-auth' {
+  interface Session {
+    /** The session version the cookie carries (lib/auth/session-claim.ts). */
+    sessionVersion?: number;
+  }
+}

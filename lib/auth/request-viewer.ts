@@ -7,7 +7,8 @@ import { auth } from './next-auth';
 import { cookieValue, HOST_SESSION_COOKIE, verifyHostSession } from './instance-session';
 import type { Viewer } from './policy';
 import { authSecret } from './secret';
-import { viewerFromUserId } from './viewer-store';
+import { claimOfSession } from './session-claim';
+import { viewerFromSession } from './viewer-store';
 
 /** From the portal's session cookie (BASE_URL instance traffic, same origin as the portal). */
 export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
@@ -20,16 +21,14 @@ export async function viewerFromPortalSession(req: IncomingMessage): Promise<Vie
   plain['x-forwarded-proto'] ??= (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   // The pages-router form of auth(): it answers the session; a refreshed cookie is not sent along with an
   // app's response (the portal's own pages refresh it).
-  const session = await (auth as unknown as (req: { headers: Record<string, string> }, res: { headers: Headers }) => Promise<{ user?: { id?: string } } | null>)(
+  const session = await (auth as unknown as (req: { headers: Record<string, string> }, res: { headers: Headers }) => Promise<{ user?: { id?: string }; sessionVersion?: number } | null>)(
     { headers: plain },
     { headers: new Headers() },
   );
-  const id = session?.user?.id;
-  return id ? viewerFromUserId(id) : null;
+  return viewerFromSession(claimOfSession(session));
 }
 
-/** From the app-host session cookie (DOMAIN instance traffic). */
+/** From the app-host session cookie (DOMAIN instance traffic); it ends with the user's portal sessions. */
 export function viewerFromHostSession(headers: IncomingHttpHeaders, instanceId: string): Viewer | null {
-  const userId = verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId);
-  return userId ? viewerFromUserId(userId) : null;
+  return viewerFromSession(verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId));
 }

@@ -1,5 +1,6 @@
 // Reads the signed-in user afresh from the database: roles, admin and disabled flags are never
-// taken from a cookie or token, so a change takes effect on the next request.
+// taken from a cookie or token, so a change takes effect on the next request; a session counts only while
+// its session version is the user's current one (lib/auth/revocation.ts).
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
@@ -7,6 +8,7 @@ import { users, type User } from '@/db/schema';
 import { fullAccessRole } from '@/lib/config';
 import { touchLastSeen } from '@/lib/users/users';
 import { hasFullAccess, type Viewer } from './policy';
+import type { SessionClaim } from './session-claim';
 
 /** The user if it exists and is not disabled. */
 export function loadActiveUser(id: string): User | null {
@@ -32,7 +34,9 @@ export function viewerFromUser(user: User): Viewer | null {
   return toViewer(user);
 }
 
-export function viewerFromUserId(id: string): Viewer | null {
-  const user = loadActiveUser(id);
-  return user ? viewerFromUser(user) : null;
+/** The viewer of a session (portal or app-host cookie): null once the user's sessions were revoked. */
+export function viewerFromSession(claim: SessionClaim | null): Viewer | null {
+  if (!claim) return null;
+  const user = loadActiveUser(claim.userId);
+  return user && user.sessionVersion === claim.version ? viewerFromUser(user) : null;
 }

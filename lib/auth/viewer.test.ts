@@ -5,7 +5,8 @@ import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { issueToken } from './tokens';
 
 let sessionUserId: string | null = null;
-vi.mock('./next-auth', () => ({ auth: async () => (sessionUserId ? { user: { id: sessionUserId } } : null) }));
+let sessionVersion = 0;
+vi.mock('./next-auth', () => ({ auth: async () => (sessionUserId ? { user: { id: sessionUserId }, sessionVersion } : null) }));
 const { getApiViewer } = await import('./viewer');
 const { apiHandler } = await import('@/lib/api/route');
 /** An API route any signed-in caller may use: the guard every write route goes through. */
@@ -56,5 +57,22 @@ describe('getApiViewer with a Bearer token', () => {
       const viewer = await getApiViewer(request(method, { origin: 'https://elsewhere.example', authorization: `Bearer ${token}` }));
       expect(viewer).toMatchObject({ id: tokenUser.id });
     }
+  });
+});
+
+describe('getViewer and session revocation', () => {
+  it('the same cookie stops working once the user signed out everywhere', async () => {
+    const { signOutEverywhere } = await import('./revocation');
+    const { getViewer } = await import('./viewer');
+    const user = insertUser();
+    sessionUserId = user.id;
+    sessionVersion = 0;
+    const viewer = await getViewer();
+    expect(viewer).toMatchObject({ id: user.id });
+    signOutEverywhere(viewer!);
+    expect(await getViewer()).toBeNull();
+    expect(await getApiViewer(request('GET', {}))).toBeNull();
+    sessionVersion = 1; // a session issued after it
+    expect(await getViewer()).toMatchObject({ id: user.id });
   });
 });

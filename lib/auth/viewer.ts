@@ -7,18 +7,24 @@ import { AppError } from '@/lib/errors';
 import { auth } from './next-auth';
 import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
-import { viewerFromUser, viewerFromUserId } from './viewer-store';
+import { claimOfSession, type SessionClaim } from './session-claim';
+import { viewerFromSession, viewerFromUser } from './viewer-store';
 
 export type { AccessLevel, Viewer } from './policy';
 
 export { accessSettings } from './access-settings';
 
-/** The signed-in viewer of this request (session cookie), or null. Cached for the request. */
-export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = await auth();
-  const id = session?.user?.id;
-  return id ? viewerFromUserId(id) : null;
+/** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
+export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
+  const claim = claimOfSession(await auth());
+  const viewer = viewerFromSession(claim);
+  return viewer && claim ? { viewer, claim } : null;
 });
+
+/** The signed-in viewer of this request (session cookie), or null. */
+export async function getViewer(): Promise<Viewer | null> {
+  return (await getSignedIn())?.viewer ?? null;
+}
 
 /**
  * The page guard: the viewer at `level`. Nobody signed in → /login, coming back to `returnTo`; signed in

@@ -82,9 +82,9 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
 
       if (target.form === 'DOMAIN' && target.rest.startsWith(`${HANDOFF_PATH}?`)) {
         const query = new URLSearchParams(target.rest.slice(HANDOFF_PATH.length + 1));
-        const userId = redeemHandoff(query.get('code') ?? '', id);
-        if (!userId) return page(403, 'This sign-in link has expired', 'Open the app again from the App Store.', { href: `${publicUrl()}/instances`, label: 'My instances' });
-        const cookie = hostSessionCookie(signHostSession(authSecret(), userId, id), settings.appsScheme === 'https');
+        const claim = redeemHandoff(query.get('code') ?? '', id);
+        if (!claim) return page(403, 'This sign-in link has expired', 'Open the app again from the App Store.', { href: `${publicUrl()}/instances`, label: 'My instances' });
+        const cookie = hostSessionCookie(signHostSession(authSecret(), claim, id), settings.appsScheme === 'https');
         return redirect(302, safeReturnPath(query.get('return')), { 'set-cookie': cookie });
       }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { auditLog, users } from '@/db/schema';
 import { insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
+import { issueToken, userForToken } from '@/lib/auth/tokens';
 import { createUser, updateUser } from './users';
 
 useTempDataDir();
@@ -27,7 +28,11 @@ describe('user store', () => {
     await expect(updateUser(plain, created.id, { name: 'Renamed' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await updateUser(admin, created.id, { name: 'Renamed', password: 'another-password-2', roles: ['analyst'] });
     const update = auditOf(created.id).find((r) => r.action === 'user.update')!;
-    expect(update.details).toEqual({ email: input.email, changes: { name: { from: 'New', to: 'Renamed' }, password: 'changed' } });
+    expect(update.details).toEqual({
+      email: input.email,
+      changes: { name: { from: 'New', to: 'Renamed' }, password: 'changed' },
+      sessionsRevoked: true,
+    });
     expect(JSON.stringify(update.details)).not.toContain('another-password-2');
     // Nothing changed, nothing recorded.
     await updateUser(admin, created.id, { name: 'Renamed' });
@@ -40,5 +45,31 @@ describe('user store', () => {
     await expect(updateUser(admin, admin.id, { disabled: true })).rejects.toMatchObject({ errors: [{ path: 'disabled' }] });
     expect(getDb().select().from(users).where(eq(users.id, admin.id)).get()).toMatchObject({ isAdmin: true, disabled: false });
     await expect(updateUser(admin, 'no-such-user', { name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('session revocation by administrators', () => {
+  const versionOf = (id: string) => getDb().select().from(users).where(eq(users.id, id)).get()!.sessionVersion;
+
+  it('a new password or disabling ends every session and API token; other changes end none', async () => {
+    const admin = viewerOf(insertUser({ isAdmin: true }));
+    const user = insertUser();
+    let token = issueToken(user.id, 'cli').token;
+
+    await updateUser(admin, user.id, { name: 'Renamed', roles: ['x'] });
+    expect(versionOf(user.id)).toBe(0);
+    expect(userForToken(token)).not.toBeNull();
+
+    await updateUser(admin, user.id, { password: 'reset-password-1' });
+    expect(versionOf(user.id)).toBe(1);
+    expect(userForToken(token)).toBeNull();
+
+    token = issueToken(user.id, 'cli').token;
+    await updateUser(admin, user.id, { disabled: true });
+    expect(versionOf(user.id)).toBe(2);
+    expect(userForToken(token)).toBeNull();
+    // Re-enabling brings nothing back.
+    await updateUser(admin, user.id, { disabled: false });
+    expect(versionOf(user.id)).toBe(2);
   });
 });

@@ -9,6 +9,7 @@ import { writeAudit } from '@/lib/audit/audit';
 import { canManageUsers, selfChangeRefusal, type Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
+import { revokeSessions, revokeTokens } from '@/lib/auth/revocation';
 import { isUniqueViolation, unlessBusy } from '@/db/errors';
 import { dueForTouch } from '@/lib/format';
 
@@ -105,6 +106,7 @@ export async function createUser(viewer: Viewer, input: NewUserInput): Promise<P
 /**
  * Changes a user; administrators only, never their own admin flag or disabled flag (lib/auth/policy.ts).
  * The audit row lists each changed field (a new password as "changed", never a hash) in the same transaction.
+ * Setting a password or disabling the account ends every session of the user and revokes their API tokens.
  */
 export async function updateUser(viewer: Viewer, id: string, patch: UserPatch): Promise<PublicUser> {
   if (!canManageUsers(viewer)) throw forbidden('Only administrators may change users.');
@@ -127,7 +129,18 @@ export async function updateUser(viewer: Viewer, id: string, patch: UserPatch): 
         .set({ ...fields, ...(passwordHash === undefined ? {} : { passwordHash }) })
         .where(eq(users.id, id))
         .run();
-      writeAudit(tx, { actorId: viewer.id, action: 'user.update', targetType: 'user', targetId: id, details: { email: existing.email, changes } });
+      const sessionsRevoked = passwordHash !== undefined || (fields.disabled === true && !existing.disabled);
+      if (sessionsRevoked) {
+        revokeSessions(tx, id);
+        revokeTokens(tx, id);
+      }
+      writeAudit(tx, {
+        actorId: viewer.id,
+        action: 'user.update',
+        targetType: 'user',
+        targetId: id,
+        details: { email: existing.email, changes, ...(sessionsRevoked ? { sessionsRevoked } : {}) },
+      });
     },
     { behavior: 'immediate' },
   );
