@@ -34,6 +34,15 @@ import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
 import { isUniqueViolation } from '@/db/errors';
 
+/** What the Import app form shows after a successful import: the confirmation and where to go next. */
+export interface ImportedApp {
+  id: string;
+  name: string;
+  version: string;
+  title: string;
+  visibility: string;
+}
+
 export interface ImportResult {
   app: App;
   warnings: Problem[];
