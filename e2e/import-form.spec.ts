@@ -85,6 +85,22 @@ test('an invalid bundle lists every error with its path, and nothing is stored',
   expect(await (await request.get(`/api/v1/apps?name=${name}`, { headers: auth })).json()).toEqual([]);
 });
 
+test('the form lists manifest, contents, runtime and secret problems together', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  const name = unique('ai.e2e.allatonce');
+  const bundle = await makeBundle({
+    name,
+    appToml: `[App]\nName = "${name}"\nVersion = "1.0"\nLongDescription = "missing.md"\n\n[Runtime]\nModule = "app.main"\nRuntimeVersion = "deb99_nope"\n\n[[Env]]\nName = "TOKEN"\nSecret = "no-such-secret"\nSecretKey = "token"\n`,
+  });
+  await page.getByLabel('Bundle').setInputFiles({ name: 'bad.wave', mimeType: 'application/zip', buffer: bundle });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const errors = page.getByTestId('import-errors');
+  for (const path of ['App.Version', 'App.LongDescription', 'Runtime.RuntimeVersion', 'Env[0].Secret']) await expect(errors).toContainText(path);
+  await expect(errors).toContainText('missing.md');
+});
+
 test('importing the same version twice is refused clearly', async ({ page, request }) => {
   const user = await createUser(request);
   await signIn(page, user.email, user.password);
