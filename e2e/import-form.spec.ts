@@ -101,6 +101,20 @@ test('the form lists manifest, contents, runtime and secret problems together', 
   await expect(errors).toContainText('missing.md');
 });
 
+test('an unclosed string in app.toml is reported where it starts, with the line and a caret', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  const name = unique('ai.e2e.unclosed');
+  const bundle = await makeBundle({ name, appToml: `[App]\nName = "${name}\nVersion = "1.0.0"\n` });
+  await page.getByLabel('Bundle').setInputFiles({ name: 'unclosed.wave', mimeType: 'application/zip', buffer: bundle });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const errors = page.getByTestId('import-errors');
+  await expect(errors).toContainText('unterminated string starting at line 2, column 8');
+  await expect(errors).not.toContainText('control characters');
+  await expect(errors.getByTestId('problem-excerpt')).toHaveText(`  2 | Name = "${name}\n    |        ^`);
+});
+
 test('importing the same version twice is refused clearly', async ({ page, request }) => {
   const user = await createUser(request);
   await signIn(page, user.email, user.password);

@@ -164,6 +164,11 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
               {failure.errors.map((p, i) => (
                 <li key={i}>
                   <code className="font-semibold">{p.path}</code>: {p.message}
+                  {p.excerpt && (
+                    <pre className="mt-1 overflow-x-auto rounded bg-white p-2 text-xs text-gray-900" data-testid="problem-excerpt">
+                      {p.excerpt}
+                    </pre>
+                  )}
                 </li>
               ))}
             </ul>

@@ -34,6 +34,9 @@ beforeAll(async () => {
   );
   bad.file('app.py', 'print("hi")\n');
   await writeFile(path.join(dir, 'bad.wave'), await bad.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+  const unclosed = new JSZip();
+  unclosed.file('app.toml', '[App]\nName = "ai.h2o.wave.unclosed\nVersion = "1.0.0"\n');
+  await writeFile(path.join(dir, 'unclosed.wave'), await unclosed.generateAsync({ type: 'nodebuffer' }));
 });
 
 async function run(args: string[]) {
@@ -110,6 +113,15 @@ describe('appstore validate', () => {
     const report = onlyReport((await run(['--json', 'bad.wave'])).out);
     expect(report.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['App.Version', 'App.LongDescription']));
     expect(report.serverChecks.length).toBeGreaterThan(0);
+  });
+
+  it('reports an unclosed string where it starts, with the line and a caret', async () => {
+    const { code, out } = await run(['unclosed.wave']);
+    expect(code).toBe(1);
+    expect(out).toContain('error: app.toml: TOML syntax error: unterminated string starting at line 2, column 8');
+    // The caret sits under the opening quote.
+    expect(out).toContain('        2 | Name = "ai.h2o.wave.unclosed\n          |        ^\n');
+    expect(out).not.toMatch(/control characters/);
   });
 
   it('keeps stdout to the JSON object when run as the installed command', async () => {
