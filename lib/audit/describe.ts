@@ -74,6 +74,10 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       );
       return { target: `user ${details.email ?? '?'}`, changes };
     }
+    case 'token.create':
+      return { target: `API token ${details.name ?? '?'} (${details.prefix ?? '?'}…)`, changes: ['created'] };
+    case 'token.revoke':
+      return { target: `API token ${details.name ?? '?'} (${details.prefix ?? '?'}…)`, changes: ['revoked'] };
     case 'instance.start':
       return { target: `instance of ${app}`, changes: [`started (${show(details.visibility)})`] };
     case 'instance.suspend':
