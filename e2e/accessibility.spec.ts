@@ -1,5 +1,6 @@
 // axe-core over the pages people use, signed in as an administrator (who sees every control), on a
-// desktop and a narrow screen: no violations of any impact (labels, contrast, roles, names).
+// desktop and a narrow screen, in the light and the dark colour scheme (prefers-color-scheme): no
+// violations of any impact (labels, contrast, roles, names).
 // One test per page and screen, each with its own timeout, so a busy machine slows a page down without
 // making the whole list time out together.
 import AxeBuilder from '@axe-core/playwright';
@@ -8,7 +9,7 @@ import { importApp, importBundle } from './bundles';
 import { instanceAppBundle } from './instance-app';
 import { asAdmin, E2E_ADMIN, signIn, unique } from './helpers';
 
-const SIGNED_IN_PAGES = ['/', '/my-apps', '/my-apps/import', '/my-secrets', '/account', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', '/instances', '/admin/instances', '/admin/aliases', '/admin/storage', 'APP', 'INSTANCE'];
+const SIGNED_IN_PAGES = ['/', '/apps/no-such-app-anywhere', '/my-apps', '/my-apps/import', '/my-secrets', '/account', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', '/instances', '/admin/instances', '/admin/aliases', '/admin/storage', 'APP', 'INSTANCE'];
 const VIEWPORTS = [
   { width: 1280, height: 900 },
   { width: 375, height: 800 },
@@ -59,18 +60,44 @@ async function expectNoViolations(page: Page, path: string) {
   expect(violations, path).toEqual([]);
 }
 
-async function openPage(browser: Browser, viewport: { width: number; height: number }, signedIn: boolean) {
-  const context = await browser.newContext({ viewport, ...(signedIn ? { storageState: adminState } : {}) });
+type Scheme = 'light' | 'dark';
+
+async function openPage(browser: Browser, viewport: { width: number; height: number }, signedIn: boolean, colorScheme: Scheme) {
+  const context = await browser.newContext({ viewport, colorScheme, ...(signedIn ? { storageState: adminState } : {}) });
   return { context, page: await context.newPage() };
 }
 
-for (const viewport of VIEWPORTS) {
-  test.describe(`at ${viewport.width}px`, () => {
+/** The page really is in the scheme asked for: a dark page background in dark, a light one in light. */
+async function expectScheme(page: Page, scheme: Scheme) {
+  const lightness = await page.evaluate(() => {
+    const canvas = document.createElement('canvas').getContext('2d')!;
+    canvas.fillStyle = getComputedStyle(document.body).backgroundColor;
+    canvas.fillRect(0, 0, 1, 1);
+    const [r, g, b] = canvas.getImageData(0, 0, 1, 1).data;
+    return (r + g + b) / 3;
+  });
+  if (scheme === 'dark') expect(lightness).toBeLessThan(60);
+  else expect(lightness).toBeGreaterThan(200);
+}
+
+async function expectNoSidewaysScroll(page: Page, path: string, viewport: { width: number }) {
+  if (viewport.width >= 400) return;
+  // A phone-sized screen never scrolls sideways.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+}
+
+const RUNS = (['light', 'dark'] as const).flatMap((scheme) => VIEWPORTS.map((viewport) => ({ scheme, viewport })));
+
+for (const { scheme, viewport } of RUNS) {
+  test.describe(`at ${viewport.width}px, ${scheme}`, () => {
     test('/login has no accessibility violations', async ({ browser }) => {
       test.setTimeout(60_000);
-      const { context, page } = await openPage(browser, viewport, false);
+      const { context, page } = await openPage(browser, viewport, false, scheme);
       await page.goto('/login');
+      await expectScheme(page, scheme);
       await expectNoViolations(page, '/login');
+      await expectNoSidewaysScroll(page, '/login', viewport);
       await context.close();
     });
 
@@ -79,15 +106,12 @@ for (const viewport of VIEWPORTS) {
       test(`${label} has no accessibility violations`, async ({ browser }) => {
         test.setTimeout(60_000);
         const path = entry === 'APP' ? `/apps/${appName}` : entry === 'INSTANCE' ? `/instances/${instanceId}` : entry;
-        const { context, page } = await openPage(browser, viewport, true);
+        const { context, page } = await openPage(browser, viewport, true, scheme);
         await page.goto(path);
         await expect(page.getByTestId('signed-in-as')).toBeVisible();
+        await expectScheme(page, scheme);
         await expectNoViolations(page, path);
-        if (viewport.width < 400) {
-          // A phone-sized screen never scrolls sideways.
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          expect(overflow, `${path} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
-        }
+        await expectNoSidewaysScroll(page, path, viewport);
         await context.close();
       });
     }

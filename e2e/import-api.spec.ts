@@ -67,6 +67,23 @@ test.describe('POST /api/v1/apps', () => {
     expect(await list.json()).toEqual([]);
   });
 
+  test('400 reports manifest, contents, runtime and secret problems in one answer', async ({ request }) => {
+    const user = await createUser(request);
+    const headers = { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
+    const name = unique('ai.e2e.allatonce');
+    const res = await importBundle(
+      request,
+      headers,
+      await makeBundle({
+        name,
+        appToml: `[App]\nName = "${name}"\nVersion = "1.0"\nLongDescription = "missing.md"\n\n[Runtime]\nModule = "app.main"\nRuntimeVersion = "deb99_nope"\n\n[[Env]]\nName = "TOKEN"\nSecret = "no-such-secret"\nSecretKey = "token"\n`,
+      }),
+    );
+    expect(res.status()).toBe(400);
+    const paths = (await res.json()).errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['App.Version', 'App.LongDescription', 'Runtime.RuntimeVersion', 'Env[0].Secret']));
+  });
+
   test('400 for input that is not a zip', async ({ request }) => {
     const res = await importBundle(request, await asAdmin(request), Buffer.from('hello, not a zip'));
     expect(res.status()).toBe(400);

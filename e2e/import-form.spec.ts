@@ -18,7 +18,7 @@ async function recordProgress(page: Page) {
   });
 }
 
-test('import a valid bundle through the form: progress shown, lands on its page as PRIVATE', async ({ page, request }) => {
+test('import a valid bundle through the form: progress shown, confirmed as PRIVATE with a link to its page', async ({ page, request }) => {
   const user = await createUser(request);
   await signIn(page, user.email, user.password);
   await page.goto('/my-apps/import');
@@ -29,13 +29,39 @@ test('import a valid bundle through the form: progress shown, lands on its page 
   await expect(page.getByLabel('Visibility')).toHaveValue('PRIVATE');
   await recordProgress(page);
   await page.getByRole('button', { name: 'Import' }).click();
-  await expect(page).toHaveURL(new RegExp(`/apps/${name.replace(/\./g, '\\.')}/1\\.0\\.0$`));
+  await expect(page.getByRole('heading', { name: 'Imported Form imported app 1.0.0 as PRIVATE' })).toBeFocused();
   const progress: string[] = await page.evaluate(() => JSON.parse(sessionStorage.getItem('progress') ?? '[]'));
   expect(progress.some((t) => /[KMG]iB (of [\d.]+ [KMG]iB )?sent/.test(t))).toBe(true);
 
   const auth = { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
   const [app] = await (await request.get(`/api/v1/apps?name=${name}`, { headers: auth })).json();
   expect(app).toMatchObject({ version: '1.0.0', visibility: 'PRIVATE', title: 'Form imported app' });
+  await page.getByRole('link', { name: "Open the app's page" }).click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${name.replace(/\./g, '\\.')}/1\\.0\\.0$`));
+});
+
+test('a successful import keeps every warning and offers the next steps', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  const name = unique('ai.e2e.warned');
+  const bundle = await makeBundle({
+    name,
+    icon: false,
+    appToml: `[App]\nName = "${name}"\nVersion = "1.2.0"\nTitle = "Warned app"\nDescription = "d"\nCategory = "Data Science"\nKeywords = ["a"]\nTags = ["no-such-tag-${name}"]\n\n[Runtime]\nModule = "app.main"\n`,
+  });
+  await page.getByLabel('Bundle').setInputFiles({ name: 'warned.wave', mimeType: 'application/zip', buffer: bundle });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const done = page.getByTestId('import-done');
+  await expect(done.getByRole('heading', { name: 'Imported Warned app 1.2.0 as PRIVATE' })).toBeVisible();
+  const warnings = done.getByTestId('import-warnings');
+  for (const path of ['App.Category', 'App.Keywords', 'App.Tags[0]']) await expect(warnings).toContainText(path);
+  await expect(warnings).toContainText(`no-such-tag-${name}`);
+  await expect(warnings).toContainText(/icon/i);
+  await expect(page).toHaveURL(/\/my-apps\/import$/);
+  await done.getByRole('link', { name: 'Publish and add tags' }).click();
+  await expect(page).toHaveURL(/\/my-apps\?edit=/);
+  await expect(page.getByRole('dialog', { name: 'Edit Warned app 1.2.0' })).toBeVisible();
 });
 
 test('an invalid bundle lists every error with its path, and nothing is stored', async ({ page, request }) => {
@@ -59,6 +85,36 @@ test('an invalid bundle lists every error with its path, and nothing is stored',
   expect(await (await request.get(`/api/v1/apps?name=${name}`, { headers: auth })).json()).toEqual([]);
 });
 
+test('the form lists manifest, contents, runtime and secret problems together', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  const name = unique('ai.e2e.allatonce');
+  const bundle = await makeBundle({
+    name,
+    appToml: `[App]\nName = "${name}"\nVersion = "1.0"\nLongDescription = "missing.md"\n\n[Runtime]\nModule = "app.main"\nRuntimeVersion = "deb99_nope"\n\n[[Env]]\nName = "TOKEN"\nSecret = "no-such-secret"\nSecretKey = "token"\n`,
+  });
+  await page.getByLabel('Bundle').setInputFiles({ name: 'bad.wave', mimeType: 'application/zip', buffer: bundle });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const errors = page.getByTestId('import-errors');
+  for (const path of ['App.Version', 'App.LongDescription', 'Runtime.RuntimeVersion', 'Env[0].Secret']) await expect(errors).toContainText(path);
+  await expect(errors).toContainText('missing.md');
+});
+
+test('an unclosed string in app.toml is reported where it starts, with the line and a caret', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  const name = unique('ai.e2e.unclosed');
+  const bundle = await makeBundle({ name, appToml: `[App]\nName = "${name}\nVersion = "1.0.0"\n` });
+  await page.getByLabel('Bundle').setInputFiles({ name: 'unclosed.wave', mimeType: 'application/zip', buffer: bundle });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const errors = page.getByTestId('import-errors');
+  await expect(errors).toContainText('unterminated string starting at line 2, column 8');
+  await expect(errors).not.toContainText('control characters');
+  await expect(errors.getByTestId('problem-excerpt')).toHaveText(`  2 | Name = "${name}\n    |        ^`);
+});
+
 test('importing the same version twice is refused clearly', async ({ page, request }) => {
   const user = await createUser(request);
   await signIn(page, user.email, user.password);
@@ -68,7 +124,7 @@ test('importing the same version twice is refused clearly', async ({ page, reque
     await page.goto('/my-apps/import');
     await page.getByLabel('Bundle').setInputFiles({ name: 'app.wave', mimeType: 'application/zip', buffer: bundle });
     await page.getByRole('button', { name: 'Import' }).click();
-    if (attempt === 1) await expect(page).toHaveURL(/\/apps\//);
+    if (attempt === 1) await expect(page.getByTestId('import-done')).toBeVisible();
   }
   await expect(page.getByRole('alert').filter({ hasText: 'The bundle was not imported' })).toContainText(
     `${name} version 2.0.0 already exists`,

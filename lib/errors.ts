@@ -31,6 +31,8 @@ const STATUS: Record<ErrorCode, number> = {
 export interface Problem {
   path: string;
   message: string;
+  /** For a syntax error: the offending source line and a caret under the spot, to show in monospace. */
+  excerpt?: string;
 }
 
 export class AppError extends Error {

@@ -1,15 +1,14 @@
 'use client';
 // Forms of the admin users page: create a user, and edit one (roles, admin, disabled, password).
 
-import { useActionState } from 'react';
-import type { ActionState, FormAction } from '@/lib/actions/validated-action';
+import type { FormAction } from '@/lib/actions/validated-action';
+import { useKeptForm } from '@/components/forms/use-kept-form';
 import { SubmitRow, TextField } from '@/components/ui/field';
 
 export function CreateUserForm({ createUser }: { createUser: FormAction }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(createUser, null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const { state, onSubmit, pending, errors, formRef, resetKey } = useKeptForm(createUser);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-2" key={state?.ok ? state.at : 'form'}>
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" key={resetKey} aria-label="New user">
       <TextField label="Email" name="email" type="email" required errors={errors.email} id="new-email" />
       <TextField label="Name" name="name" required errors={errors.name} id="new-name" />
       <TextField
@@ -40,11 +39,10 @@ export interface EditableUser {
 }
 
 export function EditUserForm({ user, updateUser }: { user: EditableUser; updateUser: FormAction }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateUser, null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const { state, onSubmit, pending, errors, formRef } = useKeptForm(updateUser);
   const p = `user-${user.id}`;
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${user.email}`}>
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${user.email}`}>
       <input type="hidden" name="id" value={user.id} />
       <TextField label="Name" name="name" defaultValue={user.name} required errors={errors.name} id={`${p}-name`} />
       <TextField

@@ -1,9 +1,13 @@
 'use client';
 // The Import app form: the bundle streams to /api/v1/uploads with real progress, then the server
-// action imports the staged file and either lands on the app's page or lists every problem.
+// action imports the staged file and either confirms it (with every warning and the next steps) or lists
+// every problem.
 
-import { startTransition, useActionState, useRef, useState } from 'react';
+import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
+import Link from 'next/link';
 import type { ActionState } from '@/lib/actions/validated-action';
+import type { ImportedApp } from '@/lib/apps/import';
+import { appUrl } from '@/lib/urls';
 import { formatBytes } from '@/lib/format';
 import { buttonClass } from '@/components/ui/field';
 import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
@@ -32,8 +36,11 @@ function uploadFile(file: File, onProgress: (sent: number, total: number) => voi
   });
 }
 
-export function ImportForm({ publicMode, action }: { publicMode: boolean; action: (state: ActionState, data: FormData) => Promise<ActionState> }) {
-  const [state, dispatch, importing] = useActionState<ActionState, FormData>(action, null);
+type State = ActionState<ImportedApp>;
+
+export function ImportForm({ publicMode, action }: { publicMode: boolean; action: (state: State, data: FormData) => Promise<State> }) {
+  const [state, dispatch, importing] = useActionState<State, FormData>(action, null);
+  const imported = state?.ok && state.data ? { app: state.data, message: state.message ?? '', warnings: state.warnings ?? [] } : null;
   const failure = state && !state.ok ? { message: state.message, errors: state.errors ?? [], warnings: state.warnings ?? [] } : null;
   const [file, setFile] = useState<File | null>(null);
   const [upload, setUpload] = useState<Upload>(null);
@@ -157,6 +164,11 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
               {failure.errors.map((p, i) => (
                 <li key={i}>
                   <code className="font-semibold">{p.path}</code>: {p.message}
+                  {p.excerpt && (
+                    <pre className="mt-1 overflow-x-auto rounded bg-white p-2 text-xs text-gray-900" data-testid="problem-excerpt">
+                      {p.excerpt}
+                    </pre>
+                  )}
                 </li>
               ))}
             </ul>
@@ -176,9 +188,56 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
         </section>
       )}
 
+      {imported && !importing && <ImportedPanel {...imported} />}
+
       <button type="submit" className={buttonClass} disabled={busy}>
         {busy ? 'Importing…' : 'Import'}
       </button>
     </form>
+  );
+}
+
+/** The confirmation after an import: what was imported, every warning, and the next steps. */
+function ImportedPanel({ app, message, warnings }: { app: ImportedApp; message: string; warnings: { path: string; message: string }[] }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [app.id]);
+  return (
+    <section aria-labelledby="import-done" data-testid="import-done" className="rounded-md border border-green-300 bg-green-50 p-4 text-green-950">
+      <h2 id="import-done" ref={heading} tabIndex={-1} className="font-semibold">
+        {message}
+      </h2>
+      {warnings.length > 0 ? (
+        <>
+          <h3 className="mt-3 text-sm font-semibold">{warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`}</h3>
+          <ul className="list-disc space-y-1 pl-5 text-sm" data-testid="import-warnings">
+            {warnings.map((p, i) => (
+              <li key={i}>
+                <code>{p.path}</code>: {p.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="mt-1 text-sm">No warnings.</p>
+      )}
+      <h3 className="mt-3 text-sm font-semibold">Next steps</h3>
+      <ul className="mt-1 flex flex-wrap gap-3 text-sm">
+        <li>
+          <Link href={appUrl(app.name, app.version)} className="text-blue-800 underline">
+            Open the app&apos;s page
+          </Link>
+        </li>
+        <li>
+          <Link href={`/my-apps?edit=${encodeURIComponent(app.id)}`} className="text-blue-800 underline">
+            Publish and add tags
+          </Link>
+        </li>
+        <li>
+          <Link href="/my-apps" className="text-blue-800 underline">
+            Open My Apps
+          </Link>
+        </li>
+      </ul>
+    </section>
   );
 }

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { signOut } from '@/lib/auth/next-auth';
 import { getViewer } from '@/lib/auth/viewer';
+import { HeaderMenu } from './header-menu';
 
 export async function SiteHeader() {
   const viewer = await getViewer();
@@ -30,8 +31,7 @@ export async function SiteHeader() {
           </>
         )}
         {viewer?.isAdmin && (
-          <details className="relative text-sm">
-            <summary className="cursor-pointer text-gray-800">Admin</summary>
+          <HeaderMenu testId="admin-menu" summary={<summary className="cursor-pointer text-gray-800">Admin</summary>}>
             <ul className="absolute z-20 mt-2 w-44 rounded-md border border-gray-200 bg-white p-1 shadow-lg">
               {[
                 ['/admin/users', 'Users'],
@@ -51,15 +51,19 @@ export async function SiteHeader() {
                 </li>
               ))}
             </ul>
-          </details>
+          </HeaderMenu>
         )}
         <div className="ml-auto">
           {viewer ? (
-            <details className="relative text-sm">
-              <summary className="cursor-pointer text-gray-800">
-                <span className="sr-only">Account menu, signed in as </span>
-                <span data-testid="signed-in-as">{viewer.name}</span>
-              </summary>
+            <HeaderMenu
+              testId="account-menu"
+              summary={
+                <summary className="cursor-pointer text-gray-800">
+                  <span className="sr-only">Account menu, signed in as </span>
+                  <span data-testid="signed-in-as">{viewer.name}</span>
+                </summary>
+              }
+            >
               <div className="absolute right-0 z-20 mt-2 w-56 rounded-md border border-gray-200 bg-white p-2 shadow-lg">
                 <p className="truncate px-2 pb-2 text-xs text-gray-600">{viewer.email}</p>
                 <Link href="/account" className="block rounded px-2 py-2 hover:bg-gray-100">
@@ -79,7 +83,7 @@ export async function SiteHeader() {
                   </button>
                 </form>
               </div>
-            </details>
+            </HeaderMenu>
           ) : (
             <Link href="/login" className="text-sm font-medium text-blue-800 hover:underline">
               Sign in

@@ -3,6 +3,7 @@
 
 import { useActionState } from 'react';
 import type { ActionState, FormAction } from '@/lib/actions/validated-action';
+import { useKeptForm } from '@/components/forms/use-kept-form';
 import type { RuntimeStatus } from '@/db/schema';
 import { FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 
@@ -15,10 +16,9 @@ export interface RuntimeRow {
 }
 
 export function AddRuntimeForm({ addRuntime }: { addRuntime: FormAction }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(addRuntime, null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const { state, onSubmit, pending, errors, formRef, resetKey } = useKeptForm(addRuntime);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label="New runtime version">
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" aria-label="New runtime version" key={resetKey}>
       <TextField label="Name" name="name" id="runtime-name" required placeholder="deb12_py311_wlatest" errors={errors.name} />
       <TextField label="Python version" name="pythonVersion" id="runtime-python" required placeholder="3.11" errors={errors.pythonVersion} />
       <TextField label="Note" name="note" id="runtime-note" errors={errors.note} />
@@ -31,11 +31,10 @@ export function AddRuntimeForm({ addRuntime }: { addRuntime: FormAction }) {
 }
 
 export function EditRuntimeForm({ runtime, updateRuntime }: { runtime: RuntimeRow; updateRuntime: FormAction }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateRuntime, null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const { state, onSubmit, pending, errors, formRef } = useKeptForm(updateRuntime);
   const p = `runtime-${runtime.name}`;
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-3" aria-label={`Edit ${runtime.name}`}>
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-3" aria-label={`Edit ${runtime.name}`}>
       <input type="hidden" name="name" value={runtime.name} />
       <TextField label="Python version" name="pythonVersion" id={`${p}-python`} defaultValue={runtime.pythonVersion} required errors={errors.pythonVersion} />
       <TextField label="Note" name="note" id={`${p}-note`} defaultValue={runtime.note} errors={errors.note} />

@@ -2,8 +2,9 @@
 // Forms that send secret values to the server. Values are typed here and never come back: after a save
 // the form is cleared, and on an error the typed text stays only in this browser's fields.
 
-import { startTransition, useActionState, useState, type FormEvent } from 'react';
-import type { ActionState, FormAction } from '@/lib/actions/validated-action';
+import { useState } from 'react';
+import type { FormAction } from '@/lib/actions/validated-action';
+import { useKeptForm } from '@/components/forms/use-kept-form';
 
 /** The secret actions a page hands to the forms of its list (lib/secrets/actions.ts). */
 export interface SecretKeyActions {
@@ -15,19 +16,6 @@ import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, Submi
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-gray-400 bg-white px-3 py-2 font-mono text-sm text-gray-900 shadow-sm focus:border-blue-700';
-
-/** Submits without React's automatic form reset, so a refused form keeps what was typed; clears on success. */
-function useKeptForm(action: (s: ActionState, f: FormData) => Promise<ActionState>) {
-  const [state, dispatch, pending] = useActionState<ActionState, FormData>(action, null);
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const data = new FormData(form);
-    startTransition(() => dispatch(data));
-  };
-  const errors = state && !state.ok ? state.fieldErrors : {};
-  return { state, onSubmit, pending, errors };
-}
 
 function ValueField({ id, name, label, errors }: { id: string; name: string; label: string; errors?: string[] }) {
   return (
@@ -51,7 +39,7 @@ function ValueField({ id, name, label, errors }: { id: string; name: string; lab
 }
 
 export function CreateSecretForm({ admin, create }: { admin: boolean; create: FormAction }) {
-  const { state, onSubmit, pending, errors } = useKeptForm(create);
+  const { state, onSubmit, pending, errors, formRef } = useKeptForm(create);
   const [rows, setRows] = useState([0]);
   const [visibility, setVisibility] = useState('PRIVATE');
   const [clearedAt, setClearedAt] = useState<number | undefined>();
@@ -61,7 +49,7 @@ export function CreateSecretForm({ admin, create }: { admin: boolean; create: Fo
     setRows([Date.now()]);
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-3" aria-label="New secret" key={clearedAt ?? 'new'}>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-3" aria-label="New secret" key={clearedAt ?? 'new'}>
       <div className="grid gap-3 sm:grid-cols-2">
         <TextField
           label="Secret name"
@@ -118,10 +106,11 @@ export function CreateSecretForm({ admin, create }: { admin: boolean; create: Fo
 
 /** Replace the value of `key`, or (without `key`) add a new key. */
 export function SetKeyForm({ secretId, secretName, keyName, setKey }: { secretId: string; secretName: string; keyName?: string; setKey: FormAction }) {
-  const { state, onSubmit, pending, errors } = useKeptForm(setKey);
+  const { state, onSubmit, pending, errors, formRef } = useKeptForm(setKey);
   const base = `set-${secretId}-${keyName ?? 'new'}`;
   return (
     <form
+      ref={formRef}
       onSubmit={onSubmit}
       className="flex flex-col gap-2 sm:flex-row sm:items-end"
       aria-label={keyName ? `Replace value of ${keyName} in ${secretName}` : `Add a key to ${secretName}`}

@@ -3,6 +3,7 @@
 
 import { useActionState, useState } from 'react';
 import type { ActionState, FieldErrors, FormAction } from '@/lib/actions/validated-action';
+import { useKeptForm } from '@/components/forms/use-kept-form';
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
 import { TagChip } from './tag-chip';
 
@@ -82,10 +83,9 @@ function TagFields({ tag, errors, prefix }: { tag: EditableTag; errors: FieldErr
 }
 
 export function CreateTagForm({ createTag }: { createTag: FormAction }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(createTag, null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const { state, onSubmit, pending, errors, formRef, resetKey } = useKeptForm(createTag);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-2" key={state?.ok ? state.at : 'form'}>
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" key={resetKey} aria-label="New tag">
       <TagFields tag={BLANK} errors={errors} prefix="new-tag" />
       <SubmitRow label="Create tag" pending={pending} state={state} className="sm:col-span-2" />
     </form>
@@ -93,10 +93,9 @@ export function CreateTagForm({ createTag }: { createTag: FormAction }) {
 }
 
 export function EditTagForm({ tag, updateTag }: { tag: EditableTag; updateTag: FormAction }) {
-  const [state, action, pending] = useActionState<ActionState, FormData>(updateTag, null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
+  const { state, onSubmit, pending, errors, formRef } = useKeptForm(updateTag);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${tag.name}`}>
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-2" aria-label={`Edit ${tag.name}`}>
       <input type="hidden" name="id" value={tag.id} />
       <TagFields tag={tag} errors={errors} prefix={`tag-${tag.id}`} />
       <SubmitRow label="Save" pending={pending} state={state} className="sm:col-span-2" />

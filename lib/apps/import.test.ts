@@ -185,6 +185,31 @@ describe('importStagedBundle', () => {
     expect(stagedLeft()).toEqual([]);
   });
 
+  it('reports every problem in one answer: manifest, contents, runtime, secrets and the version limit', async () => {
+    setEnv({ APP_VERSION_LIMIT: '1' });
+    const user = viewerOf(insertUser());
+    await importStagedBundle(user, await stage({ 'app.toml': waveToml(uniqueName()) }));
+    const toml =
+      `[App]\nName = "${uniqueName()}"\nVersion = "1.0"\nLongDescription = "about.md"\n\n[Runtime]\nModule = "app"\nRuntimeVersion = "deb99_py99"\n\n` +
+      `[[Env]]\nName = "TOKEN"\nSecret = "not-there"\nSecretKey = "token"\n`;
+    const error = (await importStagedBundle(user, await stage({ 'app.toml': toml })).catch((e) => e)) as AppError;
+    expect(error.code).toBe('INVALID_BUNDLE');
+    expect(error.errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['App.Version', 'App.LongDescription', 'Runtime.RuntimeVersion', 'Env[0].Secret', 'bundle']),
+    );
+    expect(error.errors.find((e) => e.path === 'bundle')?.message).toMatch(/APP_VERSION_LIMIT/);
+  });
+
+  it("does not tell whether a version exists under another user's Name", async () => {
+    const owner = viewerOf(insertUser());
+    const name = uniqueName();
+    await importStagedBundle(owner, await stage({ 'app.toml': waveToml(name) }));
+    const other = viewerOf(insertUser());
+    const error = (await importStagedBundle(other, await stage({ 'app.toml': waveToml(name).replace('Title', 'LongDescription = "x.md"\nTitle') })).catch((e) => e)) as AppError;
+    expect(error.errors.map((e) => e.path).sort()).toEqual(['App.LongDescription', 'App.Name']);
+    expect(JSON.stringify(error.errors)).not.toMatch(/already exists/);
+  });
+
   it('enforces APP_VERSION_LIMIT for non-admins only', async () => {
     setEnv({ APP_VERSION_LIMIT: '2' });
     const user = viewerOf(insertUser());

@@ -35,6 +35,15 @@ import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
 import { isUniqueViolation } from '@/db/errors';
 
+/** What the Import app form shows after a successful import: the confirmation and where to go next. */
+export interface ImportedApp {
+  id: string;
+  name: string;
+  version: string;
+  title: string;
+  visibility: string;
+}
+
 export interface ImportResult {
   app: App;
   warnings: Problem[];
@@ -103,21 +112,34 @@ function resolveRequestedTags(viewer: Viewer, requested: string[]): { tagIds: st
   return { tagIds, warnings };
 }
 
-/** Checks that depend on what is already stored; repeated inside the transaction to settle races. */
-function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): void {
-  const owner = db.select({ ownerId: appNames.ownerId }).from(appNames).where(eq(appNames.name, manifest.name)).get();
-  if (!canImportVersionOf(viewer, owner?.ownerId ?? null)) throw notYourName(manifest.name);
-  const existing = db
-    .select({ id: apps.id })
-    .from(apps)
-    .where(and(eq(apps.name, manifest.name), eq(apps.version, manifest.version)))
-    .get();
-  if (existing) throw duplicateVersion(manifest);
+/**
+ * Refusals that depend on what is already stored (name ownership, duplicate version, version limit), each
+ * with the attribute it concerns. A Name that is not the viewer's says nothing about its versions.
+ */
+function storeRefusals(viewer: Viewer, manifest: { name: string | null; version: string | null }, db = getDb()): { path: string; error: AppError }[] {
+  const refusals: { path: string; error: AppError }[] = [];
+  const { name, version } = manifest;
+  if (name !== null) {
+    const owner = db.select({ ownerId: appNames.ownerId }).from(appNames).where(eq(appNames.name, name)).get();
+    if (!canImportVersionOf(viewer, owner?.ownerId ?? null)) {
+      refusals.push({ path: 'App.Name', error: notYourName(name) });
+    } else if (version !== null) {
+      const existing = db.select({ id: apps.id }).from(apps).where(and(eq(apps.name, name), eq(apps.version, version))).get();
+      if (existing) refusals.push({ path: 'App.Version', error: duplicateVersion({ name, version }) });
+    }
+  }
   const limit = appVersionLimit();
   if (versionLimitApplies(viewer, limit)) {
     const [{ n }] = db.select({ n: count() }).from(apps).where(eq(apps.ownerId, viewer.id)).all();
-    if (n >= limit) throw limitReached(limit);
+    if (n >= limit) refusals.push({ path: 'bundle', error: limitReached(limit) });
   }
+  return refusals;
+}
+
+/** Checks that depend on what is already stored; repeated inside the transaction to settle races. */
+function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): void {
+  const [first] = storeRefusals(viewer, manifest, db);
+  if (first) throw first.error;
 }
 
 /**
@@ -140,19 +162,30 @@ export async function importStagedBundle(
     const inspected = await inspectBundle(staged.path, { keepImages: true });
     const warnings = [...inspected.warnings];
     const manifest = inspected.manifest;
-    if (!inspected.ok || !manifest) {
-      throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', inspected.errors, warnings);
-    }
-    const errors = [...checkContainer(viewer, manifest), ...checkSecretReferences(viewer, manifest.env, manifest.files)];
+    // Every check that can run does, even when app.toml has errors: one answer lists every problem.
+    const draft = manifest
+      ? { ...manifest, runtimeVersion: manifest.runtime.runtimeVersion, gpuCount: manifest.runtime.gpuCount }
+      : inspected.draft;
+    const errors = inspected.ok ? [] : [...inspected.errors];
+    if (manifest) errors.push(...checkContainer(viewer, manifest));
+    if (draft) errors.push(...checkSecretReferences(viewer, draft.env, draft.files));
     let runtimeVersion: string | null = null;
-    if (manifest.kind === 'wave' || manifest.kind === 'python') {
-      const runtime = resolveRuntimeVersion(manifest.runtime.runtimeVersion, manifest.runtime.gpuCount);
+    if (draft && (draft.kind === 'wave' || draft.kind === 'python')) {
+      const runtime = resolveRuntimeVersion(draft.runtimeVersion, draft.gpuCount);
       errors.push(...runtime.errors);
       warnings.push(...runtime.warnings);
       runtimeVersion = runtime.runtimeVersion;
     }
-    if (errors.length > 0) throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', errors, warnings);
-    checkAgainstStore(viewer, manifest);
+    const refusals = draft ? storeRefusals(viewer, draft) : [];
+    if (errors.length > 0 || !manifest) {
+      const all = [...errors, ...refusals.map((r) => ({ path: r.path, message: r.error.message }))];
+      throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', all, warnings);
+    }
+    if (refusals.length > 0) {
+      const [first] = refusals;
+      const more = refusals.length > 1 ? refusals.map((r) => ({ path: r.path, message: r.error.message })) : [];
+      throw new AppError(first.error.code, first.error.message, more, warnings);
+    }
 
     const requested = resolveRequestedTags(viewer, manifest.tags);
     warnings.push(...requested.warnings);

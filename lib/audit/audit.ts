@@ -2,7 +2,7 @@
 // secrets (names and keys, never values), runtime versions, users (never passwords)).
 // Writes take the transaction of the change they record, so a change and its audit row commit together.
 import 'server-only';
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Queryable } from '@/db';
 import { auditLog, users } from '@/db/schema';
 
@@ -22,6 +22,8 @@ export type AuditAction =
   | 'user.create'
   | 'user.update'
   | 'user.sign-out-everywhere'
+  | 'token.create'
+  | 'token.revoke'
   | 'instance.start'
   | 'instance.suspend'
   | 'instance.resume'
@@ -32,7 +34,8 @@ export type AuditAction =
   | 'alias.promote'
   | 'alias.unassign'
   | 'alias.delete';
-export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'instance' | 'alias';
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'token' | 'instance' | 'alias';
+export const AUDIT_TARGETS: readonly AuditTarget[] = ['app', 'tag', 'secret', 'runtime_version', 'user', 'token', 'instance', 'alias'];
 
 export interface AuditInput {
   actorId: string | null;
@@ -61,6 +64,13 @@ export interface AuditQuery {
   before?: number;
   targetType?: AuditTarget;
   targetId?: string;
+  /** Part of the acting user's e-mail or name, any case. */
+  actor?: string;
+  /** The app Name of app and instance entries. */
+  app?: string;
+  /** Entries at or after `from` and before `to`. */
+  from?: Date;
+  to?: Date;
   limit?: number;
 }
 
@@ -69,6 +79,15 @@ export function listAudit(query: AuditQuery = {}): AuditRow[] {
   if (query.before) where.push(lt(auditLog.id, query.before));
   if (query.targetType) where.push(eq(auditLog.targetType, query.targetType));
   if (query.targetId) where.push(eq(auditLog.targetId, query.targetId));
+  if (query.actor) {
+    const pattern = `%${query.actor.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(lower(${users.email}) like ${pattern} escape '\\' or lower(${users.name}) like ${pattern} escape '\\')`);
+  }
+  if (query.app) {
+    where.push(inArray(auditLog.targetType, ['app', 'instance']), sql`json_extract(${auditLog.details}, '$.name') = ${query.app}`);
+  }
+  if (query.from) where.push(gte(auditLog.at, query.from));
+  if (query.to) where.push(lt(auditLog.at, query.to));
   const rows = getDb()
     .select({
       id: auditLog.id,

@@ -77,6 +77,10 @@ export function describeAudit(action: string, details: Record<string, unknown>):
     }
     case 'user.sign-out-everywhere':
       return { target: `user ${details.email ?? '?'}`, changes: [`signed out everywhere, ${show(details.tokensRevoked)} API token(s) revoked`] };
+    case 'token.create':
+      return { target: `API token ${details.name ?? '?'} (${details.prefix ?? '?'}…)`, changes: ['created'] };
+    case 'token.revoke':
+      return { target: `API token ${details.name ?? '?'} (${details.prefix ?? '?'}…)`, changes: ['revoked'] };
     case 'instance.start':
       return { target: `instance of ${app}`, changes: [`started (${show(details.visibility)})`] };
     case 'instance.suspend':

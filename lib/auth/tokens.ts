@@ -6,18 +6,22 @@ import { getDb } from '@/db';
 import { apiTokens, users, type User } from '@/db/schema';
 import { unlessBusy } from '@/db/errors';
 import { dueForTouch } from '@/lib/format';
+import { writeAudit } from '@/lib/audit/audit';
 
 const PREFIX = 'ast_';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** Creates a token for the user, with its audit entry (the user is the actor). */
 export function issueToken(userId: string, name: string): { id: string; token: string } {
   const token = PREFIX + randomBytes(32).toString('base64url');
   const id = randomUUID();
-  getDb()
-    .insert(apiTokens)
-    .values({ id, userId, name: name.slice(0, 100) || 'API token', tokenHash: hashToken(token), prefix: token.slice(0, 10) })
-    .run();
+  const row = { id, userId, name: name.slice(0, 100) || 'API token', tokenHash: hashToken(token), prefix: token.slice(0, 10) };
+  const db = getDb();
+  db.transaction((tx) => {
+    tx.insert(apiTokens).values(row).run();
+    writeAudit(tx, { actorId: userId, action: 'token.create', targetType: 'token', targetId: id, details: { name: row.name, prefix: row.prefix } });
+  });
   return { id, token };
 }
 
@@ -56,9 +60,12 @@ export function listTokens(userId: string) {
 
 /** Revokes one of the user's own tokens; false when it is not theirs or does not exist. */
 export function revokeToken(userId: string, tokenId: string): boolean {
-  const res = getDb()
-    .delete(apiTokens)
-    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
-    .run();
-  return res.changes > 0;
+  return getDb().transaction((tx) => {
+    const mine = and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId));
+    const token = tx.select({ name: apiTokens.name, prefix: apiTokens.prefix }).from(apiTokens).where(mine).get();
+    if (!token) return false;
+    tx.delete(apiTokens).where(mine).run();
+    writeAudit(tx, { actorId: userId, action: 'token.revoke', targetType: 'token', targetId: tokenId, details: { ...token } });
+    return true;
+  });
 }

@@ -3,7 +3,7 @@
 // comes back as a Problem (errors refuse the import, warnings are shown to the developer).
 import path from 'node:path';
 import { bundleLimits, type BundleLimits } from '@/lib/config';
-import { validateManifest, type Manifest, type Problem } from '@/lib/manifest';
+import { validateManifest, type Manifest, type ManifestDraft, type Problem } from '@/lib/manifest';
 import { BundleError, formatBytes, quoteEntry as q } from './errors';
 import { SNIFF_BYTES, sniffImage, type ImageType } from './sniff';
 import { openBundle, type BundleEntry, type BundleReader } from './zip-reader';
@@ -38,6 +38,8 @@ export interface InspectResult {
   ok: boolean;
   /** Null whenever `errors` is not empty. */
   manifest: InspectedManifest | null;
+  /** Once app.toml parses, what the server's checks (runtime, secrets, ownership) can use even when it has errors. */
+  draft: ManifestDraft | null;
   errors: Problem[];
   warnings: Problem[];
   /** The LongDescription Markdown, when the manifest names one and it could be read. */
@@ -79,6 +81,7 @@ export async function inspectBundle(filePath: string, options: InspectOptions = 
     return {
       ok: false,
       manifest: null,
+      draft: null,
       errors: [bundleProblem(error)],
       warnings: [],
       longDescription: null,
@@ -107,9 +110,10 @@ export async function inspectBundle(filePath: string, options: InspectOptions = 
 }
 
 async function inspect(ctx: Context, options: InspectOptions): Promise<InspectResult> {
-  const manifest = await readManifest(ctx, options);
-  // The LongDescription path is only known once app.toml is valid; the other checks run regardless.
-  const longDescription = manifest?.longDescriptionPath ? await readLongDescription(ctx, manifest.longDescriptionPath) : null;
+  const { manifest, draft } = await readManifest(ctx, options);
+  // Every check runs even when app.toml has errors, so that one answer lists every problem.
+  const longDescriptionPath = manifest?.longDescriptionPath ?? draft?.longDescriptionPath ?? null;
+  const longDescription = longDescriptionPath ? await readLongDescription(ctx, longDescriptionPath) : null;
   const icon = await findIcon(ctx);
   const screenshots = await findScreenshots(ctx);
   const packages = checkPackages(ctx, await readList(ctx, 'packages.txt'));
@@ -121,6 +125,7 @@ async function inspect(ctx: Context, options: InspectOptions): Promise<InspectRe
   return {
     ok,
     manifest: ok ? { ...manifest, icon, screenshots } : null,
+    draft,
     errors: ctx.errors,
     warnings: ctx.warnings,
     longDescription,
@@ -162,18 +167,18 @@ function decodeUtf8(bytes: Uint8Array): string | null {
   }
 }
 
-async function readManifest(ctx: Context, options: InspectOptions): Promise<Manifest | null> {
+async function readManifest(ctx: Context, options: InspectOptions): Promise<{ manifest: Manifest | null; draft: ManifestDraft | null }> {
   const entry = ctx.reader.get(APP_TOML);
   if (!entry || entry.isDirectory) {
     ctx.errors.push({ path: APP_TOML, message: missingManifestMessage(ctx.reader, entry) });
-    return null;
+    return { manifest: null, draft: null };
   }
   const bytes = await attempt(ctx, () => ctx.reader.readFile(APP_TOML, ctx.limits.APP_TOML_MAX_BYTES));
-  if (!bytes) return null;
+  if (!bytes) return { manifest: null, draft: null };
   const result = validateManifest(bytes, { allowedCoreEnvRegexes: options.allowedCoreEnvRegexes });
   ctx.errors.push(...result.errors);
   ctx.warnings.push(...result.warnings);
-  return result.manifest;
+  return { manifest: result.manifest, draft: result.draft };
 }
 
 function missingManifestMessage(reader: BundleReader, entry: BundleEntry | undefined): string {

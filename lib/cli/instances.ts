@@ -1,7 +1,7 @@
 // `appstore app run` and `appstore instance list|get|status|logs|suspend|resume|terminate|update`: running
 // app instances through the portal's API, printing the platform CLI's fields.
 import { parseArgs } from 'node:util';
-import semver from 'semver';
+import { call, COMMON, resolveAppId, visibilityOf } from './api';
 import { resolveTarget, type Target } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
@@ -21,20 +21,6 @@ export interface Instance {
   suspendAfter: string | null;
   suspendable: boolean;
   reason: string | null;
-}
-
-const VISIBILITIES = ['PRIVATE', 'ALL_USERS', 'PUBLIC'];
-const COMMON = { url: { type: 'string' }, token: { type: 'string' } } as const;
-
-async function call(target: Target, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await send(`${target.url}${path}`, {
-    method,
-    headers: { ...bearer(target.token), accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const { json } = await readAnswer(res);
-  if (!res.ok) throw new CliError(errorMessage(res, json));
-  return json;
 }
 
 /** The platform's instance fields, one per line. */
@@ -64,26 +50,6 @@ export function formatInstanceList(list: Instance[]): string {
   );
 }
 
-function visibilityOf(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const v = value.toUpperCase();
-  if (!VISIBILITIES.includes(v)) throw new UsageError(`visibility must be one of ${VISIBILITIES.join(', ')}`);
-  return v;
-}
-
-/** An app id, or `name` / `name@version` resolved to the newest (or that) version the caller may see. */
-async function resolveAppId(target: Target, ref: string): Promise<string> {
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)) return ref;
-  const at = ref.lastIndexOf('@');
-  const name = at > 0 ? ref.slice(0, at) : ref;
-  const version = at > 0 ? ref.slice(at + 1) : null;
-  const list = (await call(target, 'GET', `/api/v1/apps?name=${encodeURIComponent(name)}&limit=1000`)) as { id: string; name: string; version: string }[];
-  const versions = list.filter((a) => a.name === name && (version === null || a.version === version));
-  if (versions.length === 0) throw new CliError(`no app ${ref} that you may see`);
-  versions.sort((a, b) => semver.rcompare(a.version, b.version));
-  return versions[0].id;
-}
-
 async function waitUntilSettled(target: Target, id: string, io: CliIo): Promise<Instance> {
   let last = '';
   for (;;) {
@@ -96,9 +62,10 @@ async function waitUntilSettled(target: Target, id: string, io: CliIo): Promise<
   }
 }
 
+/** The `app` noun: `run` starts an instance; the other verbs manage app versions (./apps.ts). */
 export async function appCommand(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
-  if (verb !== 'run') throw new UsageError(verb === undefined ? 'missing sub-command' : `unknown sub-command: ${verb}`);
+  if (verb !== 'run') return (await import('./apps')).appVersionCommand(verb, rest, io);
   const { values, positionals } = parsingArguments(() =>
     parseArgs({ args: rest, options: { ...COMMON, visibility: { type: 'string', short: 'v' }, wait: { type: 'boolean' } }, allowPositionals: true, strict: true }),
   );

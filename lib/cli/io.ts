@@ -25,8 +25,12 @@ export function processIo(env: Env): CliIo {
 
 export function printProblems(
   out: { write(text: string): unknown },
-  problems: readonly { path: string; message: string }[],
+  problems: readonly { path: string; message: string; excerpt?: string }[],
   prefix = '',
 ): void {
-  for (const p of problems) out.write(`${prefix}${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+  for (const p of problems) {
+    out.write(`${prefix}${p.path ? `${p.path}: ` : ''}${p.message}\n`);
+    // A syntax error's line with its caret, indented under the message.
+    if (p.excerpt) for (const line of p.excerpt.split('\n')) out.write(`${' '.repeat(prefix.length - prefix.trimStart().length + 4)}${line}\n`);
+  }
 }

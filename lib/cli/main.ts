@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   env: async () => (await import('./runtime-versions')).envCommand,
   app: async () => (await import('./instances')).appCommand,
   instance: async () => (await import('./instances')).instanceCommand,
+  secret: async () => (await import('./secrets')).secretCommand,
+  tag: async () => (await import('./tags')).tagCommand,
   admin: async () => (await import('./admin')).adminCommand,
 };
 

@@ -8,6 +8,12 @@ Commands:
   import FILE                    Import a .wave bundle into the portal
   env runtime-version list       List the runtime versions apps can use
   app run APP [-v V] [--wait]    Start an instance of an app (id, name or name@version)
+  app list|get|update|tag|delete|download
+                                 App versions: list, show, change visibility or tags, delete, download
+  secret list|get|create|update|delete
+                                 Secrets apps read (--from-literal KEY=VALUE, --from-file KEY=PATH)
+  tag list|get|create|update|delete
+                                 Tags (create, update and delete: administrators)
   instance list|get|status|logs|suspend|resume|terminate|update
                                  Your app instances
   admin alias|instance ...       Aliases and everyone's instances (administrators)
@@ -59,13 +65,53 @@ Lists the runtime versions an app's Runtime.RuntimeVersion can name.
 Options:
   --url URL   The portal (default: $APPSTORE_URL, then the one you logged in to)
 `,
-  app: `Usage: appstore app run <APP_ID | NAME[@VERSION]> [-v VISIBILITY] [--wait] [--url URL] [--token TOKEN]
+  app: `Usage: appstore app <verb> [arguments] [options]
 
-Starts an instance of an app version (by NAME alone: the newest version you may see).
+APP is an app version's id, or NAME (the newest version you may see), or NAME@VERSION.
+
+Verbs:
+  run APP [-v V] [--wait]          Start an instance (-v: who may open it, PRIVATE by default;
+                                   --wait: until DEPLOYED (exit 0) or FAILED (exit 1))
+  list [--mine] [--name NAME]      The app versions you may see (--mine: yours only)
+  get APP                          ID, Title, Name, Version, Kind, Runtime Version, Owner, Visibility, ...
+  update APP -v VISIBILITY         PRIVATE, ALL_USERS or PUBLIC
+  tag add|remove APP TAG           Assign or remove a tag (by name or id)
+  delete APP                       Delete the version (refused while it has instances)
+  download APP [-o FILE]           Save its bundle (default: ./<Name>.<Version>.wave)
 
 Options:
-  -v, --visibility V   PRIVATE (default), ALL_USERS or PUBLIC: who may open the instance
-  --wait               Wait until it is DEPLOYED (exit 0) or FAILED (exit 1), showing its stages
+  --json                     Print the portal's JSON instead of a table (list, get, update, tag, delete, download)
+  --url URL, --token TOKEN   The portal and API token (default: $APPSTORE_URL/$APPSTORE_TOKEN, then login's)
+`,
+  secret: `Usage: appstore secret <verb> [NAME] [options]
+
+Verbs:
+  list [-v VISIBILITY]                 The secrets you may see: NAME VISIBILITY PARENT KEYS (never values)
+  get NAME                             Its visibility, owner and keys
+  create NAME [-v V] [--app APP] --from-literal KEY=VALUE ... --from-file KEY=PATH ...
+                                       V is PRIVATE (default), ALL_USERS or APP (administrators; --app names the app)
+  update NAME [--from-literal KEY=VALUE ...] [--from-file KEY=PATH ...] [--remove KEY ...]
+  delete NAME
+
+Options:
+  --scope private|shared     Which of two secrets of one NAME (default: your own PRIVATE one first)
+  --json                     Print the portal's JSON
+  --url URL, --token TOKEN   The portal and API token (default: $APPSTORE_URL/$APPSTORE_TOKEN, then login's)
+`,
+  tag: `Usage: appstore tag <verb> [TAG] [options]
+
+Verbs:
+  list                      Every tag: ID NAME TITLE KIND CATEGORY VISITOR ROLES
+  get TAG                   One tag, by name or id
+  create NAME --title T [--description D] [--color #rrggbb] [--category] [--admin-roles R,R] [--visitor-roles R,R]
+  update TAG [--name N] [--title T] [--description D] [--color C] [--category | --no-category]
+             [--admin-roles R,R] [--visitor-roles R,R]
+  delete TAG                Removes it from every app
+  (create, update and delete: administrators)
+
+Options:
+  --json                     Print the portal's JSON
+  --url URL, --token TOKEN   The portal and API token (default: $APPSTORE_URL/$APPSTORE_TOKEN, then login's)
 `,
   instance: `Usage: appstore instance <verb> [ID] [options]
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main';
 import { memoryIo } from './test-helpers';
@@ -25,6 +26,17 @@ beforeAll(async () => {
     Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
   );
   expect(await main(['bundle', 'app', '-o', 'good.wave'], memoryIo({ cwd: dir }))).toBe(0);
+  // Built by hand: `appstore bundle` itself refuses an invalid app.toml.
+  const bad = new JSZip();
+  bad.file(
+    'app.toml',
+    '[App]\nName = "ai.h2o.wave.validate-bad"\nVersion = "1.0"\nLongDescription = "about.md"\n\n[Runtime]\nModule = "app"\nRuntimeVersion = "no_such_runtime"\n\n[[Env]]\nName = "TOKEN"\nSecret = "no-such-secret"\nSecretKey = "token"\n',
+  );
+  bad.file('app.py', 'print("hi")\n');
+  await writeFile(path.join(dir, 'bad.wave'), await bad.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+  const unclosed = new JSZip();
+  unclosed.file('app.toml', '[App]\nName = "ai.h2o.wave.unclosed\nVersion = "1.0.0"\n');
+  await writeFile(path.join(dir, 'unclosed.wave'), await unclosed.generateAsync({ type: 'nodebuffer' }));
 });
 
 async function run(args: string[]) {
@@ -36,7 +48,7 @@ async function run(args: string[]) {
 /** stdout must parse as one JSON object with exactly the documented keys. */
 function onlyReport(stdout: string) {
   const report = JSON.parse(stdout);
-  expect(Object.keys(report).sort()).toEqual(['errors', 'manifest', 'ok', 'warnings']);
+  expect(Object.keys(report).sort()).toEqual(['errors', 'manifest', 'ok', 'serverChecks', 'warnings']);
   return report;
 }
 
@@ -88,6 +100,28 @@ describe('appstore validate', () => {
     const { code, out } = await run(['notes.wave']);
     expect(code).toBe(1);
     expect(out).toMatch(/^notes\.wave: not a valid bundle \(\d+ errors?\)\n {2}error: /);
+  });
+
+  it('reports a bad Version and a missing LongDescription file together, and names the checks left to the server', async () => {
+    const { code, out } = await run(['bad.wave']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/error: App\.Version: /);
+    expect(out).toMatch(/error: App\.LongDescription: .*about\.md/);
+    expect(out).toContain('Checked by the server on import');
+    expect(out).toMatch(/RuntimeVersion/);
+    expect(out).toMatch(/Secret exists/);
+    const report = onlyReport((await run(['--json', 'bad.wave'])).out);
+    expect(report.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['App.Version', 'App.LongDescription']));
+    expect(report.serverChecks.length).toBeGreaterThan(0);
+  });
+
+  it('reports an unclosed string where it starts, with the line and a caret', async () => {
+    const { code, out } = await run(['unclosed.wave']);
+    expect(code).toBe(1);
+    expect(out).toContain('error: app.toml: TOML syntax error: unterminated string starting at line 2, column 8');
+    // The caret sits under the opening quote.
+    expect(out).toContain('        2 | Name = "ai.h2o.wave.unclosed\n          |        ^\n');
+    expect(out).not.toMatch(/control characters/);
   });
 
   it('keeps stdout to the JSON object when run as the installed command', async () => {

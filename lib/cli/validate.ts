@@ -13,7 +13,18 @@ export interface ValidateReport {
   manifest: Record<string, unknown> | null;
   errors: Problem[];
   warnings: Problem[];
+  /** What only the portal can judge, checked when the bundle is imported. */
+  serverChecks: string[];
 }
+
+/** Checks that need the portal's data: `validate` cannot run them offline, `appstore import` does. */
+export const SERVER_CHECKS = [
+  'Runtime.RuntimeVersion is one of the portal\'s runtime versions',
+  'every [[Env]]/[[File]] Secret exists and holds its SecretKey',
+  'App.Name is yours (or new) and App.Version is not imported yet',
+  'your app version limit',
+  'container images are allowed',
+];
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   if (args.includes('--json')) return validateJson(args, io);
@@ -42,7 +53,7 @@ async function validateJson(args: string[], io: CliIo): Promise<number> {
     // Even now a program reading stdout gets its one JSON object; the detail goes to stderr.
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`appstore validate: ${message}\n`);
-    report = { ok: false, manifest: null, errors: [{ path: 'bundle', message }], warnings: [] };
+    report = { ok: false, manifest: null, errors: [{ path: 'bundle', message }], warnings: [], serverChecks: SERVER_CHECKS };
     exitCode = err instanceof UsageError ? 2 : 1;
   }
   io.stdout.write(`${JSON.stringify(report)}\n`);
@@ -61,6 +72,7 @@ async function inspect(file: string): Promise<ValidateReport> {
     manifest: result.manifest as unknown as Record<string, unknown> | null,
     errors: result.errors,
     warnings: result.warnings,
+    serverChecks: SERVER_CHECKS,
   };
 }
 
@@ -81,6 +93,7 @@ function printSummary(io: CliIo, file: string, report: ValidateReport): void {
     out.write(`${file}: not a valid bundle (${count(report.errors.length, 'error')})\n`);
     printProblems(out, report.errors, '  error: ');
     printProblems(out, report.warnings, '  warning: ');
+    printServerChecks(out);
     return;
   }
   const m = report.manifest ?? {};
@@ -99,6 +112,13 @@ function printSummary(io: CliIo, file: string, report: ValidateReport): void {
     out.write(`${count(report.warnings.length, 'warning')}:\n`);
     printProblems(out, report.warnings, '  ');
   }
+  printServerChecks(out);
+}
+
+function printServerChecks(out: CliIo['stdout']): void {
+  out.write('Checked offline: app.toml, the LongDescription file, icon, screenshots, dependency lists and size limits.\n');
+  out.write('Checked by the server on import (appstore import), not here:\n');
+  for (const check of SERVER_CHECKS) out.write(`  - ${check}\n`);
 }
 
 function count(n: number, noun: string): string {

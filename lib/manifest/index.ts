@@ -2,3 +2,4 @@
 export { validateManifest } from './validate';
 export { isSecretKey, isSecretName } from './secrets';
 export type { InstanceLifecycle, Manifest, Problem, ValidateOptions, ValidationResult } from './types';
+export type { ManifestDraft } from './draft';

@@ -83,19 +83,64 @@ export function parseToml(text: string): Parsed {
     // Integers as BigInt keep `GPUCount = 1` distinguishable from `GPUCount = 1.0`.
     root = parse(text, { maxDepth: MAX_INLINE_DEPTH, integersAsBigInt: true }) as TomlTable;
   } catch (err) {
-    if (err instanceof TomlError) {
-      // The message repeats the position and appends a code excerpt; keep only the reason.
-      const reason = err.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
-      return {
-        ok: false,
-        problems: [{ path: FILE_PATH, message: `TOML syntax error at line ${err.line}, column ${err.column}: ${reason}.` }],
-      };
-    }
+    if (err instanceof TomlError) return { ok: false, problems: [syntaxProblem(text, err)] };
     return { ok: false, problems: [{ path: FILE_PATH, message: 'app.toml could not be parsed as TOML.' }] };
   }
   const problems: Problem[] = [];
   checkTree(root, [], problems);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, root };
+}
+
+/** One source line with a caret under `column` (1-based). */
+function excerpt(lines: string[], line: number, column: number): string {
+  const source = lines[line - 1] ?? '';
+  return `${String(line).padStart(3)} | ${source}\n    | ${' '.repeat(Math.max(0, column - 1))}^`;
+}
+
+/**
+ * Where a string that never closes starts on `line`: smol-toml reports the line break that ends it as a
+ * "control character", which sends people looking for invisible characters.
+ */
+function unterminatedStringStart(source: string): number | null {
+  let open: { quote: string; at: number } | null = null;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (open) {
+      if (c === '\\' && open.quote === '"') i++;
+      else if (source.startsWith(open.quote, i)) {
+        i += open.quote.length - 1;
+        open = null;
+      }
+    } else if (c === '#') {
+      break;
+    } else if (c === '"' || c === "'") {
+      const triple = source.startsWith(c.repeat(3), i);
+      if (triple) return null; // multi-line strings may span lines
+      open = { quote: c, at: i };
+    }
+  }
+  return open ? open.at + 1 : null;
+}
+
+function syntaxProblem(text: string, err: TomlError): Problem {
+  const lines = text.split(/\r?\n/);
+  // The message repeats the position and appends a code excerpt; keep only the reason.
+  const reason = err.message.split('\n')[0].replace(/^Invalid TOML document:\s*/, '');
+  if (/control characters are not allowed|unfinished string/.test(reason)) {
+    const start = unterminatedStringStart(lines[err.line - 1] ?? '');
+    if (start !== null) {
+      return {
+        path: FILE_PATH,
+        message: `TOML syntax error: unterminated string starting at line ${err.line}, column ${start}; close it with the same quote on the same line.`,
+        excerpt: excerpt(lines, err.line, start),
+      };
+    }
+  }
+  return {
+    path: FILE_PATH,
+    message: `TOML syntax error at line ${err.line}, column ${err.column}: ${reason}.`,
+    excerpt: excerpt(lines, err.line, err.column),
+  };
 }
 
 function checkTree(value: unknown, path: PropertyKey[], problems: Problem[]): void {

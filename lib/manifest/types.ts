@@ -1,6 +1,7 @@
 // The shapes validateManifest returns; the rest of the portal codes against these.
 import type { RuntimeSettings, ValueDeclaration } from '@/db/schema';
 import type { Problem } from '@/lib/errors';
+import type { ManifestDraft } from './draft';
 
 /** One finding about app.toml: `path` names the attribute (`App.Name`, `Env[1].Name`) or `app.toml` for the file as a whole. */
 export type { Problem };
@@ -39,6 +40,8 @@ export interface ValidateOptions {
 export interface ValidationResult {
   /** Null whenever `errors` is not empty. */
   manifest: Manifest | null;
+  /** Once app.toml parses: what later checks can use even when the manifest has errors; otherwise null. */
+  draft: ManifestDraft | null;
   errors: Problem[];
   warnings: Problem[];
 }

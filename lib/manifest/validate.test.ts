@@ -30,6 +30,20 @@ describe('reading the file', () => {
     expect(r.errors[0].message).toMatch(/line 3, column \d+/);
   });
 
+  test('an unclosed string is reported as such, where it starts, with the line and a caret', () => {
+    const r = validateManifest('[App]\nName = "ai.h2o.x\nVersion = "1.0.0"\n');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toBe(
+      'TOML syntax error: unterminated string starting at line 2, column 8; close it with the same quote on the same line.',
+    );
+    expect(r.errors[0].message).not.toMatch(/control character/);
+    expect(r.errors[0].excerpt).toBe('  2 | Name = "ai.h2o.x\n    |        ^');
+    // At the end of the file, and with a literal string, too.
+    expect(validateManifest("[App]\nName = 'x").errors[0].message).toMatch(/unterminated string starting at line 2, column 8/);
+    // A quote inside a comment or a closed string is not mistaken for the start.
+    expect(validateManifest('[App]\nTitle = "a \\" b" # "q\nName = "x\n').errors[0].message).toMatch(/line 3, column 8/);
+  });
+
   test('invalid UTF-8 is refused and the line named', () => {
     const bytes = new TextEncoder().encode(toml(['Title = "caf_"']));
     bytes[bytes.indexOf('_'.charCodeAt(0))] = 0xe9; // Latin-1 é

@@ -1,6 +1,7 @@
 // validateManifest: app.toml bytes in, a Manifest (or every problem with it) out.
 import type { ValueDeclaration } from '@/db/schema';
 import { allowedCoreEnvRegexes, allowPrivateLinkAddresses } from '@/lib/config';
+import { manifestDraft } from './draft';
 import { normalizeLinkAddress } from './link-address';
 import { normalizeManifest } from './normalize';
 import { crossFieldProblems } from './rules';
@@ -10,9 +11,9 @@ import type { Manifest, Problem, ValidateOptions, ValidationResult } from './typ
 
 export function validateManifest(source: string | Uint8Array, options: ValidateOptions = {}): ValidationResult {
   const decoded = decodeSource(source);
-  if (!decoded.ok) return { manifest: null, errors: [decoded.problem], warnings: [] };
+  if (!decoded.ok) return { manifest: null, draft: null, errors: [decoded.problem], warnings: [] };
   const parsed = parseToml(decoded.text);
-  if (!parsed.ok) return { manifest: null, errors: parsed.problems, warnings: [] };
+  if (!parsed.ok) return { manifest: null, draft: null, errors: parsed.problems, warnings: [] };
 
   const { doc, errors, warnings } = normalizeManifest(parsed.root);
   const schema = manifestSchema({
@@ -27,10 +28,11 @@ export function validateManifest(source: string | Uint8Array, options: ValidateO
   errors.push(...cross.errors);
   warnings.push(...cross.warnings);
 
+  const draft = manifestDraft(doc);
   if (errors.length > 0 || !result.success) {
-    return { manifest: null, errors: inDocumentOrder(errors), warnings: inDocumentOrder(warnings) };
+    return { manifest: null, draft, errors: inDocumentOrder(errors), warnings: inDocumentOrder(warnings) };
   }
-  return { manifest: toManifest(result.data), errors: [], warnings: inDocumentOrder(warnings) };
+  return { manifest: toManifest(result.data), draft, errors: [], warnings: inDocumentOrder(warnings) };
 }
 
 const SECTION_ORDER = ['app.toml', 'App', 'Runtime', 'Env', 'File', 'Link'];

@@ -25,7 +25,7 @@ export default async function AdminUsersPage() {
         </h2>
         <ul className="space-y-3">
           {users.map((user) => (
-            <li key={user.id} className="rounded-lg border border-gray-200 bg-white p-4" data-testid="user-row">
+            <li key={user.id} id={`user-${user.id}`} className="rounded-lg border border-gray-200 bg-white p-4" data-testid="user-row">
               <details>
                 <summary className="flex cursor-pointer flex-wrap items-baseline gap-x-3">
                   <span className="font-medium">{user.email}</span>
