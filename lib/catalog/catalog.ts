@@ -8,6 +8,7 @@ import type { AppKind } from '@/db/schema';
 import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
+import { headIndex, queryIndex } from './head-index';
 import { BM25_WEIGHTS, matchExpression, PAGE_SIZE, type CatalogParams } from './search-query';
 import { assetUrl } from '@/lib/urls';
 import { tagChip, type TagChip } from '@/lib/tags/chip';
@@ -170,8 +171,37 @@ function iconsOf(appIds: string[]): Set<string> {
   return new Set(rows.map((r) => r.appId));
 }
 
-function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): CatalogPage {
-  const showTags = canSeeTags(viewer);
+/** Matching doc ids → bm25 rank (0 unless sorting by relevance): one FTS5 lookup, no joins. */
+function searchMatches(match: string, params: CatalogParams): Map<number, number> {
+  const rank = params.sort === 'relevance' ? sql`bm25(app_search, ${sql.raw(BM25_WEIGHTS.join(', '))})` : sql`0`;
+  const rows = getDb().all<{ doc: number; rank: number }>(sql`SELECT rowid AS doc, ${rank} AS rank FROM app_search WHERE app_search MATCH ${match}`);
+  return new Map(rows.map((r) => [r.doc, r.rank]));
+}
+
+/** The page's ids, total and facets: from the audience's head index, or in SQL for visitors with their own set of apps. */
+function selectPage(
+  viewer: Viewer | null,
+  settings: AccessSettings,
+  audience: Audience,
+  params: CatalogParams,
+  showTags: boolean,
+  useIndex: boolean,
+): Pick<CatalogPage, 'total' | 'page' | 'pageCount' | 'categories' | 'badges'> & { pageIds: string[] } {
+  if (audience.heads && useIndex) {
+    const index = headIndex(audience.key, audience.heads, visibleAppsWhere(viewer, settings));
+    const match = matchExpression(params.q, { includeTags: showTags });
+    const result = queryIndex(index, {
+      matches: match ? searchMatches(match, params) : null,
+      category: showTags ? params.category : '',
+      badge: showTags ? params.badge : '',
+      sort: params.sort,
+      exact: params.q.trim().toLowerCase(),
+      page: params.page,
+      pageSize: PAGE_SIZE,
+    });
+    const { appIds, ...rest } = result;
+    return showTags ? { ...rest, pageIds: appIds } : { ...rest, categories: [], badges: [], pageIds: appIds };
+  }
   const query = baseQuery(viewer, settings, audience, params);
   // Visitors may not see tags, so they cannot filter by them either (nor probe tag names via the URL).
   const category = showTags && params.category ? [tagFilter(IS_CATEGORY, params.category)] : [];
@@ -185,6 +215,12 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
     .all<{ id: string }>(sql`SELECT apps.id FROM ${query.from} WHERE ${where}
       ORDER BY ${orderBy(params, query.match)} LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`)
     .map((r) => r.id);
+  return { total, page, pageCount, pageIds, ...(showTags ? facets(query, category, badge) : { categories: [], badges: [] }) };
+}
+
+function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams, useIndex = true): CatalogPage {
+  const showTags = canSeeTags(viewer);
+  const { pageIds, ...selection } = selectPage(viewer, settings, audience, params, showTags, useIndex);
   // The card texts come from the app rows, read only for the page's cards.
   const byId = new Map(
     (pageIds.length === 0
@@ -201,14 +237,7 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
     iconUrl: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null,
     tags: tags?.get(row.id) ?? [],
   }));
-  return {
-    cards,
-    total,
-    page,
-    pageCount,
-    ...(showTags ? facets(query, category, badge) : { categories: [], badges: [] }),
-    showTags,
-  };
+  return { cards, ...selection, showTags };
 }
 
 /** One page of the catalog as `viewer` may see it. */
@@ -216,4 +245,9 @@ export function catalogPage(viewer: Viewer | null, settings: AccessSettings, par
   const audience = audienceOf(viewer, settings);
   const key = JSON.stringify([audience.key, params]);
   return cachedCatalog(key, () => computeCatalog(viewer, settings, audience, params));
+}
+
+/** The same page computed entirely in SQL, without the head index or the cache: the reference the index is tested against. */
+export function catalogPageInSql(viewer: Viewer | null, settings: AccessSettings, params: CatalogParams): CatalogPage {
+  return computeCatalog(viewer, settings, audienceOf(viewer, settings), params, false);
 }
