@@ -2,6 +2,7 @@
 // PUBLIC versions), searched, filtered by category and badge, sorted and paginated in SQL, with the
 // viewer's visibility applied inside every query so totals and counts never include a hidden app.
 import 'server-only';
+import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import type { AppKind } from '@/db/schema';
@@ -171,11 +172,18 @@ function iconsOf(appIds: string[]): Set<string> {
   return new Set(rows.map((r) => r.appId));
 }
 
-/** Matching doc ids → bm25 rank (0 unless sorting by relevance): one FTS5 lookup, no joins. */
-function searchMatches(match: string, params: CatalogParams): Map<number, number> {
-  const rank = params.sort === 'relevance' ? sql`bm25(app_search, ${sql.raw(BM25_WEIGHTS.join(', '))})` : sql`0`;
-  const rows = getDb().all<{ doc: number; rank: number }>(sql`SELECT rowid AS doc, ${rank} AS rank FROM app_search WHERE app_search MATCH ${match}`);
-  return new Map(rows.map((r) => [r.doc, r.rank]));
+const matchStatements = new WeakMap<object, { relevance: Database.Statement; plain: Database.Statement }>();
+
+/** Matching [doc id, bm25 rank (0 unless sorting by relevance)] pairs: one FTS5 lookup, no joins, rows as arrays. */
+function searchMatches(match: string, params: CatalogParams): [number, number][] {
+  const client = getDb().$client;
+  let statements = matchStatements.get(client);
+  if (!statements) {
+    const select = (rank: string) => client.prepare(`SELECT rowid, ${rank} FROM app_search WHERE app_search MATCH ?`).raw();
+    statements = { relevance: select(`bm25(app_search, ${BM25_WEIGHTS.join(', ')})`), plain: select('0') };
+    matchStatements.set(client, statements);
+  }
+  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match) as [number, number][];
 }
 
 /** The page's ids, total and facets: from the audience's head index, or in SQL for visitors with their own set of apps. */

@@ -22,8 +22,8 @@ export interface HeadIndex {
   tagList: Int32Array;
   /** Facet tags in display order (title COLLATE NOCASE, name). */
   tags: { name: string; title: string; color: string; isCategory: boolean; isBadge: boolean }[];
-  /** doc_id → head position. */
-  byDoc: Map<number, number>;
+  /** doc_id → head position, -1 for a document that is no head (older versions). */
+  byDoc: Int32Array;
 }
 
 const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
@@ -63,8 +63,14 @@ function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
     tagStart,
     tagList,
     tags: tagRows.map((t) => ({ name: t.name, title: t.title, color: t.color, isCategory: !!t.isCategory, isBadge: !!t.isBadge })),
-    byDoc: new Map(rows.map((r, i) => [r.docId, i])),
+    byDoc: docPositions(rows.map((r) => r.docId)),
   };
+}
+
+function docPositions(docIds: number[]): Int32Array {
+  const byDoc = new Int32Array(Math.max(0, ...docIds) + 1).fill(-1);
+  docIds.forEach((doc, i) => (byDoc[doc] = i));
+  return byDoc;
 }
 
 /** The index for `key` (the audience), current with the catalog's generation. */
@@ -79,8 +85,8 @@ export function headIndex(key: string, heads: 'shared' | 'public', visible: SQL)
 }
 
 export interface IndexQuery {
-  /** Matching doc ids with their bm25 rank (lower is better), or null for no search. */
-  matches: Map<number, number> | null;
+  /** Matching [doc id, bm25 rank (lower is better)] pairs, or null for no search. */
+  matches: [number, number][] | null;
   category: string;
   badge: string;
   sort: 'relevance' | 'updated' | 'title';
@@ -129,10 +135,13 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
     }
     if (inCategory && inBadge) selected.push(head);
   };
+  const rank = new Float64Array(q.matches ? n : 0);
   if (q.matches) {
-    for (const doc of q.matches.keys()) {
-      const head = index.byDoc.get(doc);
-      if (head !== undefined) consider(head);
+    for (const [doc, docRank] of q.matches) {
+      const head = doc < index.byDoc.length ? index.byDoc[doc] : -1;
+      if (head < 0) continue;
+      rank[head] = docRank;
+      consider(head);
     }
   } else {
     for (let head = 0; head < n; head++) consider(head);
@@ -140,11 +149,8 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
 
   if (q.sort === 'title') selected.sort((a, b) => index.titleRank[a] - index.titleRank[b]);
   else if (q.sort === 'relevance' && q.matches) {
-    const matches = q.matches;
     const boost = (h: number) => (index.sortTitles[h] === q.exact || index.lowerNames[h] === q.exact ? 0 : 1);
-    selected.sort(
-      (a, b) => boost(a) - boost(b) || matches.get(index.docIds[a])! - matches.get(index.docIds[b])! || index.titleRank[a] - index.titleRank[b],
-    );
+    selected.sort((a, b) => boost(a) - boost(b) || rank[a] - rank[b] || index.titleRank[a] - index.titleRank[b]);
   } else selected.sort((a, b) => a - b); // recency order is the heads' order
 
   const total = selected.length;
