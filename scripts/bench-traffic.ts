@@ -21,7 +21,7 @@ import { projectRoot, startServer } from './lib/server';
 import { CATEGORIES, NAMES, TAGS, VERSIONS_PER_NAME, VOCABULARY, seed, signIn } from './lib/catalog-seed';
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   errors: number;
   timeouts: number;
@@ -90,15 +90,23 @@ function catalogPages(categories: string[]): PathSource {
   return () => (random() < 0.5 ? '/' : `/?category=${categories[Math.floor(random() * categories.length)]}`);
 }
 
+/** CPU time (user + system) a process has used, in ms; robust to other processes sharing the cores. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 interface Figures {
   label: string;
+  /** Server CPU time per request: what a request costs, whatever else runs on the machine. */
+  cpu: number;
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-async function run(url: string, label: string, next: PathSource, cookie: string): Promise<Figures> {
+async function run(url: string, pid: number, label: string, next: PathSource, cookie: string): Promise<Figures> {
   const headers = { cookie };
   const options = (duration: number) => ({
     url,
@@ -108,8 +116,10 @@ async function run(url: string, label: string, next: PathSource, cookie: string)
     requests: [{ setupRequest: (request: RawRequest) => ({ ...request, path: next() }) }],
   });
   await autocannon(options(2)); // warm-up
+  const before = cpuMs(pid);
   const result = await autocannon(options(DURATION));
-  return { label, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+  const cpu = (cpuMs(pid) - before) / Math.max(1, result.requests.total);
+  return { label, cpu, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
 async function bodyOf(url: string, cookie: string): Promise<string> {
@@ -171,16 +181,16 @@ async function main() {
       if (!staticFigures.has(file)) {
         const name = `static (${path.basename(file)})`;
         process.stdout.write(`Measuring ${name} …\n`);
-        staticFigures.set(file, await run(server.url, name, staticOf(file), cookie));
+        staticFigures.set(file, await run(server.url, server.pid, name, staticOf(file), cookie));
         rows.push({ ...staticFigures.get(file)!, vs: '' });
       }
       process.stdout.write(`Measuring ${label} …\n`);
-      const figures = await run(server.url, label, source, cookie);
+      const figures = await run(server.url, server.pid, label, source, cookie);
       rows.push({ ...figures, vs: `${((figures.rps / staticFigures.get(file)!.rps) * 100).toFixed(0)}%` });
     }
 
     console.log(`\nTraffic benchmark: ${NAMES} apps, ${NAMES * VERSIONS_PER_NAME} versions, ${TAGS} tags (${CATEGORIES} categories); ${CONNECTIONS} connections × ${DURATION} s; signed in as a full-access user; every request a different path.`);
-    console.table(rows.map((r) => ({ traffic: r.label, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, 'vs static': r.vs, errors: r.errors })));
+    console.table(rows.map((r) => ({ traffic: r.label, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, 'CPU ms/req': +r.cpu.toFixed(2), 'vs static': r.vs, errors: r.errors })));
     const weights = [
       { page: `catalog / (${cards} cards)`, KiB: +(Buffer.byteLength(home) / 1024).toFixed(1), target: WEIGHT_TARGETS.catalog / 1024 },
       { page: 'app page', KiB: +(Buffer.byteLength(app) / 1024).toFixed(1), target: WEIGHT_TARGETS.app / 1024 },
