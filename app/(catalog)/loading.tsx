@@ -8,7 +8,7 @@ export default function Loading() {
       <div className="h-8 w-48 skeleton" />
       <div className="h-10 w-full max-w-xl skeleton" />
       <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-hidden="true">
-        {Array.from({ length: 6 }, (_, i) => (
+        {Array.from({ length: 3 }, (_, i) => (
           <li key={i} className="space-y-3 rounded-lg border border-gray-200 bg-white p-4">
             <div className="flex gap-3">
               <div className="h-12 w-12 skeleton rounded-lg" />

@@ -8,12 +8,14 @@ import { TagChips } from './tag-chips';
 import { appUrl } from '@/lib/urls';
 
 /** What a card shows, and nothing more: it is sent to the browser as the card grid's props. */
-export type CardData = Pick<CatalogCard, 'id' | 'name' | 'version' | 'title' | 'description' | 'kind' | 'iconUrl'> & {
+export type CardData = Pick<CatalogCard, 'name' | 'version' | 'title' | 'description' | 'kind' | 'iconUrl'> & {
   tags: Pick<TagChip, 'name' | 'title' | 'color' | 'kind'>[];
+  /** The running instance a MANAGED app's card opens directly. */
+  openUrl?: string;
 };
 
-export const cardData = (card: CatalogCard): CardData => ({
-  id: card.id,
+export const cardData = (card: CatalogCard, openUrl?: string): CardData => ({
+  ...(openUrl ? { openUrl } : {}),
   name: card.name,
   version: card.version,
   title: card.title,
@@ -23,7 +25,8 @@ export const cardData = (card: CatalogCard): CardData => ({
   tags: card.tags.flatMap(({ name, title, color, kind }) => (kind === 'authorization' ? [] : [{ name, title, color, kind }])),
 });
 
-export function AppCard({ card, openUrl }: { card: CardData; openUrl?: string }) {
+export function AppCard({ card }: { card: CardData }) {
+  const { openUrl } = card;
   const title = card.title || card.name;
   return (
     <li data-testid="app-card" data-app-name={card.name} className="card">

@@ -5,12 +5,11 @@
 import type { CardData } from './app-card';
 import { AppCard } from './app-card';
 
-/** `openUrls`: app version id → the running instance its card opens directly (MANAGED apps). */
-export function CardGrid({ cards, openUrls }: { cards: CardData[]; openUrls: Record<string, string> }) {
+export function CardGrid({ cards }: { cards: CardData[] }) {
   return (
     <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
       {cards.map((card) => (
-        <AppCard key={card.id} card={card} openUrl={openUrls[card.id]} />
+        <AppCard key={card.name} card={card} />
       ))}
     </ul>
   );

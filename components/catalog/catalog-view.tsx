@@ -81,7 +81,7 @@ export function CatalogView({
           {result.cards.length === 0 ? (
             <EmptyState params={params} filtered={filtered} anonymous={anonymous} />
           ) : (
-            <CardGrid cards={result.cards.map(cardData)} openUrls={Object.fromEntries(openUrls ?? [])} />
+            <CardGrid cards={result.cards.map((card) => cardData(card, openUrls?.get(card.id)))} />
           )}
           <Pagination params={params} page={result.page} pageCount={result.pageCount} />
         </section>

@@ -36,11 +36,11 @@ export function FacetList({
               data-testid={`facet-${option.name}`}
               className="facet"
             >
-              <span className="flex min-w-0 items-center gap-1.5">
+              <span className="facet-name">
                 <span aria-hidden="true" className="dot" style={{ backgroundColor: option.color }} />
                 <span className="truncate">{option.title}</span>
               </span>
-              <span className="text-xs text-gray-700" data-testid="facet-count">
+              <span className="facet-count" data-testid="facet-count">
                 <span className="sr-only">, apps: </span>
                 {option.count}
               </span>
