@@ -29,6 +29,11 @@ test('a published app appears in the catalog and a PRIVATE one does not', async 
   await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
   await expect(page.locator(`[data-app-name="${hidden.name}"]`)).toHaveCount(0);
 
+  // The page sends a card's markup once: its React payload carries the card's data, not a second copy of its element tree.
+  const html = await (await page.request.get(`/?q=${w}`)).text();
+  expect(html.split('data-testid="app-card"').length - 1).toBe(1);
+  expect(html.split('card-head').length - 1).toBe(1);
+
   // The card opens the details page; Back returns to the same search.
   await cards.first().getByRole('link', { name: `Published ${w}` }).click();
   await expect(page).toHaveURL(`/apps/${published.name}`);

@@ -2,25 +2,45 @@
 // instance) straight to that instance.
 import Link from 'next/link';
 import type { CatalogCard } from '@/lib/catalog/catalog';
+import type { TagChip } from '@/lib/tags/chip';
 import { AppIcon } from './app-icon';
 import { TagChips } from './tag-chips';
 import { appUrl } from '@/lib/urls';
 
-export function AppCard({ card, openUrl }: { card: CatalogCard; openUrl?: string }) {
+/** What a card shows, and nothing more: it is sent to the browser as the card grid's props. */
+export type CardData = Pick<CatalogCard, 'name' | 'version' | 'title' | 'description' | 'kind' | 'iconUrl'> & {
+  tags: Pick<TagChip, 'name' | 'title' | 'color' | 'kind'>[];
+  /** The running instance a MANAGED app's card opens directly. */
+  openUrl?: string;
+};
+
+export const cardData = (card: CatalogCard, openUrl?: string): CardData => ({
+  ...(openUrl ? { openUrl } : {}),
+  name: card.name,
+  version: card.version,
+  title: card.title,
+  description: card.description,
+  kind: card.kind,
+  iconUrl: card.iconUrl,
+  tags: card.tags.flatMap(({ name, title, color, kind }) => (kind === 'authorization' ? [] : [{ name, title, color, kind }])),
+});
+
+export function AppCard({ card }: { card: CardData }) {
+  const { openUrl } = card;
   const title = card.title || card.name;
   return (
-    <li data-testid="app-card" data-app-name={card.name} className="relative flex flex-col gap-3 rounded-lg border border-gray-200 bg-white p-4 shadow-sm focus-within:ring-2 focus-within:ring-blue-700 hover:border-blue-300">
-      <div className="flex items-start gap-3">
+    <li data-testid="app-card" data-app-name={card.name} className="card">
+      <div className="card-head">
         <AppIcon url={card.iconUrl} name={card.name} title={title} />
         <div className="min-w-0 flex-1">
-          <h2 className="text-base font-semibold text-gray-900">
+          <h2 className="card-title">
             {openUrl ? (
-              <a href={openUrl} className="outline-none after:absolute after:inset-0 after:content-['']">
+              <a href={openUrl} className="card-link">
                 {title}
                 <span className="sr-only"> (opens the running app)</span>
               </a>
             ) : (
-              <Link href={appUrl(card.name)} className="outline-none after:absolute after:inset-0 after:content-['']">
+              <Link href={appUrl(card.name)} className="card-link">
                 {title}
               </Link>
             )}
@@ -34,12 +54,12 @@ export function AppCard({ card, openUrl }: { card: CatalogCard; openUrl?: string
               </span>
             )}
           </h2>
-          <p className="truncate text-xs text-gray-600">
-            {card.name} · {card.version}
+          <p className="card-meta">
+            {`${card.name} · ${card.version}`}
           </p>
         </div>
       </div>
-      {card.description && <p className="line-clamp-3 text-sm text-gray-700">{card.description}</p>}
+      {card.description && <p className="card-text">{card.description}</p>}
       <TagChips tags={card.tags} />
     </li>
   );

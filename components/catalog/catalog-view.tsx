@@ -2,7 +2,8 @@
 import Link from 'next/link';
 import type { CatalogPage } from '@/lib/catalog/catalog';
 import { searchTerms, type CatalogParams } from '@/lib/catalog/search-query';
-import { AppCard } from './app-card';
+import { cardData } from './app-card';
+import { CardGrid } from './card-grid';
 import { CatalogFilters, SortLinks } from './filters';
 import { Pagination } from './pagination';
 import { SearchForm } from './search-form';
@@ -80,11 +81,7 @@ export function CatalogView({
           {result.cards.length === 0 ? (
             <EmptyState params={params} filtered={filtered} anonymous={anonymous} />
           ) : (
-            <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
-              {result.cards.map((card) => (
-                <AppCard key={card.id} card={card} openUrl={openUrls?.get(card.id)} />
-              ))}
-            </ul>
+            <CardGrid cards={result.cards.map((card) => cardData(card, openUrls?.get(card.id)))} />
           )}
           <Pagination params={params} page={result.page} pageCount={result.pageCount} />
         </section>

@@ -1,61 +1,20 @@
 // Category and badge filters with their counts, and the sort order: links that change the URL state.
 import Link from 'next/link';
 import type { FacetOption } from '@/lib/catalog/catalog';
+import { FacetList, type FacetLink } from './facet-list';
 import { catalogHref, searchTerms, type CatalogParams, type CatalogSort } from '@/lib/catalog/search-query';
 
-function FacetList({
-  label,
-  options,
-  selected,
-  hrefFor,
-}: {
-  label: string;
-  options: FacetOption[];
-  selected: string;
-  hrefFor: (name: string) => string;
-}) {
-  // A chosen tag with no matches under the current search still shows, so it can be cleared.
+/** The options with their links; a chosen tag with no matches under the current search still shows, so it can be cleared. */
+function links(options: FacetOption[], selected: string, hrefFor: (name: string) => string): FacetLink[] {
   const shown = selected && !options.some((o) => o.name === selected) ? [...options, { name: selected, title: selected, color: '#4b5563', count: 0 }] : options;
-  if (shown.length === 0) return null;
-  const item = 'flex items-center justify-between gap-2 rounded px-2 py-1 text-sm hover:bg-gray-100';
-  return (
-    <nav aria-label={label}>
-      <h2 className="mb-1 text-sm font-semibold text-gray-900">{label}</h2>
-      <ul className="space-y-0.5">
-        <li>
-          <Link href={hrefFor('')} aria-current={selected === '' ? 'true' : undefined} className={`${item} ${selected === '' ? 'bg-blue-50 font-semibold text-blue-900' : 'text-gray-800'}`}>
-            All
-          </Link>
-        </li>
-        {shown.map((option) => (
-          <li key={option.name}>
-            <Link
-              href={hrefFor(option.name)}
-              aria-current={selected === option.name ? 'true' : undefined}
-              data-testid={`facet-${option.name}`}
-              className={`${item} ${selected === option.name ? 'bg-blue-50 font-semibold text-blue-900' : 'text-gray-800'}`}
-            >
-              <span className="flex min-w-0 items-center gap-1.5">
-                <span aria-hidden="true" className="h-2 w-2 shrink-0 rounded-full" style={{ backgroundColor: option.color }} />
-                <span className="truncate">{option.title}</span>
-              </span>
-              <span className="text-xs text-gray-700" data-testid="facet-count">
-                <span className="sr-only">, apps: </span>
-                {option.count}
-              </span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return shown.map((o) => ({ ...o, href: hrefFor(o.name) }));
 }
 
 export function CatalogFilters({ params, categories, badges }: { params: CatalogParams; categories: FacetOption[]; badges: FacetOption[] }) {
   return (
     <div className="space-y-5">
-      <FacetList label="Categories" options={categories} selected={params.category} hrefFor={(category) => catalogHref(params, { category, page: 1 })} />
-      <FacetList label="Badges" options={badges} selected={params.badge} hrefFor={(badge) => catalogHref(params, { badge, page: 1 })} />
+      <FacetList label="Categories" options={links(categories, params.category, (category) => catalogHref(params, { category, page: 1 }))} selected={params.category} clearHref={catalogHref(params, { category: '', page: 1 })} />
+      <FacetList label="Badges" options={links(badges, params.badge, (badge) => catalogHref(params, { badge, page: 1 }))} selected={params.badge} clearHref={catalogHref(params, { badge: '', page: 1 })} />
     </div>
   );
 }

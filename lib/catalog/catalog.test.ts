@@ -6,7 +6,7 @@ import { appAssets, apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { clearCatalogCache } from './cache';
-import { catalogPage } from './catalog';
+import { catalogPage, catalogPageInSql } from './catalog';
 import { parseCatalogParams } from './search-query';
 import { versionKey } from './version-order';
 
@@ -265,5 +265,54 @@ describe('cache', () => {
     expect(catalogPage(other, settings, parseCatalogParams({ q: w })).total).toBe(2);
     getDb().insert(appTags).values({ appId: id, tagId: tag }).run();
     expect(catalogPage(other, settings, parseCatalogParams({ q: w })).categories.map((c) => c.count)).toEqual([1]);
+  });
+});
+
+describe('head index', () => {
+  it('gives full-access viewers, admins and anonymous visitors exactly the pages the SQL query gives', () => {
+    const w = word();
+    const vocabulary = ['alpha', 'beta', 'gamma', 'delta', w];
+    const categories = [0, 1, 2].map((i) => insertTag(`cat${i}-${w}`, { isCategory: true, title: i === 1 ? `b${w}` : `A${i}${w}` }));
+    const badges = [0, 1].map((i) => insertTag(`badge${i}-${w}`, { title: `Badge ${i} ${w}` }));
+    const authorization = insertTag(`auth-${w}`, { visitorRoles: ['r'] });
+    let seed = 5;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    for (let n = 0; n < 60; n++) {
+      for (let v = 0; v < 2; v++) {
+        const visibility = pick<Visibility>(['PRIVATE', 'ALL_USERS', 'PUBLIC', 'PUBLIC']);
+        const tagIds = [...new Set([pick(categories), pick([...badges, authorization, categories[0]])])];
+        insertApp({
+          name: `h${n}-${w}`,
+          version: `1.${v}.0`,
+          visibility,
+          title: n % 7 === 0 ? pick(vocabulary) : `${pick(vocabulary)} ${n}`,
+          description: `${pick(vocabulary)} ${pick(vocabulary)} ${w}`,
+          tagIds,
+          importedAt: new Date(1_700_000_000_000 + (n % 13) * 1000),
+        });
+      }
+    }
+    const admin = viewer({ isAdmin: true });
+    const cases: [Viewer | null, AccessSettings][] = [
+      [other, settings],
+      [admin, settings],
+      [null, publicSettings],
+      [null, settings],
+    ];
+    const queries: Record<string, string>[] = [];
+    for (const q of ['', w, `alpha ${w}`, `gam ${w}`, 'beta', `badge0 ${w}`]) {
+      for (const category of ['', `cat0-${w}`, `cat1-${w}`, `badge0-${w}`]) {
+        for (const sort of ['', 'title', 'updated']) queries.push({ q, category, sort, badge: category === '' ? `badge1-${w}` : '' });
+        queries.push({ q, category, page: '2' });
+      }
+    }
+    for (const [v, s] of cases) {
+      for (const raw of queries) {
+        clearCatalogCache();
+        const params = parseCatalogParams(raw);
+        expect(catalogPage(v, s, params), JSON.stringify([v?.isAdmin ?? 'anonymous', raw])).toEqual(catalogPageInSql(v, s, params));
+      }
+    }
   });
 });

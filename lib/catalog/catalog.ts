@@ -2,12 +2,14 @@
 // PUBLIC versions), searched, filtered by category and badge, sorted and paginated in SQL, with the
 // viewer's visibility applied inside every query so totals and counts never include a hidden app.
 import 'server-only';
+import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import type { AppKind } from '@/db/schema';
 import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
+import { headIndex, queryIndex } from './head-index';
 import { BM25_WEIGHTS, matchExpression, PAGE_SIZE, type CatalogParams } from './search-query';
 import { assetUrl } from '@/lib/urls';
 import { tagChip, type TagChip } from '@/lib/tags/chip';
@@ -170,8 +172,44 @@ function iconsOf(appIds: string[]): Set<string> {
   return new Set(rows.map((r) => r.appId));
 }
 
-function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): CatalogPage {
-  const showTags = canSeeTags(viewer);
+const matchStatements = new WeakMap<object, { relevance: Database.Statement; plain: Database.Statement }>();
+
+/** Matching [doc id, bm25 rank (0 unless sorting by relevance)] pairs: one FTS5 lookup, no joins, rows as arrays. */
+function searchMatches(match: string, params: CatalogParams): [number, number][] {
+  const client = getDb().$client;
+  let statements = matchStatements.get(client);
+  if (!statements) {
+    const select = (rank: string) => client.prepare(`SELECT rowid, ${rank} FROM app_search WHERE app_search MATCH ?`).raw();
+    statements = { relevance: select(`bm25(app_search, ${BM25_WEIGHTS.join(', ')})`), plain: select('0') };
+    matchStatements.set(client, statements);
+  }
+  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match) as [number, number][];
+}
+
+/** The page's ids, total and facets: from the audience's head index, or in SQL for visitors with their own set of apps. */
+function selectPage(
+  viewer: Viewer | null,
+  settings: AccessSettings,
+  audience: Audience,
+  params: CatalogParams,
+  showTags: boolean,
+  useIndex: boolean,
+): Pick<CatalogPage, 'total' | 'page' | 'pageCount' | 'categories' | 'badges'> & { pageIds: string[] } {
+  if (audience.heads && useIndex) {
+    const index = headIndex(audience.key, audience.heads, visibleAppsWhere(viewer, settings));
+    const match = matchExpression(params.q, { includeTags: showTags });
+    const result = queryIndex(index, {
+      matches: match ? searchMatches(match, params) : null,
+      category: showTags ? params.category : '',
+      badge: showTags ? params.badge : '',
+      sort: params.sort,
+      exact: params.q.trim().toLowerCase(),
+      page: params.page,
+      pageSize: PAGE_SIZE,
+    });
+    const { appIds, ...rest } = result;
+    return showTags ? { ...rest, pageIds: appIds } : { ...rest, categories: [], badges: [], pageIds: appIds };
+  }
   const query = baseQuery(viewer, settings, audience, params);
   // Visitors may not see tags, so they cannot filter by them either (nor probe tag names via the URL).
   const category = showTags && params.category ? [tagFilter(IS_CATEGORY, params.category)] : [];
@@ -185,6 +223,12 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
     .all<{ id: string }>(sql`SELECT apps.id FROM ${query.from} WHERE ${where}
       ORDER BY ${orderBy(params, query.match)} LIMIT ${PAGE_SIZE} OFFSET ${(page - 1) * PAGE_SIZE}`)
     .map((r) => r.id);
+  return { total, page, pageCount, pageIds, ...(showTags ? facets(query, category, badge) : { categories: [], badges: [] }) };
+}
+
+function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams, useIndex = true): CatalogPage {
+  const showTags = canSeeTags(viewer);
+  const { pageIds, ...selection } = selectPage(viewer, settings, audience, params, showTags, useIndex);
   // The card texts come from the app rows, read only for the page's cards.
   const byId = new Map(
     (pageIds.length === 0
@@ -201,14 +245,7 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
     iconUrl: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null,
     tags: tags?.get(row.id) ?? [],
   }));
-  return {
-    cards,
-    total,
-    page,
-    pageCount,
-    ...(showTags ? facets(query, category, badge) : { categories: [], badges: [] }),
-    showTags,
-  };
+  return { cards, ...selection, showTags };
 }
 
 /** One page of the catalog as `viewer` may see it. */
@@ -216,4 +253,9 @@ export function catalogPage(viewer: Viewer | null, settings: AccessSettings, par
   const audience = audienceOf(viewer, settings);
   const key = JSON.stringify([audience.key, params]);
   return cachedCatalog(key, () => computeCatalog(viewer, settings, audience, params));
+}
+
+/** The same page computed entirely in SQL, without the head index or the cache: the reference the index is tested against. */
+export function catalogPageInSql(viewer: Viewer | null, settings: AccessSettings, params: CatalogParams): CatalogPage {
+  return computeCatalog(viewer, settings, audienceOf(viewer, settings), params, false);
 }

@@ -1,0 +1,223 @@
+// Benchmarks the portal on traffic where almost every request differs, as real users send it (issue 15):
+// a production build on a seeded catalog (10,000 apps, 30,000 versions, 50 tags; APPS=100000 for the
+// scale figures), 16 connections, signed in as a full-access user, and in the same run a static file of
+// the same size served by the same server, so every figure is also given as a share of the static one.
+//   searches     every request a different one- or two-word search (words and prefixes), half with a category
+//   app pages    every request a different app's details page
+//   catalog      `/` and the category pages, rendered per request
+// It also prints the page weights (the catalog page with 24 cards, an app page) and the cost of the
+// catalog query alone (search, facet counts and sort), measured in this process on the same database.
+//
+//   npm run bench:traffic                    builds into NEXT_DIST_DIR (default .next-bench), then measures
+//   SKIP_BUILD=1 DURATION=5 npm run bench:traffic
+//   BENCH_DATA_DIR=/tmp/seeded npm run bench:traffic   keeps the seeded catalog between runs
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { projectRoot, startServer } from './lib/server';
+import { CATEGORIES, NAMES, TAGS, VERSIONS_PER_NAME, VOCABULARY, seed, signIn } from './lib/catalog-seed';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+interface RawRequest {
+  path?: string;
+  headers?: Record<string, string>;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+  requests?: { setupRequest: (request: RawRequest) => RawRequest }[];
+}) => Promise<AutocannonResult>;
+
+const CONNECTIONS = 16;
+const DURATION = Number(process.env.DURATION ?? 15);
+const PORT = Number(process.env.PORT ?? 3850);
+const PUBLIC_DIR = path.join(projectRoot, 'public');
+
+/** Targets of issue 15: p99 in ms and the share of the static file's throughput. */
+const TARGETS: Record<string, { p99: number; share: number }> = {
+  searches: { p99: 150, share: 0.4 },
+  'app pages': { p99: 100, share: 0.5 },
+  catalog: { p99: 100, share: 0.5 },
+};
+const WEIGHT_TARGETS = { catalog: 64 * 1024, app: 48 * 1024 };
+
+/** Deterministic pseudo-random numbers, so every run sends the same sequence of requests. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Endless distinct-looking request paths for one kind of traffic. */
+type PathSource = () => string;
+
+function searches(categories: string[]): PathSource {
+  const random = rng(7);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  // A word, or its prefix of at least three letters, as people type while the results update.
+  const word = () => {
+    const w = pick(VOCABULARY);
+    return random() < 0.5 ? w : w.slice(0, 3 + Math.floor(random() * (w.length - 2)));
+  };
+  return () => {
+    const q = random() < 0.5 ? word() : `${word()} ${word()}`;
+    const query = new URLSearchParams({ q });
+    if (random() < 0.5) query.set('category', pick(categories));
+    return `/?${query}`;
+  };
+}
+
+function appPages(names: string[]): PathSource {
+  const random = rng(11);
+  return () => `/apps/${names[Math.floor(random() * names.length)]}`;
+}
+
+function catalogPages(categories: string[]): PathSource {
+  const random = rng(13);
+  return () => (random() < 0.5 ? '/' : `/?category=${categories[Math.floor(random() * categories.length)]}`);
+}
+
+/** CPU time (user + system) a process has used, in ms; robust to other processes sharing the cores. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+interface Figures {
+  label: string;
+  /** Server CPU time per request: what a request costs, whatever else runs on the machine. */
+  cpu: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function run(url: string, pid: number, label: string, next: PathSource, cookie: string): Promise<Figures> {
+  const headers = { cookie };
+  const options = (duration: number) => ({
+    url,
+    connections: CONNECTIONS,
+    duration,
+    headers,
+    requests: [{ setupRequest: (request: RawRequest) => ({ ...request, path: next() }) }],
+  });
+  await autocannon(options(2)); // warm-up
+  const before = cpuMs(pid);
+  const result = await autocannon(options(DURATION));
+  const cpu = (cpuMs(pid) - before) / Math.max(1, result.requests.total);
+  return { label, cpu, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+}
+
+async function bodyOf(url: string, cookie: string): Promise<string> {
+  const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  return res.text();
+}
+
+/** The catalog query alone (search, facet counts, sort; no result cache), in a child process on the same database. */
+function queryCost(dataDir: string): string {
+  return execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(projectRoot, 'scripts/lib/query-cost.ts')], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, CATALOG_CACHE: 'off' },
+    encoding: 'utf8',
+  });
+}
+
+async function main() {
+  process.env.NEXT_DIST_DIR ??= '.next-bench';
+  if (!process.env.SKIP_BUILD) {
+    console.log(`Building into ${process.env.NEXT_DIST_DIR} …`);
+    execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/next/dist/bin/next'), 'build'], { cwd: projectRoot, stdio: 'ignore', env: process.env });
+  }
+  const kept = process.env.BENCH_DATA_DIR;
+  const dataDir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-traffic-'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const dbFile = path.join(dataDir, 'appstore.db');
+  if (!(kept && fs.existsSync(dbFile))) seed(dataDir);
+
+  const db = new Database(dbFile, { readonly: true });
+  const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  const names = (db.prepare("SELECT name FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  db.close();
+
+  // Static files of the same sizes as the catalog page and an app page, written before the server starts.
+  fs.mkdirSync(PUBLIC_DIR, { recursive: true });
+  const staticCatalog = path.join(PUBLIC_DIR, '__bench-catalog.html');
+  const staticApp = path.join(PUBLIC_DIR, '__bench-app.html');
+  for (const file of [staticCatalog, staticApp]) fs.writeFileSync(file, 'placeholder');
+  const server = await startServer({ port: PORT, dataDir });
+  try {
+    const cookie = await signIn(server.url);
+    const home = await bodyOf(`${server.url}/`, cookie);
+    const cards = home.split('data-testid="app-card"').length - 1;
+    if (cards === 0) throw new Error('The signed-in catalog shows no cards.');
+    const app = await bodyOf(`${server.url}/apps/${names[1234 % names.length]}`, cookie);
+    fs.writeFileSync(staticCatalog, home);
+    fs.writeFileSync(staticApp, app);
+    const staticOf = (file: string): PathSource => () => `/${path.basename(file)}`;
+
+    const rows: (Figures & { vs: string })[] = [];
+    const pairs: [string, PathSource, string][] = [
+      ['searches', searches(categories), staticCatalog],
+      ['app pages', appPages(names), staticApp],
+      ['catalog', catalogPages(categories), staticCatalog],
+    ];
+    const staticFigures = new Map<string, Figures>();
+    for (const [label, source, file] of pairs) {
+      if (!staticFigures.has(file)) {
+        const name = `static (${path.basename(file)})`;
+        process.stdout.write(`Measuring ${name} …\n`);
+        staticFigures.set(file, await run(server.url, server.pid, name, staticOf(file), cookie));
+        rows.push({ ...staticFigures.get(file)!, vs: '' });
+      }
+      process.stdout.write(`Measuring ${label} …\n`);
+      const figures = await run(server.url, server.pid, label, source, cookie);
+      rows.push({ ...figures, vs: `${((figures.rps / staticFigures.get(file)!.rps) * 100).toFixed(0)}%` });
+    }
+
+    console.log(`\nTraffic benchmark: ${NAMES} apps, ${NAMES * VERSIONS_PER_NAME} versions, ${TAGS} tags (${CATEGORIES} categories); ${CONNECTIONS} connections × ${DURATION} s; signed in as a full-access user; every request a different path.`);
+    console.table(rows.map((r) => ({ traffic: r.label, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, 'CPU ms/req': +r.cpu.toFixed(2), 'vs static': r.vs, errors: r.errors })));
+    const weights = [
+      { page: `catalog / (${cards} cards)`, KiB: +(Buffer.byteLength(home) / 1024).toFixed(1), target: WEIGHT_TARGETS.catalog / 1024 },
+      { page: 'app page', KiB: +(Buffer.byteLength(app) / 1024).toFixed(1), target: WEIGHT_TARGETS.app / 1024 },
+    ];
+    console.table(weights.map((w) => ({ ...w, met: w.KiB <= w.target ? 'yes' : 'no' })));
+    console.log('The catalog query alone (median of 30, CPU time, full-access viewer; target ≤ 5 ms):');
+    process.stdout.write(queryCost(dataDir));
+
+    const missed: string[] = [];
+    for (const r of rows) {
+      const target = TARGETS[r.label];
+      if (!target) continue;
+      const file = pairs.find(([label]) => label === r.label)![2];
+      if (r.p99 >= target.p99 || r.rps < staticFigures.get(file)!.rps * target.share || r.errors > 0) {
+        missed.push(`${r.label} (p99 < ${target.p99} ms, ≥ ${target.share * 100}% of static)`);
+      }
+    }
+    for (const w of weights) if (w.KiB > w.target) missed.push(`${w.page} weight (≤ ${w.target} KiB)`);
+    console.log(missed.length === 0 ? 'All traffic targets met.' : `Targets missed: ${missed.join('; ')}.`);
+  } finally {
+    await server.stop();
+    for (const file of [staticCatalog, staticApp]) fs.rmSync(file, { force: true });
+    if (!kept) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

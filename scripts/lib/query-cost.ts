@@ -1,0 +1,37 @@
+// Times catalogPage() alone (CPU time) (search, facet counts, sort) on a seeded DATA_DIR, without the result cache.
+// Run with the react-server condition so `server-only` modules load outside Next:
+//   DATA_DIR=/tmp/seeded CATALOG_CACHE=off npx tsx --conditions=react-server scripts/lib/query-cost.ts
+import { catalogPage, catalogPageInSql } from '../../lib/catalog/catalog';
+import { parseCatalogParams } from '../../lib/catalog/search-query';
+import { VOCABULARY } from './catalog-seed';
+
+const viewer = { id: 'bench', email: 'bench@bench.test', name: 'Bench', isAdmin: false, roles: [], fullAccess: true };
+const settings = { publicMode: false, fullAccessRole: '' } as Parameters<typeof catalogPage>[1];
+
+export function measureQueries(): { query: string; 'CPU ms (head index)': number; 'CPU ms (SQL only)': number }[] {
+  const cases: [string, (i: number) => Record<string, string>][] = [
+    ['/', () => ({})],
+    ['category', (i) => ({ category: `category-${VOCABULARY[i % 12]}` })],
+    ['one word', (i) => ({ q: VOCABULARY[(i * 7) % VOCABULARY.length] })],
+    ['two words + category', (i) => ({ q: `${VOCABULARY[(i * 7) % VOCABULARY.length]} ${VOCABULARY[(i * 13 + 5) % VOCABULARY.length].slice(0, 4)}`, category: `category-${VOCABULARY[i % 12]}` })],
+  ];
+  catalogPage(viewer, settings, parseCatalogParams({})); // opens and migrates the database
+  const median = (run: (i: number) => void) => {
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      // CPU time, not wall time: on a shared machine the wall clock mostly measures the other processes.
+      const started = process.cpuUsage();
+      run(i);
+      const used = process.cpuUsage(started);
+      times.push((used.user + used.system) / 1000);
+    }
+    return +times.sort((a, b) => a - b)[15].toFixed(2);
+  };
+  return cases.map(([query, params]) => ({
+    query,
+    'CPU ms (head index)': median((i) => catalogPage(viewer, settings, parseCatalogParams(params(i)))),
+    'CPU ms (SQL only)': median((i) => catalogPageInSql(viewer, settings, parseCatalogParams(params(i)))),
+  }));
+}
+
+if (process.argv[1]?.endsWith('query-cost.ts')) console.table(measureQueries());
