@@ -28,7 +28,7 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
     if (done) break;
     received += value.byteLength;
     if (received > maxBytes) {
-      reader.cancel().catch(() => {});
+      drainThenCancel(reader);
       throw tooLarge(maxBytes);
     }
     chunks.push(value);
@@ -40,6 +40,23 @@ export async function readBodyCapped(request: Request, maxBytes: number): Promis
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/**
+ * After a refusal, the rest of the body is read and dropped for a short while (nothing is kept) before the
+ * stream is cancelled: closing a connection whose request is still arriving makes the kernel reset it, which
+ * can destroy the 413 before the client has read it (a "lingering close", as web servers do).
+ */
+function drainThenCancel(reader: ReadableStreamDefaultReader<Uint8Array>, lingerMs = 2000): void {
+  const until = Date.now() + lingerMs;
+  const drain = async () => {
+    while (Date.now() < until) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+    await reader.cancel();
+  };
+  drain().catch(() => {});
 }
 
 /** The body as UTF-8 text, cut at `maxBytes` like readBodyCapped. */
@@ -57,7 +74,7 @@ export function withBodyCap(handler: (request: NextRequest) => Promise<Response>
     try {
       body = await readBodyCapped(request, maxBytes);
     } catch (error) {
-      return errorResponse(error, { Connection: 'close' });
+      return errorResponse(error);
     }
     const headers = new Headers(request.headers);
     headers.delete('transfer-encoding');
