@@ -77,6 +77,7 @@ async function main() {
   const { categoryName, detailsName } = kept && fs.existsSync(path.join(dataDir, 'appstore.db')) ? SEEDED : seed(dataDir);
   const cache = process.env.CATALOG_CACHE === 'off' ? 'off' : 'on';
   // The static page is written before the server starts and removed afterwards.
+  fs.mkdirSync(path.dirname(STATIC_FILE), { recursive: true }); // public/ is not in the repository
   fs.writeFileSync(STATIC_FILE, '<!doctype html><title>placeholder</title>');
   const server = await startServer({ port: PORT, dataDir, env: { CATALOG_CACHE: cache } });
   try {
