@@ -1,42 +1,15 @@
 'use client';
 // The admin aliases page's controls: create an alias, and assign, promote, unassign or delete each one.
 // They call /api/v1/aliases (same-origin session); the server checks that the caller is an administrator.
-import { useRouter } from 'next/navigation';
-import { useId, useState, useTransition } from 'react';
+import { useId, useState } from 'react';
 import { buttonClass, dangerButtonClass, secondaryButtonClass } from '@/components/ui/field';
 import type { AliasJson } from '@/lib/instances/aliases';
-
-async function call(method: string, url: string, body?: unknown): Promise<string | null> {
-  const response = await fetch(url, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : undefined,
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (response.ok) return null;
-  const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return answer?.error?.message ?? `The request failed (${response.status}).`;
-}
-
-function useApi() {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<string | null>(null);
-  const run = (method: string, url: string, body?: unknown, done?: () => void) =>
-    startTransition(async () => {
-      const error = await call(method, url, body);
-      setMessage(error);
-      if (!error) {
-        done?.();
-        router.refresh();
-      }
-    });
-  return { pending, message, run };
-}
+import { useApiRequest } from './use-api-request';
 
 const inputClass = 'mt-1 block w-full rounded-md border border-gray-400 bg-white px-3 py-2 text-gray-900';
 
 export function NewAliasForm() {
-  const { pending, message, run } = useApi();
+  const { pending, message, run } = useApiRequest();
   const [name, setName] = useState('');
   const [instanceId, setInstanceId] = useState('');
   const [primary, setPrimary] = useState(true);
@@ -76,7 +49,7 @@ export function NewAliasForm() {
 }
 
 export function AliasControls({ alias }: { alias: AliasJson }) {
-  const { pending, message, run } = useApi();
+  const { pending, message, run } = useApiRequest();
   const [target, setTarget] = useState('');
   const id = useId();
   const url = `/api/v1/aliases/${encodeURIComponent(alias.name)}`;

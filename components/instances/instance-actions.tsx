@@ -2,9 +2,9 @@
 // Buttons that operate an instance through the API (the session is same-origin): pause, resume or restart,
 // keep running, terminate, visibility. The server checks every one; this only shows what may be asked.
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
 import { dangerButtonClass, secondaryButtonClass } from '@/components/ui/field';
 import type { InstanceJson } from '@/lib/instances/present';
+import { useApiRequest } from './use-api-request';
 
 export interface InstanceActionRights {
   operate: boolean;
@@ -14,47 +14,19 @@ export interface InstanceActionRights {
   visibilities: string[];
 }
 
-async function call(method: string, url: string, body?: unknown): Promise<string | null> {
-  const response = await fetch(url, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : undefined,
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (response.ok) return null;
-  const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return answer?.error?.message ?? `The request failed (${response.status}).`;
-}
-
 export function InstanceActions({
   instance,
   rights,
   afterTerminate = '/instances',
-  onChange,
 }: {
   instance: InstanceJson;
   rights: InstanceActionRights;
   afterTerminate?: string;
-  onChange?: () => void;
 }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<string | null>(null);
+  const { pending, message, run } = useApiRequest();
   const base = `/api/v1/instances/${instance.id}`;
   const label = `${instance.app.title} ${instance.app.version}`;
-
-  function run(method: string, url: string, body?: unknown, then?: () => void) {
-    startTransition(async () => {
-      const error = await call(method, url, body);
-      setMessage(error);
-      if (!error) {
-        if (then) then();
-        else {
-          onChange?.();
-          router.refresh();
-        }
-      }
-    });
-  }
 
   return (
     <div className="space-y-2">
@@ -87,10 +59,7 @@ export function InstanceActions({
             disabled={pending}
             onClick={() => {
               if (window.confirm(`Terminate this instance of ${label}? Its volume is deleted.`)) {
-                run('DELETE', base, undefined, () => {
-                  router.push(afterTerminate);
-                  router.refresh();
-                });
+                run('DELETE', base, undefined, () => router.push(afterTerminate));
               }
             }}
           >

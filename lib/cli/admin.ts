@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { resolveTarget, type Target } from './config-file';
+import { call } from './api';
+import { resolveTarget } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
 import { formatInstance, formatInstanceList, type Instance } from './instances';
@@ -21,17 +22,6 @@ export interface Alias {
   instanceStatus: string | null;
   app: { name: string; version: string } | null;
   url: string | null;
-}
-
-async function call(target: Target, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await send(`${target.url}${path}`, {
-    method,
-    headers: { ...bearer(target.token), accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const { json } = await readAnswer(res);
-  if (!res.ok) throw new CliError(errorMessage(res, json));
-  return json;
 }
 
 /** `True`/`False` as the platform's CLI takes them (any case; also yes/no, 1/0). */
