@@ -57,7 +57,9 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
       </form>
       <p className="text-sm">{records.length} shown</p>
       <ul className="space-y-3">
-        {records.map((record) => (
+        {records.map((record) => {
+          const usage = usageText(record.id);
+          return (
           <li key={record.id} className="space-y-2 rounded-lg border border-gray-200 bg-white p-4">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <h2 className="font-semibold break-words">
@@ -67,7 +69,7 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
               </h2>
               <p className="text-sm">
                 {record.status} · {record.visibility} · {record.owner.name} · created {formatUtc(record.createdAt)}
-                {usageText(record.id) && <> · {usageText(record.id)}</>}
+                {usage && <> · {usage}</>}
               </p>
             </div>
             <div className="flex flex-wrap items-start gap-4">
@@ -75,7 +77,8 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
               <AutoSuspendToggle instanceId={record.id} autoSuspend={record.autoSuspend} />
             </div>
           </li>
-        ))}
+          );
+        })}
       </ul>
     </main>
   );
