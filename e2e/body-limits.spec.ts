@@ -1,6 +1,9 @@
 // A 300 MB chunked body (no Content-Length) to every JSON endpoint and to the Auth.js sign-in callback:
-// the server answers 413 within 2 s and its memory grows by less than 64 MB, because bodies are read as
-// streams and cut at their cap before any parsing. Runs against its own production server to read its RSS.
+// the server answers 413 before the body has been sent (the bug read all of it first) and its memory
+// grows by less than 64 MB, because bodies are read as streams and cut at their cap before any parsing.
+// Runs against its own production server to read its RSS. The time to the 413 (about 0.5 s on an idle
+// machine) is recorded as an annotation and asserted only loosely (a hang fails): on a busy machine
+// (two suites at once) it measures the load, not the server.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,6 +16,8 @@ test.describe.configure({ mode: 'serial' });
 const PORT = Number(process.env.E2E_PORT || 3107) + 12;
 const BODY_BYTES = 300 * 1024 * 1024;
 const MiB = 1024 * 1024;
+/** Generous: the 413 takes about 0.5 s on an idle machine; only a server that waits for the body takes longer. */
+const MAX_MS_BUSY = 15_000;
 
 let server: RunningServer;
 let dataDir: string;
@@ -40,12 +45,13 @@ function floodChunked(urlPath: string, method: string, headers: Record<string, s
       if (answered) return;
       answered = true;
       const ms = Date.now() - started;
+      const sentBytes = sent;
       // Keep sampling a little: memory taken while the response was being written counts too.
       setTimeout(() => {
         clearInterval(sampler);
         peak = Math.max(peak, rssBytes(server.pid));
         req.destroy();
-        resolve({ status, ms, sentBytes: sent, peakRssGrowth: peak - baseline });
+        resolve({ status, ms, sentBytes, peakRssGrowth: peak - baseline });
       }, 300);
     };
     req.on('response', (res) => {
@@ -67,6 +73,13 @@ function floodChunked(urlPath: string, method: string, headers: Record<string, s
     };
     pump();
   });
+}
+
+/** The server answered 413 while the body was still being sent, and not after a hang. */
+function expectCutEarly(outcome: Outcome) {
+  test.info().annotations.push({ type: 'ms to 413', description: String(outcome.ms) });
+  expect(outcome.sentBytes, JSON.stringify(outcome)).toBeLessThan(BODY_BYTES);
+  expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(MAX_MS_BUSY);
 }
 
 test.beforeAll(async () => {
@@ -112,9 +125,8 @@ for (const endpoint of jsonEndpoints) {
     await warmUp(endpoint.method, endpoint.path, headers, '{}');
     const outcome = await floodChunked(endpoint.path, endpoint.method, headers);
     expect(outcome.status, JSON.stringify(outcome)).toBe(413);
-    expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+    expectCutEarly(outcome);
     expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
-    expect(outcome.sentBytes).toBeLessThan(BODY_BYTES);
   });
 }
 
@@ -124,7 +136,7 @@ test('POST /api/auth/callback/credentials: a 300 MB chunked form body is cut at 
   await warmUp('POST', '/api/auth/callback/credentials', headers, 'email=a%40b.c&password=x');
   const outcome = await floodChunked('/api/auth/callback/credentials', 'POST', headers);
   expect(outcome.status, JSON.stringify(outcome)).toBe(413);
-  expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+  expectCutEarly(outcome);
   expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
 });
 
@@ -148,7 +160,7 @@ test("a server action (the sign-in form's): a 300 MB chunked body stops at Next'
   await warmUp('POST', '/login', headers, '[null,"$K1"]');
   const outcome = await floodChunked('/login', 'POST', headers);
   expect(outcome.status, JSON.stringify(outcome)).toBe(413);
-  expect(outcome.ms, JSON.stringify(outcome)).toBeLessThan(2000);
+  expectCutEarly(outcome);
   expect(outcome.peakRssGrowth, JSON.stringify(outcome)).toBeLessThan(64 * MiB);
 });
 
