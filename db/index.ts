@@ -20,7 +20,11 @@ const holder = ((globalThis as { __appstoreDb?: Holder }).__appstoreDb ??= {});
 
 export function openDb(dir: string): Db {
   fs.mkdirSync(dir, { recursive: true });
-  const sqlite = new Database(path.join(dir, 'appstore.db'));
+  const file = path.join(dir, 'appstore.db');
+  const sqlite = new Database(file);
+  // Owner only: DATA_DIR stays traversable for the sandboxes' users (0711), the database never readable.
+  // SQLite gives the -wal and -shm files the database file's mode; older ones are narrowed here too.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   // Short: waiting for a lock blocks the event loop (better-sqlite3 is synchronous), so a lock held by
