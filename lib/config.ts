@@ -166,6 +166,7 @@ const schema = z.object({
   RUNNER_DIR: text(),
   MIGRATION_BACKUPS_KEEP: count(5),
   INSTANCE_EGRESS: flag(true),
+  INSTANCE_REACH_HOST: flag(false),
   RUNNER_SANDBOX: text().pipe(z.enum(['on', 'off', 'ON', 'OFF', 'On', 'Off'], 'must be on or off').optional()),
   RUNNER_UID_BASE: count(200_000),
   RUNNER_UID_COUNT: count(60_000),
@@ -241,6 +242,8 @@ export interface Config {
     slirp4netns: string;
     /** INSTANCE_EGRESS: instances may open outbound connections. */
     egress: boolean;
+    /** INSTANCE_REACH_HOST: with egress, instances may also connect to the host's own non-loopback addresses. */
+    reachHost: boolean;
     /** `PIP_*` and proxy variables handed to pip when environments are built. */
     pipEnv: Record<string, string>;
   };
@@ -323,6 +326,7 @@ export function parseConfig(env: Env): Config {
       uidCount: e.RUNNER_UID_COUNT,
       logBytes: e.INSTANCE_LOG_BYTES,
       egress: e.INSTANCE_EGRESS,
+      reachHost: e.INSTANCE_REACH_HOST,
       bwrap: e.RUNNER_BWRAP ?? '/usr/bin/bwrap',
       slirp4netns: e.RUNNER_SLIRP4NETNS ?? '/usr/bin/slirp4netns',
       pipEnv: Object.fromEntries(

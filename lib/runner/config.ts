@@ -13,6 +13,8 @@ export interface LocalRunnerConfig {
   logBytes: number;
   /** Instances may open outbound connections (INSTANCE_EGRESS). */
   egress: boolean;
+  /** With egress, instances may also reach the host's own non-loopback addresses (INSTANCE_REACH_HOST). */
+  reachHost?: boolean;
 }
 
 export function localRunnerConfig(from: Config = config()): LocalRunnerConfig {
@@ -25,6 +27,7 @@ export function localRunnerConfig(from: Config = config()): LocalRunnerConfig {
     uidCount: r.uidCount,
     logBytes: r.logBytes,
     egress: r.egress,
+    reachHost: r.reachHost,
   };
 }
 

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { UpstreamEndpoint } from './types';
 
 const READINESS_INTERVAL_MS = 250;
@@ -34,4 +35,22 @@ export async function waitForHttp(endpoint: UpstreamEndpoint, basePath: string, 
     if (ok) return;
     await new Promise((r) => setTimeout(r, READINESS_INTERVAL_MS));
   }
+}
+
+/** Link-local addresses: cloud metadata services (169.254.169.254) hand out the host's credentials. */
+export const LINK_LOCAL = '169.254.0.0/16';
+
+/**
+ * Where a sandbox with egress may not connect: link-local always, and the host's own non-loopback IPv4
+ * addresses unless `reachHost` (services bound to all interfaces would otherwise be reachable through
+ * slirp, which connects from the host). Read at each start, so an address added later is covered too.
+ */
+export function blockedNetworks(reachHost: boolean): string[] {
+  const host = reachHost
+    ? []
+    : Object.values(os.networkInterfaces())
+        .flat()
+        .filter((a): a is os.NetworkInterfaceInfoIPv4 => !!a && a.family === 'IPv4' && !a.internal)
+        .map((a) => `${a.address}/32`);
+  return [LINK_LOCAL, ...new Set(host)];
 }

@@ -139,14 +139,15 @@ describe('local runner', () => {
     expect(runner.endpoint(s.instanceId)).toBeNull();
   }, 180_000);
 
-  it('isolates instances: non-root host uid, no DATA_DIR, no host loopback, no other instance; two instances on one port', async () => {
+  it('isolates instances: non-root host uid, no DATA_DIR, no host loopback or host address, no metadata service, no other instance; two instances on one port', async () => {
     const fakeDataDir = path.join(root, 'fake-data');
     mkdirSync(fakeDataDir, { mode: 0o755 });
     writeFileSync(path.join(fakeDataDir, 'appstore.db'), 'database bytes', { mode: 0o644 }); // world-readable on purpose
     const hostServer = http.createServer((_, res) => res.end('host loopback service'));
     await new Promise<void>((r) => hostServer.listen(0, '127.0.0.1', r));
     const hostPort = (hostServer.address() as net.AddressInfo).port;
-    // A positive control: a server on the host's external address must be reachable (egress works).
+    // A server on the host's external address: refused by default (the positive control, with
+    // INSTANCE_REACH_HOST, is the next test).
     const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
     const outside = http.createServer((_, res) => res.end('outside service'));
     await new Promise<void>((r) => outside.listen(0, '0.0.0.0', r));
@@ -185,15 +186,37 @@ describe('local runner', () => {
         expect((await getJson(ra.endpoint, `/connect?host=${host}&port=${hostPort}`)).ok).toBe(false);
         expect((await getJson(ra.endpoint, `/connect?host=${host}&port=${rb.endpoint.port}`)).ok).toBe(false);
       }
-      if (external) {
-        const reach = await getJson(ra.endpoint, `/connect?host=${external}&port=${outsidePort}`);
-        expect(reach).toMatchObject({ ok: true });
-        expect(reach.answer).toContain('outside service');
+      // The host's own address and link-local (cloud metadata) fail at once with EACCES: the sandbox's
+      // prohibit routes, not a timeout of an address that happens not to answer.
+      for (const host of [external, '169.254.169.254'].filter(Boolean)) {
+        const reach = await getJson(ra.endpoint, `/connect?host=${host}&port=${outsidePort}`);
+        expect(reach, host).toMatchObject({ ok: false, error: expect.stringContaining('PermissionError') });
       }
     } finally {
       hostServer.close();
       outside.close();
       await Promise.all([runner.stop(a.instanceId), runner.stop(b.instanceId)]);
+    }
+  }, 120_000);
+
+  it('with INSTANCE_REACH_HOST, an instance with egress reaches a server on the host\'s external address', async () => {
+    const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!external) return void console.warn('no external IPv4 address on this host: the egress positive control cannot run');
+    const outside = http.createServer((_, res) => res.end('outside service'));
+    await new Promise<void>((r) => outside.listen(0, '0.0.0.0', r));
+    const outsidePort = (outside.address() as net.AddressInfo).port;
+    const open = new LocalRunner({ dir: path.join(root, 'data', 'runner'), startTimeoutMs: 120_000, operatorEnv: { PIP_NO_INDEX: '1' }, reachHost: true });
+    const s = spec({});
+    try {
+      const started = await open.start(s);
+      const reach = await getJson(started.endpoint, `/connect?host=${external}&port=${outsidePort}`);
+      expect(reach).toMatchObject({ ok: true });
+      expect(reach.answer).toContain('outside service');
+      // Link-local stays refused even then.
+      expect(await getJson(started.endpoint, `/connect?host=169.254.169.254&port=80`)).toMatchObject({ ok: false, error: expect.stringContaining('PermissionError') });
+    } finally {
+      outside.close();
+      await open.shutdown();
     }
   }, 120_000);
 

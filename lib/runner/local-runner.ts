@@ -5,7 +5,7 @@ import path from 'node:path';
 import { config } from '@/lib/config';
 import { createInstanceCgroup, detectCgroups, type InstanceCgroup, type ResourceUsage } from './cgroups';
 import { bwrapPath, localRunnerConfig, slirp4netnsPath, type LocalRunnerConfig } from './config';
-import { gpuCount, waitForHttp } from './host';
+import { blockedNetworks, gpuCount, waitForHttp } from './host';
 import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
@@ -254,6 +254,7 @@ export class LocalRunner implements Runner {
         // A Wave app is up when waved answers HTTP and the app server (which registers with waved on start) accepts connections.
         forwardPorts: wave ? [guestPort, WAVE_APP_PORT] : [guestPort],
         egress: this.config.egress,
+        blockedNetworks: blockedNetworks(this.config.reachHost ?? false),
         cgroup: entry.cgroup,
         onOutput: (b) => log.write(b),
       });

@@ -70,6 +70,8 @@ export interface SandboxOptions {
   forwardPorts: number[];
   /** Outbound connections and DNS (default true); forwarded ports work either way. */
   egress?: boolean;
+  /** With egress: destinations (IPv4 CIDRs) the sandbox may not connect to, refused by its own routing table. */
+  blockedNetworks?: string[];
   cgroup: InstanceCgroup | null;
   onOutput: (chunk: Buffer) => void;
 }
@@ -212,7 +214,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
     o.cgroup?.addProcess(childPid);
     // bwrap configures the sandbox's loopback itself; slirp4netns joining while it does makes either fail.
     await blockedOnFd(childPid, 4, exited);
-    network = await startSlirp(childPid, { egress: o.egress ?? true });
+    network = await startSlirp(childPid, { egress: o.egress ?? true, blockedNetworks: o.blockedNetworks ?? [] });
     const hostPorts: number[] = [];
     for (const guest of o.forwardPorts) hostPorts.push(await network.forward(guest));
     stdio[4].write('1');

@@ -15,7 +15,7 @@ export interface SlirpNetwork {
 }
 
 /** Attaches slirp4netns to the network namespace of `pid` and resolves once the interface is configured. */
-export async function startSlirp(pid: number, options: { egress: boolean } = { egress: true }): Promise<SlirpNetwork> {
+export async function startSlirp(pid: number, options: { egress: boolean; blockedNetworks?: string[] } = { egress: true }): Promise<SlirpNetwork> {
   const apiDir = mkdtempSync(path.join(os.tmpdir(), 'appstore-slirp-'));
   const apiSocket = path.join(apiDir, 'api.sock');
   // By path: given a pid, slirp4netns would join the sandbox's user namespace and then lack the rights to
@@ -56,6 +56,17 @@ export async function startSlirp(pid: number, options: { egress: boolean } = { e
   } catch (error) {
     close();
     throw error;
+  }
+  const blocked = options.egress ? (options.blockedNetworks ?? []) : [];
+  if (blocked.length > 0) {
+    // `prohibit` routes in the sandbox's own table: a connection to them fails at once (EACCES) before it
+    // reaches slirp, which would otherwise open it from the host. The app has no capabilities to remove them.
+    const batch = blocked.map((cidr) => `route add prohibit ${cidr}`).join('\n') + '\n';
+    const added = spawnSync('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', '-batch', '-'], { input: batch, encoding: 'utf8' });
+    if (added.status !== 0) {
+      close();
+      throw new Error(`could not block the sandbox's routes to ${blocked.join(', ')}: ${(added.stderr || added.error?.message || '').trim()}`);
+    }
   }
   if (!options.egress) {
     // No egress: the namespace keeps only its own subnet (slirp's gateway, which maps to the host's loopback
