@@ -14,6 +14,7 @@ import { getDb } from '@/db';
 import { config, dataDir } from '@/lib/config';
 import { withStorageLock } from '@/lib/storage/lock';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
+import { REFERENCED_BUNDLES_SQL } from '@/lib/storage/sweep';
 import { FORMAT, MANIFEST_NAME, sha256File, type BackupManifest } from './manifest';
 
 interface Staged {
@@ -44,7 +45,7 @@ async function stage(): Promise<Staged> {
       try {
         const shas = (sql: string) => (snapshot.prepare(sql).all() as { sha: string }[]).map((r) => r.sha);
         for (const [kind, list, where] of [
-          ['bundles', shas('select distinct bundle_sha256 as sha from apps'), bundlePath],
+          ['bundles', shas(REFERENCED_BUNDLES_SQL), bundlePath],
           ['assets', shas('select distinct sha256 as sha from app_assets'), assetPath],
         ] as const) {
           for (const sha of list) {

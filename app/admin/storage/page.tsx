@@ -57,6 +57,7 @@ export default async function AdminStoragePage() {
                 {r.orphans.map((o) => (
                   <li key={o}>Not referenced: {o}</li>
                 ))}
+                {r.broken.length > 0 && <li>{r.broken.length} app version(s) marked broken: their pages say so until a check finds their files again.</li>}
               </ul>
             )}
           </>
