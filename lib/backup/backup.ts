@@ -36,6 +36,7 @@ async function stage(): Promise<Staged> {
   const dir = path.join(stagingRoot(), randomUUID());
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const entries: [string, string][] = [];
+  const missingFromStorage: string[] = [];
   try {
     await withStorageLock(async () => {
       const dbCopy = path.join(dir, 'appstore.db');
@@ -52,7 +53,14 @@ async function stage(): Promise<Staged> {
             const name = `${kind}/${sha.slice(0, 2)}/${sha}`;
             const link = path.join(dir, name);
             fs.mkdirSync(path.dirname(link), { recursive: true });
-            fs.linkSync(where(sha), link); // same file system: instant, and immune to a later unlink
+            try {
+              fs.linkSync(where(sha), link); // same file system: instant, and immune to a later unlink
+            } catch (error) {
+              // Already gone before the backup (the storage check marks its version broken): said, not fatal.
+              if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+              missingFromStorage.push(name);
+              continue;
+            }
             entries.push([name, link]);
           }
         }
@@ -82,6 +90,8 @@ async function stage(): Promise<Staged> {
       counts: { apps: count('apps'), assets: count('app_assets'), secrets: count('secrets'), users: count('users'), instances: count('instances') },
       files: {},
       keysFromEnvironment,
+      missingFromStorage,
+      volumesNotIncluded: instanceVolumes(snapshot),
     };
     snapshot.close();
     for (const [name, file] of entries) manifest.files[name] = await sha256File(file);
@@ -90,6 +100,17 @@ async function stage(): Promise<Staged> {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Instances of the snapshot that have a volume: volumes are not backed up (apps write them at any moment,
+ * so no copy of a running one is consistent); the manifest names them so that the restore can say so.
+ */
+function instanceVolumes(snapshot: Database.Database): string[] {
+  const root = path.join(config().runner.dir, 'volumes');
+  if (!fs.existsSync(root)) return [];
+  const ids = new Set((snapshot.prepare('select id from instances').all() as { id: string }[]).map((r) => r.id));
+  return fs.readdirSync(root).filter((id) => ids.has(id));
 }
 
 /**
