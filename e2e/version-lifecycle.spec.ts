@@ -72,8 +72,9 @@ test('a version whose bundle is missing is marked broken by the storage check; i
   expect(imported.status(), await imported.text()).toBe(201);
   const sha: string = (await imported.json()).bundle.sha256;
   fs.rmSync(path.join(process.env.E2E_DATA_DIR!, 'bundles', sha.slice(0, 2), sha));
-  const check = await request.post('/api/v1/admin/fsck', { headers: await asAdmin(request) });
+  const check = await request.post('/api/v1/admin/fsck', { headers: await asAdmin(request), data: {} });
   expect(check.status(), await check.text()).toBe(200);
+  expect((await check.json()).broken).toContain((await imported.json()).id);
 
   // Anyone who may see it learns it is broken and cannot run; its owner also learns which file.
   const reader = await createUser(request, { prefix: 'reader' });
