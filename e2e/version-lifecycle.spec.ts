@@ -42,6 +42,8 @@ test('deleting a version with a running instance lists it for confirmation; the 
   await expect(page.getByRole('button', { name: 'Edit Retiring probe 1.0.0' })).toHaveCount(0);
   expect((await request.get(`/api/v1/apps/${(await imported.json()).id}`, { headers: auth })).status()).toBe(404);
 
+  await page.goto('/instances');
+  await expect(page.getByTestId('instance-row').filter({ hasText: 'Retiring probe 1.0.0' })).toContainText('(version deleted)');
   // The instance still answers through the router, and its page says what happened.
   await page.goto(`/instance/${id}/`);
   await expect(page.locator('#instance')).toHaveText(id);
