@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { importBundle } from './bundles';
-import { asAdmin, createUser, signIn, tokenFor, unique } from './helpers';
+import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique } from './helpers';
 import { instanceAppBundle } from './instance-app';
 
 test.setTimeout(120_000);
@@ -76,7 +76,7 @@ test('a version whose bundle is missing is marked broken by the storage check; i
   fs.rmSync(path.join(process.env.E2E_DATA_DIR!, 'bundles', sha.slice(0, 2), sha));
   const check = await request.post('/api/v1/admin/fsck', { headers: await asAdmin(request), data: {} });
   expect(check.status(), await check.text()).toBe(200);
-  expect((await check.json()).broken).toContain((await imported.json()).id);
+  expect((await check.json()).broken).toContainEqual({ id: (await imported.json()).id, name, version: '1.0.0' });
 
   // Anyone who may see it learns it is broken and cannot run; its owner also learns which file.
   const reader = await createUser(request, { prefix: 'reader' });
@@ -92,6 +92,12 @@ test('a version whose bundle is missing is marked broken by the storage check; i
   await page.goto(`/apps/${name}/1.0.0`);
   await expect(page.getByTestId('broken-version')).toContainText(`its bundle is missing (bundles/${sha.slice(0, 2)}/${sha})`);
   await expect(page.getByRole('link', { name: 'Download' })).toHaveCount(0);
+
+  // Admin → Storage names it, linked to its page.
+  await page.context().clearCookies();
+  await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+  await page.goto('/admin/storage');
+  await expect(page.getByRole('link', { name: `${name} 1.0.0` })).toHaveAttribute('href', `/apps/${name}/1.0.0`);
 
   const repaired = await importBundle(request, auth, bundle);
   expect(repaired.status(), await repaired.text()).toBe(201);

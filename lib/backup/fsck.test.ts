@@ -73,15 +73,16 @@ describe('fsck', () => {
     fs.writeFileSync(flipped.asset, Buffer.concat([iconBytes, Buffer.from('x')]));
 
     const report = await fsck();
-    expect(report.broken).toEqual(expect.arrayContaining([gone.id, flipped.id])); // (and the first test's)
+    expect(report.broken.map((b) => b.id)).toEqual(expect.arrayContaining([gone.id, flipped.id])); // (and the first test's)
+    expect(report.broken.find((b) => b.id === gone.id)).toEqual({ id: gone.id, name: expect.stringMatching(/^ai\.fsck\.broken/), version: '1.0.0' });
     expect(reasonOf(gone.bundle)).toMatch(new RegExp(`^The storage check on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC found that its bundle is missing \\(${path.relative(dir(), gone.bundle)}\\)\\.$`));
     expect(reasonOf(flipped.bundle)).toMatch(new RegExp(`its image is corrupted \\(${path.relative(dir(), flipped.asset)}\\)`));
 
     fs.writeFileSync(gone.bundle, bundleBytes);
     fs.writeFileSync(flipped.asset, iconBytes);
     const again = await fsck();
-    expect(again.broken).not.toContain(gone.id);
-    expect(again.broken).not.toContain(flipped.id);
+    expect(again.broken.map((b) => b.id)).not.toContain(gone.id);
+    expect(again.broken.map((b) => b.id)).not.toContain(flipped.id);
     expect(reasonOf(gone.bundle)).toBeNull();
     expect(reasonOf(flipped.bundle)).toBeNull();
   });

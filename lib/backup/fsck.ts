@@ -21,8 +21,8 @@ export interface FsckReport {
   orphans: string[];
   /** Orphans removed (repair only). */
   removed: string[];
-  /** Ids of the app versions now marked broken (their files missing or corrupted); every other version's mark is cleared. */
-  broken: string[];
+  /** The app versions now marked broken (their files missing or corrupted); every other version's mark is cleared. */
+  broken: { id: string; name: string; version: string }[];
   ok: boolean;
 }
 
@@ -111,7 +111,10 @@ function markBrokenVersions(client: BetterSqlite3.Database, needs: Map<string, N
     }
     clear.run(JSON.stringify([...problems.keys()]));
   })();
-  report.broken = [...problems.keys()];
+  const ids = [...problems.keys()];
+  report.broken = ids.length
+    ? (client.prepare('select id, name, version from apps where id in (select value from json_each(?)) order by name, version').all(JSON.stringify(ids)) as FsckReport['broken'])
+    : [];
 }
 
 export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {

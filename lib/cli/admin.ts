@@ -126,7 +126,7 @@ interface FsckReport {
   orphans: string[];
   removed: string[];
   /** App versions marked broken (their pages say so; Run and download refuse). */
-  broken?: string[];
+  broken?: { id: string; name: string; version: string }[];
   ok: boolean;
 }
 
@@ -137,7 +137,7 @@ export function formatFsck(r: FsckReport): string {
     ...r.missing.map((m) => `MISSING    ${m.file} (needed by ${m.apps.join(', ')})`),
     ...r.orphans.map((o) => `${r.removed.includes(o) ? 'REMOVED ' : 'ORPHAN  '}   ${o}`),
     r.ok ? 'Everything checks out.' : `${r.corrupted.length} corrupted, ${r.missing.length} missing, ${r.orphans.length - r.removed.length} orphan file(s).`,
-    ...(r.broken?.length ? [`${r.broken.length} app version(s) marked broken: their pages say so until a check finds their files again.`] : []),
+    ...(r.broken ?? []).map((b) => `BROKEN     ${b.name} ${b.version} (${b.id}): marked broken until a check finds its files again`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -143,7 +143,7 @@ describe('a version the storage check marked broken', () => {
     const { body } = await waveBundle();
     const created = await importApp(owner, body);
     fs.rmSync(bundlePath(created.json.bundle.sha256));
-    expect((await fsck()).broken).toContain(created.json.id);
+    expect((await fsck()).broken.map((b) => b.id)).toContain(created.json.id);
 
     const download = await bundle.GET(new Request(`${URL_BASE}/apps/${created.json.id}/bundle`, { headers: owner }), ctx(created.json.id));
     expect(download.status).toBe(409);
