@@ -101,7 +101,8 @@ test('a version whose bundle is missing is marked broken by the storage check; i
 
   const repaired = await importBundle(request, auth, bundle);
   expect(repaired.status(), await repaired.text()).toBe(201);
-  await page.reload();
+  await page.goto(`/apps/${name}/1.0.0`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Broken probe');
   await expect(page.getByTestId('broken-version')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeVisible();
 });
