@@ -69,3 +69,39 @@ describe('migrations at start-up', () => {
     db.$client.close();
   });
 });
+
+describe('0007: instances outlive their app version', () => {
+  it('keeps every instance and every alias assignment while the instances table is rebuilt', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-0007-'));
+    const file = path.join(dir, 'appstore.db');
+    const before = open(file);
+    before.$client.pragma('foreign_keys = ON'); // as db/index.ts opens it
+    const upTo0006 = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8')).entries.findIndex((e: { tag: string }) => e.tag.startsWith('0007')) as number;
+    migrateDb(before, { migrationsFolder: folderWith(upTo0006), log: () => {} });
+    const run = (sql: string) => before.$client.prepare(sql).run();
+    run("insert into users (id, email, name) values ('u1', 'a@b.test', 'A')");
+    run(`insert into apps (id, name, version, version_key, owner_id, kind, title, instance_lifecycle, runtime, env, files, bundle_sha256, bundle_size)
+         values ('a1', 'app', '1.0.0', 'k', 'u1', 'wave', 'App', 'ON_DEMAND', '{}', '[]', '[]', 'sha', 1)`);
+    run("insert into instances (id, app_id, owner_id, status, updated_at) values ('i1', 'a1', 'u1', 'DEPLOYED', 1)");
+    run("insert into aliases (name, instance_id, is_primary, updated_at) values ('churn', 'i1', 1, 1), ('other', 'i1', 0, 1), ('idle', null, 0, 1)");
+    before.$client.close();
+
+    const db = open(file);
+    db.$client.pragma('foreign_keys = ON');
+    migrateDb(db, { log: () => {} });
+    expect(db.$client.prepare('select name, instance_id as instanceId, is_primary as isPrimary from aliases order by name').all()).toEqual([
+      { name: 'churn', instanceId: 'i1', isPrimary: 1 },
+      { name: 'idle', instanceId: null, isPrimary: 0 },
+      { name: 'other', instanceId: 'i1', isPrimary: 0 },
+    ]);
+    expect(db.$client.prepare('select id, app_id as appId, app_snapshot as snapshot, status from instances').all()).toEqual([
+      { id: 'i1', appId: 'a1', snapshot: null, status: 'DEPLOYED' },
+    ]);
+    // The app version can now be deleted from under its instance.
+    db.$client.prepare("delete from apps where id = 'a1'").run();
+    expect(db.$client.prepare('select count(*) as n from instances').get()).toEqual({ n: 1 });
+    expect(db.$client.prepare("select name from sqlite_master where name in ('__alias_targets', '__new_instances')").all()).toEqual([]);
+    expect(db.$client.pragma('foreign_key_check')).toEqual([]);
+    db.$client.close();
+  });
+});

@@ -137,6 +137,11 @@ export const apps = sqliteTable(
     bundleSha256: text('bundle_sha256').notNull(),
     bundleSize: integer('bundle_size').notNull(),
     importedAt: createdAt(),
+    /**
+     * Set by the storage check (lib/backup/fsck.ts) when files this version needs are missing, saying which;
+     * it cannot run or be downloaded then. Cleared by a later check that finds them, or a re-import of its bundle.
+     */
+    brokenReason: text('broken_reason'),
   },
   (t) => [
     uniqueIndex('apps_name_version_unique').on(t.name, t.version),
@@ -212,6 +217,28 @@ export const auditLog = sqliteTable(
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
 
+/**
+ * What a running instance needs of its app version once that version is deleted: to show it, authorize
+ * it (owner, visibility and authorization tags as they were) and start it again (runtime, values, bundle).
+ */
+export type RetiredAppVersion = Pick<
+  App,
+  | 'id'
+  | 'name'
+  | 'version'
+  | 'title'
+  | 'ownerId'
+  | 'visibility'
+  | 'kind'
+  | 'instanceLifecycle'
+  | 'instanceTimeout'
+  | 'runtimeVersion'
+  | 'runtime'
+  | 'env'
+  | 'files'
+  | 'bundleSha256'
+> & { tagVisitorRoles: string[][]; deletedAt: string };
+
 export type InstanceStatus = 'PENDING' | 'DEPLOYED' | 'SUSPENDED' | 'FAILED';
 export type InstanceStage = 'SOURCING' | 'INSTALLING' | 'STARTING';
 
@@ -220,9 +247,13 @@ export const instances = sqliteTable(
   'instances',
   {
     id: text('id').primaryKey(),
-    appId: text('app_id')
-      .notNull()
-      .references(() => apps.id),
+    /**
+     * The app version it runs. Not a foreign key: a version may be deleted while its instances keep running
+     * (instances are separate); then `appSnapshot` holds what they need of it.
+     */
+    appId: text('app_id').notNull(),
+    /** Null while the app version exists; once it is deleted, its row as it was (see RetiredAppVersion). */
+    appSnapshot: text('app_snapshot', { mode: 'json' }).$type<RetiredAppVersion>(),
     ownerId: text('owner_id')
       .notNull()
       .references(() => users.id),

@@ -42,6 +42,8 @@ export class AppError extends Error {
     /** Field or attribute problems, for INVALID_INPUT / INVALID_BUNDLE. */
     readonly errors: Problem[] = [],
     readonly warnings: Problem[] = [],
+    /** More of the answer's `error` object, for a refusal that lists what stands in the way (a version's instances). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -60,7 +62,7 @@ export const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Sign in fi
 export function errorResponse(error: unknown, headers?: HeadersInit): Response {
   error = infrastructureError(error) ?? error;
   if (error instanceof AppError) {
-    const body: Record<string, unknown> = { error: { code: error.code, message: error.message } };
+    const body: Record<string, unknown> = { error: { ...error.details, code: error.code, message: error.message } };
     if (error.code === 'INVALID_BUNDLE' || error.code === 'INVALID_INPUT') {
       body.errors = error.errors;
       body.warnings = error.warnings;

@@ -37,6 +37,7 @@ export default async function MyInstancesPage() {
                     <Link href={`/instances/${record.id}`} className="text-blue-800 underline">
                       {record.app.title} {record.app.version}
                     </Link>
+                    {record.app.deletedAt && <span className="ml-2 text-sm font-normal text-amber-800">(version deleted)</span>}
                   </h2>
                   <p className="text-sm">
                     <span className="font-medium">{record.status}</span> · {record.visibility} · created {formatUtc(record.createdAt)}

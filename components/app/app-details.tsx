@@ -3,6 +3,7 @@ import type { AppVersionView, VersionEntry } from '@/lib/apps/read';
 import { formatUtc } from '@/lib/format';
 import { AppIcon } from '@/components/catalog/app-icon';
 import { TagChips } from '@/components/catalog/tag-chips';
+import { BrokenVersionNotice } from './broken-version-notice';
 import { LongDescription } from './long-description';
 import { RuntimeSummary } from './runtime-summary';
 import { ScreenshotGallery } from './screenshot-gallery';
@@ -38,13 +39,14 @@ export function AppDetails({ app, versions, runControls }: { app: AppVersionView
               <span aria-hidden="true">↗</span>
             </a>
           )}
-          {app.canEdit && (
+          {app.canEdit && !app.brokenReason && (
             <a href={bundleDownloadUrl(app.id)} download className={`${button} border border-gray-400 bg-white text-gray-900 hover:bg-gray-100`}>
               Download
             </a>
           )}
         </div>
       </header>
+      <BrokenVersionNotice reason={app.brokenReason} canEdit={app.canEdit} />
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <div className="min-w-0 space-y-6">
           {app.screenshots.length > 0 && (

@@ -8,8 +8,9 @@ import type { ActionState, FormAction } from '@/lib/actions/validated-action';
 /** The panel's actions (lib/apps/actions.ts), handed down by the page. */
 export interface AppVersionActions {
   update: FormAction;
-  delete: FormAction;
+  delete: FormAction<DeleteVersionData>;
 }
+import type { DeleteVersionData } from '@/lib/apps/actions';
 import type { AppVersionListItem } from '@/lib/apps/read';
 import type { TagOption, TagOptions } from '@/lib/tags/tags';
 import type { TagKind } from '@/lib/auth/policy';
@@ -39,7 +40,9 @@ export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, 
   const [state, action, pending] = useActionState<ActionState, FormData>(actions.update, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   const [confirming, setConfirming] = useState(false);
-  const [deleteState, deleteAction, deleting] = useActionState<ActionState, FormData>(actions.delete, null);
+  const [deleteState, deleteAction, deleting] = useActionState<ActionState<DeleteVersionData>, FormData>(actions.delete, null);
+  // Set when the portal refused because the version has instances: they are listed for a second confirmation.
+  const running = deleteState && !deleteState.ok ? deleteState.data?.instances : undefined;
 
   useEffect(() => {
     const d = dialog.current;
@@ -118,15 +121,31 @@ export function AppSettingsPanel({ app, options, publicMode, showTags, onClose, 
             <p id={`${headingId}-confirm`} className="text-sm">
               Delete <strong>{label}</strong>? It disappears from the store for everyone. This cannot be undone.
             </p>
+            {running ? (
+              <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950" data-testid="delete-instances">
+                <p role="alert">{deleteState && !deleteState.ok ? deleteState.message : ''}</p>
+                <ul className="list-disc space-y-1 pl-5 break-all">
+                  {running.map((i) => (
+                    <li key={i.id}>
+                      <a href={i.page} className="text-blue-800 underline">
+                        Instance {i.id}
+                      </a>{' '}
+                      · {i.status} · started by {i.owner}
+                    </li>
+                  ))}
+                </ul>
+                <input type="hidden" name="force" value="true" />
+              </div>
+            ) : null}
             <div className="flex flex-wrap gap-3">
               <button type="submit" className={dangerButtonClass} disabled={deleting} autoFocus>
-                Yes, delete {app.version}
+                {running ? `Delete ${app.version}; ${running.length === 1 ? 'its instance keeps' : 'they keep'} running` : `Yes, delete ${app.version}`}
               </button>
               <button type="button" className={secondaryButtonClass} onClick={() => setConfirming(false)}>
                 Keep it
               </button>
             </div>
-            <FormMessage state={deleteState && !deleteState.ok ? deleteState : null} />
+            {!running && <FormMessage state={deleteState && !deleteState.ok ? deleteState : null} />}
           </form>
         )}
       </section>

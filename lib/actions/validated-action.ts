@@ -18,6 +18,8 @@ export type ActionState<T = undefined> =
       /** Every problem as reported (an invalid bundle's app.toml paths), and the warnings that came with them. */
       errors?: Problem[];
       warnings?: Problem[];
+      /** What a refusal lists for the form to show (a version's instances, to confirm deleting it). */
+      data?: T;
       at?: number;
     }
   | null;

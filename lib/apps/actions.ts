@@ -5,7 +5,8 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formBoolean, formList, validatedAction } from '@/lib/actions/validated-action';
-import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
+import { deleteAppVersionWithFiles, updateAppSettings, type InstanceOfVersion } from '@/lib/apps/settings';
+import { AppError } from '@/lib/errors';
 import { visibilitySchema } from '@/lib/apps/visibility';
 
 // The app id comes from the form, so updateAppSettings/deleteAppVersion re-check that this viewer
@@ -34,8 +35,26 @@ export const updateAppSettingsAction = validatedAction('viewer', settingsSchema,
   return { ok: true, message: `Saved ${app.title} ${app.version}.`, at: Date.now() };
 });
 
-export const deleteAppVersionAction = validatedAction('viewer', z.object({ appId: z.string().min(1) }), async (data, viewer) => {
-  const deleted = await deleteAppVersionWithFiles(viewer, data.appId);
-  revalidateApps();
-  return { ok: true, message: `Deleted ${deleted.name} ${deleted.version}.`, at: Date.now() };
+export interface DeleteVersionData {
+  /** The version's instances, when deleting it needs a confirmation that they keep running. */
+  instances: InstanceOfVersion[];
+}
+
+const deleteSchema = z.object({ appId: z.string().min(1), force: z.preprocess(formBoolean, z.boolean()) });
+
+export const deleteAppVersionAction = validatedAction<typeof deleteSchema, DeleteVersionData>('viewer', deleteSchema, async (data, viewer) => {
+  try {
+    const deleted = await deleteAppVersionWithFiles(viewer, data.appId, { force: data.force });
+    revalidateApps();
+    const kept = deleted.instances.length;
+    return {
+      ok: true,
+      message: `Deleted ${deleted.name} ${deleted.version}.${kept ? ` Its ${kept === 1 ? 'instance keeps' : `${kept} instances keep`} running.` : ''}`,
+      at: Date.now(),
+    };
+  } catch (error) {
+    const instances = error instanceof AppError ? (error.details.instances as InstanceOfVersion[] | undefined) : undefined;
+    if (!instances) throw error;
+    return { ok: false, message: (error as AppError).message, fieldErrors: {}, data: { instances }, at: Date.now() };
+  }
 });

@@ -26,6 +26,9 @@ export function appJson(view: AppVersionView) {
     icon: view.icon,
     screenshots: view.screenshots,
     bundle: { ...view.bundle, ...(view.canEdit ? { download: bundleDownloadUrl(view.id) } : {}) },
+    /** The storage check found its files missing or corrupted; which ones only for its owner and admins. */
+    broken: view.brokenReason !== null,
+    ...(view.canEdit && view.brokenReason !== null ? { brokenReason: view.brokenReason } : {}),
     importedAt: view.importedAt.toISOString(),
     url: appUrl(view.name, view.version),
   };

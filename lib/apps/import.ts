@@ -2,6 +2,7 @@
 // check who may import what, place the bundle and assets content-addressed, then commit every row in one
 // immediate transaction.
 import 'server-only';
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } f
 import { writeAudit } from '@/lib/audit/audit';
 import {
   canAssignTag,
+  canEditApp,
   canImportApps,
   canImportContainerApps,
   canImportVersionOf,
@@ -22,6 +24,7 @@ import {
 import { inspectBundle, type BundleImage } from '@/lib/bundle/inspect';
 import { versionKey } from '@/lib/catalog/version-order';
 import { allowedCustomImageRegexes, appVersionLimit, publicMode } from '@/lib/config';
+import { sha256File } from '@/lib/backup/manifest';
 import { AppError, type Problem } from '@/lib/errors';
 import type { Manifest } from '@/lib/manifest';
 import { parseVisibility, visibilityChangeProblem } from './visibility';
@@ -181,6 +184,9 @@ export async function importStagedBundle(
       const all = [...errors, ...refusals.map((r) => ({ path: r.path, message: r.error.message }))];
       throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', all, warnings);
     }
+    const assets: StoredImage[] = inspected.images.map((image) => ({ ...image, sha256: sha256Hex(image.bytes) }));
+    const repaired = await repairBrokenVersion(viewer, manifest, staged, assets, refusals);
+    if (repaired) return { app: repaired, warnings: [...warnings, restoredWarning(repaired)] };
     if (refusals.length > 0) {
       const [first] = refusals;
       const more = refusals.length > 1 ? refusals.map((r) => ({ path: r.path, message: r.error.message })) : [];
@@ -189,7 +195,6 @@ export async function importStagedBundle(
 
     const requested = resolveRequestedTags(viewer, manifest.tags);
     warnings.push(...requested.warnings);
-    const assets: StoredImage[] = inspected.images.map((image) => ({ ...image, sha256: sha256Hex(image.bytes) }));
     const id = randomUUID();
 
     const app = await withStorageLock(async () => {
@@ -213,6 +218,45 @@ export async function importStagedBundle(
     await fsp.rm(staged.path, { force: true });
     releaseStagedBytes(path.dirname(staged.path), staged.size);
   }
+}
+
+const restoredWarning = (app: App): Problem => ({
+  path: 'bundle',
+  message: `${app.name} ${app.version} already exists and was marked broken (files missing from storage): its files were restored from this bundle and it works again. Nothing else changed.`,
+});
+
+/**
+ * Re-importing the very bundle of a version the storage check marked broken puts its files back: the
+ * version already exists (so that, and the version limit, are the only refusals), its bundle has the same
+ * sha256, and the importer may edit it. Returns the repaired row, or null when this is not such an import.
+ */
+async function repairBrokenVersion(
+  viewer: Viewer,
+  manifest: Manifest,
+  staged: StagedFile,
+  assets: StoredImage[],
+  refusals: { path: string; error: AppError }[],
+): Promise<App | null> {
+  if (!refusals.some((r) => r.path === 'App.Version') || !refusals.every((r) => r.path === 'App.Version' || r.path === 'bundle')) return null;
+  const db = getDb();
+  const row = db.select().from(apps).where(and(eq(apps.name, manifest.name), eq(apps.version, manifest.version))).get();
+  if (!row?.brokenReason || row.bundleSha256 !== staged.sha256 || !canEditApp(viewer, row)) return null;
+  // A corrupted copy is replaced by the true bytes (placing a content-addressed file keeps an existing one).
+  const dropIfCorrupted = async (file: string) => {
+    if (fs.existsSync(file) && (await sha256File(file)).sha256 !== path.basename(file)) await fsp.rm(file, { force: true });
+  };
+  return withStorageLock(async () => {
+    await dropIfCorrupted(bundlePath(staged.sha256));
+    await placeFile(staged.path, bundlePath(staged.sha256), staged.durable);
+    for (const asset of assets) {
+      await dropIfCorrupted(assetPath(asset.sha256));
+      await writeFileAtomic(assetPath(asset.sha256), asset.bytes);
+    }
+    const needed = [bundlePath(row.bundleSha256), ...db.select({ sha: appAssets.sha256 }).from(appAssets).where(eq(appAssets.appId, row.id)).all().map((a) => assetPath(a.sha))];
+    // Every file is back (a corrupted one was replaced by its true bytes): the mark goes.
+    if (needed.every((file) => fs.existsSync(file))) db.update(apps).set({ brokenReason: null }).where(eq(apps.id, row.id)).run();
+    return db.select().from(apps).where(eq(apps.id, row.id)).get()!;
+  });
 }
 
 function commitImport(

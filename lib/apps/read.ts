@@ -44,6 +44,8 @@ export interface AppVersionView {
   bundle: { sha256: string; size: number };
   /** Owner or administrator: may change visibility and tags, delete, download the bundle, read literal values. */
   canEdit: boolean;
+  /** Set when the storage check found its files missing or corrupted (which, and when): it cannot run or be downloaded. */
+  brokenReason: string | null;
 }
 
 export interface AppQuery {
@@ -136,6 +138,7 @@ function present(viewer: Viewer | null, rows: App[]): AppVersionView[] {
       screenshots: assets.filter((a) => a.kind === 'screenshot').map((a) => assetUrl(app.id, { kind: 'screenshot', position: a.position })),
       bundle: { sha256: app.bundleSha256, size: app.bundleSize },
       canEdit: canEditApp(viewer, app),
+      brokenReason: app.brokenReason,
     };
   });
 }

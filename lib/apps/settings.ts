@@ -9,6 +9,8 @@ import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canEditApp, canSeeApp, type Viewer } from '@/lib/auth/policy';
 import { fullAccessRole, publicMode } from '@/lib/config';
 import { AppError, forbidden, notFound, type Problem } from '@/lib/errors';
+import { presentInstance } from '@/lib/instances/present';
+import { listInstances, retireInstancesOf, type InstanceRecord } from '@/lib/instances/store';
 import { withStorageLock } from '@/lib/storage/lock';
 import { removeUnreferencedFiles, storedFilesOf } from '@/lib/storage/sweep';
 import { visibilityChangeProblem } from './visibility';
@@ -111,22 +113,52 @@ export function updateAppSettings(viewer: Viewer, appId: string, patch: AppSetti
   );
 }
 
+/** An instance as a deletion's refusal and result list it: enough to recognise it and open its page. */
+export interface InstanceOfVersion {
+  id: string;
+  status: string;
+  owner: string;
+  /** Its page on the portal. */
+  page: string;
+  /** Where the app opens. */
+  url: string;
+}
+
+const listed = (r: InstanceRecord): InstanceOfVersion => ({
+  id: r.id,
+  status: r.status,
+  owner: r.owner.name,
+  page: `/instances/${r.id}`,
+  url: presentInstance(r).url,
+});
+
 /**
  * Deletes one version: its row, and through the foreign keys its assets and tag assignments. The
  * bundle and image files stay on disk until the storage sweep removes files no row refers to.
+ * A version with instances is deleted only when `force` confirms it: otherwise the refusal (409) lists
+ * them. They keep running (instances are separate): each keeps a copy of what it needs of the version,
+ * its bundle included; no new instance of it can start.
  */
-export function deleteAppVersion(viewer: Viewer, appId: string): { id: string; name: string; version: string } {
+export function deleteAppVersion(
+  viewer: Viewer,
+  appId: string,
+  options: { force?: boolean } = {},
+): { id: string; name: string; version: string; instances: InstanceOfVersion[] } {
   return getDb().transaction(
     (tx) => {
       const { app, current } = loadEditable(tx, viewer, appId);
-      // As on the platform, a version with instances is not deleted from under them: terminate them first.
       const running = tx.select({ n: count() }).from(instances).where(eq(instances.appId, appId)).get()!.n;
-      if (running > 0) {
+      if (running > 0 && !options.force) {
+        const list = listInstances(viewer, { kind: 'app', appId }).map(listed);
         throw new AppError(
           'CONFLICT',
-          `${app.name} ${app.version} has ${running} instance${running === 1 ? '' : 's'}: terminate ${running === 1 ? 'it' : 'them'} first (My instances, or Admin → Instances).`,
+          `${app.name} ${app.version} has ${running} instance${running === 1 ? '' : 's'}. Deleting it leaves ${running === 1 ? 'it' : 'them'} running (no new ones start); confirm to delete anyway.`,
+          [],
+          [],
+          { instances: list },
         );
       }
+      const kept = retireInstancesOf(tx, app, current.map((t) => t.visitorRoles)).map(listed);
       tx.delete(apps).where(eq(apps.id, appId)).run();
       writeAudit(tx, {
         actorId: viewer.id,
@@ -139,18 +171,23 @@ export function deleteAppVersion(viewer: Viewer, appId: string): { id: string; n
           ownerId: app.ownerId,
           visibility: app.visibility,
           tags: current.map(tagRef),
+          ...(kept.length > 0 ? { instancesKeptRunning: kept.map((k) => k.id) } : {}),
         },
       });
-      return { id: app.id, name: app.name, version: app.version };
+      return { id: app.id, name: app.name, version: app.version, instances: kept };
     },
     { behavior: 'immediate' },
   );
 }
 
-/** Deletes one version and then its bundle and image files, unless another version shares them. */
-export async function deleteAppVersionWithFiles(viewer: Viewer, appId: string): Promise<{ id: string; name: string; version: string }> {
+/** Deletes one version and then its bundle and image files, unless another version (or a running instance of it) needs them. */
+export async function deleteAppVersionWithFiles(
+  viewer: Viewer,
+  appId: string,
+  options: { force?: boolean } = {},
+): Promise<ReturnType<typeof deleteAppVersion>> {
   const files = storedFilesOf(appId);
-  const deleted = deleteAppVersion(viewer, appId);
+  const deleted = deleteAppVersion(viewer, appId, options);
   await withStorageLock(() => removeUnreferencedFiles(files));
   return deleted;
 }

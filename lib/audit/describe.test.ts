@@ -21,6 +21,10 @@ describe('describeAudit', () => {
     expect(describeAudit('app.delete', { name: 'a', version: '1.0.0', visibility: 'PRIVATE', tags: [] }).changes).toEqual([
       'deleted (was PRIVATE)',
     ]);
+    expect(describeAudit('app.delete', { name: 'a', version: '1.0.0', visibility: 'ALL_USERS', tags: [], instancesKeptRunning: ['i1', 'i2'] }).changes).toEqual([
+      'deleted (was ALL_USERS)',
+      '2 instance(s) kept running: i1, i2',
+    ]);
     expect(
       describeAudit('tag.update', { name: 'fin', changes: { visitorRoles: { from: [], to: ['finance'] }, title: { from: 'A', to: 'B' } } })
         .changes,

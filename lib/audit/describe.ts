@@ -35,7 +35,12 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       const tags = names(details.tags);
       return {
         target: `app ${app}`,
-        changes: [`deleted (was ${show(details.visibility)}${tags ? `, tags ${tags}` : ''})`],
+        changes: [
+          `deleted (was ${show(details.visibility)}${tags ? `, tags ${tags}` : ''})`,
+          ...(Array.isArray(details.instancesKeptRunning) && details.instancesKeptRunning.length
+            ? [`${details.instancesKeptRunning.length} instance(s) kept running: ${details.instancesKeptRunning.join(', ')}`]
+            : []),
+        ],
       };
     }
     case 'tag.create':

@@ -14,6 +14,7 @@ import { getDb } from '@/db';
 import { config, dataDir } from '@/lib/config';
 import { withStorageLock } from '@/lib/storage/lock';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
+import { REFERENCED_BUNDLES_SQL } from '@/lib/storage/sweep';
 import { FORMAT, MANIFEST_NAME, sha256File, type BackupManifest } from './manifest';
 
 interface Staged {
@@ -35,6 +36,7 @@ async function stage(): Promise<Staged> {
   const dir = path.join(stagingRoot(), randomUUID());
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const entries: [string, string][] = [];
+  const missingFromStorage: string[] = [];
   try {
     await withStorageLock(async () => {
       const dbCopy = path.join(dir, 'appstore.db');
@@ -44,14 +46,21 @@ async function stage(): Promise<Staged> {
       try {
         const shas = (sql: string) => (snapshot.prepare(sql).all() as { sha: string }[]).map((r) => r.sha);
         for (const [kind, list, where] of [
-          ['bundles', shas('select distinct bundle_sha256 as sha from apps'), bundlePath],
+          ['bundles', shas(REFERENCED_BUNDLES_SQL), bundlePath],
           ['assets', shas('select distinct sha256 as sha from app_assets'), assetPath],
         ] as const) {
           for (const sha of list) {
             const name = `${kind}/${sha.slice(0, 2)}/${sha}`;
             const link = path.join(dir, name);
             fs.mkdirSync(path.dirname(link), { recursive: true });
-            fs.linkSync(where(sha), link); // same file system: instant, and immune to a later unlink
+            try {
+              fs.linkSync(where(sha), link); // same file system: instant, and immune to a later unlink
+            } catch (error) {
+              // Already gone before the backup (the storage check marks its version broken): said, not fatal.
+              if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+              missingFromStorage.push(name);
+              continue;
+            }
             entries.push([name, link]);
           }
         }
@@ -81,6 +90,8 @@ async function stage(): Promise<Staged> {
       counts: { apps: count('apps'), assets: count('app_assets'), secrets: count('secrets'), users: count('users'), instances: count('instances') },
       files: {},
       keysFromEnvironment,
+      missingFromStorage,
+      volumesNotIncluded: instanceVolumes(snapshot),
     };
     snapshot.close();
     for (const [name, file] of entries) manifest.files[name] = await sha256File(file);
@@ -89,6 +100,17 @@ async function stage(): Promise<Staged> {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Instances of the snapshot that have a volume: volumes are not backed up (apps write them at any moment,
+ * so no copy of a running one is consistent); the manifest names them so that the restore can say so.
+ */
+function instanceVolumes(snapshot: Database.Database): string[] {
+  const root = path.join(config().runner.dir, 'volumes');
+  if (!fs.existsSync(root)) return [];
+  const ids = new Set((snapshot.prepare('select id from instances').all() as { id: string }[]).map((r) => r.id));
+  return fs.readdirSync(root).filter((id) => ids.has(id));
 }
 
 /**

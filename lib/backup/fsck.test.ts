@@ -27,7 +27,7 @@ async function importOne(name: string) {
   const viewer = { id: user.id, email: user.email, name: user.name, isAdmin: true, roles: [], fullAccess: true };
   const { app } = await importStagedBundle(viewer, staged, {});
   const row = getDb().$client.prepare('select bundle_sha256 as b, (select sha256 from app_assets where app_id = ?) as a from apps where id = ?').get(app.id, app.id) as { b: string; a: string };
-  return { bundle: bundlePath(row.b), asset: assetPath(row.a) };
+  return { id: app.id, bundle: bundlePath(row.b), asset: assetPath(row.a) };
 }
 
 describe('fsck', () => {
@@ -58,6 +58,33 @@ describe('fsck', () => {
     expect(fs.existsSync(orphan)).toBe(false);
     expect(fs.existsSync(a.bundle)).toBe(true); // a corrupted file is evidence, not garbage
     expect((await fsck()).orphans).toEqual([]);
+  });
+
+  it('marks the version whose files are missing or corrupted broken, saying which, and clears it once they are back', async () => {
+    await fsck({ repair: true });
+    const gone = await importOne(`ai.fsck.broken${Date.now().toString(36)}`);
+    const flipped = await importOne(`ai.fsck.flipped${Date.now().toString(36)}`);
+    const reasonOf = (bundle: string) =>
+      (getDb().$client.prepare('select broken_reason as r from apps where bundle_sha256 = ?').get(path.basename(bundle)) as { r: string | null }).r;
+    const bundleBytes = fs.readFileSync(gone.bundle);
+    const iconBytes = fs.readFileSync(flipped.asset);
+    fs.rmSync(gone.bundle);
+    fs.chmodSync(flipped.asset, 0o644);
+    fs.writeFileSync(flipped.asset, Buffer.concat([iconBytes, Buffer.from('x')]));
+
+    const report = await fsck();
+    expect(report.broken.map((b) => b.id)).toEqual(expect.arrayContaining([gone.id, flipped.id])); // (and the first test's)
+    expect(report.broken.find((b) => b.id === gone.id)).toEqual({ id: gone.id, name: expect.stringMatching(/^ai\.fsck\.broken/), version: '1.0.0' });
+    expect(reasonOf(gone.bundle)).toMatch(new RegExp(`^The storage check on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC found that its bundle is missing \\(${path.relative(dir(), gone.bundle)}\\)\\.$`));
+    expect(reasonOf(flipped.bundle)).toMatch(new RegExp(`its image is corrupted \\(${path.relative(dir(), flipped.asset)}\\)`));
+
+    fs.writeFileSync(gone.bundle, bundleBytes);
+    fs.writeFileSync(flipped.asset, iconBytes);
+    const again = await fsck();
+    expect(again.broken.map((b) => b.id)).not.toContain(gone.id);
+    expect(again.broken.map((b) => b.id)).not.toContain(flipped.id);
+    expect(reasonOf(gone.bundle)).toBeNull();
+    expect(reasonOf(flipped.bundle)).toBeNull();
   });
 
   it('reports a corrupted database page', () => {

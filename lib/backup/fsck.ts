@@ -21,6 +21,8 @@ export interface FsckReport {
   orphans: string[];
   /** Orphans removed (repair only). */
   removed: string[];
+  /** The app versions now marked broken (their files missing or corrupted); every other version's mark is cleared. */
+  broken: { id: string; name: string; version: string }[];
   ok: boolean;
 }
 
@@ -53,19 +55,74 @@ export function scheduleFsck(intervalMs: number, firstAfterMs = 60_000): void {
   setInterval(run, intervalMs).unref();
 }
 
+interface Need {
+  /** The app versions (`Name Version`) that need the file. */
+  apps: string[];
+  /** Ids of the app version rows that need it (deleted versions' instances have none). */
+  appIds: string[];
+  kind: 'bundle' | 'image';
+}
+
+/** Which files the rows need: every version's bundle and images, and the bundles of deleted versions still running. */
+function neededFiles(client: BetterSqlite3.Database): Map<string, Need> {
+  const needs = new Map<string, Need>();
+  const need = (file: string, kind: Need['kind'], app: string, appId: string | null) => {
+    const entry = needs.get(file) ?? { apps: [], appIds: [], kind };
+    entry.apps.push(app);
+    if (appId) entry.appIds.push(appId);
+    needs.set(file, entry);
+  };
+  const at = (kind: 'bundles' | 'assets', sha: string) => `${kind}/${sha.slice(0, 2)}/${sha}`;
+  for (const row of client.prepare('select id, name, version, bundle_sha256 as sha from apps').all() as { id: string; name: string; version: string; sha: string }[]) {
+    need(at('bundles', row.sha), 'bundle', `${row.name} ${row.version}`, row.id);
+  }
+  const retired = client
+    .prepare(
+      `select i.id, json_extract(i.app_snapshot, '$.name') as name, json_extract(i.app_snapshot, '$.version') as version,
+              json_extract(i.app_snapshot, '$.bundleSha256') as sha from instances i where i.app_snapshot is not null`,
+    )
+    .all() as { id: string; name: string; version: string; sha: string }[];
+  for (const row of retired) need(at('bundles', row.sha), 'bundle', `${row.name} ${row.version} (deleted; instance ${row.id})`, null);
+  for (const row of client.prepare('select a.id, a.name, a.version, s.sha256 as sha from app_assets s join apps a on a.id = s.app_id').all() as { id: string; name: string; version: string; sha: string }[]) {
+    need(at('assets', row.sha), 'image', `${row.name} ${row.version}`, row.id);
+  }
+  return needs;
+}
+
+/**
+ * Marks the app versions whose files are missing or corrupted as broken (saying which), and clears the mark
+ * of every other version: a check that finds the files again repairs it. One transaction.
+ */
+function markBrokenVersions(client: BetterSqlite3.Database, needs: Map<string, Need>, report: FsckReport, at: Date): void {
+  const problems = new Map<string, string[]>();
+  const add = (file: string, what: string) => {
+    const need = needs.get(file)!;
+    for (const id of new Set(need.appIds)) problems.set(id, [...(problems.get(id) ?? []), `its ${need.kind} ${what} (${file})`]);
+  };
+  for (const m of report.missing) add(m.file, 'is missing');
+  for (const c of report.corrupted) add(c.file, 'is corrupted');
+  const set = client.prepare('update apps set broken_reason = ? where id = ?');
+  const clear = client.prepare('update apps set broken_reason = null where broken_reason is not null and id not in (select value from json_each(?))');
+  const when = at.toISOString().slice(0, 16).replace('T', ' ');
+  client.transaction(() => {
+    for (const [id, list] of problems) {
+      const reason = `The storage check on ${when} UTC found that ${[...new Set(list)].join('; ')}.`;
+      set.run(reason, id);
+    }
+    clear.run(JSON.stringify([...problems.keys()]));
+  })();
+  const ids = [...problems.keys()];
+  report.broken = ids.length
+    ? (client.prepare('select id, name, version from apps where id in (select value from json_each(?)) order by name, version').all(JSON.stringify(ids)) as FsckReport['broken'])
+    : [];
+}
+
 export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {
   return withStorageLock(async () => {
     const client = getDb().$client;
     const database = integrityProblems(client);
-    const needs = new Map<string, string[]>();
-    const need = (file: string, app: string) => needs.set(file, [...(needs.get(file) ?? []), app]);
-    for (const row of client.prepare('select name, version, bundle_sha256 as sha from apps').all() as { name: string; version: string; sha: string }[]) {
-      need(`bundles/${row.sha.slice(0, 2)}/${row.sha}`, `${row.name} ${row.version}`);
-    }
-    for (const row of client.prepare('select a.name, a.version, s.sha256 as sha from app_assets s join apps a on a.id = s.app_id').all() as { name: string; version: string; sha: string }[]) {
-      need(`assets/${row.sha.slice(0, 2)}/${row.sha}`, `${row.name} ${row.version}`);
-    }
-    const report: FsckReport = { database, corrupted: [], missing: [], orphans: [], removed: [], ok: true };
+    const needs = neededFiles(client);
+    const report: FsckReport = { database, corrupted: [], missing: [], orphans: [], removed: [], broken: [], ok: true };
     const present = new Set<string>();
     for (const file of [...storedFiles('bundles'), ...storedFiles('assets')]) {
       present.add(file);
@@ -76,7 +133,8 @@ export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {
       const { sha256 } = await sha256File(path.join(dataDir(), file));
       if (sha256 !== path.basename(file)) report.corrupted.push({ file, sha256 });
     }
-    for (const [file, apps] of needs) if (!present.has(file)) report.missing.push({ file, apps: [...new Set(apps)] });
+    for (const [file, need] of needs) if (!present.has(file)) report.missing.push({ file, apps: [...new Set(need.apps)] });
+    if (database.length === 0) markBrokenVersions(client, needs, report, new Date());
     if (options.repair) {
       for (const file of report.orphans) {
         fs.rmSync(path.join(dataDir(), file), { force: true });

@@ -16,6 +16,10 @@ export interface BackupManifest {
   files: Record<string, { sha256: string; size: number }>;
   /** Keys that were not in DATA_DIR (set through the environment) and must be provided again. */
   keysFromEnvironment: string[];
+  /** Files rows needed that were already missing from storage (their versions are marked broken). */
+  missingFromStorage?: string[];
+  /** Instances whose volume (RUNNER_DIR/volumes/<id>) exists but is not in the backup: see the README, Operating. */
+  volumesNotIncluded?: string[];
 }
 
 /** A path an archive may hold: the database, keys, or a content-addressed bundle or asset. */

@@ -109,6 +109,7 @@ describe('appstore admin fsck', () => {
         missing: [{ file: 'assets/cd/cde', apps: ['churn 1.0.0'] }],
         orphans: ['bundles/ff/fff'],
         removed: ['bundles/ff/fff'],
+        broken: [{ id: 'a1', name: 'churn', version: '1.0.0' }],
         ok: false,
       },
     });
@@ -122,6 +123,7 @@ describe('appstore admin fsck', () => {
         'MISSING    assets/cd/cde (needed by churn 1.0.0)',
         'REMOVED    bundles/ff/fff',
         '1 corrupted, 1 missing, 0 orphan file(s).',
+        'BROKEN     churn 1.0.0 (a1): marked broken until a check finds its files again',
         '',
       ].join('\n'),
     );

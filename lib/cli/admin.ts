@@ -75,6 +75,14 @@ async function backupOrRestore(noun: 'backup' | 'restore', rest: string[], io: C
         `Restored ${files} files (${manifest.counts.apps} app versions, ${manifest.counts.users} users, ${manifest.counts.secrets} secrets) from the backup of ${manifest.createdAt} into ${dir}; every checksum matches.\n`,
       );
       if (manifest.keysFromEnvironment.length) io.stdout.write(`Set ${manifest.keysFromEnvironment.join(' and ')} as before: those keys came from the environment and are not in the backup.\n`);
+      if (manifest.missingFromStorage?.length) {
+        io.stdout.write(`${manifest.missingFromStorage.length} file(s) were already missing from the portal's storage when the backup was taken (their app versions are marked broken), e.g. ${manifest.missingFromStorage[0]}.\n`);
+      }
+      if (manifest.volumesNotIncluded?.length) {
+        io.stdout.write(
+          `The volumes of ${manifest.volumesNotIncluded.length} instance(s) are not in the backup (${manifest.volumesNotIncluded.join(', ')}): copy them into RUNNER_DIR/volumes (by default ${path.join(dir, 'runner', 'volumes')}) before starting the portal, or those instances start with empty volumes (README, Operating).\n`,
+        );
+      }
       return 0;
     } catch (error) {
       if (error instanceof RestoreError || (error as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError((error as Error).message);
@@ -117,6 +125,8 @@ interface FsckReport {
   missing: { file: string; apps: string[] }[];
   orphans: string[];
   removed: string[];
+  /** App versions marked broken (their pages say so; Run and download refuse). */
+  broken?: { id: string; name: string; version: string }[];
   ok: boolean;
 }
 
@@ -127,6 +137,7 @@ export function formatFsck(r: FsckReport): string {
     ...r.missing.map((m) => `MISSING    ${m.file} (needed by ${m.apps.join(', ')})`),
     ...r.orphans.map((o) => `${r.removed.includes(o) ? 'REMOVED ' : 'ORPHAN  '}   ${o}`),
     r.ok ? 'Everything checks out.' : `${r.corrupted.length} corrupted, ${r.missing.length} missing, ${r.orphans.length - r.removed.length} orphan file(s).`,
+    ...(r.broken ?? []).map((b) => `BROKEN     ${b.name} ${b.version} (${b.id}): marked broken until a check finds its files again`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -9,6 +9,8 @@ import { call, formatFields, print, resolveAppId, verbArguments, visibilityOf } 
 import { CliError, UsageError } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
 import type { CliIo } from './io';
+import { promptLine } from './prompt';
+import type { Target } from './config-file';
 import { formatTable } from './table';
 
 export interface AppVersion {
@@ -57,9 +59,39 @@ const USAGE = {
   get: 'app get <APP>',
   update: 'app update <APP> -v VISIBILITY',
   tag: 'app tag add|remove <APP> <TAG>',
-  delete: 'app delete <APP>',
+  delete: 'app delete <APP> [--force]',
   download: 'app download <APP> [-o FILE]',
 };
+
+interface InstanceOfVersion {
+  id: string;
+  status: string;
+  owner: string;
+  url: string;
+}
+
+/**
+ * Deletes an app version. One with instances is refused by the portal with their list: they are shown, and
+ * the deletion goes ahead with --force, or when a person at a terminal answers yes. Returns the instances
+ * that keep running.
+ */
+async function deleteConfirmed(t: Target, io: CliIo, id: string, force: boolean): Promise<string[]> {
+  const attempt = async (confirmed: boolean) => {
+    const res = await send(`${t.url}/api/v1/apps/${id}${confirmed ? '?force=true' : ''}`, { method: 'DELETE', headers: { ...bearer(t.token), accept: 'application/json' } });
+    return { res, json: (await readAnswer(res)).json };
+  };
+  let { res, json } = await attempt(force);
+  const instances = (json as { error?: { instances?: InstanceOfVersion[] } } | undefined)?.error?.instances;
+  if (res.status === 409 && instances?.length) {
+    io.stderr.write(`${errorMessage(res, json)}\n${instances.map((i) => `  ${i.id}  ${i.status}  ${i.owner}  ${i.url}`).join('\n')}\n`);
+    if (!io.stdin.isTTY) throw new CliError('not deleted: run again with --force to delete it and leave these instances running');
+    const answer = await promptLine(io, 'Delete it anyway? They keep running. [y/N] ');
+    if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not deleted');
+    ({ res, json } = await attempt(true));
+  }
+  if (!res.ok) throw new CliError(errorMessage(res, json));
+  return instances?.map((i) => i.id) ?? [];
+}
 
 export async function appVersionCommand(verb: string | undefined, args: string[], io: CliIo): Promise<number> {
   switch (verb) {
@@ -105,12 +137,14 @@ export async function appVersionCommand(verb: string | undefined, args: string[]
       return 0;
     }
     case 'delete': {
-      const { positionals, json, target } = await verbArguments(io, args, {}, { count: 1, usage: USAGE.delete });
+      const { values, positionals, json, target } = await verbArguments(io, args, { force: { type: 'boolean', short: 'f' } }, { count: 1, usage: USAGE.delete });
       const t = await target();
       const id = await resolveAppId(t, positionals[0]);
       const app = (await call(t, 'GET', `/api/v1/apps/${id}`)) as AppVersion;
-      await call(t, 'DELETE', `/api/v1/apps/${id}`);
-      print(io, json, { deleted: { id, name: app.name, version: app.version } }, () => `Deleted ${app.name} ${app.version} (${id})\n`);
+      const kept = await deleteConfirmed(t, io, id, values.force === true);
+      print(io, json, { deleted: { id, name: app.name, version: app.version }, instancesKeptRunning: kept }, () =>
+        `Deleted ${app.name} ${app.version} (${id})${kept.length ? `; ${kept.length} instance(s) keep running: ${kept.join(', ')}` : ''}\n`,
+      );
       return 0;
     }
     case 'download': {

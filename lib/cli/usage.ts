@@ -76,7 +76,7 @@ Verbs:
   get APP                          ID, Title, Name, Version, Kind, Runtime Version, Owner, Visibility, ...
   update APP -v VISIBILITY         PRIVATE, ALL_USERS or PUBLIC
   tag add|remove APP TAG           Assign or remove a tag (by name or id)
-  delete APP                       Delete the version (refused while it has instances)
+  delete APP [--force]             Delete the version; one with instances lists them and asks (--force: do not ask). They keep running
   download APP [-o FILE]           Save its bundle (default: ./<Name>.<Version>.wave)
 
 Options:

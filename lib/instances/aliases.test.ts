@@ -96,3 +96,18 @@ describe('aliases', () => {
     expect(audit.map((e) => e.action)).toEqual(['alias.create', 'alias.assign', 'alias.assign', 'alias.unassign']);
   });
 });
+
+describe('an alias of an instance whose version was deleted', () => {
+  it('still shows its app and answers while the instance runs', async () => {
+    const { deleteAppVersion } = await import('@/lib/apps/settings');
+    const owner = viewerOf();
+    const appId = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS', name: 'kept-app', version: '3.1.0', title: 'Kept' });
+    const id = createInstance(owner, { appId }, settings).id;
+    const name = aliasName();
+    createAlias(admin(), { name, instanceId: id, primary: true });
+    deleteAppVersion(owner, appId, { force: true });
+    expect(getAlias(admin(), name)).toMatchObject({ instanceId: id, primary: true, app: { id: appId, name: 'kept-app', version: '3.1.0', title: 'Kept' } });
+    expect(aliasTarget(name)).toBe(id);
+    expect(routeFacts(id)?.primaryAlias).toBe(name);
+  });
+});

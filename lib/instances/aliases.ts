@@ -4,12 +4,13 @@
 import 'server-only';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
-import { aliases, apps, instances, type Alias } from '@/db/schema';
+import { aliases, instances, type Alias } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { aliasNameProblem, instanceUrl } from '@/lib/router/routes';
 import { routerSettings } from './router-settings';
+import { systemGet } from './store';
 
 export interface AliasJson {
   name: string;
@@ -34,23 +35,17 @@ function validName(name: string): string {
   return name;
 }
 
-function present(row: Alias, tx: Pick<Tx, 'select'> = getDb()): AliasJson {
-  const target = row.instanceId
-    ? tx
-        .select({ status: instances.status, appId: apps.id, name: apps.name, version: apps.version, title: apps.title, runtime: apps.runtime })
-        .from(instances)
-        .innerJoin(apps, eq(apps.id, instances.appId))
-        .where(eq(instances.id, row.instanceId))
-        .get()
-    : undefined;
+function present(row: Alias): AliasJson {
+  // The instance as the store reads it: an instance of a deleted version still has its app (kept on it).
+  const target = row.instanceId ? systemGet(row.instanceId) : null;
   return {
     name: row.name,
     instanceId: row.instanceId,
     primary: !!row.instanceId && row.isPrimary,
     active: target?.status === 'DEPLOYED',
     instanceStatus: target?.status ?? null,
-    app: target ? { id: target.appId, name: target.name, version: target.version, title: target.title } : null,
-    url: target ? instanceUrl(row.name, target.runtime.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN', routerSettings()) : null,
+    app: target ? { id: target.app.id, name: target.app.name, version: target.app.version, title: target.app.title } : null,
+    url: target ? instanceUrl(row.name, target.app.routingMode, routerSettings()) : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -87,7 +82,7 @@ function write<T>(run: (tx: Tx) => T): T {
 export function listAliases(viewer: Viewer): AliasJson[] {
   requireAdmin(viewer);
   const db = getDb();
-  return db.select().from(aliases).orderBy(asc(aliases.name)).all().map((row) => present(row, db));
+  return db.select().from(aliases).orderBy(asc(aliases.name)).all().map((row) => present(row));
 }
 
 export function getAlias(viewer: Viewer, name: string): AliasJson {
@@ -106,7 +101,7 @@ export function createAlias(viewer: Viewer, input: { name: string; instanceId: s
     tx.insert(aliases).values({ name, instanceId: null, isPrimary: false, updatedAt: new Date() }).run();
     point(tx, name, input.instanceId, !!input.primary);
     audit(tx, viewer, 'alias.create', name, { instanceId: input.instanceId, primary: !!input.primary });
-    return present(load(tx, name), tx);
+    return present(load(tx, name));
   });
 }
 
@@ -119,7 +114,7 @@ export function assignAlias(viewer: Viewer, name: string, instanceId: string, pr
     const isPrimary = primary ?? (!!row.instanceId && row.isPrimary);
     point(tx, name, instanceId, isPrimary);
     audit(tx, viewer, 'alias.assign', name, { from: row.instanceId, instanceId, primary: isPrimary });
-    return present(load(tx, name), tx);
+    return present(load(tx, name));
   });
 }
 
@@ -130,7 +125,7 @@ export function promoteAlias(viewer: Viewer, name: string): AliasJson {
     if (!row.instanceId) throw new AppError('CONFLICT', `The alias "${name}" points at no instance: assign it first.`);
     point(tx, name, row.instanceId, true);
     audit(tx, viewer, 'alias.promote', name, { instanceId: row.instanceId });
-    return present(load(tx, name), tx);
+    return present(load(tx, name));
   });
 }
 
@@ -140,7 +135,7 @@ export function unassignAlias(viewer: Viewer, name: string): AliasJson {
     const row = load(tx, name);
     point(tx, name, null, false);
     audit(tx, viewer, 'alias.unassign', name, { from: row.instanceId });
-    return present(load(tx, name), tx);
+    return present(load(tx, name));
   });
 }
 

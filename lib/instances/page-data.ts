@@ -1,13 +1,11 @@
 // What the instance pages show besides the instance itself: the viewer's rights on it, the app's
 // environment variable names and resources, and whether this host enforces the limits.
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/db';
-import { apps } from '@/db/schema';
 import { allowedInstanceVisibilities, canOperateInstance, canSuspendInstance, canReadInstanceLogs, canTerminateInstance } from '@/lib/auth/instance-policy';
 import type { Viewer } from '@/lib/auth/policy';
 import { formatBytes } from '@/lib/format';
 import { instanceManager } from './gateway';
+import { versionOfInstance } from './spec';
 import { factsOf, type InstanceRecord } from './store';
 
 export function rightsOn(viewer: Viewer | null, record: InstanceRecord) {
@@ -21,7 +19,7 @@ export function rightsOn(viewer: Viewer | null, record: InstanceRecord) {
 }
 
 export async function instanceDetails(record: InstanceRecord) {
-  const app = getDb().select({ env: apps.env, files: apps.files, runtime: apps.runtime, runtimeVersion: apps.runtimeVersion }).from(apps).where(eq(apps.id, record.app.id)).get();
+  const app = versionOfInstance(record);
   const capabilities = await instanceManager().runner.capabilities();
   return {
     envNames: [

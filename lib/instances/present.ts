@@ -5,7 +5,8 @@ import type { InstanceRecord } from './store';
 
 export interface InstanceJson {
   id: string;
-  app: { id: string; name: string; version: string; title: string };
+  /** `deleted`: the version was deleted while this instance ran; it keeps running, but starts no new instances. */
+  app: { id: string; name: string; version: string; title: string; deleted: boolean };
   owner: { id: string; name: string };
   status: InstanceRecord['status'];
   /** While PENDING: SOURCING, INSTALLING or STARTING. */
@@ -26,7 +27,7 @@ export interface InstanceJson {
 export function presentInstance(record: InstanceRecord): InstanceJson {
   return {
     id: record.id,
-    app: { id: record.app.id, name: record.app.name, version: record.app.version, title: record.app.title },
+    app: { id: record.app.id, name: record.app.name, version: record.app.version, title: record.app.title, deleted: record.app.deletedAt !== null },
     owner: record.owner,
     status: record.status,
     stage: record.status === 'PENDING' ? record.stage : null,

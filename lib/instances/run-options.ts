@@ -8,7 +8,7 @@ import { canOpenInstance, startRefusal, type InstanceLifecycle } from '@/lib/aut
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
 import { routerSettings } from './router-settings';
-import { appRunFacts, newestDeployedInstances, systemGet } from './store';
+import { appRunFacts, BROKEN_VERSION, newestDeployedInstances, systemGet } from './store';
 
 export interface RunOptions {
   /** The viewer may start an instance now (Run / Start instance). */
@@ -30,7 +30,12 @@ export function runOptions(viewer: Viewer | null, appId: string, settings: Acces
   const lifecycle = (['ON_DEMAND', 'MANAGED', 'LINK'].includes(app.instanceLifecycle) ? app.instanceLifecycle : 'ON_DEMAND') as InstanceLifecycle;
   const facts = { ...app, instanceLifecycle: lifecycle };
   const refusal = startRefusal(viewer, facts, settings);
-  const notRunnable = app.kind === 'container' ? 'Container apps need the Kubernetes runner; this portal runs apps with its local runner.' : null;
+  const notRunnable =
+    app.kind === 'container'
+      ? 'Container apps need the Kubernetes runner; this portal runs apps with its local runner.'
+      : app.brokenReason
+        ? BROKEN_VERSION
+        : null;
   const router = routerSettings();
   const mine = viewer
     ? getDb()

@@ -3,7 +3,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { apps, type ValueDeclaration } from '@/db/schema';
+import { apps, type App, type RetiredAppVersion, type ValueDeclaration } from '@/db/schema';
 import { publicUrl } from '@/lib/config';
 import { instanceBaseUrl, toInstanceRuntime, type InstanceSpec, type ResolvedEnv, type ResolvedFile } from '@/lib/runner';
 import { getRuntimeVersion } from '@/lib/runtimes/catalog';
@@ -23,8 +23,13 @@ function resolveValue(ownerId: string, d: ValueDeclaration, label: string): { va
   );
 }
 
-export function instanceSpec(instance: { id: string; appId: string; primaryAlias?: string | null }): InstanceSpec {
-  const app = getDb().select().from(apps).where(eq(apps.id, instance.appId)).get();
+/** The app version an instance runs: its row, or the copy kept on the instance when the version was deleted. */
+export function versionOfInstance(instance: { appId: string; appSnapshot?: RetiredAppVersion | null }): RetiredAppVersion | App | null {
+  return getDb().select().from(apps).where(eq(apps.id, instance.appId)).get() ?? instance.appSnapshot ?? null;
+}
+
+export function instanceSpec(instance: { id: string; appId: string; appSnapshot?: RetiredAppVersion | null; primaryAlias?: string | null }): InstanceSpec {
+  const app = versionOfInstance(instance);
   if (!app) throw new SpecProblem('The app version of this instance no longer exists.');
   const env: ResolvedEnv[] = [];
   app.env.forEach((d, i) => {

@@ -134,21 +134,108 @@ describe('reading and operating instances', () => {
 });
 
 describe('deleting an app version with instances', () => {
-  it('is refused until they are terminated, and nothing is deleted meanwhile', async () => {
+  it('is refused without confirmation, listing them, and nothing is deleted', async () => {
     const { deleteAppVersion } = await import('@/lib/apps/settings');
     const owner = viewerOf();
     const appId = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS' });
-    const { id } = createInstance(viewerOf(), { appId }, settings);
-    let message = '';
+    const starter = viewerOf();
+    const { id } = createInstance(starter, { appId }, settings);
+    let refusal: AppError | null = null;
     try {
       deleteAppVersion(owner, appId);
     } catch (error) {
-      message = (error as AppError).message;
-      expect((error as AppError).code).toBe('CONFLICT');
+      refusal = error as AppError;
     }
-    expect(message).toMatch(/has 1 instance: terminate it first/);
-    expect(getInstance(owner, id, settings).app.id).toBe(appId);
-    systemDelete(id, owner.id);
-    expect(deleteAppVersion(owner, appId).id).toBe(appId);
+    expect(refusal?.code).toBe('CONFLICT');
+    expect(refusal?.message).toMatch(/has 1 instance\. Deleting it leaves it running \(no new ones start\); confirm/);
+    expect(refusal?.details).toEqual({
+      instances: [{ id, status: 'PENDING', owner: starter.name, page: `/instances/${id}`, url: expect.stringContaining(id) }],
+    });
+    expect(getInstance(owner, id, settings).app.deletedAt).toBeNull();
+    expect(getDb().$client.prepare('select count(*) as n from apps where id = ?').get(appId)).toEqual({ n: 1 });
+  });
+
+  it('with confirmation: the version goes, its instances keep running on a copy of it, and no new one starts', async () => {
+    const { deleteAppVersionWithFiles } = await import('@/lib/apps/settings');
+    const { instanceSpec } = await import('./spec');
+    const { bundlePath } = await import('@/lib/storage/paths');
+    const { sweepOrphanFiles } = await import('@/lib/storage/sweep');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const owner = viewerOf();
+    const visitorTag = getDb().insert(tags).values({ id: 'auth-del', name: 'auth-del', title: 'A', visitorRoles: ['guest'] }).returning().get();
+    const sha = 'e'.repeat(64);
+    const appId = insertAppRow(
+      {
+        ownerId: owner.id,
+        visibility: 'ALL_USERS',
+        name: 'retired-app',
+        version: '2.0.0',
+        title: 'Retired',
+        bundleSha256: sha,
+        runtime: { module: 'app', routingMode: 'BASE_URL' } as never,
+        env: [{ name: 'GREETING', value: 'hi', optional: false }],
+      },
+      [visitorTag.id],
+    );
+    fs.mkdirSync(path.dirname(bundlePath(sha)), { recursive: true });
+    fs.writeFileSync(bundlePath(sha), 'the bundle');
+    const starter = viewerOf();
+    const { id } = createInstance(starter, { appId, visibility: 'ALL_USERS' }, settings);
+
+    const deleted = await deleteAppVersionWithFiles(owner, appId, { force: true });
+    expect(deleted.instances.map((i) => i.id)).toEqual([id]);
+    expect(getDb().$client.prepare('select count(*) as n from apps where id = ?').get(appId)).toEqual({ n: 0 });
+
+    // The instance is shown and authorized as before: its version's name, owner, visibility and tags.
+    const record = getInstance(starter, id, settings);
+    expect(record.app).toMatchObject({ id: appId, name: 'retired-app', version: '2.0.0', title: 'Retired', ownerId: owner.id, routingMode: 'BASE_URL' });
+    expect(record.app.tagVisitorRoles).toEqual([['guest']]);
+    expect(record.app.deletedAt).toBeInstanceOf(Date);
+    expect(getInstance(owner, id, settings).id).toBe(id); // the app owner still troubleshoots it
+    const guest = viewerOf({ fullAccess: false, roles: ['guest'] });
+    const { routeFacts } = await import('./store');
+    expect(routeFacts(id)).toMatchObject({ id, routingMode: 'BASE_URL', app: { ownerId: owner.id, visibility: 'ALL_USERS', tagVisitorRoles: [['guest']] } });
+    const { canOpenInstance } = await import('@/lib/auth/instance-policy');
+    expect(canOpenInstance(guest, routeFacts(id)!, settings)).toBe(true);
+
+    // It can start again (resume, recovery after a restart) from its copy, on the bundle the sweep keeps.
+    const spec = instanceSpec(record);
+    expect(spec).toMatchObject({ appVersionId: appId, appName: 'retired-app', appVersion: '2.0.0', bundlePath: bundlePath(sha) });
+    expect(spec.env).toEqual([{ name: 'GREETING', value: 'hi', secret: false }]);
+    await sweepOrphanFiles();
+    expect(fs.existsSync(bundlePath(sha))).toBe(true);
+
+    // No new instance of the deleted version starts.
+    expect(codeOf(() => createInstance(starter, { appId }, settings))).toBe('NOT_FOUND');
+    const audit = getDb().select().from(auditLog).where(eq(auditLog.targetId, appId)).all();
+    expect(audit.map((a) => [a.action, a.details.instancesKeptRunning])).toEqual([['app.delete', [id]]]);
+
+    // Once it is terminated, its bundle is garbage like any other.
+    systemDelete(id, starter.id);
+    const { withStorageLock } = await import('@/lib/storage/lock');
+    await withStorageLock(async () => undefined); // after the removal queued behind the same lock
+    expect(fs.existsSync(bundlePath(sha))).toBe(false);
+  });
+});
+
+describe('narrowing an app version\'s visibility', () => {
+  it('leaves its running instances alone but starts no new ones for those no longer allowed', async () => {
+    const { updateAppSettings } = await import('@/lib/apps/settings');
+    const owner = viewerOf();
+    const appId = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS' });
+    const starter = viewerOf();
+    const { id } = createInstance(starter, { appId, visibility: 'ALL_USERS' }, settings);
+    getDb().update(instances).set({ status: 'DEPLOYED' }).where(eq(instances.id, id)).run();
+
+    updateAppSettings(owner, appId, { visibility: 'PRIVATE' });
+    const record = getInstance(starter, id, settings);
+    expect(record.status).toBe('DEPLOYED');
+    expect(record.app.visibility).toBe('PRIVATE');
+    const { canOpenInstance } = await import('@/lib/auth/instance-policy');
+    const { routeFacts } = await import('./store');
+    expect(canOpenInstance(starter, routeFacts(id)!, settings)).toBe(true);
+    expect(codeOf(() => createInstance(starter, { appId }, settings))).toBe('NOT_FOUND');
+    expect(createInstance(owner, { appId }, settings).app.id).toBe(appId); // its owner still may
   });
 });

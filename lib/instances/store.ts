@@ -5,7 +5,19 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Db } from '@/db';
-import { apps, appTags, instances, tags, users, type Instance, type InstanceStage, type InstanceStatus, type Visibility } from '@/db/schema';
+import {
+  apps,
+  appTags,
+  instances,
+  tags,
+  users,
+  type App,
+  type Instance,
+  type InstanceStage,
+  type InstanceStatus,
+  type RetiredAppVersion,
+  type Visibility,
+} from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import {
   allowedInstanceVisibilities,
@@ -20,6 +32,9 @@ import {
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { instanceLimit, visitorInstanceLimit } from '@/lib/config';
 import { AppError, forbidden, notFound } from '@/lib/errors';
+import { withStorageLock } from '@/lib/storage/lock';
+import { bundlePath } from '@/lib/storage/paths';
+import { removeUnreferencedFiles } from '@/lib/storage/sweep';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -37,6 +52,8 @@ export interface InstanceRecord extends Instance {
     instanceTimeout: string | null;
     routingMode: 'DOMAIN' | 'BASE_URL';
     tagVisitorRoles: string[][];
+    /** Set when the version was deleted while this instance ran: it keeps running, nothing new starts. */
+    deletedAt: Date | null;
   };
   owner: { id: string; name: string };
   /** Its primary alias, if it has one: the name it is reached under. */
@@ -82,32 +99,38 @@ function selectRecords(reader: Reader, where: SQL | undefined, limit?: number): 
       primaryAlias: sql<string | null>`(select name from aliases where instance_id = ${instances.id} and is_primary = 1)`,
     })
     .from(instances)
-    .innerJoin(apps, eq(apps.id, instances.appId))
+    // A deleted version's instances keep running: their app_snapshot stands in for the missing row.
+    .leftJoin(apps, eq(apps.id, instances.appId))
     .innerJoin(users, eq(users.id, instances.ownerId))
     .where(where)
     .orderBy(desc(instances.createdAt), desc(instances.id))
     .$dynamic();
   if (limit !== undefined) query = query.limit(limit);
   const rows = query.all();
-  const roles = tagVisitorRolesOf(reader, [...new Set(rows.map((r) => r.app.id))]);
-  return rows.map(({ instance, app, owner, primaryAlias }) => ({
-    ...instance,
-    app: {
-      id: app.id,
-      name: app.name,
-      version: app.version,
-      title: app.title,
-      ownerId: app.ownerId,
-      visibility: app.visibility,
-      kind: app.kind,
-      instanceLifecycle: app.instanceLifecycle as InstanceLifecycle,
-      instanceTimeout: app.instanceTimeout,
-      routingMode: app.runtime?.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN',
-      tagVisitorRoles: roles.get(app.id) ?? [],
-    },
-    owner,
-    primaryAlias,
-  }));
+  const roles = tagVisitorRolesOf(reader, [...new Set(rows.flatMap((r) => (r.app ? [r.app.id] : [])))]);
+  return rows.map(({ instance, app: row, owner, primaryAlias }) => {
+    const retired = row ? null : instance.appSnapshot;
+    const app = row ?? retired!;
+    return {
+      ...instance,
+      app: {
+        id: instance.appId,
+        name: app.name,
+        version: app.version,
+        title: app.title,
+        ownerId: app.ownerId,
+        visibility: app.visibility,
+        kind: app.kind,
+        instanceLifecycle: app.instanceLifecycle as InstanceLifecycle,
+        instanceTimeout: app.instanceTimeout,
+        routingMode: app.runtime?.routingMode === 'BASE_URL' ? 'BASE_URL' : 'DOMAIN',
+        tagVisitorRoles: retired ? retired.tagVisitorRoles : (roles.get(instance.appId) ?? []),
+        deletedAt: retired ? new Date(retired.deletedAt) : null,
+      },
+      owner,
+      primaryAlias,
+    };
+  });
 }
 
 function recordById(reader: Reader, id: string): InstanceRecord | null {
@@ -136,6 +159,35 @@ export function listInstances(viewer: Viewer, scope: InstanceListScope): Instanc
   return selectRecords(db, eq(instances.appId, scope.appId));
 }
 
+/**
+ * Inside the transaction that deletes an app version: keeps what its instances need of it on each of them,
+ * so they keep running (and can be paused, resumed and restarted) without the row. Returns them as they were.
+ */
+export function retireInstancesOf(tx: Tx, app: App, tagVisitorRoles: string[][]): InstanceRecord[] {
+  const records = selectRecords(tx, eq(instances.appId, app.id));
+  if (records.length === 0) return records;
+  const snapshot: RetiredAppVersion = {
+    id: app.id,
+    name: app.name,
+    version: app.version,
+    title: app.title,
+    ownerId: app.ownerId,
+    visibility: app.visibility,
+    kind: app.kind,
+    instanceLifecycle: app.instanceLifecycle,
+    instanceTimeout: app.instanceTimeout,
+    runtimeVersion: app.runtimeVersion,
+    runtime: app.runtime,
+    env: app.env,
+    files: app.files,
+    bundleSha256: app.bundleSha256,
+    tagVisitorRoles,
+    deletedAt: new Date().toISOString(),
+  };
+  tx.update(instances).set({ appSnapshot: snapshot }).where(eq(instances.appId, app.id)).run();
+  return records;
+}
+
 /** The newest DEPLOYED instance of an app version the viewer may open (a MANAGED app's Visit). */
 export function newestDeployedInstances(appId: string): InstanceRecord[] {
   return selectRecords(getDb(), and(eq(instances.appId, appId), eq(instances.status, 'DEPLOYED')));
@@ -145,12 +197,23 @@ export function newestDeployedInstances(appId: string): InstanceRecord[] {
 export function appRunFacts(appId: string) {
   const db = getDb();
   const app = db
-    .select({ id: apps.id, ownerId: apps.ownerId, visibility: apps.visibility, kind: apps.kind, instanceLifecycle: apps.instanceLifecycle })
+    .select({
+      id: apps.id,
+      ownerId: apps.ownerId,
+      visibility: apps.visibility,
+      kind: apps.kind,
+      instanceLifecycle: apps.instanceLifecycle,
+      brokenReason: apps.brokenReason,
+    })
     .from(apps)
     .where(eq(apps.id, appId))
     .get();
   return app ? { ...app, tagVisitorRoles: tagVisitorRolesOf(db, [app.id]).get(app.id) ?? [] } : null;
 }
+
+/** Why a version the storage check marked broken starts no instance. */
+export const BROKEN_VERSION =
+  'This version is broken: files it needs are missing from the portal\'s storage, so it cannot start. An administrator restores them (Admin → Storage).';
 
 function limitFor(viewer: Viewer): number {
   return viewer.fullAccess ? instanceLimit() : visitorInstanceLimit();
@@ -184,6 +247,7 @@ export function createInstance(
           ownerId: apps.ownerId,
           visibility: apps.visibility,
           instanceLifecycle: apps.instanceLifecycle,
+          brokenReason: apps.brokenReason,
         })
         .from(apps)
         .where(eq(apps.id, input.appId))
@@ -198,6 +262,7 @@ export function createInstance(
       if (!canSeeApp(viewer, facts, settings)) throw notFound('No such app.');
       const refusal = startRefusal(viewer, facts, settings);
       if (refusal) throw REFUSAL[refusal]();
+      if (app.brokenReason) throw new AppError('CONFLICT', BROKEN_VERSION);
       const visibility = input.visibility ?? 'PRIVATE';
       if (!allowedInstanceVisibilities(viewer).includes(visibility)) {
         throw new AppError('FORBIDDEN', `You may start instances only as ${allowedInstanceVisibilities(viewer).join(' or ')}.`, [
@@ -321,10 +386,14 @@ function statementsFor(client: import('better-sqlite3').Database) {
   if (!statements) {
     statements = {
       instance: client.prepare(
-        `select i.id, i.status, i.visibility, i.owner_id as ownerId, a.owner_id as appOwnerId, a.visibility as appVisibility,
-                json_extract(a.runtime, '$.routingMode') as routingMode, a.id as appId,
+        // A deleted version's facts come from the instance's app_snapshot (a.id is then null).
+        `select i.id, i.status, i.visibility, i.owner_id as ownerId,
+                coalesce(a.owner_id, json_extract(i.app_snapshot, '$.ownerId')) as appOwnerId,
+                coalesce(a.visibility, json_extract(i.app_snapshot, '$.visibility')) as appVisibility,
+                coalesce(json_extract(a.runtime, '$.routingMode'), json_extract(i.app_snapshot, '$.runtime.routingMode')) as routingMode,
+                a.id as appId, json_extract(i.app_snapshot, '$.tagVisitorRoles') as retiredRoles,
                 (select al.name from aliases al where al.instance_id = i.id and al.is_primary = 1) as primaryAlias
-           from instances i join apps a on a.id = i.app_id where i.id = ?`,
+           from instances i left join apps a on a.id = i.app_id where i.id = ?`,
       ),
       roles: client.prepare('select t.visitor_roles as roles from app_tags at join tags t on t.id = at.tag_id where at.app_id = ?'),
       alias: client.prepare('select instance_id as instanceId from aliases where name = ?'),
@@ -352,12 +421,16 @@ export function routeFacts(id: string): RouteFacts | null {
         appOwnerId: string;
         appVisibility: Visibility;
         routingMode: string | null;
-        appId: string;
+        appId: string | null;
+        retiredRoles: string | null;
         primaryAlias: string | null;
       }
     | undefined;
   if (!row) return null;
-  const roles = (statements.roles.all(row.appId) as { roles: string }[]).map((r) => JSON.parse(r.roles) as string[]);
+  const roles =
+    row.appId === null
+      ? (JSON.parse(row.retiredRoles ?? '[]') as string[][])
+      : (statements.roles.all(row.appId) as { roles: string }[]).map((r) => JSON.parse(r.roles) as string[]);
   return {
     id: row.id,
     status: row.status,
@@ -419,10 +492,10 @@ export function systemSetSuspendAfter(id: string, suspendAfter: Date | null): vo
 
 /** Deletes the row (terminated instances are gone) and records who terminated it. */
 export function systemDelete(id: string, actorId: string | null): void {
-  getDb().transaction(
+  const retiredBundle = getDb().transaction(
     (tx) => {
       const record = recordById(tx, id);
-      if (!record) return;
+      if (!record) return null;
       tx.delete(instances).where(eq(instances.id, id)).run();
       writeAudit(tx, {
         actorId,
@@ -431,7 +504,12 @@ export function systemDelete(id: string, actorId: string | null): void {
         targetId: id,
         details: { name: record.app.name, version: record.app.version, appId: record.app.id },
       });
+      return record.appSnapshot?.bundleSha256 ?? null;
     },
     { behavior: 'immediate' },
   );
+  // The last instance of a deleted version held its bundle: unless another row needs it, it goes now.
+  if (retiredBundle) {
+    void withStorageLock(async () => removeUnreferencedFiles([bundlePath(retiredBundle)])).catch((error) => console.error('Removing a bundle failed:', error));
+  }
 }

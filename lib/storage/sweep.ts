@@ -12,9 +12,16 @@ import { withStorageLock } from './lock';
 import { releaseStagedBytes } from './staged-bytes';
 import { assetPath, bundlePath, stagingDir, tmpDir } from './paths';
 
+/**
+ * Every bundle a row needs: the app versions', and those of deleted versions whose instances still run
+ * (kept in `instances.app_snapshot`). The one list the sweep, the storage check and backups go by.
+ */
+export const REFERENCED_BUNDLES_SQL = `select bundle_sha256 as sha from apps
+  union select json_extract(app_snapshot, '$.bundleSha256') as sha from instances where app_snapshot is not null`;
+
 function isReferenced(kind: 'bundles' | 'assets', sha256: string): boolean {
   const db = getDb();
-  if (kind === 'bundles') return !!db.select({ id: apps.id }).from(apps).where(eq(apps.bundleSha256, sha256)).get();
+  if (kind === 'bundles') return !!db.$client.prepare(`select 1 from (${REFERENCED_BUNDLES_SQL}) where sha = ?`).get(sha256);
   return !!db.select({ sha: appAssets.sha256 }).from(appAssets).where(eq(appAssets.sha256, sha256)).get();
 }
 

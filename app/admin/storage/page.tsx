@@ -3,7 +3,9 @@ import { revalidatePath } from 'next/cache';
 import { buttonClass, secondaryButtonClass } from '@/components/ui/field';
 import { requirePage } from '@/lib/auth/viewer';
 import { fsck, lastFsck } from '@/lib/backup/fsck';
+import Link from 'next/link';
 import { formatUtc } from '@/lib/format';
+import { appUrl } from '@/lib/urls';
 
 export const metadata: Metadata = { title: 'Storage · Admin' };
 
@@ -56,6 +58,14 @@ export default async function AdminStoragePage() {
                 ))}
                 {r.orphans.map((o) => (
                   <li key={o}>Not referenced: {o}</li>
+                ))}
+                {r.broken.map((b) => (
+                  <li key={b.id}>
+                    Marked broken until a check finds its files again:{' '}
+                    <Link href={appUrl(b.name, b.version)} className="text-blue-800 underline">
+                      {b.name} {b.version}
+                    </Link>
+                  </li>
                 ))}
               </ul>
             )}

@@ -9,6 +9,7 @@ import { aliasesOf } from '@/lib/instances/aliases';
 import { instanceDetails, rightsOn } from '@/lib/instances/page-data';
 import { presentInstance } from '@/lib/instances/present';
 import { getInstance, type InstanceRecord } from '@/lib/instances/store';
+import { formatUtc } from '@/lib/format';
 import { appUrl } from '@/lib/urls';
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ open?: string }> };
@@ -54,11 +55,22 @@ export default async function InstancePage({ params, searchParams }: Props) {
           </p>
         )}
         <p className="text-sm text-gray-700 break-all">
-          Instance {record.id} · {record.visibility} · started by {record.owner.name} ·{' '}
-          <Link href={appUrl(record.app.name, record.app.version)} className="text-blue-800 underline">
-            app page
-          </Link>
+          Instance {record.id} · {record.visibility} · started by {record.owner.name}
+          {record.app.deletedAt === null && (
+            <>
+              {' · '}
+              <Link href={appUrl(record.app.name, record.app.version)} className="text-blue-800 underline">
+                app page
+              </Link>
+            </>
+          )}
         </p>
+        {record.app.deletedAt !== null && (
+          <p className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" data-testid="version-deleted">
+            {record.app.name} {record.app.version} was deleted on {formatUtc(record.app.deletedAt)}. This instance keeps running
+            and can be paused and resumed, but no new instances of that version start.
+          </p>
+        )}
       </div>
       <InstanceStatus initial={instance} rights={rights} openWhenReady={open === '1'} />
       <section aria-labelledby="env-heading" className="grid gap-4 sm:grid-cols-2">

@@ -102,3 +102,70 @@ describe('DELETE /api/v1/tags/{id}', () => {
     expect((await tagOne.GET(new Request(`${URL_BASE}/tags/GONE_SOON`, { headers: admin }), ctx('GONE_SOON'))).status).toBe(404);
   });
 });
+
+describe('DELETE /api/v1/apps/{id} of a version with instances', () => {
+  it('answers 409 listing them; with ?force=true deletes it, and the instance stays (its app marked deleted)', async () => {
+    const { createInstance } = await import('@/lib/instances/store');
+    const instanceOne = await import('../instances/[id]/route');
+    const owner = insertUser();
+    const headers = { authorization: `Bearer ${issueToken(owner.id, 'test').token}` };
+    const { name, body } = await waveBundle();
+    const created = await importApp(headers, body);
+    const viewer = { id: owner.id, email: owner.email, name: owner.name, isAdmin: false, roles: [], fullAccess: true };
+    const instance = createInstance(viewer, { appId: created.json.id }, { publicMode: false, fullAccessRole: '' });
+    const del = (query = '') => one.DELETE(new Request(`${URL_BASE}/apps/${created.json.id}${query}`, { method: 'DELETE', headers }), ctx(created.json.id));
+
+    const refused = await del();
+    expect(refused.status).toBe(409);
+    const json = await refused.json();
+    expect(json.error.code).toBe('CONFLICT');
+    expect(json.error.message).toMatch(/has 1 instance/);
+    expect(json.error.instances).toEqual([{ id: instance.id, status: 'PENDING', owner: owner.name, page: `/instances/${instance.id}`, url: expect.stringContaining(instance.id) }]);
+    expect((await del('?force=maybe')).status).toBe(400);
+    expect((await one.GET(new Request(`${URL_BASE}/apps/${created.json.id}`, { headers }), ctx(created.json.id))).status).toBe(200);
+
+    const forced = await del('?force=true');
+    expect(forced.status).toBe(204);
+    expect((await one.GET(new Request(`${URL_BASE}/apps/${created.json.id}`, { headers }), ctx(created.json.id))).status).toBe(404);
+    const kept = await instanceOne.GET(new Request(`${URL_BASE}/instances/${instance.id}`, { headers }), ctx(instance.id));
+    expect(kept.status).toBe(200);
+    expect((await kept.json()).app).toEqual({ id: created.json.id, name, version: '1.0.0', title: name, deleted: true });
+  });
+});
+
+describe('a version the storage check marked broken', () => {
+  it('refuses download and Run with a clear message; re-importing its bundle restores it', async () => {
+    const fs = await import('node:fs');
+    const { fsck } = await import('@/lib/backup/fsck');
+    const { bundlePath } = await import('@/lib/storage/paths');
+    const instances = await import('../instances/route');
+    const owner = bearer();
+    const { body } = await waveBundle();
+    const created = await importApp(owner, body);
+    fs.rmSync(bundlePath(created.json.bundle.sha256));
+    expect((await fsck()).broken.map((b) => b.id)).toContain(created.json.id);
+
+    const download = await bundle.GET(new Request(`${URL_BASE}/apps/${created.json.id}/bundle`, { headers: owner }), ctx(created.json.id));
+    expect(download.status).toBe(409);
+    const shown = await (await one.GET(new Request(`${URL_BASE}/apps/${created.json.id}`, { headers: owner }), ctx(created.json.id))).json();
+    expect(shown).toMatchObject({ broken: true, brokenReason: expect.stringMatching(/its bundle is missing/) });
+    expect((await download.json()).error.message).toMatch(/is broken and cannot be downloaded\. The storage check on .* found that its bundle is missing/);
+    const run = await instances.POST(
+      new Request(`${URL_BASE}/instances`, { method: 'POST', headers: { ...owner, 'content-type': 'application/json' }, body: JSON.stringify({ appId: created.json.id }) }),
+      undefined,
+    );
+    expect(run.status).toBe(409);
+    expect((await run.json()).error.message).toMatch(/This version is broken: files it needs are missing/);
+
+    const again = await importApp(owner, body);
+    expect(again.status).toBe(201);
+    expect(again.json.id).toBe(created.json.id);
+    expect(again.json.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringMatching(/was marked broken .* its files were restored/) })]));
+    const restored = await bundle.GET(new Request(`${URL_BASE}/apps/${created.json.id}/bundle`, { headers: owner }), ctx(created.json.id));
+    expect(restored.status).toBe(200);
+    expect((await (await one.GET(new Request(`${URL_BASE}/apps/${created.json.id}`, { headers: owner }), ctx(created.json.id))).json()).broken).toBe(false);
+    expect(Buffer.from(await restored.arrayBuffer()).equals(body)).toBe(true);
+    // Any other re-import of an existing version is still a duplicate.
+    expect((await importApp(owner, body)).status).toBe(409);
+  });
+});

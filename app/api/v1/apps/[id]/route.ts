@@ -5,7 +5,7 @@ import { readAppVersion } from '@/lib/apps/read';
 import { deleteAppVersionWithFiles, updateAppSettings } from '@/lib/apps/settings';
 import { visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings } from '@/lib/auth/viewer';
-import { notFound } from '@/lib/errors';
+import { AppError, notFound } from '@/lib/errors';
 
 type Params = { id: string };
 
@@ -33,7 +33,13 @@ export const PATCH = apiHandler<'viewer', typeof patchSchema, Params>(
   },
 );
 
-export const DELETE = apiHandler<'viewer', undefined, Params>({ access: 'viewer' }, async ({ viewer, params }) => {
-  await deleteAppVersionWithFiles(viewer, params.id);
+/**
+ * A version with instances answers 409 with `error.instances` ({id, status, owner, page, url}) unless
+ * `?force=true` confirms it; they keep running, and no new ones start.
+ */
+export const DELETE = apiHandler<'viewer', undefined, Params>({ access: 'viewer' }, async ({ viewer, params, request }) => {
+  const force = new URL(request.url).searchParams.get('force');
+  if (force !== null && force !== 'true' && force !== 'false') throw new AppError('INVALID_INPUT', 'force must be true or false.');
+  await deleteAppVersionWithFiles(viewer, params.id, { force: force === 'true' });
   return new Response(null, { status: 204 });
 });

@@ -13,6 +13,7 @@ export const GET = apiHandler<'viewer', undefined, Params>({ access: 'viewer' },
   const app = readAppVersion(viewer, accessSettings(), { id: params.id });
   if (!app) throw notFound('No such app.');
   if (!app.canEdit) throw new AppError('FORBIDDEN', 'Only the owner and administrators may download the bundle.');
+  if (app.brokenReason) throw new AppError('CONFLICT', `${app.name} ${app.version} is broken and cannot be downloaded. ${app.brokenReason}`);
   const file = bundlePath(app.bundle.sha256);
   const stream = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
   const filename = `${app.name}.${app.version}.wave`.replace(/[^A-Za-z0-9._-]/g, '_');
