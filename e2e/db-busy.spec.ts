@@ -29,11 +29,12 @@ test.afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function timed(url: string, init?: RequestInit): Promise<{ status: number; ms: number; retryAfter: string | null }> {
+async function timed(url: string, init?: RequestInit): Promise<{ status: number; ms: number; endedAt: number; retryAfter: string | null }> {
   const started = performance.now();
   const res = await fetch(url, init);
   await res.arrayBuffer();
-  return { status: res.status, ms: performance.now() - started, retryAfter: res.headers.get('retry-after') };
+  const endedAt = performance.now();
+  return { status: res.status, ms: endedAt - started, endedAt, retryAfter: res.headers.get('retry-after') };
 }
 
 test('a lock held by another process for 6 s: reads stay fast, a write answers 503 with Retry-After', async () => {
@@ -52,7 +53,7 @@ test('a lock held by another process for 6 s: reads stay fast, a write answers 5
   other.exec('BEGIN EXCLUSIVE');
   const heldUntil = Date.now() + 6000;
   try {
-    const reads: { status: number; ms: number }[] = [];
+    const reads: { status: number; ms: number; endedAt: number }[] = [];
     const readLoop = (async () => {
       while (Date.now() < heldUntil) {
         reads.push(await timed(`${server.url}/api/v1/apps`, { headers: auth }));
@@ -60,6 +61,7 @@ test('a lock held by another process for 6 s: reads stay fast, a write answers 5
       }
     })();
     // Three writes at once, all waiting for the lock together while the reads go on.
+    const writesStarted = performance.now();
     const writes = await Promise.all([0, 1, 2].map((i) => timed(`${server.url}/api/v1/tags`, newTag(`busy-${i}`))));
     await readLoop;
     expect(writes.map((w) => w.status)).toEqual([503, 503, 503]);
@@ -71,12 +73,16 @@ test('a lock held by another process for 6 s: reads stay fast, a write answers 5
     }
     expect(reads.length).toBeGreaterThan(10);
     expect(reads.every((r) => r.status === 200)).toBe(true);
-    // Reads answer in under 200 ms (95th percentile: a CPU shared with other jobs adds the odd spike), and
-    // none waits anywhere near the lock's 6 s, as they all did while a write held the event loop.
+    // Reads went on while the writes waited for the lock (a write holding the event loop stopped them all),
+    // typically answer in milliseconds, and none waited anywhere near the lock's 6 s. Load-proof: with two
+    // suites on two cores single reads took up to 2 s, but the median stayed near 10 ms (spikes are the
+    // machine's, not the lock's, so no high percentile is asserted).
+    const writesEnded = Math.min(...writes.map((w) => w.endedAt));
     const times = reads.map((r) => r.ms).sort((a, b) => a - b);
     const shown = JSON.stringify(times.map(Math.round));
-    expect(times[Math.floor(times.length * 0.95)], shown).toBeLessThan(200);
-    expect(times[times.length - 1], shown).toBeLessThan(1000);
+    expect(reads.filter((r) => r.endedAt > writesStarted && r.endedAt < writesEnded).length, shown).toBeGreaterThanOrEqual(5);
+    expect(times[Math.floor(times.length / 2)], shown).toBeLessThan(200);
+    expect(times[times.length - 1], shown).toBeLessThan(4000);
   } finally {
     other.exec('COMMIT');
     other.close();
