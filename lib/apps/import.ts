@@ -27,6 +27,7 @@ import type { Manifest } from '@/lib/manifest';
 import { parseVisibility, visibilityChangeProblem } from './visibility';
 import { resolveRuntimeVersion } from '@/lib/runtimes/import-check';
 import { checkSecretReferences } from '@/lib/secrets/import-check';
+import { matchLegacyCategory } from '@/lib/tags/legacy-category';
 import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
 import { withStorageLock } from '@/lib/storage/lock';
 import { releaseStagedBytes } from '@/lib/storage/staged-bytes';
@@ -94,8 +95,17 @@ function checkContainer(viewer: Viewer, manifest: Manifest): Problem[] {
   return [];
 }
 
-/** Tags named in app.toml that exist and the importer may assign; the rest become warnings. */
-function resolveRequestedTags(viewer: Viewer, requested: string[]): { tagIds: string[]; warnings: Problem[] } {
+/**
+ * Tags named in app.toml that exist and the importer may assign; the rest become warnings. The legacy
+ * App.Category becomes the category tag it names: its generic warning (in `warningsSoFar`, from the
+ * manifest check) is taken out and replaced by what was done.
+ */
+function resolveRequestedTags(
+  viewer: Viewer,
+  manifest: Pick<Manifest, 'tags' | 'legacyCategory'>,
+  warningsSoFar: Problem[],
+): { tagIds: string[]; warnings: Problem[] } {
+  const requested = manifest.tags;
   const all = getDb().select().from(tags).all();
   const tagIds: string[] = [];
   const warnings: Problem[] = [];
@@ -109,6 +119,14 @@ function resolveRequestedTags(viewer: Viewer, requested: string[]): { tagIds: st
       tagIds.push(tag.id);
     }
   });
+  if (manifest.legacyCategory !== null) {
+    const generic = warningsSoFar.findIndex((w) => w.path.toLowerCase() === 'app.category');
+    const path = generic === -1 ? 'App.Category' : warningsSoFar[generic].path;
+    const match = matchLegacyCategory(manifest.legacyCategory, all, (tag) => canAssignTag(viewer, tag), path);
+    if (generic !== -1) warningsSoFar.splice(generic, 1);
+    warnings.push(match.warning);
+    if (match.tagId !== null && !tagIds.includes(match.tagId)) tagIds.push(match.tagId);
+  }
   return { tagIds, warnings };
 }
 
@@ -187,7 +205,7 @@ export async function importStagedBundle(
       throw new AppError(first.error.code, first.error.message, more, warnings);
     }
 
-    const requested = resolveRequestedTags(viewer, manifest.tags);
+    const requested = resolveRequestedTags(viewer, manifest, warnings);
     warnings.push(...requested.warnings);
     const assets: StoredImage[] = inspected.images.map((image) => ({ ...image, sha256: sha256Hex(image.bytes) }));
     const id = randomUUID();

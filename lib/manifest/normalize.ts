@@ -69,6 +69,8 @@ export interface Normalized {
   doc: NormalizedDoc;
   errors: Problem[];
   warnings: Problem[];
+  /** The legacy App.Category as written (trimmed), for the import to match against category tags; null when absent or not a string. */
+  legacyCategory: string | null;
 }
 
 export function normalizeManifest(root: TomlTable): Normalized {
@@ -105,7 +107,17 @@ export function normalizeManifest(root: TomlTable): Normalized {
   }
   doc.App ??= {};
   doc.Runtime ??= {};
-  return { doc: doc as unknown as NormalizedDoc, errors, warnings };
+  return { doc: doc as unknown as NormalizedDoc, errors, warnings, legacyCategory: legacyCategoryOf(root) };
+}
+
+/** `Category = "Data Science"` in [App], however its keys are cased. */
+function legacyCategoryOf(root: TomlTable): string | null {
+  const appKey = Object.keys(root).find((k) => k.toLowerCase() === 'app');
+  const app = appKey === undefined ? undefined : root[appKey];
+  if (!isTable(app)) return null;
+  const key = Object.keys(app).find((k) => k.toLowerCase() === 'category');
+  const value = key === undefined ? undefined : app[key];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 function normalizeTable(
