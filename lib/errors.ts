@@ -33,6 +33,13 @@ export interface Problem {
   message: string;
   /** For a syntax error: the offending source line and a caret under the spot, to show in monospace. */
   excerpt?: string;
+  /** A page of the portal where the problem is fixed or explained (My secrets, the existing version). */
+  link?: ProblemLink;
+}
+
+export interface ProblemLink {
+  href: string;
+  label: string;
 }
 
 export class AppError extends Error {
@@ -42,6 +49,8 @@ export class AppError extends Error {
     /** Field or attribute problems, for INVALID_INPUT / INVALID_BUNDLE. */
     readonly errors: Problem[] = [],
     readonly warnings: Problem[] = [],
+    /** Where the person can see or fix what the refusal is about (the version that already exists). */
+    readonly link?: ProblemLink,
   ) {
     super(message);
     this.name = 'AppError';

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
 import { getViewer } from '@/lib/auth/viewer';
 import { retryWhileBusy } from '@/db/retry';
-import { AppError, infrastructureError, type Problem } from '@/lib/errors';
+import { AppError, infrastructureError, type Problem, type ProblemLink } from '@/lib/errors';
 
 export type FieldErrors = Record<string, string[]>;
 export type ActionState<T = undefined> =
@@ -18,6 +18,8 @@ export type ActionState<T = undefined> =
       /** Every problem as reported (an invalid bundle's app.toml paths), and the warnings that came with them. */
       errors?: Problem[];
       warnings?: Problem[];
+      /** A page about the refusal (the version that already exists). */
+      link?: ProblemLink;
       at?: number;
     }
   | null;
@@ -38,7 +40,11 @@ export function formDataToObject(formData: FormData): Record<string, string | st
   return out;
 }
 
-export function fail(message: string, fieldErrors: FieldErrors = {}, problems: { errors?: Problem[]; warnings?: Problem[] } = {}): ActionState<never> {
+export function fail(
+  message: string,
+  fieldErrors: FieldErrors = {},
+  problems: { errors?: Problem[]; warnings?: Problem[]; link?: ProblemLink } = {},
+): ActionState<never> {
   return { ok: false, message, fieldErrors, ...problems, at: Date.now() };
 }
 
@@ -69,7 +75,7 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
       if (error instanceof AppError) {
         const fieldErrors: FieldErrors = {};
         for (const p of error.errors) (fieldErrors[p.path] ??= []).push(p.message);
-        return fail(error.message, fieldErrors, { errors: error.errors, warnings: error.warnings });
+        return fail(error.message, fieldErrors, { errors: error.errors, warnings: error.warnings, ...(error.link ? { link: error.link } : {}) });
       }
       throw error;
     }

@@ -32,6 +32,7 @@ import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
 import { withStorageLock } from '@/lib/storage/lock';
 import { releaseStagedBytes } from '@/lib/storage/staged-bytes';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
+import { appUrl } from '@/lib/urls';
 import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
 import { isUniqueViolation } from '@/db/errors';
@@ -53,10 +54,14 @@ export interface ImportResult {
 /** An accepted image with its content address. */
 type StoredImage = BundleImage & { sha256: string };
 
+/** Only said to those who may import versions of the Name (owner, admins), who may also open the existing one. */
 const duplicateVersion = (m: { name: string; version: string }) =>
   new AppError(
     'CONFLICT',
     `${m.name} version ${m.version} already exists. Imported versions are immutable: bump App.Version in app.toml and import again.`,
+    [],
+    [],
+    { href: appUrl(m.name, m.version), label: `Open ${m.name} ${m.version}` },
   );
 
 /** The same answer for every Name the importer may not use: it never says whose it is or what it holds. */
@@ -154,6 +159,12 @@ function storeRefusals(viewer: Viewer, manifest: { name: string | null; version:
   return refusals;
 }
 
+const refusalProblem = (r: { path: string; error: AppError }): Problem => ({
+  path: r.path,
+  message: r.error.message,
+  ...(r.error.link ? { link: r.error.link } : {}),
+});
+
 /** Checks that depend on what is already stored; repeated inside the transaction to settle races. */
 function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): void {
   const [first] = storeRefusals(viewer, manifest, db);
@@ -196,13 +207,13 @@ export async function importStagedBundle(
     }
     const refusals = draft ? storeRefusals(viewer, draft) : [];
     if (errors.length > 0 || !manifest) {
-      const all = [...errors, ...refusals.map((r) => ({ path: r.path, message: r.error.message }))];
+      const all = [...errors, ...refusals.map(refusalProblem)];
       throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', all, warnings);
     }
     if (refusals.length > 0) {
       const [first] = refusals;
-      const more = refusals.length > 1 ? refusals.map((r) => ({ path: r.path, message: r.error.message })) : [];
-      throw new AppError(first.error.code, first.error.message, more, warnings);
+      const more = refusals.length > 1 ? refusals.map(refusalProblem) : [];
+      throw new AppError(first.error.code, first.error.message, more, warnings, first.error.link);
     }
 
     const requested = resolveRequestedTags(viewer, manifest, warnings);
