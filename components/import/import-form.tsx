@@ -57,15 +57,29 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
   const uploading = upload !== null && !upload.done;
   const busy = importing || uploading;
 
-  // Leaving mid-upload or mid-import loses it: the browser asks first.
+  // Leaving mid-upload or mid-import loses it: the browser asks first (closing, reloading, typing an address),
+  // and so does a click on one of the portal's links, which navigates without unloading the page.
   useEffect(() => {
     if (!busy) return;
     const warn = (event: BeforeUnloadEvent) => {
       event.preventDefault();
       event.returnValue = ''; // older browsers need it set to show the prompt
     };
+    const confirmLeaving = (event: MouseEvent) => {
+      const link = (event.target as Element | null)?.closest?.('a[href]');
+      if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (link.getAttribute('target') === '_blank' || link.hasAttribute('download')) return;
+      if (!window.confirm('The bundle is still being uploaded or imported. Leave this page and stop it?')) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
+    document.addEventListener('click', confirmLeaving, true);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      document.removeEventListener('click', confirmLeaving, true);
+    };
   }, [busy]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
