@@ -41,7 +41,9 @@ export default function HelpPage() {
           <code>static/screenshot1.png</code>, …), <code>requirements.txt</code> (pip), <code>packages.txt</code> (Debian
           packages), an optional <code>.appignore</code> and the source code. A minimal <code>app.toml</code>:
         </p>
-        <pre className={pre}>{MINIMAL_TOML}</pre>
+        <pre className={pre} tabIndex={0} role="region" aria-label="A minimal app.toml">
+          {MINIMAL_TOML}
+        </pre>
         <p>
           Keys match regardless of case, unknown ones are warnings, and every problem is reported at once. The legacy{' '}
           <code>Category</code> attribute is matched to a category tag on import.
@@ -81,7 +83,7 @@ export default function HelpPage() {
         <p>
           From a checkout of the portal, <code>npx appstore</code> (or <code>npm run --silent appstore --</code>):
         </p>
-        <pre className={pre}>{`appstore bundle [DIR]                  # builds <Name>.<Version>.wave, honouring .appignore
+        <pre className={pre} tabIndex={0} role="region" aria-label="appstore commands">{`appstore bundle [DIR]                  # builds <Name>.<Version>.wave, honouring .appignore
 appstore validate my-app.1.0.0.wave   # every problem an offline check can find
 appstore login --url ${url}
 appstore import my-app.1.0.0.wave     # imports it PRIVATE

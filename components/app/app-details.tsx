@@ -48,7 +48,7 @@ export function AppDetails({
           <h1 className="text-2xl font-semibold text-gray-900">{app.title}</h1>
           {/* The machine Name is secondary; a long Name wraps and never hides the version. */}
           <p className="text-sm text-gray-700" data-testid="app-name-version">
-            <code className="break-all">{app.name}</code> <span className="whitespace-nowrap">version {app.version}</span>
+            <code className="break-all">{app.name}</code> <span className="whitespace-nowrap">{`version ${app.version}`}</span>
           </p>
           {latest && latest.id !== app.id && (
             <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="older-version">
