@@ -2,9 +2,14 @@
 // versions list marks the latest, an older version points to it; and what the app needs (secrets, names,
 // volume, OIDC) is shown to its owner and administrators only.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { importApp, importBundle, makeBundle } from './bundles';
 import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique } from './helpers';
+
+async function expectNoViolations(page: Page) {
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 const VIEWPORTS = [
   { width: 1280, height: 900 },
@@ -53,8 +58,7 @@ for (const viewport of VIEWPORTS) {
 
       const older = page.getByTestId('older-version');
       await expect(older).toHaveText('This is an older version. The latest is version 1.10.2.');
-      const axe = await new AxeBuilder({ page }).analyze();
-      expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      await expectNoViolations(page);
 
       await older.getByRole('link', { name: 'version 1.10.2' }).click();
       await expect(page).toHaveURL(new RegExp(`/apps/${name.replace(/\./g, '\\.')}/1\\.10\\.2$`));
@@ -109,7 +113,8 @@ test('what an app needs is shown to its owner and administrators, not to other u
   const res = await importBundle(request, ownerAuth, await makeBundle({ name, appToml }), 'ALL_USERS');
   expect(res.status(), await res.text()).toBe(201);
 
-  const asOwner = await browser.newPage();
+  const ownerContext = await browser.newContext();
+  const asOwner = await ownerContext.newPage();
   await signIn(asOwner, owner.email, owner.password);
   await asOwner.goto(`/apps/${name}`);
   const needs = asOwner.getByTestId('app-needs');
@@ -121,11 +126,19 @@ test('what an app needs is shown to its owner and administrators, not to other u
     await expect(needs).toContainText(text);
   }
   await expect(needs).not.toContainText('fast'); // literal values are not repeated
+  await expectNoViolations(asOwner);
+  // The statuses are coloured: checked in the dark scheme too.
+  const dark = await browser.newContext({ colorScheme: 'dark', storageState: await ownerContext.storageState() });
+  const darkPage = await dark.newPage();
+  await darkPage.goto(`/apps/${name}`);
+  await expect(darkPage.getByTestId('app-needs')).toContainText('missing: create it on My secrets');
+  await expectNoViolations(darkPage);
+  await dark.close();
   await secrets.filter({ hasText: optional }).getByRole('link', { name: 'create it on My secrets' }).click();
   const form = asOwner.getByRole('form', { name: 'New secret' });
   await expect(form.getByLabel('Secret name')).toHaveValue(optional);
   await expect(form.getByLabel('Key 1')).toHaveValue('token');
-  await asOwner.close();
+  await ownerContext.close();
 
   const asAdminPage = await browser.newPage();
   await signIn(asAdminPage, E2E_ADMIN.email, E2E_ADMIN.password);
