@@ -52,7 +52,8 @@ const ENUMERATED_KEYS: Partial<Record<SectionName, readonly (keyof typeof ENUMER
 
 /** Attributes older App Store versions read; the platform ignores them now. */
 const LEGACY_APP_KEYS: Record<string, string> = {
-  category: 'Category is a legacy attribute the platform ignores; use Tags to put the app in a category.',
+  category:
+    'Category is a legacy attribute: on import the portal assigns the category tag whose name or title matches it, if one exists. Use Tags to put the app in a category.',
   keywords: 'Keywords is a legacy attribute the platform ignores; use Tags instead.',
 };
 
