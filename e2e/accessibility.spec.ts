@@ -9,7 +9,7 @@ import { importApp, importBundle } from './bundles';
 import { instanceAppBundle } from './instance-app';
 import { asAdmin, E2E_ADMIN, signIn, unique } from './helpers';
 
-const SIGNED_IN_PAGES = ['/', '/apps/no-such-app-anywhere', '/my-apps', '/my-apps/import', '/my-secrets', '/account', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', '/instances', '/admin/instances', '/admin/aliases', '/admin/storage', 'APP', 'INSTANCE'];
+const SIGNED_IN_PAGES = ['/', '/apps/no-such-app-anywhere', '/my-apps', '/my-apps/import', '/my-secrets', '/account', '/account/tokens', '/admin/users', '/admin/tags', '/admin/apps', '/admin/runtimes', '/admin/secrets', '/admin/audit', '/instances', '/admin/instances', '/admin/aliases', '/admin/storage', '/help', 'APP', 'INSTANCE'];
 const VIEWPORTS = [
   { width: 1280, height: 900 },
   { width: 375, height: 800 },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { makeBundle } from './bundles';
-import { createUser, signIn, tokenFor, unique } from './helpers';
+import { asAdmin, createUser, signIn, tokenFor, unique } from './helpers';
 
 /** Records every text the upload progress line shows, since a fast upload shows each only briefly. */
 async function recordProgress(page: Page) {
@@ -129,5 +129,130 @@ test('importing the same version twice is refused clearly', async ({ page, reque
   await expect(page.getByRole('alert').filter({ hasText: 'The bundle was not imported' })).toContainText(
     `${name} version 2.0.0 already exists`,
   );
-  await expect(page.getByRole('alert').filter({ hasText: 'The bundle was not imported' })).toContainText('bump App.Version');
+  const refusal = page.getByRole('alert').filter({ hasText: 'The bundle was not imported' });
+  await expect(refusal).toContainText('bump App.Version');
+  // It links to the version that already exists.
+  await refusal.getByRole('link', { name: `Open ${name} 2.0.0` }).click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${name.replace(/\./g, '\\.')}/2\\.0\\.0$`));
+  await expect(page.getByTestId('app-name-version')).toHaveText(`${name} version 2.0.0`);
+});
+
+test('a legacy Category becomes the matching category tag; otherwise the warning names the category tags', async ({ page, request }) => {
+  const title = unique('Legacy Science');
+  const tag = await request.post('/api/v1/tags', {
+    headers: await asAdmin(request),
+    data: { name: title.toLowerCase().replace(/\s+/g, '-'), title, isCategory: true },
+  });
+  expect(tag.status(), await tag.text()).toBe(201);
+  const tagName = (await tag.json()).name as string;
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+
+  const name = unique('ai.e2e.category');
+  const toml = (category: string, version: string) =>
+    `[App]\nName = "${name}"\nVersion = "${version}"\nTitle = "Categorised app"\nCategory = "${category}"\n\n[Runtime]\nModule = "app.main"\n`;
+  await page.goto('/my-apps/import');
+  await page.getByLabel('Bundle').setInputFiles({ name: 'cat.wave', mimeType: 'application/zip', buffer: await makeBundle({ name, appToml: toml(title, '1.0.0') }) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const warnings = page.getByTestId('import-done').getByTestId('import-warnings');
+  await expect(warnings).toContainText(`App.Category: Category "${title}" is a legacy attribute: the category tag ${tagName} ("${title}") was assigned`);
+  await page.getByRole('link', { name: "Open the app's page" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Categorised app' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText(title);
+
+  await page.goto('/my-apps/import');
+  await page.getByLabel('Bundle').setInputFiles({ name: 'cat.wave', mimeType: 'application/zip', buffer: await makeBundle({ name, appToml: toml('Telecommunications', '1.0.1') }) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const unmatched = page.getByTestId('import-done').getByTestId('import-warnings');
+  await expect(unmatched).toContainText('Category "Telecommunications" is a legacy attribute and matches no category tag');
+  await expect(unmatched).toContainText(`${tagName} ("${title}")`);
+  const auth = { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
+  const versions = (await (await request.get(`/api/v1/apps?name=${name}`, { headers: auth })).json()) as { version: string; tags: { name: string }[] }[];
+  expect(versions.map((v) => [v.version, v.tags.map((t) => t.name)])).toEqual([
+    ['1.0.1', []],
+    ['1.0.0', [tagName]],
+  ]);
+});
+
+test('an upload can be cancelled, and leaving mid-upload asks first; the picker takes .wave and .zip', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  await expect(page.getByLabel('Bundle')).toHaveAttribute('accept', /(^|,)\.wave(,|$)/);
+  await expect(page.getByLabel('Bundle')).toHaveAttribute('accept', /(^|,)\.zip(,|$)/);
+  // The upload is held on its way, as on a slow network, until the test lets it go.
+  let held = false;
+  await page.route('**/api/v1/uploads', () => {
+    held = true; // never answered: the browser cancels it
+  });
+  const name = unique('ai.e2e.cancel');
+  const bundle = await makeBundle({ name, version: '1.0.0', title: 'Cancelled app' });
+  await page.getByLabel('Bundle').setInputFiles({ name: `${name}.wave`, mimeType: 'application/zip', buffer: bundle });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const cancel = page.getByRole('button', { name: 'Cancel upload' });
+  await expect(cancel).toBeVisible();
+  await expect.poll(() => held).toBe(true);
+
+  // A link of the portal asks before leaving; staying keeps the upload going.
+  const dialogs: { type: string; message: string }[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push({ type: d.type(), message: d.message() });
+    void d.dismiss();
+  });
+  await page.getByRole('link', { name: 'My Apps' }).first().click();
+  await expect.poll(() => dialogs).toEqual([{ type: 'confirm', message: expect.stringContaining('still being uploaded') }]);
+  await expect(page).toHaveURL(/\/my-apps\/import$/);
+  await expect(cancel).toBeVisible();
+
+  await cancel.click();
+  await expect(page.locator('#upload-error')).toHaveText('Upload cancelled: nothing was imported.');
+  await expect(cancel).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Import' })).toBeEnabled();
+
+  // Nothing was imported; the same file imports once the network lets it through.
+  const auth = { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
+  expect(await (await request.get(`/api/v1/apps?name=${name}`, { headers: auth })).json()).toEqual([]);
+  await page.unroute('**/api/v1/uploads');
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('heading', { name: 'Imported Cancelled app 1.0.0 as PRIVATE' })).toBeVisible();
+});
+
+test('closing the page mid-upload asks first (beforeunload)', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  await page.route('**/api/v1/uploads', () => {
+    // held: the upload never finishes
+  });
+  await page.getByLabel('Bundle').setInputFiles({ name: 'slow.wave', mimeType: 'application/zip', buffer: await makeBundle({ name: unique('ai.e2e.leave') }) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('button', { name: 'Cancel upload' })).toBeVisible();
+  const asked = page.waitForEvent('dialog');
+  await page.close({ runBeforeUnload: true });
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.accept();
+});
+
+test('a missing secret is one line listing the keys the app needs, linking to My secrets with the form filled in', async ({ page, request }) => {
+  const user = await createUser(request);
+  await signIn(page, user.email, user.password);
+  await page.goto('/my-apps/import');
+  const name = unique('ai.e2e.nosecret');
+  const secret = unique('team-db').toLowerCase();
+  const env = (n: string, key: string) => `[[Env]]\nName = "${n}"\nSecret = "${secret}"\nSecretKey = "${key}"\n`;
+  const appToml = `[App]\nName = "${name}"\nVersion = "1.0.0"\n\n[Runtime]\nModule = "app.main"\n\n${env('DB_USER', 'user')}\n${env('DB_PASSWORD', 'password')}\n${env('DB_USER_AGAIN', 'user')}`;
+  await page.getByLabel('Bundle').setInputFiles({ name: 'needs.wave', mimeType: 'application/zip', buffer: await makeBundle({ name, appToml }) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const errors = page.getByTestId('import-errors');
+  await expect(errors.getByRole('listitem')).toHaveCount(1);
+  await expect(errors).toContainText(
+    `Env[0].Secret: Secret "${secret}" does not exist or is not usable by your apps; this app needs it with the keys password, user (Env[0], Env[1], Env[2]).`,
+  );
+  await errors.getByRole('link', { name: `Create ${secret} on My secrets` }).click();
+  await expect(page).toHaveURL(/\/my-secrets\?/);
+  const form = page.getByRole('form', { name: 'New secret' });
+  await expect(form.getByLabel('Secret name')).toHaveValue(secret);
+  await expect(form.getByLabel('Key 1')).toHaveValue('password');
+  await expect(form.getByLabel('Key 2')).toHaveValue('user');
 });

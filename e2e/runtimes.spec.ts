@@ -69,7 +69,7 @@ test.describe('administration', () => {
   // Picking another default is done on the second server, so imports running in parallel on the first keep theirs.
   test.use({ baseURL: RESTRICTED.url });
 
-  test('an admin adds a runtime, deprecates it, makes it the default and back; there is always one default', async ({
+  test('an admin adds a runtime, deprecates it (it keeps its place and cannot be the default), makes it the default and back', async ({
     page,
     request,
   }) => {
@@ -85,8 +85,15 @@ test.describe('administration', () => {
 
     const row = page.getByTestId('runtime-row').filter({ hasText: name });
     await expect(row).toContainText('available');
+    const rowNames = () => page.getByTestId('runtime-row').locator('h3').allTextContents();
+    const order = await rowNames();
+    expect(order).toEqual([...order].sort());
     await row.getByRole('button', { name: `Deprecate: ${name}` }).click();
     await expect(row).toContainText('deprecated');
+    // It keeps its place, and cannot be made the default until it is available again.
+    expect(await rowNames()).toEqual(order);
+    await expect(row.getByRole('button', { name: `Make default: ${name}` })).toHaveCount(0);
+    await expect(row).toContainText('make it available before it can be the default');
 
     const status = async (n: string) =>
       ((await (await request.get('/api/v1/runtime-versions')).json()) as { name: string; status: string }[]).find(
@@ -94,6 +101,9 @@ test.describe('administration', () => {
       )?.status;
     expect(await status(name)).toBe('deprecated');
 
+    await row.getByRole('button', { name: `Make available: ${name}` }).click();
+    await expect(row.getByRole('button', { name: `Make default: ${name}` })).toBeVisible();
+    expect(await status(name)).toBe('available');
     await row.getByRole('button', { name: `Make default: ${name}` }).click();
     await expect(row.getByText('Pick another default to change this one.')).toBeVisible();
     expect(await status(name)).toBe('default');

@@ -93,7 +93,7 @@ test('a PRIVATE secret serves its owner’s app, is refused to another user’s 
     return (await res.json()).errors as { path: string; message: string }[];
   };
   const foreign = await refuse(secretName);
-  expect(foreign).toContainEqual({ path: 'Env[0].Secret', message: expect.stringContaining(`"${secretName}"`) });
+  expect(foreign).toContainEqual(expect.objectContaining({ path: 'Env[0].Secret', message: expect.stringContaining(`"${secretName}"`) }));
   const missing = await refuse(`${secretName}-nope`);
   const messageOf = (errors: { path: string; message: string }[], name: string) =>
     errors.find((e) => e.path === 'Env[0].Secret')!.message.replace(name, 'NAME');

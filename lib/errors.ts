@@ -33,6 +33,13 @@ export interface Problem {
   message: string;
   /** For a syntax error: the offending source line and a caret under the spot, to show in monospace. */
   excerpt?: string;
+  /** A page of the portal where the problem is fixed or explained (My secrets, the existing version). */
+  link?: ProblemLink;
+}
+
+export interface ProblemLink {
+  href: string;
+  label: string;
 }
 
 export class AppError extends Error {
@@ -44,6 +51,8 @@ export class AppError extends Error {
     readonly warnings: Problem[] = [],
     /** More of the answer's `error` object, for a refusal that lists what stands in the way (a version's instances). */
     readonly details: Record<string, unknown> = {},
+    /** Where the person can see or fix what the refusal is about (the version that already exists). */
+    readonly link?: ProblemLink,
   ) {
     super(message);
     this.name = 'AppError';

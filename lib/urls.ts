@@ -38,3 +38,11 @@ export const bundleDownloadUrl = (appId: string): string => `${apiAppUrl(appId)}
 export function loginUrl(returnTo?: string): string {
   return returnTo ? `/login?next=${seg(returnTo)}` : '/login';
 }
+
+/** My secrets; with `prefill`, its New private secret form starts with that name and those keys (values stay empty). */
+export function mySecretsUrl(prefill?: { name: string; keys: string[] }): string {
+  if (!prefill) return '/my-secrets';
+  const query = new URLSearchParams({ name: prefill.name });
+  if (prefill.keys.length > 0) query.set('keys', prefill.keys.join(','));
+  return `/my-secrets?${query}#create-secret`;
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { CatalogView } from '@/components/catalog/catalog-view';
+import { FirstRun } from '@/components/setup/first-run';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { catalogPage } from '@/lib/catalog/catalog';
 import { managedOpenUrls } from '@/lib/instances/run-options';
@@ -13,7 +14,8 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 }
 
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const params = parseCatalogParams(await searchParams);
+  const query = await searchParams;
+  const params = parseCatalogParams(query);
   const viewer = await getViewer();
   const settings = accessSettings();
   if (!viewer && !settings.publicMode) redirect(loginUrl(catalogHref(params)));
@@ -22,6 +24,8 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
     <main id="main" className="mx-auto max-w-6xl space-y-4 px-4 py-6">
       <h1 className="text-2xl font-semibold">App Store</h1>
       <CatalogView params={params} result={result} anonymous={!viewer} openUrls={managedOpenUrls(viewer, result.cards.map((c) => c.id), settings)} />
+      {/* First run (components/setup/first-run.tsx): an empty, unfiltered catalog offers Import app and the admin checklist. */}
+      {result.total === 0 && <FirstRun viewer={viewer} query={query} />}
     </main>
   );
 }

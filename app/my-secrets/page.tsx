@@ -10,8 +10,20 @@ const secretKeyActions = { setKey: setSecretKeyAction, removeKey: removeSecretKe
 
 export const metadata: Metadata = { title: 'My secrets' };
 
-export default async function MySecretsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** `?name=db&keys=user,password` (from an import refused for a missing secret) fills in the New private secret form. */
+function prefillOf(params: Record<string, string | string[] | undefined>): { name: string; keys: string[] } | undefined {
+  const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
+  const name = one(params.name)?.slice(0, 63);
+  if (!name) return undefined;
+  const keys = (one(params.keys) ?? '').split(',').map((k) => k.trim()).filter(Boolean).slice(0, 50);
+  return { name, keys };
+}
+
+export default async function MySecretsPage({ searchParams }: { searchParams: SearchParams }) {
   const viewer = await requirePage('fullAccess', '/my-secrets');
+  const initial = prefillOf(await searchParams);
   const { own, shared } = listMySecrets(viewer);
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-6">
@@ -27,7 +39,7 @@ export default async function MySecretsPage() {
         <h2 id="create-secret" className="mb-3 text-lg font-semibold">
           New private secret
         </h2>
-        <CreateSecretForm admin={false} create={createSecretAction} />
+        <CreateSecretForm admin={false} create={createSecretAction} initial={initial} />
       </section>
       <section aria-labelledby="own-secrets">
         <h2 id="own-secrets" className="mb-3 text-lg font-semibold">

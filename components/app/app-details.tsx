@@ -1,4 +1,7 @@
-// The app details page body: header, actions, facts, runtime, long description, screenshots, versions.
+// The app details page body: header (title first, then Name and version, and a pointer to the latest version
+// on an older one), actions, facts, runtime, what the app needs (owner and admins), long description,
+// screenshots, versions.
+import Link from 'next/link';
 import type { AppVersionView, VersionEntry } from '@/lib/apps/read';
 import { formatUtc } from '@/lib/format';
 import { AppIcon } from '@/components/catalog/app-icon';
@@ -8,13 +11,29 @@ import { LongDescription } from './long-description';
 import { RuntimeSummary } from './runtime-summary';
 import { ScreenshotGallery } from './screenshot-gallery';
 import { VersionsList } from './versions-list';
-import { bundleDownloadUrl, visitUrl } from '@/lib/urls';
+import { appUrl, bundleDownloadUrl, visitUrl } from '@/lib/urls';
+import type { AppRequirements } from '@/lib/apps/requirements';
+import { AppRequirementsPanel } from './app-requirements';
 
 const button =
   'inline-flex items-center gap-1 rounded-md px-4 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700';
 
-/** `runControls`: the Run / Open / Visit buttons of a runnable app (components/instances/run-controls). */
-export function AppDetails({ app, versions, runControls }: { app: AppVersionView; versions: VersionEntry[]; runControls?: React.ReactNode }) {
+/**
+ * `runControls`: the Run / Open / Visit buttons of a runnable app (components/instances/run-controls).
+ * `requirements`: what the app needs, for its owner and administrators (null for everyone else).
+ */
+export function AppDetails({
+  app,
+  versions,
+  requirements,
+  runControls,
+}: {
+  app: AppVersionView;
+  versions: VersionEntry[];
+  requirements?: AppRequirements | null;
+  runControls?: React.ReactNode;
+}) {
+  const latest = versions[0];
   const facts: [string, React.ReactNode][] = [
     ['Name', <code key="n">{app.name}</code>],
     ['Version', app.version],
@@ -28,6 +47,19 @@ export function AppDetails({ app, versions, runControls }: { app: AppVersionView
         <AppIcon url={app.icon} name={app.name} title={app.title} size={72} />
         <div className="min-w-0 flex-1 space-y-2">
           <h1 className="text-2xl font-semibold text-gray-900">{app.title}</h1>
+          {/* The machine Name is secondary; a long Name wraps and never hides the version. */}
+          <p className="text-sm text-gray-700" data-testid="app-name-version">
+            <code className="break-all">{app.name}</code> <span className="whitespace-nowrap">{`version ${app.version}`}</span>
+          </p>
+          {latest && latest.id !== app.id && (
+            <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="older-version">
+              This is an older version. The latest is{' '}
+              <Link href={appUrl(app.name, latest.version)} className="font-medium underline">
+                version {latest.version}
+              </Link>
+              .
+            </p>
+          )}
           {app.description && <p className="text-gray-800">{app.description}</p>}
           <TagChips tags={app.tags} />
         </div>
@@ -84,6 +116,7 @@ export function AppDetails({ app, versions, runControls }: { app: AppVersionView
             </dl>
           </section>
           <RuntimeSummary app={app} />
+          {requirements && <AppRequirementsPanel needs={requirements} />}
           <VersionsList name={app.name} versions={versions} currentId={app.id} />
         </aside>
       </div>

@@ -1,4 +1,5 @@
-// Every version of the Name the viewer may see, newest first, the shown one marked.
+// Every version of the Name the viewer may see, newest first: the latest marked as such, the shown one in bold
+// (aria-current).
 import Link from 'next/link';
 import type { VersionEntry } from '@/lib/apps/read';
 import { appUrl } from '@/lib/urls';
@@ -10,7 +11,7 @@ export function VersionsList({ name, versions, currentId }: { name: string; vers
         Versions
       </h2>
       <ul className="space-y-1 text-sm" data-testid="versions">
-        {versions.map((v) => (
+        {versions.map((v, i) => (
           <li key={v.id} className="flex flex-wrap items-baseline gap-x-2">
             <Link
               href={appUrl(name, v.version)}
@@ -19,7 +20,7 @@ export function VersionsList({ name, versions, currentId }: { name: string; vers
             >
               {v.version}
             </Link>
-            {v.id === currentId && <span className="text-xs text-gray-700">(shown)</span>}
+            {i === 0 && <span className="rounded bg-blue-100 px-1.5 text-xs text-blue-900">latest</span>}
             {v.visibility !== 'ALL_USERS' && <span className="rounded bg-gray-100 px-1.5 text-xs text-gray-800">{v.visibility}</span>}
             <span className="text-xs text-gray-600">{v.importedAt.toISOString().slice(0, 10)}</span>
           </li>

@@ -9,45 +9,28 @@ import type { ActionState } from '@/lib/actions/validated-action';
 import type { ImportedApp } from '@/lib/apps/import';
 import { appUrl } from '@/lib/urls';
 import { formatBytes } from '@/lib/format';
-import { buttonClass } from '@/components/ui/field';
+import { buttonClass, secondaryButtonClass } from '@/components/ui/field';
 import { selectableVisibilities, VISIBILITY_CHOICES } from '@/lib/apps/visibility';
+import { uploadFile, useLeaveGuard, type Upload } from './upload';
 
-
-type Upload = { sent: number; total: number } | null;
-
-function uploadFile(file: File, onProgress: (sent: number, total: number) => void): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/v1/uploads');
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
-    xhr.onload = () => {
-      let body: { uploadId?: string; error?: { message?: string } } = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // not JSON: fall through to the generic message
-      }
-      if (xhr.status === 201 && body.uploadId) resolve(body.uploadId);
-      else reject(new Error(body.error?.message ?? `The upload failed (HTTP ${xhr.status}).`));
-    };
-    xhr.onerror = () => reject(new Error('The upload was interrupted. Check your connection and try again.'));
-    xhr.send(file);
-  });
-}
 
 type State = ActionState<ImportedApp>;
 
 export function ImportForm({ publicMode, action }: { publicMode: boolean; action: (state: State, data: FormData) => Promise<State> }) {
   const [state, dispatch, importing] = useActionState<State, FormData>(action, null);
   const imported = state?.ok && state.data ? { app: state.data, message: state.message ?? '', warnings: state.warnings ?? [] } : null;
-  const failure = state && !state.ok ? { message: state.message, errors: state.errors ?? [], warnings: state.warnings ?? [] } : null;
+  const failure = state && !state.ok ? { message: state.message, errors: state.errors ?? [], warnings: state.warnings ?? [], link: state.link } : null;
   const [file, setFile] = useState<File | null>(null);
   const [upload, setUpload] = useState<Upload>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  const busy = importing || (upload !== null && upload.sent < upload.total);
+  const abortUpload = useRef<(() => void) | null>(null);
+  const uploading = upload !== null && !upload.done;
+  const busy = importing || uploading;
+
+  // Leaving mid-upload or mid-import loses it: the browser asks first.
+  useLeaveGuard(busy);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -58,15 +41,20 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
       input.current?.focus();
       return;
     }
-    setUpload({ sent: 0, total: file.size });
+    setUpload({ sent: 0, total: file.size, done: false });
     let uploadId: string;
+    const started = uploadFile(file, (sent, total) => setUpload({ sent, total, done: false }));
+    abortUpload.current = started.abort;
     try {
-      uploadId = await uploadFile(file, (sent, total) => setUpload({ sent, total }));
+      uploadId = await started.done;
     } catch (error) {
       setUpload(null);
       setUploadError((error as Error).message);
       return;
+    } finally {
+      abortUpload.current = null;
     }
+    setUpload((u) => (u ? { ...u, sent: u.total, done: true } : u));
     const data = new FormData();
     data.set('uploadId', uploadId);
     data.set('visibility', String(new FormData(form).get('visibility') ?? 'PRIVATE'));
@@ -139,13 +127,22 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
             value={upload.sent}
             className="h-2 w-full"
           />
-          <p className="text-sm text-gray-800" aria-live="polite" data-testid="upload-progress">
-            {upload.sent < upload.total
-              ? `Uploading: ${formatBytes(upload.sent)} of ${formatBytes(upload.total)} sent`
-              : importing
-                ? `${formatBytes(upload.total)} sent. Checking and importing…`
-                : `${formatBytes(upload.total)} sent.`}
-          </p>
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <p className="text-sm text-gray-800" aria-live="polite" data-testid="upload-progress">
+              {upload.sent < upload.total
+                ? `Uploading: ${formatBytes(upload.sent)} of ${formatBytes(upload.total)} sent`
+                : !upload.done
+                  ? `${formatBytes(upload.total)} sent. Waiting for the server…`
+                  : importing
+                    ? `${formatBytes(upload.total)} sent. Checking and importing…`
+                    : `${formatBytes(upload.total)} sent.`}
+            </p>
+            {uploading && (
+              <button type="button" className={secondaryButtonClass} onClick={() => abortUpload.current?.()}>
+                Cancel upload
+              </button>
+            )}
+          </div>
         </div>
       )}
 
@@ -159,11 +156,26 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
             The bundle was not imported
           </h2>
           <p className="text-sm text-red-900">{failure.message}</p>
+          {failure.link && (
+            <p className="mt-1 text-sm">
+              <Link href={failure.link.href} className="font-medium text-red-900 underline">
+                {failure.link.label}
+              </Link>
+            </p>
+          )}
           {failure.errors.length > 0 && (
             <ul className="mt-2 list-disc space-y-1 pl-5 text-sm text-red-900" data-testid="import-errors">
               {failure.errors.map((p, i) => (
                 <li key={i}>
                   <code className="font-semibold">{p.path}</code>: {p.message}
+                  {p.link && (
+                    <>
+                      {' '}
+                      <Link href={p.link.href} className="font-medium underline">
+                        {p.link.label}
+                      </Link>
+                    </>
+                  )}
                   {p.excerpt && (
                     <pre className="mt-1 overflow-x-auto rounded bg-white p-2 text-xs text-gray-900" data-testid="problem-excerpt">
                       {p.excerpt}

@@ -54,9 +54,10 @@ const LABEL: Record<RuntimeStatus, string> = {
 
 export function RuntimeStatusButtons({ runtime, setStatus }: { runtime: RuntimeRow; setStatus: FormAction }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(setStatus, null);
-  // The default changes only by picking another default, so there is always exactly one.
+  // The default changes only by picking another default, so there is always exactly one; a deprecated
+  // runtime is made available before it can be the default.
   const targets: RuntimeStatus[] =
-    runtime.status === 'default' ? [] : runtime.status === 'deprecated' ? ['available', 'default'] : ['default', 'deprecated'];
+    runtime.status === 'default' ? [] : runtime.status === 'deprecated' ? ['available'] : ['default', 'deprecated'];
   return (
     <form action={action} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="name" value={runtime.name} />
@@ -74,6 +75,7 @@ export function RuntimeStatusButtons({ runtime, setStatus }: { runtime: RuntimeR
         </button>
       ))}
       {runtime.status === 'default' && <span className="text-sm text-gray-700">Pick another default to change this one.</span>}
+      {runtime.status === 'deprecated' && <span className="text-sm text-gray-700">Deprecated: make it available before it can be the default.</span>}
       <FormMessage state={state} />
     </form>
   );

@@ -38,15 +38,19 @@ function ValueField({ id, name, label, errors }: { id: string; name: string; lab
   );
 }
 
-export function CreateSecretForm({ admin, create }: { admin: boolean; create: FormAction }) {
+/** `initial`: a name and keys to start from (an import refused for a missing secret links here with them). */
+export function CreateSecretForm({ admin, create, initial }: { admin: boolean; create: FormAction; initial?: { name: string; keys: string[] } }) {
   const { state, onSubmit, pending, errors, formRef } = useKeptForm(create);
-  const [rows, setRows] = useState([0]);
+  const [rows, setRows] = useState(() => (initial?.keys.length ? initial.keys.map((_, i) => i) : [0]));
+  // Only the first form shown starts filled in; after a save it starts over empty.
+  const [prefill, setPrefill] = useState(initial);
   const [visibility, setVisibility] = useState('PRIVATE');
   const [clearedAt, setClearedAt] = useState<number | undefined>();
   if (state?.ok && state.at !== clearedAt) {
     // A saved secret: start over with one empty row (the typed values leave the page with the old fields).
     setClearedAt(state.at);
     setRows([Date.now()]);
+    setPrefill(undefined);
   }
   return (
     <form ref={formRef} onSubmit={onSubmit} className="space-y-3" aria-label="New secret" key={clearedAt ?? 'new'}>
@@ -58,6 +62,7 @@ export function CreateSecretForm({ admin, create }: { admin: boolean; create: Fo
           required
           autoComplete="off"
           hint="Lowercase letters, digits, - and ., at most 63 characters"
+          defaultValue={prefill?.name}
           errors={errors.name}
         />
         {admin && (
@@ -89,7 +94,14 @@ export function CreateSecretForm({ admin, create }: { admin: boolean; create: Fo
         {rows.map((row, i) => (
           <div key={row} className="flex flex-col gap-2 sm:flex-row sm:items-start">
             <div className="sm:w-64">
-              <TextField label={`Key ${i + 1}`} name="key" id={`secret-key-${i}`} autoComplete="off" errors={errors[`key-${i}`]} />
+              <TextField
+                label={`Key ${i + 1}`}
+                name="key"
+                id={`secret-key-${i}`}
+                autoComplete="off"
+                defaultValue={prefill?.keys[i]}
+                errors={errors[`key-${i}`]}
+              />
             </div>
             <ValueField id={`secret-value-${i}`} name="value" label={`Value ${i + 1}`} errors={errors[`value-${i}`]} />
           </div>

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { accessRefusal, type AccessLevel, type Viewer } from '@/lib/auth/policy';
 import { getViewer } from '@/lib/auth/viewer';
 import { retryWhileBusy } from '@/db/retry';
-import { AppError, infrastructureError, type Problem } from '@/lib/errors';
+import { AppError, infrastructureError, type Problem, type ProblemLink } from '@/lib/errors';
 
 export type FieldErrors = Record<string, string[]>;
 export type ActionState<T = undefined> =
@@ -20,6 +20,8 @@ export type ActionState<T = undefined> =
       warnings?: Problem[];
       /** What a refusal lists for the form to show (a version's instances, to confirm deleting it). */
       data?: T;
+      /** A page about the refusal (the version that already exists). */
+      link?: ProblemLink;
       at?: number;
     }
   | null;
@@ -40,7 +42,11 @@ export function formDataToObject(formData: FormData): Record<string, string | st
   return out;
 }
 
-export function fail(message: string, fieldErrors: FieldErrors = {}, problems: { errors?: Problem[]; warnings?: Problem[] } = {}): ActionState<never> {
+export function fail(
+  message: string,
+  fieldErrors: FieldErrors = {},
+  problems: { errors?: Problem[]; warnings?: Problem[]; link?: ProblemLink } = {},
+): ActionState<never> {
   return { ok: false, message, fieldErrors, ...problems, at: Date.now() };
 }
 
@@ -71,7 +77,7 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
       if (error instanceof AppError) {
         const fieldErrors: FieldErrors = {};
         for (const p of error.errors) (fieldErrors[p.path] ??= []).push(p.message);
-        return fail(error.message, fieldErrors, { errors: error.errors, warnings: error.warnings });
+        return fail(error.message, fieldErrors, { errors: error.errors, warnings: error.warnings, ...(error.link ? { link: error.link } : {}) });
       }
       throw error;
     }

@@ -267,6 +267,24 @@ describe('importStagedBundle', () => {
     ]);
   });
 
+  it('assigns the category tag a legacy Category names, and otherwise names the category tags that exist', async () => {
+    const user = viewerOf(insertUser());
+    const db = getDb();
+    const n = ++counter;
+    db.insert(tags).values({ id: `t-cat-${n}`, name: `legacy-science-${n}`, title: `Legacy Science ${n}`, isCategory: true }).run();
+    const matched = await importStagedBundle(user, await stage({ 'app.toml': waveToml(uniqueName(), '1.0.0', `Category = "Legacy Science ${n}"`) }));
+    expect(db.select().from(appTags).where(eq(appTags.appId, matched.app.id)).all().map((a) => a.tagId)).toEqual([`t-cat-${n}`]);
+    const notes = matched.warnings.filter((w) => w.path === 'App.Category');
+    expect(notes).toEqual([{ path: 'App.Category', message: expect.stringContaining(`legacy-science-${n} ("Legacy Science ${n}") was assigned`) }]);
+
+    const unmatched = await importStagedBundle(user, await stage({ 'app.toml': waveToml(uniqueName(), '1.0.0', 'category = "Telecommunications"') }));
+    expect(db.select().from(appTags).where(eq(appTags.appId, unmatched.app.id)).all()).toEqual([]);
+    const warning = unmatched.warnings.filter((w) => w.path.toLowerCase() === 'app.category');
+    expect(warning).toHaveLength(1);
+    expect(warning[0].message).toContain('matches no category tag');
+    expect(warning[0].message).toContain(`legacy-science-${n} ("Legacy Science ${n}")`);
+  });
+
   it('settles simultaneous imports of one Name and Version: one wins, the rest get the 409 message', async () => {
     const user = viewerOf(insertUser());
     const name = uniqueName();

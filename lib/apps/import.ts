@@ -30,10 +30,12 @@ import type { Manifest } from '@/lib/manifest';
 import { parseVisibility, visibilityChangeProblem } from './visibility';
 import { resolveRuntimeVersion } from '@/lib/runtimes/import-check';
 import { checkSecretReferences } from '@/lib/secrets/import-check';
+import { matchLegacyCategory } from '@/lib/tags/legacy-category';
 import { placeFile, sha256Hex, writeFileAtomic } from '@/lib/storage/files';
 import { withStorageLock } from '@/lib/storage/lock';
 import { releaseStagedBytes } from '@/lib/storage/staged-bytes';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
+import { appUrl } from '@/lib/urls';
 import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
 import { isUniqueViolation } from '@/db/errors';
@@ -55,10 +57,14 @@ export interface ImportResult {
 /** An accepted image with its content address. */
 type StoredImage = BundleImage & { sha256: string };
 
+/** Only said to those who may import versions of the Name (owner, admins), who may also open the existing one. */
 const duplicateVersion = (m: { name: string; version: string }) =>
   new AppError(
     'CONFLICT',
     `${m.name} version ${m.version} already exists. Imported versions are immutable: bump App.Version in app.toml and import again.`,
+    [],
+    [],
+    { href: appUrl(m.name, m.version), label: `Open ${m.name} ${m.version}` },
   );
 
 /** The same answer for every Name the importer may not use: it never says whose it is or what it holds. */
@@ -97,8 +103,17 @@ function checkContainer(viewer: Viewer, manifest: Manifest): Problem[] {
   return [];
 }
 
-/** Tags named in app.toml that exist and the importer may assign; the rest become warnings. */
-function resolveRequestedTags(viewer: Viewer, requested: string[]): { tagIds: string[]; warnings: Problem[] } {
+/**
+ * Tags named in app.toml that exist and the importer may assign; the rest become warnings. The legacy
+ * App.Category becomes the category tag it names: its generic warning (in `warningsSoFar`, from the
+ * manifest check) is taken out and replaced by what was done.
+ */
+function resolveRequestedTags(
+  viewer: Viewer,
+  manifest: Pick<Manifest, 'tags' | 'legacyCategory'>,
+  warningsSoFar: Problem[],
+): { tagIds: string[]; warnings: Problem[] } {
+  const requested = manifest.tags;
   const all = getDb().select().from(tags).all();
   const tagIds: string[] = [];
   const warnings: Problem[] = [];
@@ -112,6 +127,14 @@ function resolveRequestedTags(viewer: Viewer, requested: string[]): { tagIds: st
       tagIds.push(tag.id);
     }
   });
+  if (manifest.legacyCategory !== null) {
+    const generic = warningsSoFar.findIndex((w) => w.path.toLowerCase() === 'app.category');
+    const path = generic === -1 ? 'App.Category' : warningsSoFar[generic].path;
+    const match = matchLegacyCategory(manifest.legacyCategory, all, (tag) => canAssignTag(viewer, tag), path);
+    if (generic !== -1) warningsSoFar.splice(generic, 1);
+    warnings.push(match.warning);
+    if (match.tagId !== null && !tagIds.includes(match.tagId)) tagIds.push(match.tagId);
+  }
   return { tagIds, warnings };
 }
 
@@ -138,6 +161,12 @@ function storeRefusals(viewer: Viewer, manifest: { name: string | null; version:
   }
   return refusals;
 }
+
+const refusalProblem = (r: { path: string; error: AppError }): Problem => ({
+  path: r.path,
+  message: r.error.message,
+  ...(r.error.link ? { link: r.error.link } : {}),
+});
 
 /** Checks that depend on what is already stored; repeated inside the transaction to settle races. */
 function checkAgainstStore(viewer: Viewer, manifest: Manifest, db = getDb()): void {
@@ -181,7 +210,7 @@ export async function importStagedBundle(
     }
     const refusals = draft ? storeRefusals(viewer, draft) : [];
     if (errors.length > 0 || !manifest) {
-      const all = [...errors, ...refusals.map((r) => ({ path: r.path, message: r.error.message }))];
+      const all = [...errors, ...refusals.map(refusalProblem)];
       throw new AppError('INVALID_BUNDLE', 'The bundle is not valid.', all, warnings);
     }
     const assets: StoredImage[] = inspected.images.map((image) => ({ ...image, sha256: sha256Hex(image.bytes) }));
@@ -189,11 +218,11 @@ export async function importStagedBundle(
     if (repaired) return { app: repaired, warnings: [...warnings, restoredWarning(repaired)] };
     if (refusals.length > 0) {
       const [first] = refusals;
-      const more = refusals.length > 1 ? refusals.map((r) => ({ path: r.path, message: r.error.message })) : [];
-      throw new AppError(first.error.code, first.error.message, more, warnings);
+      const more = refusals.length > 1 ? refusals.map(refusalProblem) : [];
+      throw new AppError(first.error.code, first.error.message, more, warnings, {}, first.error.link);
     }
 
-    const requested = resolveRequestedTags(viewer, manifest.tags);
+    const requested = resolveRequestedTags(viewer, manifest, warnings);
     warnings.push(...requested.warnings);
     const id = randomUUID();
 

@@ -6,12 +6,15 @@ import { cache } from 'react';
 import { notFound, redirect } from 'next/navigation';
 import { accessSettings, getViewer } from '@/lib/auth/viewer';
 import { appUrl, loginUrl } from '@/lib/urls';
+import { appRequirements, type AppRequirements } from './requirements';
 import { readAppVersion, visibleVersions, type AppVersionView, type VersionEntry } from './read';
 
 export interface AppPageData {
   app: AppVersionView;
   /** Every version of the Name the viewer may see, newest first. */
   versions: VersionEntry[];
+  /** What the app needs to run (secrets, names, volume, OIDC): for its owner and administrators, else null. */
+  requirements: AppRequirements | null;
 }
 
 /** The given version, or the newest visible version of the Name. */
@@ -19,7 +22,10 @@ export const appPageForRequest = cache(async (name: string, version?: string): P
   const viewer = await getViewer();
   const settings = accessSettings();
   const app = readAppVersion(viewer, settings, { name, version });
-  if (app) return { app, versions: visibleVersions(viewer, settings, name) };
+  if (app) {
+    const requirements = appRequirements(viewer, { ownerId: app.owner.id, env: app.env, files: app.files, runtime: app.runtime });
+    return { app, versions: visibleVersions(viewer, settings, name), requirements };
+  }
   if (!viewer) redirect(loginUrl(appUrl(name, version)));
   notFound();
 });

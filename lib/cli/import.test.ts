@@ -64,6 +64,7 @@ describe('appstore import', () => {
         errors: [
           { path: 'App.Version', message: 'Version "1.0" is not a semantic version.' },
           { path: 'Runtime.Module', message: 'Module is required unless InstanceLifecycle is LINK.' },
+          { path: 'Env[0].Secret', message: 'Secret "db" does not exist.', link: { href: '/my-secrets?name=db&keys=password#create-secret', label: 'Create db on My secrets' } },
         ],
         warnings: [{ path: 'App.Category', message: 'Category is deprecated.' }],
       },
@@ -71,6 +72,8 @@ describe('appstore import', () => {
     const { code, out, err } = await run(['demo.wave', '--url', server.url, '--token', 'tok_1']);
     expect(code).toBe(1);
     expect(out).toBe('');
+    // A problem's link is printed as the portal's full address, under it.
+    expect(err).toContain(`  error: Env[0].Secret: Secret "db" does not exist.\n      Create db on My secrets: ${server.url}/my-secrets?name=db&keys=password#create-secret\n`);
     expect(err).toContain('App.Version: Version "1.0" is not a semantic version.');
     expect(err).toContain('Runtime.Module: Module is required unless InstanceLifecycle is LINK.');
     expect(err).toContain('App.Category: Category is deprecated.');

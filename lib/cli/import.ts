@@ -72,8 +72,8 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   const invalid = json as { errors?: Problem[]; warnings?: Problem[] } | undefined;
   if (res.status === 400 && Array.isArray(invalid?.errors)) {
     io.stderr.write(`appstore import: the portal refused ${positionals[0]}:\n`);
-    printProblems(io.stderr, invalid.errors, '  error: ');
-    printProblems(io.stderr, invalid.warnings ?? [], '  warning: ');
+    printProblems(io.stderr, invalid.errors, '  error: ', target.url);
+    printProblems(io.stderr, invalid.warnings ?? [], '  warning: ', target.url);
     return 1;
   }
   throw new CliError(errorMessage(res, json));

@@ -23,14 +23,18 @@ export function processIo(env: Env): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env, cwd };
 }
 
+/** `portal`: the portal's address, to print a problem's link (a path on the portal, like My secrets) in full. */
 export function printProblems(
   out: { write(text: string): unknown },
-  problems: readonly { path: string; message: string; excerpt?: string }[],
+  problems: readonly { path: string; message: string; excerpt?: string; link?: { href: string; label: string } }[],
   prefix = '',
+  portal?: string,
 ): void {
+  const indent = ' '.repeat(prefix.length - prefix.trimStart().length + 4);
   for (const p of problems) {
     out.write(`${prefix}${p.path ? `${p.path}: ` : ''}${p.message}\n`);
     // A syntax error's line with its caret, indented under the message.
-    if (p.excerpt) for (const line of p.excerpt.split('\n')) out.write(`${' '.repeat(prefix.length - prefix.trimStart().length + 4)}${line}\n`);
+    if (p.excerpt) for (const line of p.excerpt.split('\n')) out.write(`${indent}${line}\n`);
+    if (p.link && portal) out.write(`${indent}${p.link.label}: ${new URL(p.link.href, portal).href}\n`);
   }
 }

@@ -24,6 +24,7 @@ export const SERVER_CHECKS = [
   'App.Name is yours (or new) and App.Version is not imported yet',
   'your app version limit',
   'container images are allowed',
+  'App.Tags and the legacy App.Category name existing tags you may assign',
 ];
 
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {

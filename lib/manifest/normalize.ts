@@ -52,7 +52,8 @@ const ENUMERATED_KEYS: Partial<Record<SectionName, readonly (keyof typeof ENUMER
 
 /** Attributes older App Store versions read; the platform ignores them now. */
 const LEGACY_APP_KEYS: Record<string, string> = {
-  category: 'Category is a legacy attribute the platform ignores; use Tags to put the app in a category.',
+  category:
+    'Category is a legacy attribute: on import the portal assigns the category tag whose name or title matches it, if one exists. Use Tags to put the app in a category.',
   keywords: 'Keywords is a legacy attribute the platform ignores; use Tags instead.',
 };
 
@@ -69,6 +70,8 @@ export interface Normalized {
   doc: NormalizedDoc;
   errors: Problem[];
   warnings: Problem[];
+  /** The legacy App.Category as written (trimmed), for the import to match against category tags; null when absent or not a string. */
+  legacyCategory: string | null;
 }
 
 export function normalizeManifest(root: TomlTable): Normalized {
@@ -105,7 +108,17 @@ export function normalizeManifest(root: TomlTable): Normalized {
   }
   doc.App ??= {};
   doc.Runtime ??= {};
-  return { doc: doc as unknown as NormalizedDoc, errors, warnings };
+  return { doc: doc as unknown as NormalizedDoc, errors, warnings, legacyCategory: legacyCategoryOf(root) };
+}
+
+/** `Category = "Data Science"` in [App], however its keys are cased. */
+function legacyCategoryOf(root: TomlTable): string | null {
+  const appKey = Object.keys(root).find((k) => k.toLowerCase() === 'app');
+  const app = appKey === undefined ? undefined : root[appKey];
+  if (!isTable(app)) return null;
+  const key = Object.keys(app).find((k) => k.toLowerCase() === 'category');
+  const value = key === undefined ? undefined : app[key];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 function normalizeTable(

@@ -28,6 +28,8 @@ export interface Manifest {
   linkAddress: string | null;
   /** `link` for LINK apps, otherwise Runtime.AppMode. */
   kind: 'wave' | 'python' | 'container' | 'link';
+  /** The legacy App.Category (`"Data Science"`), which the import matches against category tags; null when not set. */
+  legacyCategory: string | null;
 }
 
 export interface ValidateOptions {

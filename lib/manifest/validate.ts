@@ -15,7 +15,7 @@ export function validateManifest(source: string | Uint8Array, options: ValidateO
   const parsed = parseToml(decoded.text);
   if (!parsed.ok) return { manifest: null, draft: null, errors: parsed.problems, warnings: [] };
 
-  const { doc, errors, warnings } = normalizeManifest(parsed.root);
+  const { doc, errors, warnings, legacyCategory } = normalizeManifest(parsed.root);
   const schema = manifestSchema({
     allowedCoreEnvRegexes: options.allowedCoreEnvRegexes ?? allowedCoreEnvRegexes(),
     allowPrivateLinkAddresses: options.allowPrivateLinkAddresses ?? allowPrivateLinkAddresses(),
@@ -32,7 +32,7 @@ export function validateManifest(source: string | Uint8Array, options: ValidateO
   if (errors.length > 0 || !result.success) {
     return { manifest: null, draft, errors: inDocumentOrder(errors), warnings: inDocumentOrder(warnings) };
   }
-  return { manifest: toManifest(result.data), draft, errors: [], warnings: inDocumentOrder(warnings) };
+  return { manifest: { ...toManifest(result.data), legacyCategory }, draft, errors: [], warnings: inDocumentOrder(warnings) };
 }
 
 const SECTION_ORDER = ['app.toml', 'App', 'Runtime', 'Env', 'File', 'Link'];
@@ -50,7 +50,7 @@ function inDocumentOrder(problems: Problem[]): Problem[] {
     .map(({ p }) => p);
 }
 
-function toManifest(doc: ManifestDocument): Manifest {
+function toManifest(doc: ManifestDocument): Omit<Manifest, 'legacyCategory'> {
   const { App: app, Runtime: runtime } = doc;
   const instanceLifecycle = app.InstanceLifecycle ?? 'ON_DEMAND';
   const appMode = runtime.AppMode ?? 'wave';

@@ -1,7 +1,7 @@
 // The runtime versions apps may run on: seeded on first start with the platform's runtimes, then kept
 // by admins. Exactly one is the default (what an app that names none runs on).
 import 'server-only';
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
 import { runtimeVersions, type RuntimeStatus, type RuntimeVersion } from '@/db/schema';
 import { writeAudit, type AuditAction } from '@/lib/audit/audit';
@@ -52,16 +52,13 @@ function ensureSeeded() {
   return db;
 }
 
-/** Default first, then available, then deprecated; by name within each. */
-export function listRuntimeVersions(): RuntimeVersion[] {
-  return ensureSeeded()
-    .select()
-    .from(runtimeVersions)
-    .orderBy(
-      sql`CASE ${runtimeVersions.status} WHEN 'default' THEN 0 WHEN 'available' THEN 1 ELSE 2 END`,
-      asc(runtimeVersions.name),
-    )
-    .all();
+/**
+ * The default first (as the platform's CLI prints them), then the others by name: deprecating a runtime
+ * does not move it. `byName` leaves the default in its place too (the admin page, where nothing jumps).
+ */
+export function listRuntimeVersions(order: 'default-first' | 'byName' = 'default-first'): RuntimeVersion[] {
+  const byName = ensureSeeded().select().from(runtimeVersions).orderBy(asc(runtimeVersions.name)).all();
+  return order === 'byName' ? byName : [...byName.filter((r) => r.status === 'default'), ...byName.filter((r) => r.status !== 'default')];
 }
 
 export function getRuntimeVersion(name: string): RuntimeVersion | null {
@@ -118,7 +115,8 @@ export function updateRuntimeVersion(viewer: Viewer, name: string, patch: Omit<R
 /**
  * Moves a runtime to `available`, `deprecated` or `default`. Making one the default makes the previous
  * default available in the same transaction; the default itself cannot be deprecated or demoted
- * directly (pick another default first), so there is always exactly one.
+ * directly (pick another default first), so there is always exactly one. A deprecated runtime cannot
+ * become the default (apps that name none would start on a runtime being retired): make it available first.
  */
 export function setRuntimeStatus(viewer: Viewer, name: string, status: RuntimeStatus): RuntimeVersion {
   if (!canManageRuntimes(viewer)) throw forbidden('Only administrators may manage runtime versions.');
@@ -132,6 +130,12 @@ export function setRuntimeStatus(viewer: Viewer, name: string, status: RuntimeSt
         throw new AppError(
           'CONFLICT',
           `"${name}" is the default runtime version; make another one the default first.`,
+        );
+      }
+      if (status === 'default' && current.status === 'deprecated') {
+        throw new AppError(
+          'CONFLICT',
+          `"${name}" is deprecated and cannot be the default runtime version; make it available first.`,
         );
       }
       if (status === 'default') {

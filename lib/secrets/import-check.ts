@@ -6,6 +6,7 @@ import { getDb } from '@/db';
 import { secrets, secretValues, type ValueDeclaration } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
 import type { Problem } from '@/lib/errors';
+import { mySecretsUrl } from '@/lib/urls';
 import { unseal } from './crypto';
 import { secretScope } from './policy';
 
@@ -52,32 +53,51 @@ export function usableSecretValue(importer: Pick<Viewer, 'id'>, name: string, ke
 }
 
 /**
- * Problems for every [[Env]]/[[File]] secret reference the importer may not use. Same message whether the
- * secret is missing or belongs to someone else (no probing). Optional=true references are skipped.
- * Path like `Env[2].Secret`.
+ * One problem per secret the importer may not use, or that lacks keys the app names, listing the keys the
+ * app needs and where it names them, with a link to My secrets (its form filled in). Same message whether
+ * the secret is missing or belongs to someone else (no probing). Optional=true references are skipped.
+ * The path is the first entry naming it, like `Env[2].Secret`.
  */
 export function checkSecretReferences(importer: Viewer, env: ValueDeclaration[], files: ValueDeclaration[]): Problem[] {
-  const problems: Problem[] = [];
-  const cache = new Map<string, Set<string> | null>();
-  const check = (section: 'Env' | 'File', declarations: ValueDeclaration[]) => {
+  // Secret name → the entries naming it, in document order ([[Env]] first, then [[File]]).
+  const bySecret = new Map<string, { entry: string; key?: string }[]>();
+  const collect = (section: 'Env' | 'File', declarations: ValueDeclaration[]) => {
     declarations.forEach((d, i) => {
       if (d.optional || d.secret === undefined) return;
-      if (!cache.has(d.secret)) cache.set(d.secret, usableSecretKeys(importer, d.secret));
-      const keys = cache.get(d.secret)!;
-      if (!keys) {
-        problems.push({
-          path: `${section}[${i}].Secret`,
-          message: `Secret "${d.secret}" does not exist or is not usable by your apps: create it as one of your PRIVATE secrets (My secrets), or ask an administrator for an ALL_USERS secret.`,
-        });
-      } else if (d.secretKey !== undefined && !keys.has(d.secretKey)) {
-        problems.push({
-          path: `${section}[${i}].SecretKey`,
-          message: `Secret "${d.secret}" has no key "${d.secretKey}"${keys.size ? `; its keys are ${[...keys].sort().join(', ')}` : ''}.`,
-        });
-      }
+      const refs = bySecret.get(d.secret) ?? [];
+      refs.push({ entry: `${section}[${i}]`, key: d.secretKey });
+      bySecret.set(d.secret, refs);
     });
   };
-  check('Env', env);
-  check('File', files);
+  collect('Env', env);
+  collect('File', files);
+
+  const problems: Problem[] = [];
+  for (const [secret, refs] of bySecret) {
+    const needed = [...new Set(refs.flatMap((r) => (r.key === undefined ? [] : [r.key])))].sort();
+    const entries = refs.map((r) => r.entry).join(', ');
+    const keys = usableSecretKeys(importer, secret);
+    if (!keys) {
+      const needs = needed.length === 0 ? '' : ` with the key${needed.length === 1 ? '' : 's'} ${needed.join(', ')}`;
+      problems.push({
+        path: `${refs[0].entry}.Secret`,
+        message: `Secret "${secret}" does not exist or is not usable by your apps; this app needs it${needs} (${entries}). Create it as one of your PRIVATE secrets on My secrets, or ask an administrator for an ALL_USERS secret.`,
+        link: { href: mySecretsUrl({ name: secret, keys: needed }), label: `Create ${secret} on My secrets` },
+      });
+      continue;
+    }
+    const missing = needed.filter((k) => !keys.has(k));
+    if (missing.length === 0) continue;
+    const first = refs.find((r) => r.key !== undefined && missing.includes(r.key))!;
+    const held = keys.size ? `; its keys are ${[...keys].sort().join(', ')}` : '';
+    problems.push({
+      path: `${first.entry}.SecretKey`,
+      message:
+        missing.length === 1
+          ? `Secret "${secret}" has no key "${missing[0]}"${held}.`
+          : `Secret "${secret}" has no keys ${missing.map((k) => `"${k}"`).join(', ')}${held}.`,
+      link: { href: mySecretsUrl(), label: 'My secrets' },
+    });
+  }
   return problems;
 }

@@ -66,7 +66,22 @@ describe('runtime version actions', () => {
     expect(demote).toMatchObject({ ok: false, message: expect.stringContaining('make another one the default first') });
     expect(defaults()).toEqual(['deb12_py311_wlatest']);
 
+    const before = listRuntimeVersions().map((r) => r.name);
     expect(await setRuntimeStatusAction(null, form({ name: 'deb11_py38_wlatest', status: 'deprecated' }))).toMatchObject({ ok: true });
-    expect(listRuntimeVersions().at(-1)!.name).toBe('deb11_py38_wlatest');
+    // It keeps its place in the list.
+    expect(listRuntimeVersions().map((r) => r.name)).toEqual(before);
+    expect(listRuntimeVersions('byName').map((r) => r.name)).toEqual([...before].sort());
+  });
+
+  it('refuses to make a deprecated runtime the default until it is available again', async () => {
+    currentViewer = as(true);
+    const current = defaults();
+    expect(await setRuntimeStatusAction(null, form({ name: 'deb11_py39_wlatest', status: 'deprecated' }))).toMatchObject({ ok: true });
+    const refused = await refusedWithoutChange(() => setRuntimeStatusAction(null, form({ name: 'deb11_py39_wlatest', status: 'default' })));
+    expect(refused).toMatchObject({ ok: false, message: '"deb11_py39_wlatest" is deprecated and cannot be the default runtime version; make it available first.' });
+    expect(defaults()).toEqual(current);
+    expect(await setRuntimeStatusAction(null, form({ name: 'deb11_py39_wlatest', status: 'available' }))).toMatchObject({ ok: true });
+    expect(await setRuntimeStatusAction(null, form({ name: 'deb11_py39_wlatest', status: 'default' }))).toMatchObject({ ok: true });
+    expect(defaults()).toEqual(['deb11_py39_wlatest']);
   });
 });

@@ -14,14 +14,14 @@ const STATUS_STYLE = {
 
 export default async function AdminRuntimesPage() {
   const viewer = await requirePage('admin', '/admin/runtimes');
-  const runtimes = listRuntimeVersions().map(toApiRuntimeVersion);
+  const runtimes = listRuntimeVersions('byName').map(toApiRuntimeVersion);
   return (
     <main id="main" className="mx-auto max-w-5xl space-y-8 px-4 py-6">
       <div>
         <h1 className="text-2xl font-semibold">Runtime versions</h1>
         <p className="mt-1 max-w-prose text-sm text-gray-700">
           Apps name one in <code>[Runtime] RuntimeVersion</code>; an app that names none gets the default. Deprecated
-          runtimes are still accepted, with a warning to the uploader.
+          runtimes are still accepted, with a warning to the uploader, and cannot be the default.
         </p>
       </div>
       <section aria-labelledby="add-runtime" className="rounded-lg border border-gray-200 bg-white p-4">

@@ -13,10 +13,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function AppPage({ params }: Props) {
-  const { app, versions } = await appPageForRequest(decodeSegment((await params).name));
+  const { app, versions, requirements } = await appPageForRequest(decodeSegment((await params).name));
   return (
     <main id="main" className="mx-auto max-w-6xl px-4 py-6">
-      <AppDetails app={app} versions={versions} runControls={<AppRunControls app={app} />} />
+      <AppDetails app={app} versions={versions} requirements={requirements} runControls={<AppRunControls app={app} />} />
     </main>
   );
 }

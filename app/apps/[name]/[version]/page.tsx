@@ -17,10 +17,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function AppVersionPage({ params }: Props) {
-  const { app, versions } = await load(params);
+  const { app, versions, requirements } = await load(params);
   return (
     <main id="main" className="mx-auto max-w-6xl px-4 py-6">
-      <AppDetails app={app} versions={versions} runControls={<AppRunControls app={app} />} />
+      <AppDetails app={app} versions={versions} requirements={requirements} runControls={<AppRunControls app={app} />} />
     </main>
   );
 }
