@@ -1,6 +1,7 @@
 // Issue 16, item 13: My Apps, the administrators' Apps and Users search, sort and page on the server
 // through the URL (links can be shared), rows open with a visible Edit button carrying aria-expanded, and
 // My Apps on a 390 px phone is a compact list with icons that never scrolls sideways.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { importApp } from './bundles';
 import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique, type TestUser } from './helpers';
@@ -31,6 +32,16 @@ async function expectNoSidewaysScroll(page: Page) {
   expect(overflow, `${page.url()} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
 }
 
+/** axe finds nothing in the light and the dark colour scheme (the search form, the pages, an open row). */
+async function expectAccessible(page: Page) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 const groupNames = (page: Page) => page.getByTestId('app-group').locator('h2 code');
 
 test.describe('at 1280 px', () => {
@@ -48,6 +59,7 @@ test.describe('at 1280 px', () => {
     await expect(page.getByTestId('app-group')).toHaveCount(20);
     const pages = page.getByRole('navigation', { name: 'My Apps pages' });
     await expect(pages).toContainText('Page 1 of 2');
+    await expectAccessible(page);
     await pages.getByRole('link', { name: 'Next' }).click();
     await expect(page).toHaveURL(/\/my-apps\?page=2$/);
     await expect(page.getByTestId('list-summary')).toHaveText('21–23 of 23 apps, 23 versions');
@@ -170,6 +182,7 @@ test.describe('at 1280 px', () => {
     await expect(form2).toBeHidden();
     await edit.click();
     await expect(edit).toHaveAttribute('aria-expanded', 'true');
+    await expectAccessible(page);
     await form2.getByLabel('Name').fill('Renamed person');
     await form2.getByRole('button', { name: 'Save' }).click();
     await expect(form2.getByRole('status')).not.toBeEmpty();
@@ -216,6 +229,8 @@ test.describe('on a 390 px phone', () => {
     await expect(panel.getByRole('status')).toContainText('Saved');
     await panel.getByRole('button', { name: 'Close' }).click();
     await expect(row.getByTestId('tags-compact')).toContainText(`Badge ${badge}`);
+    console.log('phone row height', (await row.boundingBox())!.height);
+    await expectAccessible(page);
 
     await page.getByRole('navigation', { name: 'My Apps pages' }).getByRole('link', { name: 'Next' }).click();
     await expect(page.getByTestId('app-group')).toHaveCount(1);

@@ -36,9 +36,9 @@ export function ListSearchForm({
       action={action}
       role="search"
       aria-label={label}
-      className="grid gap-3 rounded-lg border border-gray-200 bg-white p-4 sm:grid-cols-2 lg:flex lg:flex-wrap lg:items-end"
+      className="grid grid-cols-2 gap-3 rounded-lg border border-gray-200 bg-white p-3 sm:p-4 lg:flex lg:flex-wrap lg:items-end"
     >
-      <div className="lg:min-w-64 lg:flex-1">
+      <div className="col-span-2 lg:min-w-64 lg:flex-1">
         <label htmlFor={`${idPrefix}-q`} className="block text-sm font-medium">
           Search
         </label>
