@@ -229,7 +229,6 @@ test.describe('on a 390 px phone', () => {
     await expect(panel.getByRole('status')).toContainText('Saved');
     await panel.getByRole('button', { name: 'Close' }).click();
     await expect(row.getByTestId('tags-compact')).toContainText(`Badge ${badge}`);
-    console.log('phone row height', (await row.boundingBox())!.height);
     await expectAccessible(page);
 
     await page.getByRole('navigation', { name: 'My Apps pages' }).getByRole('link', { name: 'Next' }).click();

@@ -143,7 +143,7 @@ test('the import form reporting every problem at once', async ({ browser }) => {
   await page.getByRole('button', { name: 'Import' }).click();
   const errors = page.getByTestId('import-errors');
   await expect(errors).toContainText('App.Version');
-  await errors.scrollIntoViewIfNeeded();
+  await errors.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await shoot(page, 'import-errors.png');
   await page.close();
 });
