@@ -32,8 +32,8 @@ export default async function MyAppsPage({ searchParams }: { searchParams: Promi
         <div>
           <h1 className="text-2xl font-semibold">My Apps</h1>
           <p className="text-sm text-gray-700" role="status" data-testid="list-summary">
-            {rangeText(result.page, APPS_PAGE_SIZE, shown, result.names, ['app', 'apps'])}, {result.versions}{' '}
-            {result.versions === 1 ? 'version' : 'versions'}
+            {rangeText(result.page, APPS_PAGE_SIZE, shown, result.names, ['app', 'apps'])}
+            {result.versions > 0 && `, ${result.versions} ${result.versions === 1 ? 'version' : 'versions'}`}
           </p>
         </div>
         {canImportApps(viewer) && (

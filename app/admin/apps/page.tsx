@@ -77,8 +77,8 @@ export default async function AdminAppsPage({ searchParams }: { searchParams: Pr
         </div>
       </ListSearchForm>
       <p className="text-sm text-gray-700" role="status" data-testid="list-summary">
-        {rangeText(result.page, APPS_PAGE_SIZE, result.groups.length, result.names, ['app', 'apps'])}, {result.versions}{' '}
-        {result.versions === 1 ? 'version' : 'versions'}
+        {rangeText(result.page, APPS_PAGE_SIZE, result.groups.length, result.names, ['app', 'apps'])}
+        {result.versions > 0 && `, ${result.versions} ${result.versions === 1 ? 'version' : 'versions'}`}
       </p>
       <AppList
         actions={{ update: updateAppSettingsAction, delete: deleteAppVersionAction }}
