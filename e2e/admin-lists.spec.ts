@@ -171,7 +171,6 @@ test.describe('at 1280 px', () => {
     await expect(page.getByTestId('user-row')).toHaveCount(1);
     await expect(page.getByTestId('user-row')).toContainText('disabled');
 
-    // The audit log's link to a user finds the row however many users there are.
     await page.goto(`/admin/users?q=${encodeURIComponent(made[1].email)}`);
     const row = page.getByTestId('user-row');
     await expect(row).toHaveCount(1);
@@ -190,6 +189,13 @@ test.describe('at 1280 px', () => {
     await edit.click();
     await expect(form2).toBeHidden();
     await expect(edit).toHaveAttribute('aria-expanded', 'false');
+
+    // The audit log's link to a user finds the row however many users there are, and arrives with it open.
+    await page.goto('/admin/audit?kind=user');
+    await page.getByRole('link', { name: `user ${made[2].email}` }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/admin/users\\?q=.*#user-${made[2].id}$`));
+    await expect(page.getByTestId('user-row')).toHaveCount(1);
+    await expect(page.getByRole('button', { name: `Edit ${made[2].email}` })).toHaveAttribute('aria-expanded', 'true');
   });
 });
 

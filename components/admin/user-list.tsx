@@ -2,7 +2,7 @@
 // The rows of the administrators' Users page: each user's e-mail, name, flags, roles and last visit, and an
 // Edit button (aria-expanded) that shows the row's form below it (kept while hidden, so typing survives a toggle). A phone stacks the row; nothing scrolls sideways.
 
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { FormAction } from '@/lib/actions/validated-action';
 import { formatUtc } from '@/lib/format';
 import { EditUserForm, type EditableUser } from './user-forms';
@@ -24,6 +24,10 @@ export function UserList({ users, updateUser }: { users: UserRowData[]; updateUs
 function UserRow({ user, updateUser }: { user: UserRowData; updateUser: FormAction }) {
   const [open, setOpen] = useState(false);
   const formId = useId();
+  // The audit log links to `/admin/users?q=<e-mail>#user-<id>`: arrive with that user's form open.
+  useEffect(() => {
+    if (window.location.hash === `#user-${user.id}`) setOpen(true);
+  }, [user.id]);
   return (
     <li id={`user-${user.id}`} className="px-3 py-3 sm:px-4" data-testid="user-row">
       <div className="flex items-start gap-3">
