@@ -30,7 +30,7 @@ test('an administrator filters the audit log by person, kind, app and date, and 
   await page.goto(`/admin/audit?kind=user&actor=${encodeURIComponent(E2E_ADMIN.email)}`);
   const created = rows.filter({ hasText: `user ${user.email}` });
   await expect(created).toHaveCount(1);
-  await expect(created.getByRole('link', { name: `user ${user.email}` })).toHaveAttribute('href', `/admin/users#user-${user.id}`);
+  await expect(created.getByRole('link', { name: `user ${user.email}` })).toHaveAttribute('href', `/admin/users?q=${encodeURIComponent(user.email)}#user-${user.id}`);
 
   // By app Name, and the link to the version's page.
   await page.goto(`/admin/audit?app=${encodeURIComponent(name)}`);

@@ -173,7 +173,7 @@ test("an admin filters every user's apps by owner and visibility and edits one",
   await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
   await page.goto('/admin/apps');
   await page.getByLabel('Owner').selectOption({ label: `${alice.name} (${alice.email})` });
-  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/owner=/);
   await expect(page.getByTestId('app-group').filter({ hasText: aName })).toBeVisible();
   await expect(page.getByTestId('app-group').filter({ hasText: bName })).toHaveCount(0);

@@ -2,7 +2,7 @@
 // (through the API) the CLI read versions here. Visibility is applied in SQL only, by the one tested
 // condition (lib/auth/visibility-sql.ts); what leaves is one presentation shape per version and per tag.
 import 'server-only';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appAssets, apps, appTags, tags, users, type App, type Visibility } from '@/db/schema';
 import { canEditApp, canSeeEmails, canSeeTags, isAdmin, type AccessSettings, type Viewer } from '@/lib/auth/policy';
@@ -10,6 +10,7 @@ import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { forbidden } from '@/lib/errors';
 import { tagChip, type TagChip } from '@/lib/tags/chip';
 import { assetUrl } from '@/lib/urls';
+import { clampPage, containsPattern, pageCountOf } from '@/lib/list-params';
 
 export type { TagChip };
 
@@ -76,7 +77,11 @@ export function readAppVersions(viewer: Viewer | null, settings: AccessSettings,
 }
 
 /** One version (by id, or Name + Version), or the newest visible version of a Name; null when not visible. */
-export function readAppVersion(viewer: Viewer | null, settings: AccessSettings, q: Pick<AppQuery, 'id' | 'name' | 'version'>): AppVersionView | null {
+export function readAppVersion(
+  viewer: Viewer | null,
+  settings: AccessSettings,
+  q: Pick<AppQuery, 'id' | 'name' | 'version' | 'ownerId'>,
+): AppVersionView | null {
   const row = getDb().select().from(apps).where(whereOf(viewer, settings, q)).orderBy(desc(apps.versionKey)).limit(1).get();
   return row ? present(viewer, [row])[0] : null;
 }
@@ -161,23 +166,107 @@ export function visibleVersions(viewer: Viewer | null, settings: AccessSettings,
 }
 
 /** The part of a version that lists show (and send to the browser: no descriptions, no Env values). */
-export type AppVersionListItem = Pick<AppVersionView, 'id' | 'name' | 'version' | 'title' | 'visibility' | 'importedAt' | 'owner' | 'tags'>;
+export type AppVersionListItem = Pick<AppVersionView, 'id' | 'name' | 'version' | 'title' | 'visibility' | 'importedAt' | 'owner' | 'tags' | 'icon'>;
 
 export interface AppGroup {
   name: string;
   versions: AppVersionListItem[];
 }
 
+export const listItemOf = ({ id, name, version, title, visibility, importedAt, owner, tags, icon }: AppVersionView): AppVersionListItem => ({
+  id,
+  name,
+  version,
+  title,
+  visibility,
+  importedAt,
+  owner,
+  tags,
+  icon,
+});
+
 /** Versions grouped by Name, in the order read (My Apps and the administrators' Apps page). */
 export function groupByName(versions: AppVersionView[]): AppGroup[] {
   const groups: AppGroup[] = [];
-  for (const { id, name, version, title, visibility, importedAt, owner, tags } of versions) {
-    const item = { id, name, version, title, visibility, importedAt, owner, tags };
+  for (const view of versions) {
+    const item = listItemOf(view);
     const last = groups.at(-1);
-    if (last?.name === name) last.versions.push(item);
-    else groups.push({ name, versions: [item] });
+    if (last?.name === item.name) last.versions.push(item);
+    else groups.push({ name: item.name, versions: [item] });
   }
   return groups;
+}
+
+/** How the paged lists order Names: A→Z, Z→A, by title, by their latest import, by owner (administrators). */
+export const APP_LIST_SORTS = ['name', 'name-desc', 'title', 'newest', 'oldest', 'owner'] as const;
+export type AppListSort = (typeof APP_LIST_SORTS)[number];
+
+export interface AppGroupQuery extends Pick<AppQuery, 'ownerId' | 'visibility'> {
+  /** Matches Name and Title anywhere, ignoring letter case; with `searchOwners`, the owner's name and e-mail too. */
+  search?: string;
+  searchOwners?: boolean;
+  sort: AppListSort;
+  page: number;
+  pageSize: number;
+}
+
+export interface AppGroupPage {
+  groups: AppGroup[];
+  /** Names and versions matching, over every page. */
+  names: number;
+  versions: number;
+  /** The page shown (the last one when the one asked for is past the end) and how many there are. */
+  page: number;
+  pageCount: number;
+}
+
+/**
+ * One page of the versions the viewer may see, grouped by Name, for My Apps and the administrators' Apps
+ * page: pages count Names, each with every matching version (newest first); visibility applies in SQL as
+ * everywhere else.
+ */
+export function readAppGroupPage(viewer: Viewer | null, settings: AccessSettings, q: AppGroupQuery): AppGroupPage {
+  const db = getDb();
+  const conditions = [whereOf(viewer, settings, q)];
+  if (q.search) {
+    const pattern = containsPattern(q.search);
+    const like = (column: SQL) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+    const matches = [like(sql`${apps.name}`), like(sql`${apps.title}`)];
+    if (q.searchOwners) {
+      matches.push(sql`${apps.ownerId} IN (SELECT ${users.id} FROM ${users} WHERE ${like(sql`${users.email}`)} OR ${like(sql`${users.name}`)})`);
+    }
+    conditions.push(or(...matches)!);
+  }
+  const where = and(...conditions)!;
+  const totals = db
+    .select({ names: sql<number>`count(DISTINCT ${apps.name})`, versions: sql<number>`count(*)` })
+    .from(apps)
+    .where(where)
+    .get() ?? { names: 0, versions: 0 };
+  const page = clampPage(q.page, totals.names, q.pageSize);
+  const lastImport = sql`max(${apps.importedAt})`;
+  const order: Record<AppListSort, SQL[]> = {
+    name: [sql`${apps.name} ASC`],
+    'name-desc': [sql`${apps.name} DESC`],
+    title: [sql`min(${apps.title} COLLATE NOCASE) ASC`, sql`${apps.name} ASC`],
+    newest: [sql`${lastImport} DESC`, sql`${apps.name} ASC`],
+    oldest: [sql`${lastImport} ASC`, sql`${apps.name} ASC`],
+    owner: [sql`min((SELECT ${users.email} FROM ${users} WHERE ${users.id} = ${apps.ownerId})) ASC`, sql`${apps.name} ASC`],
+  };
+  const names = db
+    .select({ name: apps.name })
+    .from(apps)
+    .where(where)
+    .groupBy(apps.name)
+    .orderBy(...order[q.sort])
+    .limit(q.pageSize)
+    .offset((page - 1) * q.pageSize)
+    .all()
+    .map((r) => r.name);
+  const rows = names.length === 0 ? [] : db.select().from(apps).where(and(where, inArray(apps.name, names))).orderBy(desc(apps.versionKey)).all();
+  const position = new Map(names.map((n, i) => [n, i]));
+  rows.sort((a, b) => position.get(a.name)! - position.get(b.name)!); // stable: newest version first within a Name
+  return { groups: groupByName(present(viewer, rows)), names: totals.names, versions: totals.versions, page, pageCount: pageCountOf(totals.names, q.pageSize) };
 }
 
 /** Users who own at least one app version, for the administrators' owner filter. */

@@ -61,6 +61,7 @@ describe('audit page filters and links', () => {
     expect(auditTargetUrl({ targetType: 'app', targetId: 'a', details: { name: 'churn', version: '1.2.0' } })).toBe('/apps/churn/1.2.0');
     expect(auditTargetUrl({ targetType: 'instance', targetId: 'i-1', details: {} })).toBe('/instances/i-1');
     expect(auditTargetUrl({ targetType: 'user', targetId: 'u1', details: {} })).toBe('/admin/users#user-u1');
+    expect(auditTargetUrl({ targetType: 'user', targetId: 'u1', details: { email: 'a+b@x.test' } })).toBe('/admin/users?q=a%2Bb%40x.test#user-u1');
     expect(auditTargetUrl({ targetType: 'secret', targetId: 's', details: {} })).toBeNull();
   });
 });

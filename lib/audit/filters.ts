@@ -67,14 +67,15 @@ export function auditPageUrl(values: Partial<AuditFilterValues>): string {
 
 /** Where an entry's subject is shown: the app version's page, the instance, the user on the users page. */
 export function auditTargetUrl(entry: Pick<AuditRow, 'targetType' | 'targetId' | 'details'>): string | null {
-  const { name, version } = entry.details as { name?: unknown; version?: unknown };
+  const { name, version, email } = entry.details as { name?: unknown; version?: unknown; email?: unknown };
   switch (entry.targetType) {
     case 'app':
       return typeof name === 'string' && typeof version === 'string' ? appUrl(name, version) : null;
     case 'instance':
       return `/instances/${encodeURIComponent(entry.targetId)}`;
     case 'user':
-      return `/admin/users#user-${encodeURIComponent(entry.targetId)}`;
+      // The Users page is paged: a search for the e-mail brings the row onto the first page.
+      return `/admin/users${typeof email === 'string' ? `?q=${encodeURIComponent(email)}` : ''}#user-${encodeURIComponent(entry.targetId)}`;
     case 'tag':
       return '/admin/tags';
     case 'runtime_version':

@@ -4,7 +4,7 @@ import { getDb } from '@/db';
 import { auditLog, users } from '@/db/schema';
 import { insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
 import { issueToken, userForToken } from '@/lib/auth/tokens';
-import { createUser, updateUser } from './users';
+import { createUser, searchUsers, updateUser } from './users';
 
 useTempDataDir();
 
@@ -71,5 +71,40 @@ describe('session revocation by administrators', () => {
     // Re-enabling brings nothing back.
     await updateUser(admin, user.id, { disabled: false });
     expect(versionOf(user.id)).toBe(2);
+  });
+});
+
+describe('the users list', () => {
+  it('pages, searches (e-mail, name, roles), filters by status and sorts; administrators only', () => {
+    const tag = `s${Date.now().toString(36)}`;
+    const t0 = Date.now() - 100_000;
+    const make = (n: number, values: Parameters<typeof insertUser>[0] = {}) =>
+      insertUser({ email: `${tag}-${n}@test`, name: `Person ${String.fromCharCode(105 - n)} ${tag}`, createdAt: new Date(t0 + n), ...values });
+    make(1, { lastSeenAt: new Date(t0 + 50) });
+    make(2, { roles: ['analyst'] });
+    make(3, { isAdmin: true, lastSeenAt: new Date(t0 + 90) });
+    make(4, { disabled: true });
+    const admin = viewerOf(insertUser({ isAdmin: true }));
+    const emails = (r: { users: { email: string }[] }) => r.users.map((u) => u.email.slice(tag.length + 1, tag.length + 2));
+    const q = { search: tag, sort: 'email' as const, page: 1, pageSize: 3 };
+
+    expect(() => searchUsers(viewerOf(insertUser()), q)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    const first = searchUsers(admin, q);
+    expect(first).toMatchObject({ total: 4, page: 1, pageCount: 2 });
+    expect(emails(first)).toEqual(['1', '2', '3']);
+    expect(emails(searchUsers(admin, { ...q, page: 2 }))).toEqual(['4']);
+    expect(searchUsers(admin, { ...q, page: 7 }).page).toBe(2);
+    expect(first.users[0]).not.toHaveProperty('passwordHash');
+
+    const all = { ...q, pageSize: 10 };
+    expect(emails(searchUsers(admin, { ...all, sort: 'name' }))).toEqual(['4', '3', '2', '1']);
+    expect(emails(searchUsers(admin, { ...all, sort: 'newest' }))).toEqual(['4', '3', '2', '1']);
+    expect(emails(searchUsers(admin, { ...all, sort: 'last-seen' }))).toEqual(['3', '1', '2', '4']); // never seen last
+    expect(emails(searchUsers(admin, { ...all, status: 'admin' }))).toEqual(['3']);
+    expect(emails(searchUsers(admin, { ...all, status: 'disabled' }))).toEqual(['4']);
+    expect(emails(searchUsers(admin, { ...all, status: 'active' }))).toEqual(['1', '2', '3']);
+    expect(emails(searchUsers(admin, { ...all, search: 'ANALYST' })).length).toBeGreaterThanOrEqual(1);
+    expect(emails(searchUsers(admin, { ...all, search: `person f ${tag}` }))).toEqual(['3']);
+    expect(searchUsers(admin, { ...all, search: `${tag}_` }).total).toBe(0); // "_" is no wildcard
   });
 });

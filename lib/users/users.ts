@@ -1,7 +1,7 @@
 // User accounts: the queries and writes, returning plain objects without password hashes.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
@@ -12,6 +12,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from '@/lib/auth/password';
 import { revokeSessions, revokeTokens } from '@/lib/auth/revocation';
 import { isUniqueViolation, unlessBusy } from '@/db/errors';
 import { dueForTouch } from '@/lib/format';
+import { clampPage, containsPattern, pageCountOf } from '@/lib/list-params';
 
 export type PublicUser = Omit<User, 'passwordHash' | 'oidcSubject'>;
 
@@ -60,6 +61,54 @@ export type UserPatch = z.infer<typeof userPatchSchema>;
 
 export function listUsers(): PublicUser[] {
   return getDb().select().from(users).orderBy(asc(users.email)).all().map(toPublicUser);
+}
+
+/** How the administrators' Users page orders its rows. */
+export const USER_LIST_SORTS = ['email', 'name', 'last-seen', 'newest'] as const;
+export type UserListSort = (typeof USER_LIST_SORTS)[number];
+
+export interface UserQuery {
+  /** Matches e-mail, name and roles anywhere, ignoring letter case. */
+  search?: string;
+  /** Only administrators, only disabled accounts, or only active (not disabled) ones. */
+  status?: 'admin' | 'disabled' | 'active';
+  sort: UserListSort;
+  page: number;
+  pageSize: number;
+}
+
+/** One page of the user accounts for the Users page; administrators only. */
+export function searchUsers(viewer: Viewer, q: UserQuery): { users: PublicUser[]; total: number; page: number; pageCount: number } {
+  if (!canManageUsers(viewer)) throw forbidden('Only administrators may list users.');
+  const db = getDb();
+  const conditions: SQL[] = [];
+  if (q.search) {
+    const pattern = containsPattern(q.search);
+    const like = (column: SQL) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+    conditions.push(or(like(sql`${users.email}`), like(sql`${users.name}`), like(sql`${users.roles}`))!);
+  }
+  if (q.status === 'admin') conditions.push(eq(users.isAdmin, true));
+  if (q.status === 'disabled') conditions.push(eq(users.disabled, true));
+  if (q.status === 'active') conditions.push(eq(users.disabled, false));
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const total = db.select({ n: sql<number>`count(*)` }).from(users).where(where).get()?.n ?? 0;
+  const page = clampPage(q.page, total, q.pageSize);
+  const order: Record<UserListSort, SQL[]> = {
+    email: [asc(users.email)],
+    name: [sql`${users.name} COLLATE NOCASE ASC`, asc(users.email)],
+    // Never seen last.
+    'last-seen': [sql`${users.lastSeenAt} IS NULL`, desc(users.lastSeenAt), asc(users.email)],
+    newest: [desc(users.createdAt), asc(users.email)],
+  };
+  const rows = db
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(...order[q.sort])
+    .limit(q.pageSize)
+    .offset((page - 1) * q.pageSize)
+    .all();
+  return { users: rows.map(toPublicUser), total, page, pageCount: pageCountOf(total, q.pageSize) };
 }
 
 export function getUser(id: string): PublicUser | null {

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { AppList } from '@/components/my-apps/app-list';
-import { secondaryButtonClass } from '@/components/ui/field';
+import { controlClass, ListPagination, ListSearchForm, rangeText } from '@/components/lists/list-controls';
 import { VISIBILITIES, visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings, requirePage } from '@/lib/auth/viewer';
-import { groupByName, listAppOwners, readAppVersions } from '@/lib/apps/read';
+import { listAppOwners, listItemOf, readAppGroupPage, readAppVersion } from '@/lib/apps/read';
+import { ADMIN_APPS_SORTS, APP_SORT_CHOICES, APPS_PAGE_SIZE } from '@/lib/apps/list-choices';
+import { listHref, parseListParams, type SearchParams } from '@/lib/list-params';
 import { tagOptionsFor } from '@/lib/tags/tags';
 import { deleteAppVersionAction, updateAppSettingsAction } from '@/lib/apps/actions';
 
@@ -12,30 +14,46 @@ export const metadata: Metadata = { title: 'Apps' };
 
 const one = (v: string | string[] | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export default async function AdminAppsPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ owner?: string | string[]; visibility?: string | string[]; edit?: string | string[] }>;
-}) {
+export default async function AdminAppsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await requirePage('admin', '/admin/apps');
   const params = await searchParams;
+  const list = parseListParams(params, ADMIN_APPS_SORTS, 'name');
   const ownerId = one(params.owner);
-  const visibilityParam = one(params.visibility);
-  const visibility = visibilitySchema.safeParse(visibilityParam).data;
-  const groups = groupByName(readAppVersions(viewer, accessSettings(), { ownerId, visibility })); // administrators see every version
+  const visibility = visibilitySchema.safeParse(one(params.visibility)).data;
+  const settings = accessSettings();
+  // Administrators see every version; their search also matches the owner's name and e-mail.
+  const result = readAppGroupPage(viewer, settings, {
+    ownerId,
+    visibility,
+    search: list.q,
+    searchOwners: true,
+    sort: list.sort,
+    page: list.page,
+    pageSize: APPS_PAGE_SIZE,
+  });
   const owners = listAppOwners(viewer);
   const editId = one(params.edit);
-  if (editId && !groups.some((g) => g.versions.some((v) => v.id === editId))) notFound();
-  const count = groups.reduce((n, g) => n + g.versions.length, 0);
+  const editing = editId ? readAppVersion(viewer, settings, { id: editId }) : null;
+  if (editId && !editing) notFound();
+  const href = (page: number) => listHref('/admin/apps', { q: list.q, owner: ownerId, visibility, sort: list.sort, page }, { sort: 'name' });
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-6">
       <h1 className="text-2xl font-semibold">Apps</h1>
-      <form method="get" className="flex flex-wrap items-end gap-4 rounded-lg border border-gray-200 bg-white p-4" aria-label="Filter apps">
+      <ListSearchForm
+        action="/admin/apps"
+        label="Filter apps"
+        idPrefix="admin-apps"
+        q={list.q}
+        searchHint="Name, title or owner"
+        sort={list.sort}
+        sorts={APP_SORT_CHOICES}
+        active={list.q !== '' || list.sort !== 'name' || ownerId !== undefined || visibility !== undefined}
+      >
         <div>
           <label htmlFor="filter-owner" className="block text-sm font-medium">
             Owner
           </label>
-          <select id="filter-owner" name="owner" defaultValue={ownerId ?? ''} className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2">
+          <select id="filter-owner" name="owner" defaultValue={ownerId ?? ''} className={controlClass}>
             <option value="">Everyone</option>
             {owners.map((o) => (
               <option key={o.id} value={o.id}>
@@ -48,12 +66,7 @@ export default async function AdminAppsPage({
           <label htmlFor="filter-visibility" className="block text-sm font-medium">
             Visibility
           </label>
-          <select
-            id="filter-visibility"
-            name="visibility"
-            defaultValue={visibility ?? ''}
-            className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2"
-          >
+          <select id="filter-visibility" name="visibility" defaultValue={visibility ?? ''} className={controlClass}>
             <option value="">Any</option>
             {VISIBILITIES.map((v) => (
               <option key={v} value={v}>
@@ -62,23 +75,22 @@ export default async function AdminAppsPage({
             ))}
           </select>
         </div>
-        <button type="submit" className={secondaryButtonClass}>
-          Filter
-        </button>
-      </form>
-      <p className="text-sm text-gray-700" role="status">
-        {groups.length} {groups.length === 1 ? 'app' : 'apps'}, {count} {count === 1 ? 'version' : 'versions'}
+      </ListSearchForm>
+      <p className="text-sm text-gray-700" role="status" data-testid="list-summary">
+        {rangeText(result.page, APPS_PAGE_SIZE, result.groups.length, result.names, ['app', 'apps'])}
+        {result.versions > 0 && `, ${result.versions} ${result.versions === 1 ? 'version' : 'versions'}`}
       </p>
       <AppList
         actions={{ update: updateAppSettingsAction, delete: deleteAppVersionAction }}
-        groups={groups}
+        groups={result.groups}
         options={tagOptionsFor(viewer)}
-        publicMode={accessSettings().publicMode}
+        publicMode={settings.publicMode}
         showTags
         showOwner
-        initialEditId={editId}
+        initialEdit={editing ? listItemOf(editing) : undefined}
         emptyText="No apps match."
       />
+      <ListPagination page={result.page} pageCount={result.pageCount} href={href} label="Apps pages" />
     </main>
   );
 }
