@@ -64,6 +64,7 @@ const duplicateVersion = (m: { name: string; version: string }) =>
     `${m.name} version ${m.version} already exists. Imported versions are immutable: bump App.Version in app.toml and import again.`,
     [],
     [],
+    {},
     { href: appUrl(m.name, m.version), label: `Open ${m.name} ${m.version}` },
   );
 
