@@ -137,6 +137,12 @@ export const apps = sqliteTable(
     bundleSha256: text('bundle_sha256').notNull(),
     bundleSize: integer('bundle_size').notNull(),
     importedAt: createdAt(),
+    /**
+     * The last change that made this version visible after its import: publishing or another visibility
+     * change, a tag added or removed (set by triggers, migration 0007); null until then. The catalog's
+     * "Recently updated" order and the cards' "updated" date use it, falling back to the import time.
+     */
+    listedAt: integer('listed_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('apps_name_version_unique').on(t.name, t.version),

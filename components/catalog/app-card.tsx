@@ -6,9 +6,12 @@ import type { TagChip } from '@/lib/tags/chip';
 import { AppIcon } from './app-icon';
 import { TagChips } from './tag-chips';
 import { appUrl } from '@/lib/urls';
+import { formatUtcDate } from '@/lib/format';
 
 /** What a card shows, and nothing more: it is sent to the browser as the card grid's props. */
-export type CardData = Pick<CatalogCard, 'name' | 'version' | 'title' | 'description' | 'kind' | 'iconUrl'> & {
+export type CardData = Pick<CatalogCard, 'name' | 'version' | 'title' | 'description' | 'kind' | 'iconUrl' | 'owner'> & {
+  /** `YYYY-MM-DD` (UTC) of the last change that made the app visible. */
+  updated: string;
   tags: Pick<TagChip, 'name' | 'title' | 'color' | 'kind'>[];
   /** The running instance a MANAGED app's card opens directly. */
   openUrl?: string;
@@ -22,6 +25,8 @@ export const cardData = (card: CatalogCard, openUrl?: string): CardData => ({
   description: card.description,
   kind: card.kind,
   iconUrl: card.iconUrl,
+  owner: card.owner,
+  updated: formatUtcDate(new Date(card.updatedAt)),
   tags: card.tags.flatMap(({ name, title, color, kind }) => (kind === 'authorization' ? [] : [{ name, title, color, kind }])),
 });
 
@@ -54,13 +59,20 @@ export function AppCard({ card }: { card: CardData }) {
               </span>
             )}
           </h2>
-          <p className="card-meta">
-            {`${card.name} · ${card.version}`}
+          <p className="card-meta" data-testid="card-name">
+            <span className="card-name">{card.name}</span>
+            <span className="shrink-0">{card.version}</span>
           </p>
         </div>
       </div>
       {card.description && <p className="card-text">{card.description}</p>}
       <TagChips tags={card.tags} />
+      <p className="card-foot" data-testid="card-foot">
+        <span className="truncate">by {card.owner}</span>
+        <span className="shrink-0">
+          updated <time dateTime={card.updated}>{card.updated}</time>
+        </span>
+      </p>
     </li>
   );
 }

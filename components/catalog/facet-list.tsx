@@ -5,37 +5,24 @@
 import Link from 'next/link';
 import type { FacetOption } from '@/lib/catalog/catalog';
 
-export type FacetLink = FacetOption & { href: string };
+/** An option with the link that chooses it (or, for a chosen category, leaves it out) and whether it is chosen. */
+export type FacetLink = FacetOption & { href: string; chosen?: boolean };
 
-export function FacetList({
-  label,
-  options,
-  selected,
-  clearHref,
-}: {
-  label: string;
-  options: FacetLink[];
-  selected: string;
-  clearHref: string;
-}) {
+export function FacetList({ label, options, clearHref }: { label: string; options: FacetLink[]; clearHref: string }) {
   if (options.length === 0) return null;
+  const none = !options.some((o) => o.chosen);
   return (
     <nav aria-label={label}>
       <h2 className="mb-1 text-sm font-semibold text-gray-900">{label}</h2>
       <ul className="space-y-0.5">
         <li>
-          <Link href={clearHref} aria-current={selected === '' ? 'true' : undefined} className="facet">
+          <Link href={clearHref} aria-current={none ? 'true' : undefined} className="facet">
             All
           </Link>
         </li>
         {options.map((option) => (
           <li key={option.name}>
-            <Link
-              href={option.href}
-              aria-current={selected === option.name ? 'true' : undefined}
-              data-testid={`facet-${option.name}`}
-              className="facet"
-            >
+            <Link href={option.href} aria-current={option.chosen ? 'true' : undefined} data-testid={`facet-${option.name}`} className="facet">
               <span className="facet-name">
                 <span aria-hidden="true" className="dot" style={{ backgroundColor: option.color }} />
                 <span className="truncate">{option.title}</span>
@@ -51,4 +38,3 @@ export function FacetList({
     </nav>
   );
 }
-

@@ -2,20 +2,31 @@
 import Link from 'next/link';
 import type { FacetOption } from '@/lib/catalog/catalog';
 import { FacetList, type FacetLink } from './facet-list';
-import { catalogHref, searchTerms, type CatalogParams, type CatalogSort } from '@/lib/catalog/search-query';
+import { FiltersPanel } from './filters-panel';
+import { catalogHref, searchTerms, toggleCategory, type CatalogParams, type CatalogSort } from '@/lib/catalog/search-query';
 
 /** The options with their links; a chosen tag with no matches under the current search still shows, so it can be cleared. */
-function links(options: FacetOption[], selected: string, hrefFor: (name: string) => string): FacetLink[] {
-  const shown = selected && !options.some((o) => o.name === selected) ? [...options, { name: selected, title: selected, color: '#4b5563', count: 0 }] : options;
-  return shown.map((o) => ({ ...o, href: hrefFor(o.name) }));
+function links(options: FacetOption[], chosen: string[], hrefFor: (name: string) => string): FacetLink[] {
+  const missing = chosen.filter((name) => !options.some((o) => o.name === name)).map((name) => ({ name, title: name, color: '#4b5563', count: 0 }));
+  return [...options, ...missing].map((o) => ({ ...o, href: hrefFor(o.name), ...(chosen.includes(o.name) ? { chosen: true } : {}) }));
 }
 
+/**
+ * Categories combine (an app in any chosen one matches: each link adds or removes its category); one badge
+ * at a time. The column is there whenever tags are shown, even with nothing to list, so the results do not
+ * move sideways from one search to the next.
+ */
 export function CatalogFilters({ params, categories, badges }: { params: CatalogParams; categories: FacetOption[]; badges: FacetOption[] }) {
+  const categoryLinks = links(categories, params.categories, (name) => catalogHref(params, { categories: toggleCategory(params.categories, name), page: 1 }));
+  const badgeLinks = links(badges, params.badge ? [params.badge] : [], (badge) => catalogHref(params, { badge, page: 1 }));
   return (
-    <div className="space-y-5">
-      <FacetList label="Categories" options={links(categories, params.category, (category) => catalogHref(params, { category, page: 1 }))} selected={params.category} clearHref={catalogHref(params, { category: '', page: 1 })} />
-      <FacetList label="Badges" options={links(badges, params.badge, (badge) => catalogHref(params, { badge, page: 1 }))} selected={params.badge} clearHref={catalogHref(params, { badge: '', page: 1 })} />
-    </div>
+    <FiltersPanel chosen={params.categories.length + (params.badge ? 1 : 0)}>
+      <div className="space-y-5">
+        <FacetList label="Categories" options={categoryLinks} clearHref={catalogHref(params, { categories: [], page: 1 })} />
+        <FacetList label="Badges" options={badgeLinks} clearHref={catalogHref(params, { badge: '', page: 1 })} />
+        {categoryLinks.length === 0 && badgeLinks.length === 0 && <p className="text-sm text-gray-700">No categories or badges for these results.</p>}
+      </div>
+    </FiltersPanel>
   );
 }
 

@@ -59,19 +59,20 @@ const IS_BADGE = sql`t.is_category = 0 AND json_array_length(t.visitor_roles) = 
  */
 function candidates(audience: Audience, visible: SQL): SQL {
   if (audience.heads) {
-    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, imported_at
+    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
       FROM catalog_heads WHERE audience = ${audience.heads}) AS apps`;
   }
-  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.imported_at FROM (
-      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, apps.created_at AS imported_at,
+  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.updated_at FROM (
+      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, coalesce(apps.listed_at, apps.created_at) AS updated_at,
         lower(coalesce(nullif(trim(apps.title), ''), apps.name)) AS sort_title,
         row_number() OVER (PARTITION BY apps.name ORDER BY apps.version_key DESC) AS rn
       FROM apps WHERE ${SHARED} AND ${visible}
     ) AS x JOIN app_search_docs d ON d.app_id = x.id WHERE x.rn = 1) AS apps`;
 }
 
-function tagFilter(kind: SQL, name: string): SQL {
-  return sql`apps.id IN (SELECT at.app_id FROM app_tags at JOIN tags t ON t.id = at.tag_id WHERE ${kind} AND t.name = ${name})`;
+/** Apps carrying any of the tags `names` of one kind. */
+function tagFilter(kind: SQL, names: string[]): SQL {
+  return sql`apps.id IN (SELECT at.app_id FROM app_tags at JOIN tags t ON t.id = at.tag_id WHERE ${kind} AND t.name IN (${idList(names)}))`;
 }
 
 interface Query {
@@ -101,7 +102,7 @@ function orderBy(params: CatalogParams, match: string | null): SQL {
     const exact = params.q.trim().toLowerCase();
     return sql`(apps.sort_title = ${exact} OR lower(apps.name) = ${exact}) DESC, matches.rank ASC, apps.sort_title ASC, apps.name ASC`;
   }
-  return sql`apps.imported_at DESC, apps.name ASC`;
+  return sql`apps.updated_at DESC, apps.name ASC`;
 }
 
 interface CardRow {
@@ -111,7 +112,10 @@ interface CardRow {
   title: string;
   description: string;
   kind: AppKind;
-  importedAt: number;
+  /** The owner's display name (never their e-mail address). */
+  owner: string;
+  /** The last change that made the version visible (publishing, visibility, tags), or its import: ms since the epoch. */
+  updatedAt: number;
 }
 
 type FacetRow = FacetOption & { isCategory: number; isBadge: number };
@@ -200,7 +204,7 @@ function selectPage(
     const match = matchExpression(params.q, { includeTags: showTags });
     const result = queryIndex(index, {
       matches: match ? searchMatches(match, params) : null,
-      category: showTags ? params.category : '',
+      categories: showTags ? params.categories : [],
       badge: showTags ? params.badge : '',
       sort: params.sort,
       exact: params.q.trim().toLowerCase(),
@@ -212,8 +216,8 @@ function selectPage(
   }
   const query = baseQuery(viewer, settings, audience, params);
   // Visitors may not see tags, so they cannot filter by them either (nor probe tag names via the URL).
-  const category = showTags && params.category ? [tagFilter(IS_CATEGORY, params.category)] : [];
-  const badge = showTags && params.badge ? [tagFilter(IS_BADGE, params.badge)] : [];
+  const category = showTags && params.categories.length > 0 ? [tagFilter(IS_CATEGORY, params.categories)] : [];
+  const badge = showTags && params.badge ? [tagFilter(IS_BADGE, [params.badge])] : [];
   const where = whereSql([...query.where, ...category, ...badge]);
 
   const [{ total }] = getDb().all<{ total: number }>(sql`SELECT count(*) AS total FROM ${query.from} WHERE ${where}`);
@@ -233,7 +237,9 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
   const byId = new Map(
     (pageIds.length === 0
       ? []
-      : getDb().all<CardRow>(sql`SELECT id, name, version, title, description, kind, created_at AS importedAt FROM apps WHERE id IN (${idList(pageIds)})`)
+      : getDb().all<CardRow>(sql`SELECT a.id, a.name, a.version, a.title, a.description, a.kind, coalesce(u.name, '') AS owner,
+          CAST(coalesce(a.listed_at, a.created_at) AS INTEGER) AS updatedAt
+          FROM apps a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id IN (${idList(pageIds)})`)
     ).map((r) => [r.id, r]),
   );
   const rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
