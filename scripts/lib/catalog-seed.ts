@@ -35,7 +35,6 @@ function rng(seed: number) {
   };
 }
 
-export const SEEDED = { categoryName: `category-${VOCABULARY[0]}`, detailsName: 'ai.bench.app01234' };
 
 export function seed(dataDir: string): { categoryName: string; detailsName: string } {
   const started = Date.now();
