@@ -32,7 +32,7 @@ test('a catalog page with 24 cards weighs at most 64 KB, an app page at most 48 
       {
         name: `ai.${w}.app${String(n).padStart(5, '0')}`,
         title: `${words(2, n)} ${n}`.replace(/^./, (c) => c.toUpperCase()),
-        description: `${words(10, n)} ${w}`,
+        description: `${words(10, n)} ${w} no${n}`,
         longDescription,
         tags: [tags[n % 12], tags[12 + (n % 38)], tags[12 + ((n * 7) % 38)]],
       },
@@ -46,11 +46,13 @@ test('a catalog page with 24 cards weighs at most 64 KB, an app page at most 48 
   const catalog = await page.request.get(`/?q=${w}&sort=updated`);
   const html = await catalog.text();
   expect(html.split('data-testid="app-card"').length - 1).toBe(24);
+  console.log(`catalog page with 24 cards: ${Buffer.byteLength(html)} bytes`);
   expect(Buffer.byteLength(html), 'catalog page bytes').toBeLessThanOrEqual(CATALOG_MAX);
   // Each card's data is sent once in the payload beside its markup, not as a second element tree.
-  const description = `${words(10, 5)} ${w}`;
+  const description = `${words(10, 5)} ${w} no5`;
   expect(html.split(description).length - 1).toBe(2);
 
   const app = await (await page.request.get(`/apps/${last}`)).text();
+  console.log(`app page: ${Buffer.byteLength(app)} bytes with ${Buffer.byteLength(longDescription)} bytes of Markdown`);
   expect(Buffer.byteLength(app) - Buffer.byteLength(longDescription), 'app page bytes beside the Markdown').toBeLessThanOrEqual(APP_PAGE_MAX);
 });
