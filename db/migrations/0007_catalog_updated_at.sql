@@ -35,7 +35,7 @@ CREATE TRIGGER apps_catalog_ai AFTER INSERT ON apps BEGIN
   UPDATE catalog_state SET generation = generation + 1 WHERE id = 1;
 END;
 --> statement-breakpoint
-CREATE TRIGGER apps_catalog_heads_au AFTER UPDATE OF name, title, visibility, version_key, created_at, owner_id, listed_at ON apps BEGIN
+CREATE TRIGGER apps_catalog_heads_au AFTER UPDATE OF name, title, visibility, version_key, created_at, owner_id ON apps BEGIN
   DELETE FROM catalog_heads WHERE name = OLD.name;
   INSERT INTO catalog_heads (audience, name, app_id, doc_id, owner_id, visibility, sort_title, updated_at)
     SELECT 'shared', a.name, a.id, d.doc_id, a.owner_id, a.visibility, lower(coalesce(nullif(trim(a.title), ''), a.name)), coalesce(a.listed_at, a.created_at)
@@ -71,8 +71,13 @@ CREATE TRIGGER apps_catalog_ad AFTER DELETE ON apps BEGIN
   UPDATE catalog_state SET generation = generation + 1 WHERE id = 1;
 END;
 --> statement-breakpoint
--- Publishing (any change to a visibility other than PRIVATE) and tag changes stamp listed_at; the
--- update fires apps_catalog_heads_au, which moves the Name's card.
+-- Publishing (any change to a visibility other than PRIVATE) and tag changes stamp listed_at, which
+-- moves the Name's card when the version is a head (one indexed update: which versions are heads does
+-- not change with listed_at).
+CREATE TRIGGER apps_listed_heads_au AFTER UPDATE OF listed_at ON apps BEGIN
+  UPDATE catalog_heads SET updated_at = coalesce(NEW.listed_at, NEW.created_at) WHERE app_id = NEW.id;
+END;
+--> statement-breakpoint
 CREATE TRIGGER apps_listed_visibility_au AFTER UPDATE OF visibility ON apps
 WHEN NEW.visibility <> OLD.visibility AND NEW.visibility <> 'PRIVATE' BEGIN
   UPDATE apps SET listed_at = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE id = NEW.id;

@@ -153,14 +153,31 @@ function facets(query: Query, category: SQL[], badge: SQL[]): { categories: Face
 
 const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
+/** The statements a catalog page runs besides the index, one place so that their query plans are tested (query-plan.test.ts). */
+export const catalogQueries = {
+  /** The page's card texts and owners, by id: primary-key lookups only. */
+  cardRows: (ids: string[]) => sql`SELECT a.id, a.name, a.version, a.title, a.description, a.kind, coalesce(u.name, '') AS owner,
+      CAST(coalesce(a.listed_at, a.created_at) AS INTEGER) AS updatedAt
+    FROM apps a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id IN (${idList(ids)})`,
+  tagsOf: (ids: string[]) => sql`
+    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
+    FROM app_tags at JOIN tags t ON t.id = at.tag_id
+    WHERE at.app_id IN (${idList(ids)})
+    ORDER BY t.title COLLATE NOCASE, t.name`,
+  iconsOf: (ids: string[]) => sql`
+    SELECT app_id AS appId FROM app_assets
+    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(ids)})`,
+  /** One FTS5 lookup; bm25 (about as costly again as the match for a common word) only when sorting by it. */
+  searchMatches: (relevance: boolean) =>
+    `SELECT rowid, ${relevance ? `bm25(app_search, ${BM25_WEIGHTS.join(', ')})` : '0'} FROM app_search WHERE app_search MATCH ?`,
+};
+
 function tagsOf(appIds: string[]): Map<string, TagChip[]> {
   const out = new Map(appIds.map((id) => [id, [] as TagChip[]]));
   if (appIds.length === 0) return out;
-  const rows = getDb().all<{ appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string }>(sql`
-    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
-    FROM app_tags at JOIN tags t ON t.id = at.tag_id
-    WHERE at.app_id IN (${idList(appIds)})
-    ORDER BY t.title COLLATE NOCASE, t.name`);
+  const rows = getDb().all<{ appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string }>(
+    catalogQueries.tagsOf(appIds),
+  );
   for (const { appId, isCategory, visitorRoles, ...rest } of rows) {
     const chip = tagChip({ ...rest, isCategory: !!isCategory, visitorRoles: JSON.parse(visitorRoles) as string[] });
     if (chip.kind !== 'authorization') out.get(appId)!.push(chip);
@@ -170,9 +187,7 @@ function tagsOf(appIds: string[]): Map<string, TagChip[]> {
 
 function iconsOf(appIds: string[]): Set<string> {
   if (appIds.length === 0) return new Set();
-  const rows = getDb().all<{ appId: string }>(sql`
-    SELECT app_id AS appId FROM app_assets
-    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(appIds)})`);
+  const rows = getDb().all<{ appId: string }>(catalogQueries.iconsOf(appIds));
   return new Set(rows.map((r) => r.appId));
 }
 
@@ -183,8 +198,8 @@ function searchMatches(match: string, params: CatalogParams): [number, number][]
   const client = getDb().$client;
   let statements = matchStatements.get(client);
   if (!statements) {
-    const select = (rank: string) => client.prepare(`SELECT rowid, ${rank} FROM app_search WHERE app_search MATCH ?`).raw();
-    statements = { relevance: select(`bm25(app_search, ${BM25_WEIGHTS.join(', ')})`), plain: select('0') };
+    const select = (relevance: boolean) => client.prepare(catalogQueries.searchMatches(relevance)).raw();
+    statements = { relevance: select(true), plain: select(false) };
     matchStatements.set(client, statements);
   }
   return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match) as [number, number][];
@@ -237,9 +252,7 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
   const byId = new Map(
     (pageIds.length === 0
       ? []
-      : getDb().all<CardRow>(sql`SELECT a.id, a.name, a.version, a.title, a.description, a.kind, coalesce(u.name, '') AS owner,
-          CAST(coalesce(a.listed_at, a.created_at) AS INTEGER) AS updatedAt
-          FROM apps a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id IN (${idList(pageIds)})`)
+      : getDb().all<CardRow>(catalogQueries.cardRows(pageIds))
     ).map((r) => [r.id, r]),
   );
   const rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);

@@ -26,17 +26,26 @@ export interface HeadIndex {
   byDoc: Int32Array;
 }
 
-const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
-
-function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
-  const db = getDb();
-  const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(sql`
+/** What the index is built from; exported so that their query plans are tested (query-plan.test.ts). */
+export const headIndexQueries = {
+  /** The audience's heads it may see, in recency order, with their title order. */
+  heads: (heads: 'shared' | 'public', visible: SQL) => sql`
     SELECT apps.id, apps.doc_id AS docId, apps.sort_title AS sortTitle, lower(apps.name) AS lowerName,
       row_number() OVER (ORDER BY apps.sort_title, apps.name) - 1 AS titleRank
     FROM (SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
       FROM catalog_heads WHERE audience = ${heads}) AS apps
     WHERE apps.visibility IN ('ALL_USERS', 'PUBLIC') AND ${visible}
-    ORDER BY apps.updated_at DESC, apps.name ASC`);
+    ORDER BY apps.updated_at DESC, apps.name ASC`,
+  headTags: (heads: 'shared' | 'public') => sql`
+    SELECT at.app_id AS appId, at.tag_id AS tagId FROM app_tags at
+    JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${heads}`,
+};
+
+const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
+
+function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
+  const db = getDb();
+  const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(headIndexQueries.heads(heads, visible));
   const tagRows = db.all<{ id: string; name: string; title: string; color: string; isCategory: number; isBadge: number }>(sql`
     SELECT id, name, title, color, is_category AS isCategory,
       (is_category = 0 AND json_array_length(visitor_roles) = 0) AS isBadge
@@ -44,9 +53,7 @@ function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
   const tagIndex = new Map(tagRows.map((t, i) => [t.id, i]));
   const position = new Map(rows.map((r, i) => [r.id, i]));
   const perHead: number[][] = rows.map(() => []);
-  for (const { appId, tagId } of db.all<{ appId: string; tagId: string }>(sql`
-    SELECT at.app_id AS appId, at.tag_id AS tagId FROM app_tags at
-    JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${heads}`)) {
+  for (const { appId, tagId } of db.all<{ appId: string; tagId: string }>(headIndexQueries.headTags(heads))) {
     const i = position.get(appId);
     const t = tagIndex.get(tagId);
     if (i !== undefined && t !== undefined) perHead[i].push(t);

@@ -102,6 +102,8 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
         insertAsset.run(id, 'icon', 0, sha, PNG.length);
       }
     }
+    // Tags given on import are part of it, not a later change: "Recently updated" follows the import times.
+    sqlite.prepare('UPDATE apps SET listed_at = NULL').run();
   })();
   const counts = sqlite.prepare("SELECT (SELECT count(*) FROM apps) AS apps, (SELECT count(DISTINCT name) FROM apps) AS names, (SELECT count(*) FROM tags) AS tags").get();
   sqlite.close();
