@@ -167,9 +167,15 @@ export const catalogQueries = {
   iconsOf: (ids: string[]) => sql`
     SELECT app_id AS appId FROM app_assets
     WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(ids)})`,
-  /** One FTS5 lookup; bm25 (about as costly again as the match for a common word) only when sorting by it. */
+  /**
+   * One FTS5 lookup, keeping only the audience's heads (a third of the documents: older versions are
+   * documents too), so bm25 (about as costly again as the match for a common word), computed only when
+   * sorting by it, runs for them alone. `+rowid` keeps SQLite from turning the IN list into one FTS5
+   * lookup per head; bm25 uses the whole table's statistics either way, so the ranks are those of the SQL path.
+   */
   searchMatches: (relevance: boolean) =>
-    `SELECT rowid, ${relevance ? `bm25(app_search, ${BM25_WEIGHTS.join(', ')})` : '0'} FROM app_search WHERE app_search MATCH ?`,
+    `SELECT rowid, ${relevance ? `bm25(app_search, ${BM25_WEIGHTS.join(', ')})` : '0'} FROM app_search
+    WHERE app_search MATCH ? AND +rowid IN (SELECT doc_id FROM catalog_heads WHERE audience = ?)`,
 };
 
 function tagsOf(appIds: string[]): Map<string, TagChip[]> {
@@ -194,7 +200,7 @@ function iconsOf(appIds: string[]): Set<string> {
 const matchStatements = new WeakMap<object, { relevance: Database.Statement; plain: Database.Statement }>();
 
 /** Matching [doc id, bm25 rank (0 unless sorting by relevance)] pairs: one FTS5 lookup, no joins, rows as arrays. */
-function searchMatches(match: string, params: CatalogParams): [number, number][] {
+function searchMatches(match: string, params: CatalogParams, heads: 'shared' | 'public'): [number, number][] {
   const client = getDb().$client;
   let statements = matchStatements.get(client);
   if (!statements) {
@@ -202,7 +208,7 @@ function searchMatches(match: string, params: CatalogParams): [number, number][]
     statements = { relevance: select(true), plain: select(false) };
     matchStatements.set(client, statements);
   }
-  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match) as [number, number][];
+  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match, heads) as [number, number][];
 }
 
 /** The page's ids, total and facets: from the audience's head index, or in SQL for visitors with their own set of apps. */
@@ -218,7 +224,7 @@ function selectPage(
     const index = headIndex(audience.key, audience.heads, visibleAppsWhere(viewer, settings));
     const match = matchExpression(params.q, { includeTags: showTags });
     const result = queryIndex(index, {
-      matches: match ? searchMatches(match, params) : null,
+      matches: match ? searchMatches(match, params, audience.heads) : null,
       categories: showTags ? params.categories : [],
       badge: showTags ? params.badge : '',
       sort: params.sort,
