@@ -174,7 +174,7 @@ async function main() {
   const staticApp = path.join(PUBLIC_DIR, '__bench-app.html');
   for (const file of [staticCatalog, staticApp]) fs.writeFileSync(file, 'placeholder');
   const started = Date.now();
-  const server = await startServer({ port: PORT, dataDir });
+  const server = await startServer({ port: PORT, dataDir, capture: true });
   try {
     const cookie = await signIn(server.url);
     const home = await bodyOf(`${server.url}/`, cookie);
@@ -186,6 +186,13 @@ async function main() {
     const app = await bodyOf(`${server.url}/apps/${appName}`, cookie);
     fs.writeFileSync(staticCatalog, home);
     fs.writeFileSync(staticApp, app);
+    // The storage check runs a minute after start-up and blocks the server while it runs (PRAGMA
+    // integrity_check: seconds at 10,000 apps); the seeded catalog has no bundle files, so it always
+    // reports them missing. Measure after it, not through it.
+    process.stdout.write('Waiting for the start-up storage check …\n');
+    const checked = Date.now();
+    while (!server.output().includes('Storage check') && Date.now() - checked < 180_000) await new Promise((r) => setTimeout(r, 500));
+    const storageCheck = Date.now() - checked;
     const staticOf = (file: string): PathSource => () => `/${path.basename(file)}`;
     const same = (url: string): PathSource => () => url;
 
@@ -234,6 +241,7 @@ async function main() {
     const worstQuery = costs.reduce((a, b) => (b['CPU ms (head index)'] > a['CPU ms (head index)'] ? b : a));
     targets.push({ target: `catalog query ≤ ${QUERY_COST_TARGET_MS} ms (worst case)`, measured: `${worstQuery['CPU ms (head index)']} ms (${worstQuery.query})`, result: met(worstQuery['CPU ms (head index)'] <= QUERY_COST_TARGET_MS) });
     targets.push({ target: `cold start < ${COLD_START_TARGET_MS / 1000} s`, measured: `${(coldStart / 1000).toFixed(2)} s`, result: met(coldStart < COLD_START_TARGET_MS) });
+    console.log(`(The start-up storage check ended ${(storageCheck / 1000).toFixed(0)} s after the first page; the server did not answer while it ran.)`);
     console.log(`Targets of issue 15 at ${apps} apps:`);
     console.table(targets);
     const missed = targets.filter((t) => t.result !== 'met').length;
