@@ -142,6 +142,12 @@ export const apps = sqliteTable(
      * it cannot run or be downloaded then. Cleared by a later check that finds them, or a re-import of its bundle.
      */
     brokenReason: text('broken_reason'),
+    /**
+     * The last change that made this version visible after its import: publishing or another visibility
+     * change, a tag added or removed (set by triggers, migration 0009); null until then. The catalog's
+     * "Recently updated" order and the cards' "updated" date use it, falling back to the import time.
+     */
+    listedAt: integer('listed_at', { mode: 'timestamp_ms' }),
   },
   (t) => [
     uniqueIndex('apps_name_version_unique').on(t.name, t.version),

@@ -6,6 +6,9 @@ export const dueForTouch = (last: Date | null, now: number): boolean => !last ||
 /** `2026-11-28 05:42 UTC` */
 export const formatUtc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
+/** `2026-11-28`: a date (UTC) where the time of day does not matter. */
+export const formatUtcDate = (d: Date) => d.toISOString().slice(0, 10);
+
 /** A byte count a person can read: 1536 -> "1.5 KiB". */
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -1,68 +1,154 @@
-// Benchmarks the catalog against a production build: seeds 10,000 apps (30,000 versions, 50 tags)
-// straight into a fresh DATA_DIR, signs in as a full-access user (session cookie: tags, categories
-// and facets are only shown to full-access viewers, so public mode would skip the category filter),
-// and runs autocannon (16 connections × 20 s) on `/`, a search for a common word, a category, a
-// details page, and a static file of the same size as `/` served by the same server.
-// Targets: p99 < 50 ms on every catalog page; catalog throughput ≥ half the static page's.
+// The catalog benchmark (`npm run bench:catalog`, also `bench:traffic`): the portal on traffic where almost
+// every request differs, as real users send it (issue 15), on a production build with a seeded catalog
+// (10,000 apps, 30,000 versions, 50 tags; APPS=100000 for the scale figures), 16 connections, signed in
+// as a full-access user, and in the same run a static file of the same size served by the same server, so
+// every figure is also given as a share of the static one (the machine may be shared: the static file
+// measured beside it is the reference, and the server's CPU time per request is robust to the others):
+//   searches     every request a different one- or two-word search (words and prefixes), half with a category
+//   app pages    every request a different app's details page
+//   catalog      `/` and the category pages, rendered per request
+//   repeated     one URL over and over (`/`, one search, one app page), for comparison with the old benchmark
+// It also prints the cold start (server start to its first catalog page), the page weights (the catalog
+// page with 24 cards, an app page) and the cost of the catalog query alone (search, facet counts and
+// sort), measured in a child process on the same database; then one table of the issue's targets, met or not.
 //
-//   npm run bench:catalog                  builds into NEXT_DIST_DIR (default .next-bench), then measures
+//   npm run bench:catalog                    builds into NEXT_DIST_DIR (default .next-bench), then measures
 //   SKIP_BUILD=1 DURATION=5 npm run bench:catalog
-//   CATALOG_CACHE=off npm run bench:catalog   the queries without the catalog's result cache
+//   APPS=100000 npm run bench:catalog        the scale figures (seeding takes a while)
+//   BENCH_DATA_DIR=/tmp/seeded npm run bench:catalog   keeps the seeded catalog between runs
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { projectRoot, startServer } from './lib/server';
-import { COMMON_WORD, NAMES, SEEDED, TAGS, VERSIONS_PER_NAME, seed, signIn } from './lib/catalog-seed';
+import { CATEGORIES, TAGS, VERSIONS_PER_NAME, VOCABULARY, seed, signIn } from './lib/catalog-seed';
 
-/** The part of autocannon's API used here (the package ships no types). */
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   errors: number;
   timeouts: number;
   non2xx: number;
+}
+interface RawRequest {
+  path?: string;
+  headers?: Record<string, string>;
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   url: string;
   connections: number;
   duration: number;
   headers?: Record<string, string>;
+  requests?: { setupRequest: (request: RawRequest) => RawRequest }[];
 }) => Promise<AutocannonResult>;
 
 const CONNECTIONS = 16;
-const DURATION = Number(process.env.DURATION ?? 20);
-const PORT = Number(process.env.PORT ?? 3290);
-const STATIC_FILE = path.join(projectRoot, 'public', '__bench-static.html');
+const DURATION = Number(process.env.DURATION ?? 15);
+const PORT = Number(process.env.PORT ?? 3850);
+const PUBLIC_DIR = path.join(projectRoot, 'public');
+
+const QUERY_COST_TARGET_MS = 5;
+const COLD_START_TARGET_MS = 2000;
+
+/** Targets of issue 15: p99 in ms and the share of the static file's throughput. */
+const TARGETS: Record<string, { p99: number; share: number }> = {
+  searches: { p99: 150, share: 0.4 },
+  'app pages': { p99: 100, share: 0.5 },
+  catalog: { p99: 100, share: 0.5 },
+};
+const WEIGHT_TARGETS = { catalog: 64 * 1024, app: 48 * 1024 };
+
+/** Deterministic pseudo-random numbers, so every run sends the same sequence of requests. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Endless distinct-looking request paths for one kind of traffic. */
+type PathSource = () => string;
+
+function searches(categories: string[]): PathSource {
+  const random = rng(7);
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  // A word, or its prefix of at least three letters, as people type while the results update.
+  const word = () => {
+    const w = pick(VOCABULARY);
+    return random() < 0.5 ? w : w.slice(0, 3 + Math.floor(random() * (w.length - 2)));
+  };
+  return () => {
+    const q = random() < 0.5 ? word() : `${word()} ${word()}`;
+    const query = new URLSearchParams({ q });
+    if (random() < 0.5) query.set('category', pick(categories));
+    return `/?${query}`;
+  };
+}
+
+function appPages(names: string[]): PathSource {
+  const random = rng(11);
+  return () => `/apps/${names[Math.floor(random() * names.length)]}`;
+}
+
+function catalogPages(categories: string[]): PathSource {
+  const random = rng(13);
+  return () => (random() < 0.5 ? '/' : `/?category=${categories[Math.floor(random() * categories.length)]}`);
+}
+
+/** CPU time (user + system) a process has used, in ms; robust to other processes sharing the cores. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 interface Figures {
   label: string;
-  path: string;
-  bytes: number;
+  /** Server CPU time per request: what a request costs, whatever else runs on the machine. */
+  cpu: number;
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-async function measure(url: string, label: string, pathname: string, cookie: string): Promise<Figures> {
+async function run(url: string, pid: number, label: string, next: PathSource, cookie: string): Promise<Figures> {
   const headers = { cookie };
-  const check = await fetch(url + pathname, { headers, redirect: 'manual' });
-  const body = await check.text();
-  if (check.status !== 200) throw new Error(`${pathname} answered ${check.status}`);
-  await autocannon({ url: url + pathname, connections: CONNECTIONS, duration: 2, headers }); // warm-up
-  const result = await autocannon({ url: url + pathname, connections: CONNECTIONS, duration: DURATION, headers });
-  return {
-    label,
-    path: pathname,
-    bytes: Buffer.byteLength(body),
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
+  const options = (duration: number) => ({
+    url,
+    connections: CONNECTIONS,
+    duration,
+    headers,
+    requests: [{ setupRequest: (request: RawRequest) => ({ ...request, path: next() }) }],
+  });
+  await autocannon(options(2)); // warm-up
+  const before = cpuMs(pid);
+  const result = await autocannon(options(DURATION));
+  const cpu = (cpuMs(pid) - before) / Math.max(1, result.requests.total);
+  return { label, cpu, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
+
+async function bodyOf(url: string, cookie: string): Promise<string> {
+  const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  return res.text();
+}
+
+/** The catalog query alone (search, facet counts, sort; no result cache), in a child process on the same database. */
+function queryCost(dataDir: string): QueryCost[] {
+  const out = execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(projectRoot, 'scripts/lib/query-cost.ts'), '--json'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, CATALOG_CACHE: 'off' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as QueryCost[];
+}
+
+type QueryCost = { query: string; 'CPU ms (head index)': number; 'CPU ms (SQL only)': number };
+
+const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
 async function main() {
   process.env.NEXT_DIST_DIR ??= '.next-bench';
@@ -70,56 +156,99 @@ async function main() {
     console.log(`Building into ${process.env.NEXT_DIST_DIR} …`);
     execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/next/dist/bin/next'), 'build'], { cwd: projectRoot, stdio: 'ignore', env: process.env });
   }
-  // BENCH_DATA_DIR keeps a seeded catalog between runs (seeded on first use, never deleted).
   const kept = process.env.BENCH_DATA_DIR;
-  const dataDir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-catalog-'));
+  const dataDir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-traffic-'));
   fs.mkdirSync(dataDir, { recursive: true });
-  const { categoryName, detailsName } = kept && fs.existsSync(path.join(dataDir, 'appstore.db')) ? SEEDED : seed(dataDir);
-  const cache = process.env.CATALOG_CACHE === 'off' ? 'off' : 'on';
-  // The static page is written before the server starts and removed afterwards.
-  fs.mkdirSync(path.dirname(STATIC_FILE), { recursive: true }); // public/ is not in the repository
-  fs.writeFileSync(STATIC_FILE, '<!doctype html><title>placeholder</title>');
-  const server = await startServer({ port: PORT, dataDir, env: { CATALOG_CACHE: cache } });
+  const dbFile = path.join(dataDir, 'appstore.db');
+  if (!(kept && fs.existsSync(dbFile))) seed(dataDir);
+
+  const db = new Database(dbFile, { readonly: true });
+  const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  const names = (db.prepare("SELECT name FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const apps = (db.prepare("SELECT count(*) AS n FROM catalog_heads WHERE audience = 'shared'").get() as { n: number }).n;
+  db.close();
+
+  // Static files of the same sizes as the catalog page and an app page, written before the server starts
+  // (public/ is in the repository; these two are removed afterwards).
+  const staticCatalog = path.join(PUBLIC_DIR, '__bench-catalog.html');
+  const staticApp = path.join(PUBLIC_DIR, '__bench-app.html');
+  for (const file of [staticCatalog, staticApp]) fs.writeFileSync(file, 'placeholder');
+  const started = Date.now();
+  const server = await startServer({ port: PORT, dataDir, capture: true });
   try {
     const cookie = await signIn(server.url);
-    const home = await (await fetch(`${server.url}/`, { headers: { cookie } })).text();
-    if (!home.includes('data-testid="app-card"')) throw new Error('The signed-in catalog shows no cards.');
-    fs.writeFileSync(STATIC_FILE, home); // a static page of the same size as the catalog
-    const targets: [string, string][] = [
-      ['catalog', '/'],
-      ['search', `/?q=${COMMON_WORD}`],
-      ['category', `/?category=${categoryName}`],
-      ['details', `/apps/${detailsName}`],
-      ['static', '/__bench-static.html'],
+    const home = await bodyOf(`${server.url}/`, cookie);
+    // Cold start: the server's start to its first catalog page, signed in (the page's first render included).
+    const coldStart = Date.now() - started;
+    const cards = home.split('data-testid="app-card"').length - 1;
+    if (cards === 0) throw new Error('The signed-in catalog shows no cards.');
+    const appName = names[1234 % names.length];
+    const app = await bodyOf(`${server.url}/apps/${appName}`, cookie);
+    fs.writeFileSync(staticCatalog, home);
+    fs.writeFileSync(staticApp, app);
+    // The storage check runs a minute after start-up and blocks the server while it runs (PRAGMA
+    // integrity_check: seconds at 10,000 apps); the seeded catalog has no bundle files, so it always
+    // reports them missing. Measure after it, not through it.
+    process.stdout.write('Waiting for the start-up storage check …\n');
+    const checked = Date.now();
+    while (!server.output().includes('Storage check') && Date.now() - checked < 180_000) await new Promise((r) => setTimeout(r, 500));
+    const storageCheck = Date.now() - checked;
+    const staticOf = (file: string): PathSource => () => `/${path.basename(file)}`;
+    const same = (url: string): PathSource => () => url;
+
+    const rows: (Figures & { vs: string; share: number })[] = [];
+    const pairs: [string, PathSource, string][] = [
+      ['searches', searches(categories), staticCatalog],
+      ['app pages', appPages(names), staticApp],
+      ['catalog', catalogPages(categories), staticCatalog],
+      ['repeated /', same('/'), staticCatalog],
+      ['repeated search', same('/?q=model'), staticCatalog],
+      ['repeated app page', same(`/apps/${appName}`), staticApp],
     ];
-    const rows: Figures[] = [];
-    for (const [label, pathname] of targets) {
-      process.stdout.write(`Measuring ${label} (${pathname}) …\n`);
-      rows.push(await measure(server.url, label, pathname, cookie));
+    const staticFigures = new Map<string, Figures>();
+    for (const [label, source, file] of pairs) {
+      if (!staticFigures.has(file)) {
+        const name = `static (${path.basename(file)})`;
+        process.stdout.write(`Measuring ${name} …\n`);
+        staticFigures.set(file, await run(server.url, server.pid, name, staticOf(file), cookie));
+        rows.push({ ...staticFigures.get(file)!, vs: '', share: 1 });
+      }
+      process.stdout.write(`Measuring ${label} …\n`);
+      const figures = await run(server.url, server.pid, label, source, cookie);
+      const share = figures.rps / staticFigures.get(file)!.rps;
+      rows.push({ ...figures, vs: `${(share * 100).toFixed(0)}%`, share });
     }
-    const staticRps = rows.find((r) => r.label === 'static')!.rps;
-    console.log(`\nCatalog benchmark: ${NAMES} apps, ${NAMES * VERSIONS_PER_NAME} versions, ${TAGS} tags; ${CONNECTIONS} connections × ${DURATION} s; catalog cache ${cache}; signed in as a full-access user.`);
-    console.table(
-      rows.map((r) => ({
-        page: r.label,
-        path: r.path,
-        'KiB': +(r.bytes / 1024).toFixed(1),
-        'req/s': Math.round(r.rps),
-        'p50 ms': r.p50,
-        'p99 ms': r.p99,
-        'vs static': r.label === 'static' ? '' : `${((r.rps / staticRps) * 100).toFixed(0)}%`,
-        errors: r.errors,
-      })),
-    );
-    const failing = rows.filter((r) => r.label !== 'static' && (r.p99 >= 50 || r.rps < staticRps / 2 || r.errors > 0));
-    console.log(
-      failing.length === 0
-        ? 'Targets met: p99 < 50 ms and throughput ≥ 50% of the static page on every catalog page.'
-        : `Targets missed on: ${failing.map((r) => r.label).join(', ')} (p99 < 50 ms, ≥ 50% of static throughput, no errors).`,
-    );
+
+    console.log(`\nCatalog benchmark: ${apps} apps, ${apps * VERSIONS_PER_NAME} versions, ${TAGS} tags (${CATEGORIES} categories); ${CONNECTIONS} connections × ${DURATION} s; signed in as a full-access user; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+    console.table(rows.map((r) => ({ traffic: r.label, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, 'CPU ms/req': +r.cpu.toFixed(2), 'vs static': r.vs, errors: r.errors })));
+    const weights = [
+      { page: `catalog / (${cards} cards)`, KiB: +(Buffer.byteLength(home) / 1024).toFixed(1), target: WEIGHT_TARGETS.catalog / 1024 },
+      { page: 'app page', KiB: +(Buffer.byteLength(app) / 1024).toFixed(1), target: WEIGHT_TARGETS.app / 1024 },
+    ];
+    console.log('Page weights (HTML with its React payload, uncompressed):');
+    console.table(weights);
+    console.log(`The catalog query alone (median of 30, CPU time, full-access viewer; target ≤ ${QUERY_COST_TARGET_MS} ms):`);
+    const costs = queryCost(dataDir);
+    console.table(costs);
+
+    const targets: { target: string; measured: string; result: string }[] = [];
+    for (const [label, target] of Object.entries(TARGETS)) {
+      const r = rows.find((row) => row.label === label)!;
+      targets.push({ target: `${label}: p99 < ${target.p99} ms`, measured: `${r.p99} ms`, result: met(r.p99 < target.p99 && r.errors === 0) });
+      targets.push({ target: `${label}: ≥ ${target.share * 100}% of static`, measured: `${(r.share * 100).toFixed(1)}%`, result: met(r.share >= target.share) });
+    }
+    for (const w of weights) targets.push({ target: `${w.page} ≤ ${w.target} KiB`, measured: `${w.KiB} KiB`, result: met(w.KiB <= w.target) });
+    const worstQuery = costs.reduce((a, b) => (b['CPU ms (head index)'] > a['CPU ms (head index)'] ? b : a));
+    targets.push({ target: `catalog query ≤ ${QUERY_COST_TARGET_MS} ms (worst case)`, measured: `${worstQuery['CPU ms (head index)']} ms (${worstQuery.query})`, result: met(worstQuery['CPU ms (head index)'] <= QUERY_COST_TARGET_MS) });
+    targets.push({ target: `cold start < ${COLD_START_TARGET_MS / 1000} s`, measured: `${(coldStart / 1000).toFixed(2)} s`, result: met(coldStart < COLD_START_TARGET_MS) });
+    console.log(`(The start-up storage check ended ${(storageCheck / 1000).toFixed(0)} s after the first page; the server did not answer while it ran.)`);
+    console.log(`Targets of issue 15 at ${apps} apps:`);
+    console.table(targets);
+    const missed = targets.filter((t) => t.result !== 'met').length;
+    console.log(missed === 0 ? 'All targets met.' : `${missed} of ${targets.length} targets not met.`);
   } finally {
     await server.stop();
-    fs.rmSync(STATIC_FILE, { force: true });
+    for (const file of [staticCatalog, staticApp]) fs.rmSync(file, { force: true });
     if (!kept) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

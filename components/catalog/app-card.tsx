@@ -1,33 +1,15 @@
-// One catalog card: the whole card links to the app's details page, or (a MANAGED app with a running
-// instance) straight to that instance.
+// One catalog card: the title leads; the machine Name is secondary (cut short when long, never the version);
+// the owner and the date of the last change that made the app visible close it. The whole card links to
+// the app's details page, or (a MANAGED app with a running instance) straight to that instance.
 import Link from 'next/link';
-import type { CatalogCard } from '@/lib/catalog/catalog';
-import type { TagChip } from '@/lib/tags/chip';
-import { AppIcon } from './app-icon';
-import { TagChips } from './tag-chips';
 import { appUrl } from '@/lib/urls';
+import { AppIcon } from './app-icon';
+import type { CardData, FacetTag } from './catalog-data';
+import { TagChips } from './tag-chips';
 
-/** What a card shows, and nothing more: it is sent to the browser as the card grid's props. */
-export type CardData = Pick<CatalogCard, 'name' | 'version' | 'title' | 'description' | 'kind' | 'iconUrl'> & {
-  tags: Pick<TagChip, 'name' | 'title' | 'color' | 'kind'>[];
-  /** The running instance a MANAGED app's card opens directly. */
-  openUrl?: string;
-};
-
-export const cardData = (card: CatalogCard, openUrl?: string): CardData => ({
-  ...(openUrl ? { openUrl } : {}),
-  name: card.name,
-  version: card.version,
-  title: card.title,
-  description: card.description,
-  kind: card.kind,
-  iconUrl: card.iconUrl,
-  tags: card.tags.flatMap(({ name, title, color, kind }) => (kind === 'authorization' ? [] : [{ name, title, color, kind }])),
-});
-
-export function AppCard({ card }: { card: CardData }) {
-  const { openUrl } = card;
-  const title = card.title || card.name;
+export function AppCard({ card, facets }: { card: CardData; facets: FacetTag[] }) {
+  const { openUrl, title } = card;
+  const tags = card.tags.map((i) => ({ ...facets[i], kind: facets[i].category ? ('category' as const) : ('badge' as const) }));
   return (
     <li data-testid="app-card" data-app-name={card.name} className="card">
       <div className="card-head">
@@ -44,7 +26,7 @@ export function AppCard({ card }: { card: CardData }) {
                 {title}
               </Link>
             )}
-            {card.kind === 'link' && (
+            {card.link && (
               <span className="ml-1 inline-block align-middle text-gray-600" title="Link app: opens an external site">
                 <svg aria-hidden="true" viewBox="0 0 20 20" className="inline h-4 w-4" fill="currentColor">
                   <path d="M11 3h6v6h-2V6.41l-6.29 6.3-1.42-1.42L13.59 5H11V3z" />
@@ -55,12 +37,19 @@ export function AppCard({ card }: { card: CardData }) {
             )}
           </h2>
           <p className="card-meta">
-            {`${card.name} · ${card.version}`}
+            <span className="card-name">{card.name}</span>
+            <span className="shrink-0">{card.version}</span>
           </p>
         </div>
       </div>
       {card.description && <p className="card-text">{card.description}</p>}
-      <TagChips tags={card.tags} />
+      <TagChips tags={tags} />
+      <p className="card-foot">
+        <span className="truncate">{`by ${card.owner}`}</span>
+        <span className="shrink-0">
+          updated <time dateTime={card.updated}>{card.updated}</time>
+        </span>
+      </p>
     </li>
   );
 }

@@ -8,19 +8,19 @@ function colorFor(name: string): string {
   return PLACEHOLDER_COLORS[hash % PLACEHOLDER_COLORS.length];
 }
 
+/**
+ * At the catalog's size (48 px) the size comes from the `app-icon` class, so 24 cards do not each carry a
+ * style. Loaded lazily: React would otherwise also preload every icon from the page's head.
+ */
 export function AppIcon({ url, name, title, size = 48 }: { url: string | null; name: string; title: string; size?: number }) {
-  const style = { width: size, height: size };
+  const style = size === 48 ? undefined : { width: size, height: size };
   if (url) {
     // eslint-disable-next-line @next/next/no-img-element -- served by our asset route with its own caching
-    return <img src={url} alt="" width={size} height={size} style={style} className="shrink-0 rounded-lg object-contain" />;
+    return <img src={url} alt="" width={size} height={size} style={style} loading="lazy" className="app-icon object-contain" />;
   }
   const letter = (title || name).trim().charAt(0).toUpperCase() || '?';
   return (
-    <span
-      aria-hidden="true"
-      style={style}
-      className={`flex shrink-0 items-center justify-center rounded-lg text-xl font-semibold text-white ${colorFor(name)}`}
-    >
+    <span aria-hidden="true" style={style} className={`app-icon flex items-center justify-center text-xl font-semibold text-white ${colorFor(name)}`}>
       {letter}
     </span>
   );

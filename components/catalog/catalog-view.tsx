@@ -2,10 +2,10 @@
 import Link from 'next/link';
 import type { CatalogPage } from '@/lib/catalog/catalog';
 import { searchTerms, type CatalogParams } from '@/lib/catalog/search-query';
-import { cardData } from './app-card';
-import { CardGrid } from './card-grid';
-import { CatalogFilters, SortLinks } from './filters';
+import { catalogData } from './catalog-data';
+import { CatalogResults } from './catalog-results';
 import { Pagination } from './pagination';
+import { SortLinks } from './sort-links';
 import { SearchForm } from './search-form';
 
 function EmptyState({ params, filtered, anonymous }: { params: CatalogParams; filtered: boolean; anonymous: boolean }) {
@@ -51,10 +51,12 @@ export function CatalogView({
   anonymous: boolean;
   openUrls?: Map<string, string>;
 }) {
-  const filtered = searchTerms(params.q).length > 0 || (result.showTags && (!!params.category || !!params.badge));
-  const hasFacets = result.categories.length > 0 || result.badges.length > 0 || !!params.category || !!params.badge;
+  const filtered = searchTerms(params.q).length > 0 || (result.showTags && (params.categories.length > 0 || !!params.badge));
   return (
     <div className="space-y-5">
+      <a href="#catalog-results" className="sr-only focus:not-sr-only focus:inline-block focus:rounded focus:bg-white focus:px-2 focus:py-1 focus:text-blue-800 focus:underline">
+        Skip to results
+      </a>
       {anonymous && (
         <p className="rounded-md border border-blue-200 bg-blue-50 px-4 py-3 text-sm text-blue-950">
           You are browsing the public apps.{' '}
@@ -65,27 +67,21 @@ export function CatalogView({
         </p>
       )}
       <SearchForm params={params} />
-      <div className={result.showTags && hasFacets ? 'grid gap-6 md:grid-cols-[14rem_1fr]' : ''}>
-        {result.showTags && hasFacets && (
-          <aside>
-            <CatalogFilters params={params} categories={result.categories} badges={result.badges} />
-          </aside>
-        )}
-        <section aria-labelledby="catalog-results" className="min-w-0 space-y-4">
+      <CatalogResults
+        params={params}
+        showTags={result.showTags}
+        {...catalogData(result, result.showTags ? params : { categories: [], badge: '' }, openUrls)}
+        heading={
           <div className="flex flex-wrap items-center justify-between gap-2">
-            <h2 id="catalog-results" className="text-sm font-medium text-gray-800" aria-live="polite" data-testid="catalog-total">
+            <h2 id="catalog-results" tabIndex={-1} className="text-sm font-medium text-gray-800" aria-live="polite" data-testid="catalog-total">
               {result.total === 1 ? '1 app' : `${result.total} apps`}
             </h2>
             <SortLinks params={params} />
           </div>
-          {result.cards.length === 0 ? (
-            <EmptyState params={params} filtered={filtered} anonymous={anonymous} />
-          ) : (
-            <CardGrid cards={result.cards.map((card) => cardData(card, openUrls?.get(card.id)))} />
-          )}
-          <Pagination params={params} page={result.page} pageCount={result.pageCount} />
-        </section>
-      </div>
+        }
+        empty={result.cards.length === 0 ? <EmptyState params={params} filtered={filtered} anonymous={anonymous} /> : null}
+        pagination={<Pagination params={params} page={result.page} pageCount={result.pageCount} />}
+      />
     </div>
   );
 }

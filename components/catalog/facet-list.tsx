@@ -1,30 +1,19 @@
-'use client';
-// One facet (categories or badges) with its counts: links that change the URL state. A client component so
-// that each option is sent once as data (name, title, colour, count, link) rather than as a second copy
-// of its element tree in the React payload (issue 15: the page weight).
+// One facet (categories or badges) with its counts: links that change the URL state. Rendered inside the
+// catalog's client component, so each option is sent once as data and its link is built here.
 import Link from 'next/link';
-import type { FacetOption } from '@/lib/catalog/catalog';
+import type { FacetTag } from './catalog-data';
 
-export type FacetLink = FacetOption & { href: string };
+/** An option with the link that chooses it (or, for a chosen category, leaves it out) and whether it is chosen. */
+export type FacetLink = FacetTag & { href: string; chosen: boolean };
 
-export function FacetList({
-  label,
-  options,
-  selected,
-  clearHref,
-}: {
-  label: string;
-  options: FacetLink[];
-  selected: string;
-  clearHref: string;
-}) {
+export function FacetList({ label, options, clearHref }: { label: string; options: FacetLink[]; clearHref: string }) {
   if (options.length === 0) return null;
   return (
     <nav aria-label={label}>
       <h2 className="mb-1 text-sm font-semibold text-gray-900">{label}</h2>
       <ul className="space-y-0.5">
         <li>
-          <Link href={clearHref} aria-current={selected === '' ? 'true' : undefined} className="facet">
+          <Link href={clearHref} aria-current={options.some((o) => o.chosen) ? undefined : 'true'} className="facet">
             All
           </Link>
         </li>
@@ -32,15 +21,12 @@ export function FacetList({
           <li key={option.name}>
             <Link
               href={option.href}
-              aria-current={selected === option.name ? 'true' : undefined}
-              data-testid={`facet-${option.name}`}
+              aria-current={option.chosen ? 'true' : undefined}
               className="facet"
+              style={{ '--c': option.color } as React.CSSProperties}
             >
-              <span className="facet-name">
-                <span aria-hidden="true" className="dot" style={{ backgroundColor: option.color }} />
-                <span className="truncate">{option.title}</span>
-              </span>
-              <span className="facet-count" data-testid="facet-count">
+              <span className="facet-name">{option.title}</span>
+              <span className="facet-count">
                 <span className="sr-only">, apps: </span>
                 {option.count}
               </span>
@@ -51,4 +37,3 @@ export function FacetList({
     </nav>
   );
 }
-

@@ -17,7 +17,9 @@ export function SearchForm({ params }: { params: CatalogParams }) {
         placeholder="Search apps"
         className="block w-full rounded-md border border-gray-400 bg-white px-3 py-2 text-gray-900 shadow-sm focus:border-blue-700"
       />
-      {params.category && <input type="hidden" name="category" value={params.category} />}
+      {params.categories.map((category) => (
+        <input key={category} type="hidden" name="category" value={category} />
+      ))}
       {params.badge && <input type="hidden" name="badge" value={params.badge} />}
       <button type="submit" className="rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700">
         Search

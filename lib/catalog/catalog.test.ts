@@ -51,6 +51,8 @@ function insertApp(spec: AppSpec): string {
     },
     spec.tagIds,
   );
+  // Tags added on insert stamp listed_at (a tag change); a fixture with an import time means "nothing since".
+  if (spec.importedAt) getDb().update(apps).set({ listedAt: null }).where(eq(apps.id, id)).run();
   if (spec.icon) {
     getDb().insert(appAssets).values({ appId: id, kind: 'icon', position: 0, sha256: 'a'.repeat(64), contentType: 'image/png', size: 1 }).run();
   }
@@ -69,7 +71,7 @@ function insertTag(name: string, values: { isCategory?: boolean; visitorRoles?: 
 /** A word unique to one test, so tests sharing the database do not see each other's apps. */
 const word = () => `w${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 
-const names = (v: Viewer | null, raw: Record<string, string>, s = settings) => catalogPage(v, s, parseCatalogParams(raw)).cards.map((c) => c.name);
+const names = (v: Viewer | null, raw: Record<string, string | string[]>, s = settings) => catalogPage(v, s, parseCatalogParams(raw)).cards.map((c) => c.name);
 
 beforeEach(() => {
   owner ??= viewer();
@@ -252,6 +254,62 @@ describe('category and badge filters', () => {
     // A badge name is not a category.
     expect(names(other, { q: w, category: `oss-${w}` })).toEqual([]);
   });
+
+  it('combines several categories as any-of, in the head index and in SQL', () => {
+    const w = word();
+    const vision = insertTag(`vision-${w}`, { isCategory: true });
+    const nlp = insertTag(`nlp-${w}`, { isCategory: true });
+    const audio = insertTag(`audio-${w}`, { isCategory: true });
+    const oss = insertTag(`oss-${w}`);
+    insertApp({ name: `a-${w}`, tagIds: [vision, oss], description: w });
+    insertApp({ name: `b-${w}`, tagIds: [nlp], description: w });
+    insertApp({ name: `c-${w}`, tagIds: [audio, oss], description: w });
+    insertApp({ name: `d-${w}`, tagIds: [vision, nlp], description: w });
+    const raw = { q: w, category: [`vision-${w}`, `nlp-${w}`], sort: 'title' };
+    for (const page of [catalogPage(other, settings, parseCatalogParams(raw)), catalogPageInSql(other, settings, parseCatalogParams(raw))]) {
+      expect(page.cards.map((c) => c.name)).toEqual([`a-${w}`, `b-${w}`, `d-${w}`]);
+      // Category counts do not narrow each other (any-of); badge counts follow the chosen categories.
+      expect(page.categories.map((c) => [c.name, c.count])).toEqual([
+        [`audio-${w}`, 1],
+        [`nlp-${w}`, 2],
+        [`vision-${w}`, 2],
+      ]);
+      expect(page.badges.map((c) => [c.name, c.count])).toEqual([[`oss-${w}`, 1]]);
+    }
+    expect(names(other, { ...raw, badge: `oss-${w}` })).toEqual([`a-${w}`]);
+    expect(names(other, { ...raw, category: [`vision-${w}`, `nonexistent-${w}`] })).toEqual([`a-${w}`, `d-${w}`]);
+  });
+});
+
+describe('recently updated', () => {
+  it('orders by the last change that made an app visible (publish, tags), and cards carry that date and the owner', () => {
+    const w = word();
+    const badge = insertTag(`new-${w}`);
+    const t = (s: number) => new Date(1_700_000_000_000 + s * 1000);
+    const early = insertApp({ name: `early-${w}`, description: w, importedAt: t(1) });
+    const draft = insertApp({ name: `draft-${w}`, description: w, importedAt: t(2), visibility: 'PRIVATE' });
+    insertApp({ name: `late-${w}`, description: w, importedAt: t(3) });
+    const order = () => names(other, { q: w, sort: 'updated' });
+    expect(order()).toEqual([`late-${w}`, `early-${w}`]);
+
+    // Publishing the draft (imported before `late`) puts it first, dated now.
+    const before = Date.now();
+    getDb().update(apps).set({ visibility: 'ALL_USERS' }).where(eq(apps.id, draft)).run();
+    expect(order()).toEqual([`draft-${w}`, `late-${w}`, `early-${w}`]);
+    const card = catalogPage(other, settings, parseCatalogParams({ q: w, sort: 'updated' })).cards[0];
+    expect(card.updatedAt).toBeGreaterThanOrEqual(before - 1000);
+    expect(card.owner).toBe(owner.name);
+
+    // A tag added to (or removed from) an app moves it up too; so does the SQL path visitors take.
+    getDb().insert(appTags).values({ appId: early, tagId: badge }).run();
+    expect(order()).toEqual([`early-${w}`, `draft-${w}`, `late-${w}`]);
+    const params = parseCatalogParams({ q: w, sort: 'updated' });
+    expect(catalogPageInSql(other, settings, params).cards.map((c) => c.name)).toEqual(order());
+
+    // Making an app PRIVATE is no reason to move it, and it leaves the catalog anyway.
+    getDb().update(apps).set({ visibility: 'PRIVATE' }).where(eq(apps.id, draft)).run();
+    expect(order()).toEqual([`early-${w}`, `late-${w}`]);
+  });
 });
 
 describe('cache', () => {
@@ -300,10 +358,10 @@ describe('head index', () => {
       [null, publicSettings],
       [null, settings],
     ];
-    const queries: Record<string, string>[] = [];
+    const queries: Record<string, string | string[]>[] = [];
     for (const q of ['', w, `alpha ${w}`, `gam ${w}`, 'beta', `badge0 ${w}`]) {
-      for (const category of ['', `cat0-${w}`, `cat1-${w}`, `badge0-${w}`]) {
-        for (const sort of ['', 'title', 'updated']) queries.push({ q, category, sort, badge: category === '' ? `badge1-${w}` : '' });
+      for (const category of [[], [`cat0-${w}`], [`cat1-${w}`], [`badge0-${w}`], [`cat0-${w}`, `cat2-${w}`]]) {
+        for (const sort of ['', 'title', 'updated']) queries.push({ q, category, sort, badge: category.length === 0 ? `badge1-${w}` : '' });
         queries.push({ q, category, page: '2' });
       }
     }

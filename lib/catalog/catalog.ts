@@ -59,19 +59,20 @@ const IS_BADGE = sql`t.is_category = 0 AND json_array_length(t.visitor_roles) = 
  */
 function candidates(audience: Audience, visible: SQL): SQL {
   if (audience.heads) {
-    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, imported_at
+    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
       FROM catalog_heads WHERE audience = ${audience.heads}) AS apps`;
   }
-  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.imported_at FROM (
-      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, apps.created_at AS imported_at,
+  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.updated_at FROM (
+      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, coalesce(apps.listed_at, apps.created_at) AS updated_at,
         lower(coalesce(nullif(trim(apps.title), ''), apps.name)) AS sort_title,
         row_number() OVER (PARTITION BY apps.name ORDER BY apps.version_key DESC) AS rn
       FROM apps WHERE ${SHARED} AND ${visible}
     ) AS x JOIN app_search_docs d ON d.app_id = x.id WHERE x.rn = 1) AS apps`;
 }
 
-function tagFilter(kind: SQL, name: string): SQL {
-  return sql`apps.id IN (SELECT at.app_id FROM app_tags at JOIN tags t ON t.id = at.tag_id WHERE ${kind} AND t.name = ${name})`;
+/** Apps carrying any of the tags `names` of one kind. */
+function tagFilter(kind: SQL, names: string[]): SQL {
+  return sql`apps.id IN (SELECT at.app_id FROM app_tags at JOIN tags t ON t.id = at.tag_id WHERE ${kind} AND t.name IN (${idList(names)}))`;
 }
 
 interface Query {
@@ -101,7 +102,7 @@ function orderBy(params: CatalogParams, match: string | null): SQL {
     const exact = params.q.trim().toLowerCase();
     return sql`(apps.sort_title = ${exact} OR lower(apps.name) = ${exact}) DESC, matches.rank ASC, apps.sort_title ASC, apps.name ASC`;
   }
-  return sql`apps.imported_at DESC, apps.name ASC`;
+  return sql`apps.updated_at DESC, apps.name ASC`;
 }
 
 interface CardRow {
@@ -111,7 +112,10 @@ interface CardRow {
   title: string;
   description: string;
   kind: AppKind;
-  importedAt: number;
+  /** The owner's display name (never their e-mail address). */
+  owner: string;
+  /** The last change that made the version visible (publishing, visibility, tags), or its import: ms since the epoch. */
+  updatedAt: number;
 }
 
 type FacetRow = FacetOption & { isCategory: number; isBadge: number };
@@ -149,14 +153,37 @@ function facets(query: Query, category: SQL[], badge: SQL[]): { categories: Face
 
 const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
+/** The statements a catalog page runs besides the index, one place so that their query plans are tested (query-plan.test.ts). */
+export const catalogQueries = {
+  /** The page's card texts and owners, by id: primary-key lookups only. */
+  cardRows: (ids: string[]) => sql`SELECT a.id, a.name, a.version, a.title, a.description, a.kind, coalesce(u.name, '') AS owner,
+      CAST(coalesce(a.listed_at, a.created_at) AS INTEGER) AS updatedAt
+    FROM apps a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id IN (${idList(ids)})`,
+  tagsOf: (ids: string[]) => sql`
+    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
+    FROM app_tags at JOIN tags t ON t.id = at.tag_id
+    WHERE at.app_id IN (${idList(ids)})
+    ORDER BY t.title COLLATE NOCASE, t.name`,
+  iconsOf: (ids: string[]) => sql`
+    SELECT app_id AS appId FROM app_assets
+    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(ids)})`,
+  /**
+   * One FTS5 lookup, keeping only the audience's heads (a third of the documents: older versions are
+   * documents too), so bm25 (about as costly again as the match for a common word), computed only when
+   * sorting by it, runs for them alone. `+rowid` keeps SQLite from turning the IN list into one FTS5
+   * lookup per head; bm25 uses the whole table's statistics either way, so the ranks are those of the SQL path.
+   */
+  searchMatches: (relevance: boolean) =>
+    `SELECT rowid, ${relevance ? `bm25(app_search, ${BM25_WEIGHTS.join(', ')})` : '0'} FROM app_search
+    WHERE app_search MATCH ? AND +rowid IN (SELECT doc_id FROM catalog_heads WHERE audience = ?)`,
+};
+
 function tagsOf(appIds: string[]): Map<string, TagChip[]> {
   const out = new Map(appIds.map((id) => [id, [] as TagChip[]]));
   if (appIds.length === 0) return out;
-  const rows = getDb().all<{ appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string }>(sql`
-    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
-    FROM app_tags at JOIN tags t ON t.id = at.tag_id
-    WHERE at.app_id IN (${idList(appIds)})
-    ORDER BY t.title COLLATE NOCASE, t.name`);
+  const rows = getDb().all<{ appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string }>(
+    catalogQueries.tagsOf(appIds),
+  );
   for (const { appId, isCategory, visitorRoles, ...rest } of rows) {
     const chip = tagChip({ ...rest, isCategory: !!isCategory, visitorRoles: JSON.parse(visitorRoles) as string[] });
     if (chip.kind !== 'authorization') out.get(appId)!.push(chip);
@@ -166,24 +193,22 @@ function tagsOf(appIds: string[]): Map<string, TagChip[]> {
 
 function iconsOf(appIds: string[]): Set<string> {
   if (appIds.length === 0) return new Set();
-  const rows = getDb().all<{ appId: string }>(sql`
-    SELECT app_id AS appId FROM app_assets
-    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(appIds)})`);
+  const rows = getDb().all<{ appId: string }>(catalogQueries.iconsOf(appIds));
   return new Set(rows.map((r) => r.appId));
 }
 
 const matchStatements = new WeakMap<object, { relevance: Database.Statement; plain: Database.Statement }>();
 
 /** Matching [doc id, bm25 rank (0 unless sorting by relevance)] pairs: one FTS5 lookup, no joins, rows as arrays. */
-function searchMatches(match: string, params: CatalogParams): [number, number][] {
+function searchMatches(match: string, params: CatalogParams, heads: 'shared' | 'public'): [number, number][] {
   const client = getDb().$client;
   let statements = matchStatements.get(client);
   if (!statements) {
-    const select = (rank: string) => client.prepare(`SELECT rowid, ${rank} FROM app_search WHERE app_search MATCH ?`).raw();
-    statements = { relevance: select(`bm25(app_search, ${BM25_WEIGHTS.join(', ')})`), plain: select('0') };
+    const select = (relevance: boolean) => client.prepare(catalogQueries.searchMatches(relevance)).raw();
+    statements = { relevance: select(true), plain: select(false) };
     matchStatements.set(client, statements);
   }
-  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match) as [number, number][];
+  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match, heads) as [number, number][];
 }
 
 /** The page's ids, total and facets: from the audience's head index, or in SQL for visitors with their own set of apps. */
@@ -199,8 +224,8 @@ function selectPage(
     const index = headIndex(audience.key, audience.heads, visibleAppsWhere(viewer, settings));
     const match = matchExpression(params.q, { includeTags: showTags });
     const result = queryIndex(index, {
-      matches: match ? searchMatches(match, params) : null,
-      category: showTags ? params.category : '',
+      matches: match ? searchMatches(match, params, audience.heads) : null,
+      categories: showTags ? params.categories : [],
       badge: showTags ? params.badge : '',
       sort: params.sort,
       exact: params.q.trim().toLowerCase(),
@@ -212,8 +237,8 @@ function selectPage(
   }
   const query = baseQuery(viewer, settings, audience, params);
   // Visitors may not see tags, so they cannot filter by them either (nor probe tag names via the URL).
-  const category = showTags && params.category ? [tagFilter(IS_CATEGORY, params.category)] : [];
-  const badge = showTags && params.badge ? [tagFilter(IS_BADGE, params.badge)] : [];
+  const category = showTags && params.categories.length > 0 ? [tagFilter(IS_CATEGORY, params.categories)] : [];
+  const badge = showTags && params.badge ? [tagFilter(IS_BADGE, [params.badge])] : [];
   const where = whereSql([...query.where, ...category, ...badge]);
 
   const [{ total }] = getDb().all<{ total: number }>(sql`SELECT count(*) AS total FROM ${query.from} WHERE ${where}`);
@@ -233,7 +258,7 @@ function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audienc
   const byId = new Map(
     (pageIds.length === 0
       ? []
-      : getDb().all<CardRow>(sql`SELECT id, name, version, title, description, kind, created_at AS importedAt FROM apps WHERE id IN (${idList(pageIds)})`)
+      : getDb().all<CardRow>(catalogQueries.cardRows(pageIds))
     ).map((r) => [r.id, r]),
   );
   const rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);

@@ -9,7 +9,7 @@ import { getDb } from '@/db';
 import { catalogGeneration } from './cache';
 
 export interface HeadIndex {
-  /** Per head, in recency order (imported_at DESC, name): */
+  /** Per head, in recency order (updated_at DESC, name): */
   appIds: string[];
   docIds: Int32Array;
   /** lower(sort_title) and lower(name), for the exact-match boost of relevance sorting. */
@@ -26,17 +26,26 @@ export interface HeadIndex {
   byDoc: Int32Array;
 }
 
+/** What the index is built from; exported so that their query plans are tested (query-plan.test.ts). */
+export const headIndexQueries = {
+  /** The audience's heads it may see, in recency order, with their title order. */
+  heads: (heads: 'shared' | 'public', visible: SQL) => sql`
+    SELECT apps.id, apps.doc_id AS docId, apps.sort_title AS sortTitle, lower(apps.name) AS lowerName,
+      row_number() OVER (ORDER BY apps.sort_title, apps.name) - 1 AS titleRank
+    FROM (SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
+      FROM catalog_heads WHERE audience = ${heads}) AS apps
+    WHERE apps.visibility IN ('ALL_USERS', 'PUBLIC') AND ${visible}
+    ORDER BY apps.updated_at DESC, apps.name ASC`,
+  headTags: (heads: 'shared' | 'public') => sql`
+    SELECT at.app_id AS appId, at.tag_id AS tagId FROM app_tags at
+    JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${heads}`,
+};
+
 const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
 
 function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
   const db = getDb();
-  const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(sql`
-    SELECT apps.id, apps.doc_id AS docId, apps.sort_title AS sortTitle, lower(apps.name) AS lowerName,
-      row_number() OVER (ORDER BY apps.sort_title, apps.name) - 1 AS titleRank
-    FROM (SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, imported_at
-      FROM catalog_heads WHERE audience = ${heads}) AS apps
-    WHERE apps.visibility IN ('ALL_USERS', 'PUBLIC') AND ${visible}
-    ORDER BY apps.imported_at DESC, apps.name ASC`);
+  const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(headIndexQueries.heads(heads, visible));
   const tagRows = db.all<{ id: string; name: string; title: string; color: string; isCategory: number; isBadge: number }>(sql`
     SELECT id, name, title, color, is_category AS isCategory,
       (is_category = 0 AND json_array_length(visitor_roles) = 0) AS isBadge
@@ -44,9 +53,7 @@ function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
   const tagIndex = new Map(tagRows.map((t, i) => [t.id, i]));
   const position = new Map(rows.map((r, i) => [r.id, i]));
   const perHead: number[][] = rows.map(() => []);
-  for (const { appId, tagId } of db.all<{ appId: string; tagId: string }>(sql`
-    SELECT at.app_id AS appId, at.tag_id AS tagId FROM app_tags at
-    JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${heads}`)) {
+  for (const { appId, tagId } of db.all<{ appId: string; tagId: string }>(headIndexQueries.headTags(heads))) {
     const i = position.get(appId);
     const t = tagIndex.get(tagId);
     if (i !== undefined && t !== undefined) perHead[i].push(t);
@@ -87,7 +94,8 @@ export function headIndex(key: string, heads: 'shared' | 'public', visible: SQL)
 export interface IndexQuery {
   /** Matching [doc id, bm25 rank (lower is better)] pairs, or null for no search. */
   matches: [number, number][] | null;
-  category: string;
+  /** Any of these categories (none: no category filter). */
+  categories: string[];
   badge: string;
   sort: 'relevance' | 'updated' | 'title';
   /** The lower-cased query, for the exact-title boost. */
@@ -105,28 +113,32 @@ export interface IndexResult {
   badges: { name: string; title: string; color: string; count: number }[];
 }
 
-function tagNamed(index: HeadIndex, name: string, kind: 'isCategory' | 'isBadge'): number | null {
-  if (!name) return null;
-  const i = index.tags.findIndex((t) => t.name === name && t[kind]);
-  return i; // -1: no such tag, so nothing matches
+/** The tag indexes named `names` of one kind; null for no filter. A name that is no such tag matches nothing. */
+function tagsNamed(index: HeadIndex, names: string[], kind: 'isCategory' | 'isBadge'): Set<number> | null {
+  if (names.length === 0) return null;
+  const wanted = new Set(names);
+  return new Set(index.tags.flatMap((t, i) => (wanted.has(t.name) && t[kind] ? [i] : [])));
 }
 
-function hasTag(index: HeadIndex, head: number, tag: number): boolean {
-  for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) if (index.tagList[j] === tag) return true;
+function hasAnyTag(index: HeadIndex, head: number, tags: Set<number>): boolean {
+  for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) if (tags.has(index.tagList[j])) return true;
   return false;
 }
 
-/** Filters, facet counts (categories follow the badge filter, badges the category filter), sort and page. */
+/**
+ * Filters (any of the chosen categories, and the badge), facet counts (categories follow the badge filter,
+ * badges the category filter), sort and page.
+ */
 export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
   const n = index.appIds.length;
-  const category = tagNamed(index, q.category, 'isCategory');
-  const badge = tagNamed(index, q.badge, 'isBadge');
+  const category = tagsNamed(index, q.categories, 'isCategory');
+  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
   const categoryCounts = new Int32Array(index.tags.length);
   const badgeCounts = new Int32Array(index.tags.length);
   const selected: number[] = [];
   const consider = (head: number) => {
-    const inCategory = category === null || hasTag(index, head, category);
-    const inBadge = badge === null || hasTag(index, head, badge);
+    const inCategory = category === null || hasAnyTag(index, head, category);
+    const inBadge = badge === null || hasAnyTag(index, head, badge);
     if (!inCategory && !inBadge) return;
     for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) {
       const t = index.tagList[j];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogHref, matchExpression, parseCatalogParams, searchTerms } from './search-query';
+import { catalogHref, matchExpression, MAX_CATEGORIES, parseCatalogParams, searchTerms, toggleCategory } from './search-query';
 
 describe('searchTerms', () => {
   it('splits on anything that is not a letter or digit, as the tokenizer does', () => {
@@ -54,5 +54,15 @@ describe('parseCatalogParams / catalogHref', () => {
     expect(catalogHref(params, { page: 1, sort: 'title' })).toBe('/?q=time+series&category=forecasting&sort=title');
     expect(parseCatalogParams(Object.fromEntries(new URLSearchParams(catalogHref(params).slice(2))))).toEqual(params);
     expect(catalogHref(parseCatalogParams({}))).toBe('/');
+  });
+  it('reads several categories (any-of), sorted and without duplicates, and toggles one in and out', () => {
+    const params = parseCatalogParams({ category: ['vision', ' nlp ', 'vision', ''] });
+    expect(params.categories).toEqual(['nlp', 'vision']);
+    expect(catalogHref(params)).toBe('/?category=nlp&category=vision');
+    const url = new URLSearchParams(catalogHref(params).slice(2));
+    expect(parseCatalogParams({ category: url.getAll('category') })).toEqual(params);
+    expect(toggleCategory(params.categories, 'nlp')).toEqual(['vision']);
+    expect(toggleCategory(params.categories, 'audio')).toEqual(['audio', 'nlp', 'vision']);
+    expect(parseCatalogParams({ category: Array.from({ length: 20 }, (_, i) => `c${i}`) }).categories).toHaveLength(MAX_CATEGORIES);
   });
 });

@@ -43,9 +43,13 @@ export function matchExpression(query: string, options: { includeTags: boolean }
 export type CatalogSort = 'relevance' | 'updated' | 'title';
 export const PAGE_SIZE = 24;
 
+/** At most this many categories are combined (any-of) in one URL. */
+export const MAX_CATEGORIES = 10;
+
 export interface CatalogParams {
   q: string;
-  category: string;
+  /** Categories chosen together: an app in any of them matches. Sorted, without duplicates. */
+  categories: string[];
   badge: string;
   sort: CatalogSort;
   page: number;
@@ -55,6 +59,17 @@ type RawParams = Record<string, string | string[] | undefined>;
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+}
+
+/** Every value of a repeated parameter (`?category=a&category=b`), trimmed, without empties or duplicates, sorted. */
+function all(value: string | string[] | undefined, max: number): string[] {
+  const values = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => v.trim().slice(0, 100)).filter(Boolean);
+  return [...new Set(values)].sort().slice(0, max);
+}
+
+/** `categories` with `name` added, or removed when it is already chosen. */
+export function toggleCategory(categories: string[], name: string): string[] {
+  return categories.includes(name) ? categories.filter((c) => c !== name) : [...categories, name].sort();
 }
 
 /**
@@ -69,7 +84,7 @@ export function parseCatalogParams(raw: RawParams): CatalogParams {
   if (requested === 'updated' || requested === 'title') sort = requested;
   const pageNumber = Number(first(raw.page));
   const page = Number.isSafeInteger(pageNumber) && pageNumber >= 1 && pageNumber <= 10_000 ? pageNumber : 1;
-  return { q, category: first(raw.category).slice(0, 100), badge: first(raw.badge).slice(0, 100), sort, page };
+  return { q, categories: all(raw.category, MAX_CATEGORIES), badge: first(raw.badge).slice(0, 100), sort, page };
 }
 
 /** The catalog URL for `params` with `changes` applied; defaults are left out so URLs stay short. */
@@ -77,7 +92,7 @@ export function catalogHref(params: CatalogParams, changes: Partial<CatalogParam
   const next = { ...params, ...changes };
   const query = new URLSearchParams();
   if (next.q) query.set('q', next.q);
-  if (next.category) query.set('category', next.category);
+  for (const category of next.categories) query.append('category', category);
   if (next.badge) query.set('badge', next.badge);
   const defaultSort = searchTerms(next.q).length > 0 ? 'relevance' : 'updated';
   if (next.sort !== defaultSort) query.set('sort', next.sort);

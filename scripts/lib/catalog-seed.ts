@@ -1,7 +1,7 @@
 // The seeded catalog the catalog benchmarks run on: NAMES apps (3 versions each, one in ten PRIVATE),
 // 50 tags of which 12 are categories, deterministic so every run measures the same catalog; and the
 // sign-in of the full-access user the benchmarks browse as.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
@@ -35,7 +35,6 @@ function rng(seed: number) {
   };
 }
 
-export const SEEDED = { categoryName: `category-${VOCABULARY[0]}`, detailsName: 'ai.bench.app01234' };
 
 export function seed(dataDir: string): { categoryName: string; detailsName: string } {
   const started = Date.now();
@@ -47,9 +46,15 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const words = (n: number) => Array.from({ length: n }, () => pick(VOCABULARY)).join(' ');
 
-  const sha = 'f'.repeat(64);
-  fs.mkdirSync(path.join(dataDir, 'assets', sha.slice(0, 2)), { recursive: true });
-  fs.writeFileSync(path.join(dataDir, 'assets', sha.slice(0, 2), sha), PNG);
+  // Each Name has its own icon file (the PNG with the Name after its end, which viewers ignore) and each
+  // version its own bundle hash, as in a real catalog (the bundle files themselves are not written).
+  const iconOf = (name: string) => {
+    const bytes = Buffer.concat([PNG, Buffer.from(name)]);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    fs.mkdirSync(path.join(dataDir, 'assets', sha.slice(0, 2)), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'assets', sha.slice(0, 2), sha), bytes);
+    return { sha, size: bytes.length };
+  };
 
   const insertUser = sqlite.prepare('INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)');
   const insertName = sqlite.prepare('INSERT INTO app_names (name, owner_id) VALUES (?, ?)');
@@ -89,6 +94,7 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
       const owner = pick(owners);
       insertName.run(name, owner);
       const appTagIds = [...new Set([pick(tagIds.slice(0, CATEGORIES)), pick(tagIds), pick(tagIds)])];
+      const icon = iconOf(name);
       for (let v = 0; v < VERSIONS_PER_NAME; v++) {
         const version = v === 1 ? `1.${v}.0-rc.1` : `1.${v}.0`;
         const r = random();
@@ -98,11 +104,13 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
         // About one app in four mentions the common word in its long description.
         const long = `### Features\n\n* ${words(12)}\n* ${words(12)}\n\n${words(40)}${random() < 0.25 ? ` ${COMMON_WORD}` : ''}\n`;
         insertApp.run(id, name, version, versionKey(version), owner, visibility, 'wave', title, words(10), long, 'ON_DEMAND',
-          'deb11_py310_wlatest', runtime, null, sha, 1000, now - (NAMES - n) * 60_000 - v * 1000);
+          'deb11_py310_wlatest', runtime, null, createHash('sha256').update(id).digest('hex'), 1000, now - (NAMES - n) * 60_000 - v * 1000);
         for (const tagId of appTagIds) insertAppTag.run(id, tagId);
-        insertAsset.run(id, 'icon', 0, sha, PNG.length);
+        insertAsset.run(id, 'icon', 0, icon.sha, icon.size);
       }
     }
+    // Tags given on import are part of it, not a later change: "Recently updated" follows the import times.
+    sqlite.prepare('UPDATE apps SET listed_at = NULL').run();
   })();
   const counts = sqlite.prepare("SELECT (SELECT count(*) FROM apps) AS apps, (SELECT count(DISTINCT name) FROM apps) AS names, (SELECT count(*) FROM tags) AS tags").get();
   sqlite.close();

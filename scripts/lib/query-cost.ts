@@ -34,4 +34,8 @@ export function measureQueries(): { query: string; 'CPU ms (head index)': number
   }));
 }
 
-if (process.argv[1]?.endsWith('query-cost.ts')) console.table(measureQueries());
+if (process.argv[1]?.endsWith('query-cost.ts')) {
+  const rows = measureQueries();
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
+  else console.table(rows);
+}

@@ -1,0 +1,74 @@
+// The catalog's statements read only what a page needs (issue 15: query cost): their plans, as SQLite
+// chooses them (EXPLAIN QUERY PLAN), use indexes and never scan a table whose size grows with the catalog.
+import { type SQL, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import type { Viewer } from '@/lib/auth/policy';
+import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { catalogQueries } from './catalog';
+import { headIndexQueries } from './head-index';
+
+useTempDataDir();
+
+const plan = (query: SQL | string): string[] =>
+  (typeof query === 'string' ? getDb().$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all('"model"*', 'shared') : getDb().all(sql`EXPLAIN QUERY PLAN ${query}`)).map(
+    (row) => (row as { detail: string }).detail,
+  );
+
+/** Tables whose size grows with the catalog: a plan may search them through an index, never scan them. */
+const GROWING = ['apps', 'app_tags', 'app_assets', 'users', 'app_search_docs', 'catalog_heads'];
+
+function expectNoScans(lines: string[]) {
+  for (const table of GROWING) {
+    for (const line of lines) expect(line, lines.join('\n')).not.toMatch(new RegExp(`^SCAN ${table}\\b|^SCAN \\w+ \\(${table}\\)|SCAN ${table} `));
+  }
+}
+
+let ids: string[];
+let viewer: Viewer;
+
+beforeAll(() => {
+  for (let i = 0; i < 100; i++) insertUser();
+  const owner = insertUser();
+  viewer = { id: owner.id, email: owner.email, name: owner.name, isAdmin: false, roles: [], fullAccess: true };
+  ids = Array.from({ length: 400 }, (_, i) =>
+    insertAppRow({ name: `plan-${i}`, title: `Model ${i}`, ownerId: owner.id, visibility: i % 3 ? 'ALL_USERS' : 'PRIVATE' }),
+  );
+  getDb().$client.exec('ANALYZE');
+});
+
+describe('catalog query plans', () => {
+  it("reads a page's cards, owners, tags and icons by key", () => {
+    const page = ids.slice(0, 24);
+    const cards = plan(catalogQueries.cardRows(page));
+    expect(cards.join('\n')).toMatch(/SEARCH a USING INDEX sqlite_autoindex_apps_1 \(id=\?\)/);
+    expect(cards.join('\n')).toMatch(/SEARCH u USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+    expectNoScans(cards);
+    const tags = plan(catalogQueries.tagsOf(page));
+    expect(tags.join('\n')).toMatch(/SEARCH at USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expectNoScans(tags);
+    const icons = plan(catalogQueries.iconsOf(page));
+    expect(icons.join('\n')).toMatch(/SEARCH app_assets USING (COVERING )?INDEX \w+ \(app_id=\?/);
+    expectNoScans(icons);
+  });
+
+  it("searches through the FTS5 index once, keeping the audience's heads by their index", () => {
+    for (const relevance of [true, false]) {
+      const lines = plan(catalogQueries.searchMatches(relevance));
+      // One MATCH (`0:M…`), not one lookup per head (`=M`: rowid pushed into FTS5 for each of the IN list).
+      expect(lines[0]).toMatch(/^SCAN app_search VIRTUAL TABLE INDEX \d+:M/);
+      expect(lines.join('\n')).toMatch(/SEARCH catalog_heads USING PRIMARY KEY \(audience=\?\)/);
+      expectNoScans(lines);
+    }
+  });
+
+  it("builds an audience's head index from its own rows of catalog_heads", () => {
+    for (const heads of ['shared', 'public'] as const) {
+      const lines = plan(headIndexQueries.heads(heads, visibleAppsWhere(viewer, { publicMode: false, fullAccessRole: '' })));
+      expect(lines.join('\n')).toMatch(/SEARCH catalog_heads USING INDEX \w+ \(audience=\?/);
+      const tags = plan(headIndexQueries.headTags(heads));
+      expect(tags.join('\n')).toMatch(/SEARCH (h|at) USING (COVERING )?INDEX/);
+    }
+  });
+});
