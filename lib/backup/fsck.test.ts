@@ -11,7 +11,7 @@ import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
 import { stageStream } from '@/lib/storage/staging';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
-import { fsck, integrityProblems } from './fsck';
+import { fsck, integrityProblems, integrityProblemsOffThread } from './fsck';
 
 const { dir } = useTempDataDir();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -87,7 +87,7 @@ describe('fsck', () => {
     expect(reasonOf(flipped.bundle)).toBeNull();
   });
 
-  it('reports a corrupted database page', () => {
+  it('reports a corrupted database page, on the server\'s thread and in the worker fsck uses', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fsck-db-')), 'x.db');
     const db = new Database(file);
     db.exec('create table t (id integer primary key, v text); create index t_v on t(v);');
@@ -101,7 +101,10 @@ describe('fsck', () => {
     for (let i = 0; i < 200; i++) bytes[pageSize * 3 + 100 + i] = 0xa5; // scribble over a b-tree page
     fs.writeFileSync(file, bytes);
     const broken = new Database(file, { readonly: true });
-    expect(integrityProblems(broken).length).toBeGreaterThan(0);
+    const problems = integrityProblems(broken);
+    expect(problems.length).toBeGreaterThan(0);
     broken.close();
+    expect(await integrityProblemsOffThread(file)).toEqual(problems);
+    expect(await integrityProblemsOffThread(path.join(path.dirname(file), 'absent.db'))).toEqual([expect.stringContaining('could not be read')]);
   });
 });
