@@ -9,6 +9,7 @@ import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
 import { claimOfSession, type SessionClaim } from './session-claim';
 import { viewerFromSession, viewerFromUser } from './viewer-store';
+import { refreshRolesIfDue } from './oidc-session';
 
 export type { AccessLevel, Viewer } from './policy';
 
@@ -17,6 +18,8 @@ export { accessSettings } from './access-settings';
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
 export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
   const claim = claimOfSession(await auth());
+  // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
+  if (claim) await refreshRolesIfDue(claim.userId);
   const viewer = viewerFromSession(claim);
   return viewer && claim ? { viewer, claim } : null;
 });

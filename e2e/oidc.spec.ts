@@ -1,0 +1,217 @@
+// Single sign-on through a real OpenID provider (oidc-provider on loopback, lib/testing/oidc-provider.ts):
+// authorization code + PKCE, state and nonce, the id_token verified by the portal; roles from the provider;
+// linking, disabled users, failures with human messages and clean logs; RP-initiated logout.
+import { expect, test, type Browser } from '@playwright/test';
+import { asAdmin, createUser, unique } from './helpers';
+import { importApp } from './bundles';
+import {
+  expireIdpCodes,
+  idpAccount,
+  idpDown,
+  idpUp,
+  loginAtIdp,
+  OIDC,
+  serverLog,
+  setIdpRoles,
+  signInThroughIdp,
+  startProviderSignIn,
+  whoami,
+} from './oidc-idp';
+import { TEST_OIDC } from '../lib/testing/oidc-clients';
+
+// The failure tests take the provider down or rotate its client secret: this file's tests run one after another.
+test.describe.configure({ mode: 'default' });
+test.use({ baseURL: OIDC.url });
+
+const failure = (page: import('@playwright/test').Page) => page.getByTestId('sign-in-failure');
+
+async function freshPage(browser: Browser) {
+  const context = await browser.newContext({ baseURL: OIDC.url });
+  return context.newPage();
+}
+
+test('a user with the admin role at the provider lands as an administrator', async ({ page }) => {
+  const account = await idpAccount({ prefix: 'idp-admin', roles: [OIDC.adminRole] });
+  await signInThroughIdp(page, account);
+  const { viewer } = await whoami(page);
+  expect(viewer).toMatchObject({ email: account.email, isAdmin: true, fullAccess: true });
+  await page.goto('/admin/users');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Users');
+});
+
+test('a user with the full-access role has full access; without it, a visitor who sees only what authorization tags expose', async ({
+  page,
+  browser,
+  request,
+}) => {
+  const full = await idpAccount({ prefix: 'idp-full', roles: [OIDC.fullAccessRole] });
+  await signInThroughIdp(page, full);
+  expect((await whoami(page)).viewer).toMatchObject({ isAdmin: false, fullAccess: true, roles: [OIDC.fullAccessRole] });
+
+  // Two ALL_USERS apps; only one carries an authorization tag for the visitor's role.
+  const team = unique('team');
+  const admin = await asAdmin(request);
+  const tag = unique('AUTHZ').toUpperCase().replace(/-/g, '_');
+  expect((await request.post('/api/v1/tags', { headers: admin, data: { name: tag, title: `Team ${tag}`, visitorRoles: [team] } })).status()).toBe(201);
+  const prefix = unique('ai.e2e.sso');
+  const tagged = await importApp(request, admin, { name: `${prefix}-tagged`, title: 'Tagged app' }, 'ALL_USERS');
+  await importApp(request, admin, { name: `${prefix}-plain`, title: 'Plain app' }, 'ALL_USERS');
+  expect((await request.patch(`/api/v1/apps/${tagged.id}`, { headers: admin, data: { tags: [tag] } })).status()).toBe(200);
+
+  const visitor = await idpAccount({ prefix: 'idp-visitor', roles: [team] });
+  const visitorPage = await freshPage(browser);
+  await signInThroughIdp(visitorPage, visitor);
+  expect((await whoami(visitorPage)).viewer).toMatchObject({ isAdmin: false, fullAccess: false, roles: [team] });
+  await visitorPage.goto(`/?q=${encodeURIComponent(prefix)}`);
+  await expect(visitorPage.locator(`[data-testid="app-card"][data-app-name="${prefix}-tagged"]`)).toBeVisible();
+  await expect(visitorPage.locator(`[data-testid="app-card"][data-app-name="${prefix}-plain"]`)).toHaveCount(0);
+  await page.goto(`/?q=${encodeURIComponent(prefix)}`);
+  await expect(page.locator('[data-testid="app-card"]')).toHaveCount(2);
+  await visitorPage.context().close();
+});
+
+test(`a role removed at the provider takes effect within the refresh interval (${OIDC.refreshIntervalSeconds} s here), and a role added at the next sign-in`, async ({
+  page,
+  browser,
+}) => {
+  const account = await idpAccount({ prefix: 'idp-demoted', roles: [OIDC.fullAccessRole] });
+  await signInThroughIdp(page, account);
+  expect((await whoami(page)).viewer?.fullAccess).toBe(true);
+  await setIdpRoles(account, []);
+  // The session stays; its next request after the interval asks the provider again.
+  await expect.poll(async () => (await whoami(page)).viewer?.fullAccess, { timeout: 20_000 }).toBe(false);
+  expect((await whoami(page)).status).toBe(200);
+
+  await setIdpRoles(account, [OIDC.adminRole]);
+  const again = await freshPage(browser);
+  await signInThroughIdp(again, account);
+  expect((await whoami(again)).viewer).toMatchObject({ isAdmin: true });
+  await again.context().close();
+});
+
+test('an existing credentials account is linked only when the provider verified the e-mail address', async ({ page, request }) => {
+  const user = await createUser(request, { prefix: 'sso-link', roles: [OIDC.fullAccessRole] });
+  const account = await idpAccount({ prefix: 'idp-link', email: user.email, emailVerified: false, roles: [OIDC.fullAccessRole] });
+  await startProviderSignIn(page);
+  await loginAtIdp(page, account);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL(`${OIDC.url}/login?**`);
+  await expect(failure(page)).toContainText(`${OIDC.name} has not verified that address`);
+  expect((await whoami(page)).status).toBe(401);
+
+  await idpAccount({ ...account, emailVerified: true });
+  // The provider remembers this browser: the button leads straight back, now signed in as the existing user.
+  await startProviderSignIn(page);
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  expect((await whoami(page)).viewer).toMatchObject({ id: user.id, email: user.email });
+});
+
+test('a disabled portal user cannot sign in through the provider', async ({ page, browser, request }) => {
+  const account = await idpAccount({ prefix: 'idp-disabled', roles: [OIDC.fullAccessRole] });
+  await signInThroughIdp(page, account);
+  const { viewer } = await whoami(page);
+  const admin = await asAdmin(request);
+  expect((await request.patch(`/api/v1/users/${viewer!.id}`, { headers: admin, data: { disabled: true } })).status()).toBe(200);
+  expect((await whoami(page)).status).toBe(401);
+
+  const again = await freshPage(browser);
+  await startProviderSignIn(again);
+  await loginAtIdp(again, account);
+  await again.getByRole('button', { name: 'Continue' }).click();
+  await again.waitForURL(`${OIDC.url}/login?**`);
+  await expect(failure(again)).toContainText('This account is disabled');
+  expect((await whoami(again)).status).toBe(401);
+  await again.context().close();
+});
+
+test('sign-out ends the provider session too (RP-initiated logout) and comes back to the portal', async ({ page }) => {
+  const account = await idpAccount({ prefix: 'idp-logout', roles: [OIDC.fullAccessRole] });
+  await signInThroughIdp(page, account);
+  await page.getByTestId('signed-in-as').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${OIDC.issuer}/**`);
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await page.waitForURL(`${OIDC.url}/login`);
+  expect((await whoami(page)).status).toBe(401);
+  // The provider forgot this browser: signing in asks for the login again.
+  await startProviderSignIn(page);
+  await expect(page.locator('input[name="login"]')).toBeVisible();
+});
+
+test.describe('failures end on the sign-in page with a message, and nothing secret in the server output', () => {
+  test('the provider is down', async ({ page }) => {
+    await idpDown();
+    try {
+      await startProviderSignIn(page);
+      await expect(failure(page)).toContainText(`${OIDC.name} is not answering right now`);
+      await expect(page).toHaveURL(/\/login\?/);
+    } finally {
+      await idpUp();
+    }
+  });
+
+  test('the provider refuses the portal client secret', async ({ page }) => {
+    const account = await idpAccount({ prefix: 'idp-secret' });
+    const setSecret = (secret: string) =>
+      fetch(`${OIDC.control}/portal-secret`, { method: 'POST', body: JSON.stringify({ secret }) }).then((r) => expect(r.status).toBe(200));
+    await setSecret('rotated-at-the-provider');
+    try {
+      await startProviderSignIn(page);
+      await loginAtIdp(page, account);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(`${OIDC.url}/login?**`);
+      await expect(failure(page)).toContainText("refused this portal's client credentials");
+    } finally {
+      await setSecret(TEST_OIDC.portalClientSecret);
+    }
+    expect((await whoami(page)).status).toBe(401);
+  });
+
+  test('the user denies consent', async ({ page }) => {
+    const account = await idpAccount({ prefix: 'idp-deny' });
+    await startProviderSignIn(page);
+    await loginAtIdp(page, account);
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    await page.waitForURL(`${OIDC.url}/login?**`);
+    await expect(failure(page)).toContainText('The sign-in was cancelled or refused');
+    expect((await whoami(page)).status).toBe(401);
+  });
+
+  test('a tampered state and an expired code are refused; the log holds no code, token or secret', async ({ page, browser }) => {
+    const account = await idpAccount({ prefix: 'idp-tamper' });
+    const seen: string[] = [];
+    await page.route(`${OIDC.url}/api/auth/callback/oidc**`, async (route) => {
+      const url = new URL(route.request().url());
+      seen.push(url.searchParams.get('code') ?? '', url.searchParams.get('state') ?? '');
+      url.searchParams.set('state', `${url.searchParams.get('state')}x`);
+      await route.continue({ url: url.href });
+    });
+    await startProviderSignIn(page);
+    await loginAtIdp(page, account);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${OIDC.url}/login?**`);
+    await expect(failure(page)).toContainText('does not belong to a sign-in started in this browser');
+    expect((await whoami(page)).status).toBe(401);
+
+    const late = await freshPage(browser);
+    await late.route(`${OIDC.url}/api/auth/callback/oidc**`, async (route) => {
+      seen.push(new URL(route.request().url()).searchParams.get('code') ?? '');
+      await expireIdpCodes(); // the code expires while the browser brings it back
+      await route.continue();
+    });
+    await startProviderSignIn(late);
+    await loginAtIdp(late, account);
+    await late.getByRole('button', { name: 'Continue' }).click();
+    await late.waitForURL(`${OIDC.url}/login?**`);
+    await expect(failure(late)).toContainText('took too long or was already used');
+    expect((await whoami(late)).status).toBe(401);
+    await late.context().close();
+
+    const log = serverLog();
+    expect(log).toContain('[auth] sign-in failed: OidcStateMismatch');
+    expect(log).toContain('[auth] sign-in failed: OidcCodeRejected');
+    for (const value of seen.filter((v) => v.length >= 8)) expect(log).not.toContain(value);
+    expect(log).not.toContain(TEST_OIDC.portalClientSecret);
+    expect(log).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/); // no JWT (id_token, access token)
+  });
+});
