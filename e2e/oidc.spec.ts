@@ -138,6 +138,30 @@ test('sign-out ends the provider session too (RP-initiated logout) and comes bac
   await expect(page.locator('input[name="login"]')).toBeVisible();
 });
 
+test('the admin page shows the OIDC configuration in effect, never a secret, and whether the provider answers', async ({ page }) => {
+  const account = await idpAccount({ prefix: 'idp-sso-admin', roles: [OIDC.adminRole] });
+  await signInThroughIdp(page, account);
+  await page.goto('/admin/sso');
+  const settings = page.getByRole('table', { name: 'OpenID Connect settings' });
+  await expect(settings.getByRole('row', { name: /Issuer/ })).toContainText(OIDC.issuer);
+  await expect(settings.getByRole('row', { name: /Roles claim path/ })).toContainText('realm_access.roles');
+  await expect(settings.getByRole('row', { name: /Administrator role/ })).toContainText(OIDC.adminRole);
+  await expect(settings.getByRole('row', { name: /Full-access role/ })).toContainText(OIDC.fullAccessRole);
+  await expect(settings.getByRole('row', { name: /Client ID for apps/ })).toContainText(TEST_OIDC.appClientId);
+  await expect(page.getByTestId('provider-status')).toContainText('The provider answers');
+  const html = await page.content();
+  expect(html).not.toContain(TEST_OIDC.portalClientSecret);
+  expect(html).not.toContain(TEST_OIDC.appClientSecret);
+
+  await idpDown();
+  try {
+    await page.reload();
+    await expect(page.getByTestId('provider-status')).toContainText('The provider does not answer');
+  } finally {
+    await idpUp();
+  }
+});
+
 test.describe('failures end on the sign-in page with a message, and nothing secret in the server output', () => {
   test('the provider is down', async ({ page }) => {
     await idpDown();

@@ -166,6 +166,7 @@ const schema = z.object({
   OIDC_API_AUDIENCE: text(),
   OIDC_APP_CLIENT_ID: text(),
   OIDC_APP_CLIENT_SECRET: text(),
+  OIDC_END_SESSION_URL: text(),
   CATALOG_CACHE: flag(true),
   INSTANCE_LIMIT: count(10),
   VISITOR_INSTANCE_LIMIT: count(5),
@@ -203,8 +204,10 @@ export interface OidcConfig {
   refreshIntervalSeconds: number;
   /** The CLI's public client (`appstore login --sso`, device authorization grant), and the audience its access tokens carry. */
   cli: { clientId: string; audience: string } | null;
-  /** The client apps with `EnableOIDC = true` sign their users in with (H2O_WAVE_OAUTH2_*). */
+  /** The client apps with `EnableOIDC = true` sign their users in with (H2O_WAVE_OIDC_*). */
   app: { clientId: string; clientSecret: string } | null;
+  /** The provider's logout URL handed to those apps (OIDC_END_SESSION_URL); the portal itself uses discovery. */
+  endSessionUrl: string | null;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -354,6 +357,7 @@ export function parseConfig(env: Env): Config {
               e.OIDC_APP_CLIENT_ID && e.OIDC_APP_CLIENT_SECRET
                 ? { clientId: e.OIDC_APP_CLIENT_ID, clientSecret: e.OIDC_APP_CLIENT_SECRET }
                 : null,
+            endSessionUrl: e.OIDC_END_SESSION_URL ?? null,
           }
         : null,
     catalogCache: e.CATALOG_CACHE,

@@ -42,6 +42,7 @@ export async function SiteHeader() {
                 ['/admin/tags', 'Tags'],
                 ['/admin/secrets', 'Secrets'],
                 ['/admin/runtimes', 'Runtime versions'],
+                ['/admin/sso', 'Single sign-on'],
                 ['/admin/audit', 'Audit log'],
               ].map(([href, label]) => (
                 <li key={href}>

@@ -74,8 +74,11 @@ const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|E
 /** The class of a sign-in failure, from the error Auth.js logs. */
 export function classifySignInError(error: unknown): SignInFailure {
   const t = traitsOf(error);
-  if (t.oauthErrors.includes('access_denied')) return 'OidcDenied';
-  if (t.oauthErrors.some((c) => c === 'invalid_client' || c === 'unauthorized_client')) return 'OidcClientRejected';
+  // The provider sent an error back to the callback (Auth.js keeps only the type): mostly access_denied.
+  if (t.oauthErrors.includes('access_denied') || t.names.includes('OAuthCallbackError')) return 'OidcDenied';
+  // A 401 with a WWW-Authenticate challenge from the token endpoint is the client's authentication failing.
+  if (t.oauthErrors.some((c) => c === 'invalid_client' || c === 'unauthorized_client') || t.codes.includes('OAUTH_WWW_AUTHENTICATE_CHALLENGE'))
+    return 'OidcClientRejected';
   if (t.oauthErrors.includes('invalid_grant')) return 'OidcCodeRejected';
   if (t.names.includes('InvalidCheck') || t.messages.some((m) => /"state"|state (cookie|value)/i.test(m))) return 'OidcStateMismatch';
   if (t.codes.some((c) => NETWORK_CODES.test(c)) || t.messages.some((m) => /fetch failed/i.test(m))) return 'OidcUnavailable';

@@ -47,9 +47,9 @@ export function deleteGrant(userId: string): void {
 let discovered: { issuer: string; at: number; as: oauth.AuthorizationServer } | null = null;
 const DISCOVERY_TTL_MS = 5 * 60_000;
 
-/** The provider's metadata (OpenID discovery); throws when it does not answer. */
-export async function discover(settings: Pick<OidcSettings, 'issuer'>): Promise<oauth.AuthorizationServer> {
-  if (discovered && discovered.issuer === settings.issuer && Date.now() - discovered.at < DISCOVERY_TTL_MS) return discovered.as;
+/** The provider's metadata (OpenID discovery); throws when it does not answer. `fresh`: ask now, whatever is kept. */
+export async function discover(settings: Pick<OidcSettings, 'issuer'>, fresh = false): Promise<oauth.AuthorizationServer> {
+  if (!fresh && discovered && discovered.issuer === settings.issuer && Date.now() - discovered.at < DISCOVERY_TTL_MS) return discovered.as;
   const issuer = new URL(settings.issuer);
   // http:// is only accepted for loopback issuers (lib/config.ts), so allowing it here opens nothing more.
   const response = await oauth.discoveryRequest(issuer, { [oauth.allowInsecureRequests]: issuer.protocol === 'http:', signal: AbortSignal.timeout(10_000) });

@@ -18,6 +18,7 @@ const settings: OidcSettings = {
   refreshIntervalSeconds: 300,
   cli: null,
   app: null,
+  endSessionUrl: null,
 };
 
 function credentialsUser(email: string, extra: Partial<typeof users.$inferInsert> = {}) {
