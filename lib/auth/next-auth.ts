@@ -13,7 +13,6 @@ import { endSessionsFrom } from './revocation';
 import { claimOfToken } from './session-claim';
 import { loadActiveUser } from './viewer-store';
 import { authSecret } from './secret';
-import { config } from '@/lib/config';
 
 export class ThrottledSignIn extends CredentialsSignin {
   code = 'throttled';
@@ -56,16 +55,7 @@ function providers(): Provider[] {
   return list;
 }
 
-/**
- * With single sign-on, the redirect URI sent to the provider must be the one registered there, under PUBLIC_URL,
- * whatever Host the request came with: Auth.js takes its own URL from AUTH_URL (read before each request).
- */
-function pinAuthUrl() {
-  const oidc = oidcSettings();
-  if (oidc) process.env.AUTH_URL = `${config().publicUrl}/api/auth`;
-}
-
-export const { handlers, auth, signIn, signOut } = NextAuth(() => (pinAuthUrl(), {
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },

@@ -3,6 +3,7 @@
 // the error here, remembers it for the request (AsyncLocalStorage), and the auth route puts the precise code on
 // the redirect to /login. Only the class of failure and oauth error codes are logged: never a token, code or state.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { NextRequest } from 'next/server';
 
 export type SignInFailure =
   | 'OidcUnavailable'
@@ -124,8 +125,12 @@ export async function settleSignIn(run: () => Promise<unknown>): Promise<{ failu
  * Wraps an Auth.js route handler: when a sign-in failed, the redirect to /login carries the precise failure
  * (provider down, client refused, state mismatch…) instead of Auth.js's generic code.
  */
-export function withSignInFailureCodes<R extends Request>(handler: (request: R) => Promise<Response>) {
-  return async (request: R): Promise<Response> => {
+export function withSignInFailureCodes(handler: (request: NextRequest) => Promise<Response>, publicUrl: () => string | null) {
+  return async (incoming: NextRequest): Promise<Response> => {
+    // With single sign-on, Auth.js builds the redirect URI it sends the provider from the request's URL; it must
+    // be the one registered there (under PUBLIC_URL), whatever host Next put in the URL (Next says `localhost`).
+    const base = publicUrl();
+    const request = base ? new NextRequest(new URL(incoming.nextUrl.pathname + incoming.nextUrl.search, base), incoming) : incoming;
     const { result, failure } = await withSignInFailure(() => handler(request));
     const location = result.headers.get('location');
     if (!failure || !location) return result;

@@ -27,7 +27,7 @@ function waveApp(enableOIDC: boolean, routingMode: 'BASE_URL' | 'DOMAIN') {
   return insertAppRow({
     ownerId: owner.id,
     runtime: { module: 'app.main', appMode: 'wave', routingMode, enableOIDC } as NewApp['runtime'],
-    env: [{ name: 'MY_SETTING', value: 'x' }],
+    env: [{ name: 'MY_SETTING', value: 'x', optional: false }],
     bundleSha256: 'a'.repeat(64),
   });
 }
