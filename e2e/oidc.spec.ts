@@ -1,6 +1,10 @@
 // Single sign-on through a real OpenID provider (oidc-provider on loopback, lib/testing/oidc-provider.ts):
 // authorization code + PKCE, state and nonce, the id_token verified by the portal; roles from the provider;
 // linking, disabled users, failures with human messages and clean logs; RP-initiated logout.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test, type Browser } from '@playwright/test';
 import { asAdmin, createUser, unique } from './helpers';
 import { importApp } from './bundles';
@@ -238,4 +242,58 @@ test.describe('failures end on the sign-in page with a message, and nothing secr
     expect(log).not.toContain(TEST_OIDC.portalClientSecret);
     expect(log).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/); // no JWT (id_token, access token)
   });
+});
+
+test('appstore login --sso signs in with the device authorization grant; the API accepts the provider token for the CLI client only', async ({ page }) => {
+  const account = await idpAccount({ prefix: 'idp-cli', roles: [OIDC.fullAccessRole] });
+  await signInThroughIdp(page, account); // the first browser sign-in links the provider identity to a portal user
+  const portalCookieSession = await whoami(page);
+  expect(portalCookieSession.viewer?.email).toBe(account.email);
+
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-sso-cli-'));
+  const env = { ...process.env, APPSTORE_CONFIG: path.join(configDir, 'config.json'), APPSTORE_URL: '', APPSTORE_TOKEN: '' };
+  const login = spawn(process.execPath, ['bin/appstore.mjs', 'login', '--sso', '--url', OIDC.url], { env });
+  let stdout = '';
+  let stderr = '';
+  login.stdout.on('data', (d) => (stdout += d));
+  const exited = new Promise<number | null>((resolve) => login.on('exit', resolve));
+  const prompt = await new Promise<RegExpExecArray>((resolve, reject) => {
+    login.stderr.on('data', (d) => {
+      stderr += d;
+      const match = /open (\S+)\nand confirm the code (\S+)/.exec(stderr);
+      if (match) resolve(match);
+    });
+    login.on('exit', () => reject(new Error(`appstore login --sso ended early: ${stderr}`)));
+  });
+  // At the provider, in the browser already signed in there: confirm the code, then consent for the CLI client.
+  await page.goto(prompt[1]);
+  await expect(page.getByText(prompt[2])).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible();
+  expect(await exited, stderr).toBe(0);
+  expect(stdout).toContain(`Logged in to ${OIDC.url} as ${account.email} through single sign-on`);
+
+  const stored = JSON.parse(fs.readFileSync(env.APPSTORE_CONFIG, 'utf8'));
+  expect(fs.statSync(env.APPSTORE_CONFIG).mode & 0o777).toBe(0o600);
+  expect(stored).toMatchObject({ url: OIDC.url, sso: { issuer: OIDC.issuer, clientId: TEST_OIDC.cliClientId, audience: TEST_OIDC.apiAudience } });
+  expect(typeof stored.sso.refreshToken).toBe('string');
+  const call = (token: string) => fetch(`${OIDC.url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
+  const who = await call(stored.token);
+  expect(who.status).toBe(200);
+  expect(await who.json()).toMatchObject({ email: account.email, fullAccess: true });
+  // A signature that does not verify is refused; so is any other token of the provider (here: none for the API).
+  const [h, p, s] = stored.token.split('.');
+  expect((await call(`${h}.${p}.${s.slice(0, -4)}AAAA`)).status).toBe(401);
+  expect((await call(`${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), aud: 'other' })).toString('base64url')}.${s}`)).status).toBe(401);
+
+  // Later commands use the stored token; when it has expired, they renew it at the provider first.
+  fs.writeFileSync(env.APPSTORE_CONFIG, JSON.stringify({ ...stored, sso: { ...stored.sso, expiresAt: Date.now() - 1000 } }), { mode: 0o600 });
+  const list = spawnSync(process.execPath, ['bin/appstore.mjs', 'app', 'list', '--json'], { env, encoding: 'utf8' });
+  expect(list.status, list.stderr).toBe(0);
+  const renewed = JSON.parse(fs.readFileSync(env.APPSTORE_CONFIG, 'utf8'));
+  expect(renewed.token).not.toBe(stored.token);
+  expect(renewed.sso.expiresAt).toBeGreaterThan(Date.now());
+  expect((await call(renewed.token)).status).toBe(200);
+  fs.rmSync(configDir, { recursive: true, force: true });
 });

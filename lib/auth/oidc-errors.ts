@@ -3,7 +3,7 @@
 // the error here, remembers it for the request (AsyncLocalStorage), and the auth route puts the precise code on
 // the redirect to /login. Only the class of failure and oauth error codes are logged: never a token, code or state.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 
 export type SignInFailure =
   | 'OidcUnavailable'
@@ -128,9 +128,17 @@ export async function settleSignIn(run: () => Promise<unknown>): Promise<{ failu
 export function withSignInFailureCodes(handler: (request: NextRequest) => Promise<Response>, publicUrl: () => string | null) {
   return async (incoming: NextRequest): Promise<Response> => {
     // With single sign-on, Auth.js builds the redirect URI it sends the provider from the request's URL; it must
-    // be the one registered there (under PUBLIC_URL), whatever host Next put in the URL (Next says `localhost`).
+    // be the one registered there (under PUBLIC_URL). A NextRequest cannot carry it: Next rewrites loopback
+    // hosts (127.0.0.1, [::1]) to `localhost` in every NextRequest URL, so Auth.js gets a plain Request.
     const base = publicUrl();
-    const request = base ? new NextRequest(new URL(incoming.nextUrl.pathname + incoming.nextUrl.search, base), incoming) : incoming;
+    const request = base
+      ? (new Request(new URL(incoming.nextUrl.pathname + incoming.nextUrl.search, base), {
+          method: incoming.method,
+          headers: incoming.headers,
+          body: incoming.body,
+          duplex: 'half',
+        } as RequestInit) as NextRequest)
+      : incoming;
     const { result, failure } = await withSignInFailure(() => handler(request));
     const location = result.headers.get('location');
     if (!failure || !location) return result;

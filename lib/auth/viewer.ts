@@ -7,6 +7,7 @@ import { AppError } from '@/lib/errors';
 import { auth } from './next-auth';
 import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
+import { userForProviderToken } from './provider-tokens';
 import { claimOfSession, type SessionClaim } from './session-claim';
 import { viewerFromSession, viewerFromUser } from './viewer-store';
 import { refreshRolesIfDue } from './oidc-session';
@@ -59,7 +60,8 @@ export async function getApiViewer(request: Request): Promise<Viewer | null> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const user = match ? userForToken(match[1]) : null;
+    // The portal's own API tokens, or an access token the identity provider issued to the CLI (appstore login --sso).
+    const user = match ? (userForToken(match[1]) ?? (await userForProviderToken(match[1]))) : null;
     const viewer = user ? viewerFromUser(user) : null;
     if (!viewer) throw new AppError('UNAUTHENTICATED', 'The API token is not valid.');
     return viewer;

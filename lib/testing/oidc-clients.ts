@@ -6,5 +6,5 @@ export const TEST_OIDC = {
   appClientId: 'appstore-apps',
   appClientSecret: 'apps-client-secret-for-tests-only',
   /** The resource indicator (audience) of the portal's API, for the CLI's access tokens. */
-  apiAudience: 'appstore-api',
+  apiAudience: 'urn:appstore:api',
 };

@@ -146,6 +146,8 @@ export async function startTestProvider(options: { port: number; portalUrls: str
   });
   // Keep the console quiet about the deliberate failures the tests cause.
   provider.on('server_error', (_ctx, error) => console.error('provider server_error', error.message));
+  // Why a grant was refused (a description, never the request's values), for reading test failures.
+  provider.on('grant.error', (_ctx, error) => console.error(`provider grant.error: ${error.message} ${(error as { error_detail?: string }).error_detail ?? ''}`));
 
   const callback = provider.callback();
   let server: http.Server | null = null;
