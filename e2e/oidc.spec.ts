@@ -208,29 +208,36 @@ test.describe('failures end on the sign-in page with a message, and nothing secr
   test('a tampered state and an expired code are refused; the log holds no code, token or secret', async ({ page, browser }) => {
     const account = await idpAccount({ prefix: 'idp-tamper' });
     const seen: string[] = [];
-    await page.route(`${OIDC.url}/api/auth/callback/oidc**`, async (route) => {
-      const url = new URL(route.request().url());
+    /** Runs the sign-in up to the provider's redirect back, which is held: answers the callback URL. */
+    async function heldCallback(p: typeof page): Promise<URL> {
+      const callback = `${OIDC.url}/api/auth/callback/oidc**`;
+      const held = new Promise<string>((resolve) =>
+        p.route(callback, async (route) => {
+          resolve(route.request().url());
+          await route.abort();
+        }),
+      );
+      await startProviderSignIn(p);
+      await loginAtIdp(p, account);
+      await p.getByRole('button', { name: 'Continue' }).click();
+      const url = new URL(await held);
+      await p.unroute(callback);
       seen.push(url.searchParams.get('code') ?? '', url.searchParams.get('state') ?? '');
-      url.searchParams.set('state', `${url.searchParams.get('state')}x`);
-      await route.continue({ url: url.href });
-    });
-    await startProviderSignIn(page);
-    await loginAtIdp(page, account);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForURL(`${OIDC.url}/login?**`);
+      return url;
+    }
+
+    // A callback whose state is not the one this browser's sign-in started with (a forged or altered link).
+    const forged = await heldCallback(page);
+    forged.searchParams.set('state', `${forged.searchParams.get('state')}x`);
+    await page.goto(forged.href);
     await expect(failure(page)).toContainText('does not belong to a sign-in started in this browser');
     expect((await whoami(page)).status).toBe(401);
 
+    // The code expires at the provider before the browser brings it back.
     const late = await freshPage(browser);
-    await late.route(`${OIDC.url}/api/auth/callback/oidc**`, async (route) => {
-      seen.push(new URL(route.request().url()).searchParams.get('code') ?? '');
-      await expireIdpCodes(); // the code expires while the browser brings it back
-      await route.continue();
-    });
-    await startProviderSignIn(late);
-    await loginAtIdp(late, account);
-    await late.getByRole('button', { name: 'Continue' }).click();
-    await late.waitForURL(`${OIDC.url}/login?**`);
+    const original = await heldCallback(late);
+    await expireIdpCodes();
+    await late.goto(original.href);
     await expect(failure(late)).toContainText('took too long or was already used');
     expect((await whoami(late)).status).toBe(401);
     await late.context().close();
