@@ -208,20 +208,28 @@ test.describe('failures end on the sign-in page with a message, and nothing secr
   test('a tampered state and an expired code are refused; the log holds no code, token or secret', async ({ page, browser }) => {
     const account = await idpAccount({ prefix: 'idp-tamper' });
     const seen: string[] = [];
-    /** Runs the sign-in up to the provider's redirect back, which is held: answers the callback URL. */
+    /**
+     * Runs the sign-in up to the provider's redirect back to the portal, which is held: answers the callback URL.
+     * (Playwright cannot route a request reached through redirects, so the consent form's POST is answered by
+     * the test, following the provider's redirects with the browser's cookies up to the portal's callback.)
+     */
     async function heldCallback(p: typeof page): Promise<URL> {
-      const callback = `${OIDC.url}/api/auth/callback/oidc**`;
-      const held = new Promise<string>((resolve) =>
-        p.route(callback, async (route) => {
-          resolve(route.request().url());
-          await route.abort();
-        }),
-      );
       await startProviderSignIn(p);
       await loginAtIdp(p, account);
+      const interaction = `${OIDC.issuer}/interaction/**`;
+      const held = new Promise<string>((resolve) =>
+        p.route(interaction, async (route) => {
+          if (route.request().method() !== 'POST') return route.continue();
+          const submitted = await route.fetch({ maxRedirects: 0 });
+          const resumed = await p.request.get(new URL(submitted.headers()['location'], OIDC.issuer).href, { maxRedirects: 0 });
+          await route.fulfill({ status: 200, contentType: 'text/plain', body: 'held by the test' });
+          resolve(new URL(resumed.headers()['location'], OIDC.issuer).href);
+        }),
+      );
       await p.getByRole('button', { name: 'Continue' }).click();
       const url = new URL(await held);
-      await p.unroute(callback);
+      await p.unroute(interaction);
+      expect(url.href.startsWith(`${OIDC.url}/api/auth/callback/oidc?`), url.href).toBe(true);
       seen.push(url.searchParams.get('code') ?? '', url.searchParams.get('state') ?? '');
       return url;
     }
