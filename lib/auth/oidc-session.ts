@@ -71,7 +71,11 @@ export async function refreshRolesIfDue(userId: string): Promise<void> {
   if (!row || Date.now() - row.checkedAt.getTime() < settings.refreshIntervalSeconds * 1000) return;
   let running = inFlight.get(userId);
   if (!running) {
-    running = refreshRoles(userId, settings).finally(() => inFlight.delete(userId));
+    running = refreshRoles(userId, settings)
+      // A failed check (say the database busy with another process's write) must not fail the request: the
+      // roles stay as they are and the next request after the interval asks again.
+      .catch((error) => console.warn(`[auth] role refresh of user ${userId} failed: ${error instanceof Error ? error.name : 'error'}`))
+      .finally(() => inFlight.delete(userId));
     inFlight.set(userId, running);
   }
   await running;
