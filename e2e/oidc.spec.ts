@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser } from '@playwright/test';
 import { asAdmin, createUser, unique } from './helpers';
 import { importApp } from './bundles';
@@ -157,6 +158,8 @@ test('the admin page shows the OIDC configuration in effect, never a secret, and
   expect(html).not.toContain(TEST_OIDC.portalClientSecret);
   expect(html).not.toContain(TEST_OIDC.appClientSecret);
 
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+
   await idpDown();
   try {
     await page.reload();
@@ -173,6 +176,8 @@ test.describe('failures end on the sign-in page with a message, and nothing secr
       await startProviderSignIn(page);
       await expect(failure(page)).toContainText(`${OIDC.name} is not answering right now`);
       await expect(page).toHaveURL(/\/login\?/);
+      // The message is announced (role=alert) and the page stays accessible with it.
+      expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
     } finally {
       await idpUp();
     }

@@ -32,6 +32,9 @@ export async function viewerFromPortalSession(req: IncomingMessage): Promise<Vie
 }
 
 /** From the app-host session cookie (DOMAIN instance traffic); it ends with the user's portal sessions. */
-export function viewerFromHostSession(headers: IncomingHttpHeaders, instanceId: string): Viewer | null {
-  return viewerFromSession(verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId));
+export async function viewerFromHostSession(headers: IncomingHttpHeaders, instanceId: string): Promise<Viewer | null> {
+  const claim = verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId);
+  // App hosts too: the provider confirms a single sign-on user's roles every OIDC_REFRESH_INTERVAL.
+  if (claim) await refreshRolesIfDue(claim.userId);
+  return viewerFromSession(claim);
 }
