@@ -20,6 +20,7 @@ describe('classifySignInError', () => {
   it('logs the class and codes only, never what the error message carries', () => {
     const line = safeFailureLine(wrapped(Object.assign(bodyError('invalid_grant'), { message: 'code=abc123secretcode eyJhbGciOi.eyJzdWIiOi.sig' })));
     expect(line).toBe('[auth] sign-in failed: OidcCodeRejected (Error < CallbackRouteError; oauth error invalid_grant; OAUTH_RESPONSE_BODY_ERROR)');
+    expect(safeFailureLine(Object.assign(new Error('x'), { type: 'CredentialsSignin' }))).toBe('[auth] password sign-in refused (CredentialsSignin)');
   });
 });
 
