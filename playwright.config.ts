@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { TEST_OIDC } from './lib/testing/oidc-clients';
 
 // Throwaway data directories per run, shared with the workers through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-'));
 process.env.E2E_RESTRICTED_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-restricted-'));
+process.env.E2E_OIDC_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-oidc-'));
+process.env.E2E_OIDC_LOG ??= path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-oidc-log-')), 'server.log');
 // The runner's sandbox users must traverse DATA_DIR to reach DATA_DIR/runner, as they do a default one (0755).
 for (const dir of [process.env.E2E_DATA_DIR, process.env.E2E_RESTRICTED_DATA_DIR]) fs.chmodSync(dir, 0o711);
 const PORT = Number(process.env.E2E_PORT || 3107);
@@ -19,6 +22,20 @@ export const RESTRICTED = {
   fullAccessRole: 'full-access',
   bundleMaxBytes: 2 * 1024 * 1024,
   instanceLimit: 2,
+};
+/**
+ * A third server that signs in through a real OpenID provider (oidc-provider, lib/testing/oidc-provider.ts)
+ * on loopback, with FULL_ACCESS_ROLE set; everything it prints goes to `log` (the tests read it for leaks).
+ */
+export const OIDC = {
+  url: `http://127.0.0.1:${PORT + 2}`,
+  issuer: `http://127.0.0.1:${PORT + 3}`,
+  control: `http://127.0.0.1:${PORT + 4}`,
+  log: process.env.E2E_OIDC_LOG,
+  name: 'Test IdP',
+  fullAccessRole: 'full-access',
+  adminRole: 'portal-admin',
+  refreshIntervalSeconds: 3,
 };
 /** DOMAIN-routed instances of the default server live at `<id>.localhost:<port>` (Chromium resolves *.localhost). */
 export const APPS_DOMAIN = `localhost:${PORT}`;
@@ -71,6 +88,37 @@ export default defineConfig({
         APPS_DOMAIN: `localhost:${PORT + 1}`,
         INSTANCE_LIMIT: String(RESTRICTED.instanceLimit),
         TRUST_PROXY: 'true',
+      },
+    },
+    {
+      command: `node --import tsx lib/testing/oidc-provider.ts`,
+      url: `${OIDC.control}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { OIDC_TEST_PORT: String(PORT + 3), OIDC_TEST_CONTROL_PORT: String(PORT + 4), PORTAL_URLS: OIDC.url },
+    },
+    {
+      command: `exec node --import tsx server.ts -p ${PORT + 2} -H 127.0.0.1 >> "${OIDC.log}" 2>&1`,
+      url: `${OIDC.url}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: {
+        ...common,
+        DATA_DIR: process.env.E2E_OIDC_DATA_DIR,
+        PUBLIC_URL: OIDC.url,
+        APPS_DOMAIN: `localhost:${PORT + 2}`,
+        FULL_ACCESS_ROLE: OIDC.fullAccessRole,
+        OIDC_ISSUER: OIDC.issuer,
+        OIDC_CLIENT_ID: TEST_OIDC.portalClientId,
+        OIDC_CLIENT_SECRET: TEST_OIDC.portalClientSecret,
+        OIDC_NAME: OIDC.name,
+        OIDC_SCOPE: 'openid profile email roles',
+        OIDC_ADMIN_ROLE: OIDC.adminRole,
+        OIDC_REFRESH_INTERVAL: String(OIDC.refreshIntervalSeconds),
+        OIDC_CLI_CLIENT_ID: TEST_OIDC.cliClientId,
+        OIDC_API_AUDIENCE: TEST_OIDC.apiAudience,
+        OIDC_APP_CLIENT_ID: TEST_OIDC.appClientId,
+        OIDC_APP_CLIENT_SECRET: TEST_OIDC.appClientSecret,
       },
     },
   ],

@@ -58,6 +58,23 @@ export const apiTokens = sqliteTable(
 export type ApiToken = typeof apiTokens.$inferSelect;
 
 /** Failed sign-in attempts per key (`account:<email>` or `ip:<address>`) for throttling. */
+/**
+ * The provider's tokens of a user signed in through OpenID Connect (the latest sign-in's refresh token and
+ * id_token, sealed with the secrets key): the roles are read again with them every OIDC_REFRESH_INTERVAL, and
+ * sign-out ends the provider's session with the id_token (lib/auth/oidc-grants.ts).
+ */
+export const oidcGrants = sqliteTable('oidc_grants', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  iv: blob('iv', { mode: 'buffer' }).notNull(),
+  ciphertext: blob('ciphertext', { mode: 'buffer' }).notNull(),
+  authTag: blob('auth_tag', { mode: 'buffer' }).notNull(),
+  /** When the provider last confirmed the user's roles. */
+  checkedAt: integer('checked_at', { mode: 'timestamp_ms' }).notNull(),
+});
+export type OidcGrant = typeof oidcGrants.$inferSelect;
+
 export const signInThrottle = sqliteTable('sign_in_throttle', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull().default(0),

@@ -80,6 +80,26 @@ describe('configuration', () => {
     expect(message).toMatch(/ALLOWED_CORE_ENV_REGEXES line 1: "\^H2O_WAVE_\(" is not a valid regular expression/);
     expect(() => parseConfig({ APP_VERSION_LIMIT: '-1' })).toThrow(/APP_VERSION_LIMIT: must be a non-negative integer/);
   });
+
+  it('takes an https OIDC issuer, http only on loopback, and reads the single sign-on settings', () => {
+    const sso = { OIDC_CLIENT_ID: 'portal', OIDC_CLIENT_SECRET: 'hush-hush' };
+    expect(() => parseConfig({ ...sso, OIDC_ISSUER: 'http://id.example.test/realms/x' })).toThrow(/OIDC_ISSUER: must be an https:\/\/ URL/);
+    expect(() => parseConfig({ ...sso, OIDC_ISSUER: 'not a url' })).toThrow(/OIDC_ISSUER: must be a URL/);
+    for (const issuer of ['http://127.0.0.1:4000', 'http://localhost:4000/x', 'https://id.example.test/realms/x']) {
+      expect(parseConfig({ ...sso, OIDC_ISSUER: issuer }).oidc?.issuer).toBe(issuer);
+    }
+    const full = parseConfig({
+      ...sso,
+      OIDC_ISSUER: 'https://id.example.test',
+      OIDC_REFRESH_INTERVAL: '60',
+      OIDC_CLI_CLIENT_ID: 'cli',
+      OIDC_APP_CLIENT_ID: 'apps',
+      OIDC_APP_CLIENT_SECRET: 'apps-secret',
+    }).oidc;
+    expect(full).toMatchObject({ scope: 'openid profile email', refreshIntervalSeconds: 60, cli: { clientId: 'cli', audience: 'cli' }, app: { clientId: 'apps' } });
+    expect(parseConfig({ ...sso, OIDC_ISSUER: 'https://id.example.test' }).oidc).toMatchObject({ refreshIntervalSeconds: 300, cli: null, app: null });
+    expect(() => parseConfig({ ...sso, OIDC_ISSUER: 'https://id.example.test', OIDC_REFRESH_INTERVAL: '0' })).toThrow(/OIDC_REFRESH_INTERVAL/);
+  });
 });
 
 describe('the server start', () => {

@@ -149,12 +149,24 @@ const schema = z.object({
   ALLOWED_CUSTOM_IMAGE_REGEXES: regexList([]),
   ALLOWED_CORE_ENV_REGEXES: regexList(DEFAULT_ALLOWED_CORE_ENV_REGEXES),
   SECRETS_KEY: text(),
-  OIDC_ISSUER: text(),
+  OIDC_ISSUER: text().pipe(
+    z
+      .string()
+      .refine((v) => issuerProblem(v) === null, { error: (issue) => issuerProblem(String(issue.input)) ?? '' })
+      .optional(),
+  ),
   OIDC_CLIENT_ID: text(),
   OIDC_CLIENT_SECRET: text(),
   OIDC_NAME: text(),
   OIDC_ROLES_CLAIM: text(),
   OIDC_ADMIN_ROLE: text(),
+  OIDC_SCOPE: text(),
+  OIDC_REFRESH_INTERVAL: count(300).pipe(z.number().min(1, 'must be at least 1 (seconds)')),
+  OIDC_CLI_CLIENT_ID: text(),
+  OIDC_API_AUDIENCE: text(),
+  OIDC_APP_CLIENT_ID: text(),
+  OIDC_APP_CLIENT_SECRET: text(),
+  OIDC_END_SESSION_URL: text(),
   CATALOG_CACHE: flag(true),
   INSTANCE_LIMIT: count(10),
   VISITOR_INSTANCE_LIMIT: count(5),
@@ -187,6 +199,34 @@ export interface OidcConfig {
   name: string;
   rolesClaim: string;
   adminRole: string;
+  /** Scopes asked for at sign-in (OIDC_SCOPE, default `openid profile email`). */
+  scope: string;
+  /** Seconds after which a signed-in user's roles are read again from the provider (refresh token grant). */
+  refreshIntervalSeconds: number;
+  /** The CLI's public client (`appstore login --sso`, device authorization grant), and the audience its access tokens carry. */
+  cli: { clientId: string; audience: string } | null;
+  /** The client apps with `EnableOIDC = true` sign their users in with (H2O_WAVE_OIDC_*). */
+  app: { clientId: string; clientSecret: string } | null;
+  /** The provider's logout URL handed to those apps (OIDC_END_SESSION_URL); the portal itself uses discovery. */
+  endSessionUrl: string | null;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The issuer must be https: the id_token's keys and the token endpoint are fetched from it. Plain http is
+ * accepted only on loopback (a provider on the same machine, as in the tests).
+ */
+export function issuerProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL, e.g. https://keycloak.example.com/realms/main';
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return null;
+  return 'must be an https:// URL (http:// only for a provider on loopback)';
 }
 
 export interface Config {
@@ -257,7 +297,7 @@ export interface Config {
 }
 
 /** Variables whose values must not appear in a message or log line. */
-const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'OIDC_CLIENT_SECRET']);
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'ADMIN_PASSWORD', 'SECRETS_KEY', 'OIDC_CLIENT_SECRET', 'OIDC_APP_CLIENT_SECRET']);
 
 /** A bad configuration value; the message names every offending variable. */
 export class ConfigError extends Error {}
@@ -311,6 +351,16 @@ export function parseConfig(env: Env): Config {
             name: e.OIDC_NAME ?? 'Single sign-on',
             rolesClaim: e.OIDC_ROLES_CLAIM ?? 'realm_access.roles',
             adminRole: e.OIDC_ADMIN_ROLE ?? 'admin',
+            scope: e.OIDC_SCOPE ?? 'openid profile email',
+            refreshIntervalSeconds: e.OIDC_REFRESH_INTERVAL,
+            cli: e.OIDC_CLI_CLIENT_ID
+              ? { clientId: e.OIDC_CLI_CLIENT_ID, audience: e.OIDC_API_AUDIENCE ?? e.OIDC_CLI_CLIENT_ID }
+              : null,
+            app:
+              e.OIDC_APP_CLIENT_ID && e.OIDC_APP_CLIENT_SECRET
+                ? { clientId: e.OIDC_APP_CLIENT_ID, clientSecret: e.OIDC_APP_CLIENT_SECRET }
+                : null,
+            endSessionUrl: e.OIDC_END_SESSION_URL ?? null,
           }
         : null,
     catalogCache: e.CATALOG_CACHE,

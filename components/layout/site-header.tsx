@@ -1,6 +1,6 @@
 // The header on every page: the store's name, main links, and who is signed in with a menu to sign out.
 import Link from 'next/link';
-import { signOut } from '@/lib/auth/next-auth';
+import { signOutOfPortal } from '@/lib/auth/sso-actions';
 import { getViewer } from '@/lib/auth/viewer';
 import { HeaderMenu } from './header-menu';
 
@@ -42,6 +42,7 @@ export async function SiteHeader() {
                 ['/admin/tags', 'Tags'],
                 ['/admin/secrets', 'Secrets'],
                 ['/admin/runtimes', 'Runtime versions'],
+                ['/admin/sso', 'Single sign-on'],
                 ['/admin/audit', 'Audit log'],
               ].map(([href, label]) => (
                 <li key={href}>
@@ -75,7 +76,7 @@ export async function SiteHeader() {
                 <form
                   action={async () => {
                     'use server';
-                    await signOut({ redirectTo: '/login' });
+                    await signOutOfPortal();
                   }}
                 >
                   <button type="submit" className="w-full rounded px-2 py-2 text-left hover:bg-gray-100">

@@ -5,7 +5,9 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { authenticate, clientAddressOf } from './credentials';
-import { oidcSettings, upsertOidcUser } from './oidc';
+import { oidcSettings, signInWithOidc, userOfSubject } from './oidc';
+import { recordSignInError } from './oidc-errors';
+import { saveGrant } from './oidc-session';
 import { retryWhileBusy } from '@/db/retry';
 import { endSessionsFrom } from './revocation';
 import { claimOfToken } from './session-claim';
@@ -40,11 +42,13 @@ function providers(): Provider[] {
       issuer: oidc.issuer,
       clientId: oidc.clientId,
       clientSecret: oidc.clientSecret,
+      // Authorization code flow with PKCE, state and nonce; the id_token is verified by oauth4webapi
+      // (signature against the provider's JWKS, issuer, audience, expiry, nonce) before profile() sees it.
       checks: ['pkce', 'state', 'nonce'],
-      // The provider's claims become (or update) a portal user; from here on only our id is used.
+      authorization: { params: { scope: oidc.scope } },
+      // The provider's subject; the signIn callback turns the claims into a portal user.
       profile(claims) {
-        const user = upsertOidcUser(claims as Record<string, unknown>, oidc);
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: String(claims.sub), email: typeof claims.email === 'string' ? claims.email : null, name: typeof claims.name === 'string' ? claims.name : null };
       },
     });
   }
@@ -55,25 +59,49 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
-  pages: { signIn: '/login' },
+  // Every failure lands on /login, with a message saying what went wrong (lib/auth/oidc-errors.ts).
+  pages: { signIn: '/login', error: '/login' },
   providers: providers(),
+  // Auth.js would log errors with their causes (which can hold the provider's answers): only a safe line is logged.
+  logger: {
+    error: recordSignInError,
+    warn: (code) => console.warn(`[auth] warning: ${code}`),
+    debug: () => {},
+  },
   callbacks: {
-    async signIn({ user }) {
+    async signIn({ user, account, profile }) {
+      if (account?.provider === 'oidc') {
+        const oidc = oidcSettings();
+        if (!oidc || !profile) return false;
+        const result = signInWithOidc(profile as Record<string, unknown>, oidc);
+        if (!result.ok) {
+          console.warn(`[auth] provider sign-in refused: ${result.reason}`);
+          return `/login?error=${result.reason}`;
+        }
+        saveGrant(result.user.id, { refreshToken: account.refresh_token, idToken: account.id_token });
+        return true;
+      }
       // Disabled accounts are refused whichever way they sign in.
       return !!user.id && loadActiveUser(user.id) !== null;
     },
-    async jwt({ token, user }) {
+    async jwt({ token, user, account }) {
       if (user?.id) {
-        // Signing in: the session starts at the user's current version; revocation bumps the version.
-        token.sub = user.id;
-        token.sv = loadActiveUser(user.id)?.sessionVersion;
+        // Signing in: through the provider, the user is the one its subject is linked to (signIn above).
+        const oidc = oidcSettings();
+        const id = account?.provider === 'oidc' && oidc ? userOfSubject(oidc, account.providerAccountId)?.id : user.id;
+        // The session starts at the user's current version; revocation bumps the version.
+        token.sub = id;
+        token.sv = id ? loadActiveUser(id)?.sessionVersion : undefined;
+        token.idp = account?.provider === 'oidc' ? 'oidc' : undefined;
       }
-      // Only the id and version travel in the cookie: roles and flags are read from the database on every request.
-      return { sub: token.sub, sv: token.sv, iat: token.iat, exp: token.exp, jti: token.jti };
+      // Only the id, version and sign-in method travel in the cookie: roles and flags are read from the database
+      // on every request.
+      return { sub: token.sub, sv: token.sv, idp: token.idp, iat: token.iat, exp: token.exp, jti: token.jti };
     },
     async session({ session, token }) {
       if (token.sub) session.user = { ...session.user, id: token.sub };
       session.sessionVersion = claimOfToken(token)?.version;
+      session.viaProvider = token.idp === 'oidc';
       return session;
     },
   },
@@ -91,5 +119,7 @@ declare module 'next-auth' {
   interface Session {
     /** The session version the cookie carries (lib/auth/session-claim.ts). */
     sessionVersion?: number;
+    /** Signed in through the OpenID Connect provider (sign-out then ends the provider's session too). */
+    viaProvider?: boolean;
   }
 }

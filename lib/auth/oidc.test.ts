@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import { users } from '@/db/schema';
 import { useTempDataDir } from '@/lib/testing/db';
-import { rolesFromClaims, upsertOidcUser, type OidcSettings } from './oidc';
+import { applyRefreshedClaims, rolesFromClaims, signInWithOidc, userOfSubject, type OidcSettings } from './oidc';
 
 useTempDataDir();
 
@@ -11,7 +14,18 @@ const settings: OidcSettings = {
   name: 'SSO',
   rolesClaim: 'realm_access.roles',
   adminRole: 'admin',
+  scope: 'openid profile email',
+  refreshIntervalSeconds: 300,
+  cli: null,
+  app: null,
+  endSessionUrl: null,
 };
+
+function credentialsUser(email: string, extra: Partial<typeof users.$inferInsert> = {}) {
+  const id = `u-${Math.random().toString(36).slice(2)}`;
+  getDb().insert(users).values({ id, email, name: email, passwordHash: 'x', ...extra }).run();
+  return id;
+}
 
 describe('rolesFromClaims', () => {
   it('reads a dotted claim path (Keycloak realm roles by default)', () => {
@@ -25,16 +39,53 @@ describe('rolesFromClaims', () => {
   });
 });
 
-describe('upsertOidcUser', () => {
+describe('signInWithOidc', () => {
   it('creates the user from the claims, then updates roles and admin flag on the next sign-in', () => {
     const claims = { sub: 'abc', email: 'Ada@Example.test', name: 'Ada', realm_access: { roles: ['data-science'] } };
-    const first = upsertOidcUser(claims, settings);
-    expect(first).toMatchObject({ email: 'ada@example.test', name: 'Ada', roles: ['data-science'], isAdmin: false });
-    const again = upsertOidcUser({ ...claims, realm_access: { roles: ['admin'] } }, settings);
-    expect(again.id).toBe(first.id);
-    expect(again).toMatchObject({ roles: ['admin'], isAdmin: true });
+    const first = signInWithOidc(claims, settings);
+    if (!first.ok) throw new Error(first.reason);
+    expect(first.user).toMatchObject({ email: 'ada@example.test', name: 'Ada', roles: ['data-science'], isAdmin: false });
+    const again = signInWithOidc({ ...claims, realm_access: { roles: ['admin'] } }, settings);
+    if (!again.ok) throw new Error(again.reason);
+    expect(again.user.id).toBe(first.user.id);
+    expect(again.user).toMatchObject({ roles: ['admin'], isAdmin: true });
+    expect(userOfSubject(settings, 'abc')?.id).toBe(first.user.id);
   });
   it('refuses claims without a subject or e-mail', () => {
-    expect(() => upsertOidcUser({ email: 'x@y.test' }, settings)).toThrow(/subject and an e-mail/);
+    expect(signInWithOidc({ email: 'x@y.test' }, settings)).toEqual({ ok: false, reason: 'OidcNoEmail' });
+    expect(signInWithOidc({ sub: 'x' }, settings)).toEqual({ ok: false, reason: 'OidcNoEmail' });
+  });
+  it('links an existing credentials account only when the provider verified the e-mail', () => {
+    const id = credentialsUser('grace@example.test');
+    const claims = { sub: 'grace-sub', email: 'grace@example.test', realm_access: { roles: ['r'] } };
+    expect(signInWithOidc(claims, settings)).toEqual({ ok: false, reason: 'OidcEmailUnverified' });
+    expect(signInWithOidc({ ...claims, email_verified: 'true' }, settings)).toEqual({ ok: false, reason: 'OidcEmailUnverified' });
+    expect(getDb().select().from(users).where(eq(users.id, id)).get()?.oidcSubject).toBeNull();
+    const linked = signInWithOidc({ ...claims, email_verified: true }, settings);
+    expect(linked.ok && linked.user.id).toBe(id);
+    expect(linked.ok && linked.user.roles).toEqual(['r']);
+    // Another identity with the same address cannot take the linked account over.
+    expect(signInWithOidc({ sub: 'other', email: 'grace@example.test', email_verified: true }, settings)).toEqual({
+      ok: false,
+      reason: 'OidcLinkedElsewhere',
+    });
+  });
+  it('refuses disabled users, linked or not', () => {
+    credentialsUser('off@example.test', { disabled: true });
+    expect(signInWithOidc({ sub: 'off', email: 'off@example.test', email_verified: true }, settings)).toEqual({ ok: false, reason: 'AccountDisabled' });
+    const made = signInWithOidc({ sub: 'later-off', email: 'later@example.test' }, settings);
+    if (!made.ok) throw new Error(made.reason);
+    getDb().update(users).set({ disabled: true }).where(eq(users.id, made.user.id)).run();
+    expect(signInWithOidc({ sub: 'later-off', email: 'later@example.test' }, settings)).toEqual({ ok: false, reason: 'AccountDisabled' });
+  });
+});
+
+describe('applyRefreshedClaims', () => {
+  it('applies the roles the provider states now, only for the linked subject', () => {
+    const made = signInWithOidc({ sub: 'ref', email: 'ref@example.test', realm_access: { roles: ['admin', 'x'] } }, settings);
+    if (!made.ok) throw new Error(made.reason);
+    expect(applyRefreshedClaims(made.user.id, { sub: 'someone-else', realm_access: { roles: [] } }, settings)).toBe(false);
+    expect(applyRefreshedClaims(made.user.id, { sub: 'ref', realm_access: { roles: ['x'] } }, settings)).toBe(true);
+    expect(getDb().select().from(users).where(eq(users.id, made.user.id)).get()).toMatchObject({ roles: ['x'], isAdmin: false });
   });
 });

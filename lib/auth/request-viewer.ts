@@ -9,6 +9,7 @@ import type { Viewer } from './policy';
 import { authSecret } from './secret';
 import { claimOfSession } from './session-claim';
 import { viewerFromSession } from './viewer-store';
+import { refreshRolesIfDue } from './oidc-session';
 
 /** From the portal's session cookie (BASE_URL instance traffic, same origin as the portal). */
 export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
@@ -25,10 +26,15 @@ export async function viewerFromPortalSession(req: IncomingMessage): Promise<Vie
     { headers: plain },
     { headers: new Headers() },
   );
-  return viewerFromSession(claimOfSession(session));
+  const claim = claimOfSession(session);
+  if (claim) await refreshRolesIfDue(claim.userId);
+  return viewerFromSession(claim);
 }
 
 /** From the app-host session cookie (DOMAIN instance traffic); it ends with the user's portal sessions. */
-export function viewerFromHostSession(headers: IncomingHttpHeaders, instanceId: string): Viewer | null {
-  return viewerFromSession(verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId));
+export async function viewerFromHostSession(headers: IncomingHttpHeaders, instanceId: string): Promise<Viewer | null> {
+  const claim = verifyHostSession(authSecret(), cookieValue(headers.cookie, HOST_SESSION_COOKIE), instanceId);
+  // App hosts too: the provider confirms a single sign-on user's roles every OIDC_REFRESH_INTERVAL.
+  if (claim) await refreshRolesIfDue(claim.userId);
+  return viewerFromSession(claim);
 }

@@ -7,8 +7,10 @@ import { AppError } from '@/lib/errors';
 import { auth } from './next-auth';
 import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
+import { userForProviderToken } from './provider-tokens';
 import { claimOfSession, type SessionClaim } from './session-claim';
 import { viewerFromSession, viewerFromUser } from './viewer-store';
+import { refreshRolesIfDue } from './oidc-session';
 
 export type { AccessLevel, Viewer } from './policy';
 
@@ -17,6 +19,8 @@ export { accessSettings } from './access-settings';
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
 export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
   const claim = claimOfSession(await auth());
+  // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
+  if (claim) await refreshRolesIfDue(claim.userId);
   const viewer = viewerFromSession(claim);
   return viewer && claim ? { viewer, claim } : null;
 });
@@ -56,7 +60,8 @@ export async function getApiViewer(request: Request): Promise<Viewer | null> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const user = match ? userForToken(match[1]) : null;
+    // The portal's own API tokens, or an access token the identity provider issued to the CLI (appstore login --sso).
+    const user = match ? (userForToken(match[1]) ?? (await userForProviderToken(match[1]))) : null;
     const viewer = user ? viewerFromUser(user) : null;
     if (!viewer) throw new AppError('UNAUTHENTICATED', 'The API token is not valid.');
     return viewer;

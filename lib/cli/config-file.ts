@@ -5,10 +5,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { CliError, UsageError } from './errors';
 import type { Env } from './io';
+import { freshSsoToken } from './sso-login';
+
+/** A token from `appstore login --sso`: the provider's access token is `token`; this renews it. */
+export interface SsoSession {
+  issuer: string;
+  clientId: string;
+  audience: string;
+  refreshToken: string | null;
+  /** When the access token expires (ms since the epoch). */
+  expiresAt: number;
+}
 
 export interface StoredConfig {
   url: string;
   token: string;
+  sso?: SsoSession;
+}
+
+function ssoOf(value: unknown): SsoSession | undefined {
+  const s = value as Partial<SsoSession> | undefined;
+  if (!s || typeof s !== 'object') return undefined;
+  if (typeof s.issuer !== 'string' || typeof s.clientId !== 'string' || typeof s.audience !== 'string' || typeof s.expiresAt !== 'number') return undefined;
+  return { issuer: s.issuer, clientId: s.clientId, audience: s.audience, expiresAt: s.expiresAt, refreshToken: typeof s.refreshToken === 'string' ? s.refreshToken : null };
 }
 
 export function configPath(env: Env): string {
@@ -26,7 +45,10 @@ export async function readConfig(env: Env): Promise<StoredConfig | null> {
   }
   try {
     const value = JSON.parse(text) as Partial<StoredConfig>;
-    if (typeof value.url === 'string' && typeof value.token === 'string') return { url: value.url, token: value.token };
+    if (typeof value.url === 'string' && typeof value.token === 'string') {
+      const sso = ssoOf(value.sso);
+      return sso ? { url: value.url, token: value.token, sso } : { url: value.url, token: value.token };
+    }
   } catch {
     // reported below
   }
@@ -76,6 +98,7 @@ export async function resolveTarget(flags: { url?: string; token?: string }, env
   if (!rawUrl) throw new CliError('no portal URL: run `appstore login --url URL` first, or pass --url');
   const url = normalizeUrl(rawUrl);
   let token = flags.token || env.APPSTORE_TOKEN || null;
-  if (!token && stored && normalizeUrl(stored.url) === url) token = stored.token;
+  // A single sign-on token is renewed at the provider when it has expired.
+  if (!token && stored && normalizeUrl(stored.url) === url) token = await freshSsoToken(stored, env);
   return { url, token };
 }

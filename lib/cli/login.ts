@@ -15,6 +15,7 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
         url: { type: 'string' },
         email: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
+        sso: { type: 'boolean', default: false },
       },
       allowPositionals: true,
       strict: true,
@@ -24,6 +25,10 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
   if (!values.url) throw new UsageError('--url is required');
   if (values['password-stdin'] && !values.email) throw new UsageError('--password-stdin needs --email');
   const url = normalizeUrl(values.url);
+  if (values.sso) {
+    if (values.email || values['password-stdin']) throw new UsageError('--sso signs in at the identity provider: no --email or --password-stdin');
+    return (await import('./sso-login')).ssoLogin(url, io);
+  }
 
   const { email, password } = await askCredentials(io, values.email, values['password-stdin']);
   if (!email) throw new CliError('an email is required');

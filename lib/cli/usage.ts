@@ -4,7 +4,7 @@ export const MAIN_USAGE = `Usage: appstore <command> [options]
 Commands:
   bundle [DIR] [-o FILE]         Build the .wave bundle of an app folder
   validate [--json] FILE         Check a .wave bundle the way the portal does
-  login --url URL                Get an API token and store it
+  login --url URL [--sso]        Get an API token (or sign in at the identity provider) and store it
   import FILE                    Import a .wave bundle into the portal
   env runtime-version list       List the runtime versions apps can use
   app run APP [-v V] [--wait]    Start an instance of an app (id, name or name@version)
@@ -39,14 +39,18 @@ Options:
   --json   Print one JSON object {ok, manifest, errors, warnings} on stdout, whatever happens
 `,
   login: `Usage: appstore login --url URL [--email EMAIL] [--password-stdin]
+       appstore login --url URL --sso
 
 Asks for your email and password, gets an API token from the portal and stores it in
 $APPSTORE_CONFIG or ~/.config/appstore/config.json (readable by you only).
+With --sso: signs in at the portal's identity provider instead (prints an address to open and a code to
+confirm there), and stores the provider's token, renewed automatically while the provider allows.
 
 Options:
   --url URL          The portal, e.g. https://appstore.example.com
   --email EMAIL      Your email (asked for when missing)
   --password-stdin   Read the password from stdin (needs --email)
+  --sso              Single sign-on (OAuth 2.0 device authorization grant)
 `,
   import: `Usage: appstore import FILE [--visibility VISIBILITY] [--url URL] [--token TOKEN] [--json]
 

@@ -4,7 +4,10 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apps, type App, type RetiredAppVersion, type ValueDeclaration } from '@/db/schema';
-import { publicUrl } from '@/lib/config';
+import { config, publicUrl } from '@/lib/config';
+import { instanceUrl } from '@/lib/router/routes';
+import { routerSettings } from './router-settings';
+import { waveOidcEnv } from './wave-oidc';
 import { instanceBaseUrl, toInstanceRuntime, type InstanceSpec, type ResolvedEnv, type ResolvedFile } from '@/lib/runner';
 import { getRuntimeVersion } from '@/lib/runtimes/catalog';
 import { usableSecretValue } from '@/lib/secrets/import-check';
@@ -42,6 +45,9 @@ export function instanceSpec(instance: { id: string; appId: string; appSnapshot?
     if (v) files.push({ path: d.path ?? '', ...v });
   });
   const runtime = toInstanceRuntime(app.runtime);
+  const label = instance.primaryAlias ?? instance.id;
+  // Apps that sign their users in themselves (EnableOIDC) get the provider and the apps' client, after their own [[Env]].
+  if (app.runtime.enableOIDC) env.push(...waveOidcEnv(config().oidc, instanceUrl(label, runtime.routingMode, routerSettings())));
   return {
     instanceId: instance.id,
     appVersionId: app.id,
@@ -50,7 +56,7 @@ export function instanceSpec(instance: { id: string; appId: string; appSnapshot?
     bundlePath: bundlePath(app.bundleSha256),
     runtime,
     // Started under its primary alias when it has one, as it is reached there (the router maps other prefixes).
-    baseUrl: instanceBaseUrl(instance.primaryAlias ?? instance.id, runtime.routingMode),
+    baseUrl: instanceBaseUrl(label, runtime.routingMode),
     pythonVersion: app.runtimeVersion ? (getRuntimeVersion(app.runtimeVersion)?.pythonVersion ?? null) : null,
     env,
     files,

@@ -1,0 +1,157 @@
+// Keeping a provider-signed-in user's roles current: the latest sign-in's refresh token and id_token are
+// kept sealed (oidc_grants, with the secrets key); every OIDC_REFRESH_INTERVAL the next request of that user
+// asks the provider again (refresh token grant) and applies the roles it states now. When the provider no longer
+// honours the grant (user removed or signed out there, consent revoked), every portal session of the user ends.
+// Also: the provider's end_session_endpoint for RP-initiated logout.
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import * as oauth from 'oauth4webapi';
+import { getDb } from '@/db';
+import { oidcGrants } from '@/db/schema';
+import { seal, unseal } from '@/lib/secrets/crypto';
+import { applyRefreshedClaims, oidcSettings, type OidcSettings } from './oidc';
+import { revokeSessions } from './revocation';
+
+interface GrantTokens {
+  refreshToken?: string;
+  idToken?: string;
+}
+
+const sealId = (userId: string) => `oidc-grant:${userId}`;
+
+/** Stores the tokens of a sign-in (or a refresh), replacing the user's previous ones. */
+export function saveGrant(userId: string, tokens: GrantTokens, checkedAt = new Date()): void {
+  const sealed = seal(sealId(userId), 'tokens', JSON.stringify(tokens));
+  getDb()
+    .insert(oidcGrants)
+    .values({ userId, ...sealed, checkedAt })
+    .onConflictDoUpdate({ target: oidcGrants.userId, set: { ...sealed, checkedAt } })
+    .run();
+}
+
+function loadGrant(userId: string): (GrantTokens & { checkedAt: Date }) | null {
+  const row = getDb().select().from(oidcGrants).where(eq(oidcGrants.userId, userId)).get();
+  if (!row) return null;
+  try {
+    return { ...(JSON.parse(unseal(sealId(userId), 'tokens', row)) as GrantTokens), checkedAt: row.checkedAt };
+  } catch {
+    return null; // sealed with another key (restored without SECRETS_KEY): as if there were none
+  }
+}
+
+export function deleteGrant(userId: string): void {
+  getDb().delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
+}
+
+// Discovery answers are kept a few minutes: refreshes and sign-outs need the endpoints, not a fresh copy each time.
+let discovered: { issuer: string; at: number; as: oauth.AuthorizationServer } | null = null;
+const DISCOVERY_TTL_MS = 5 * 60_000;
+
+/** The provider's metadata (OpenID discovery); throws when it does not answer. `fresh`: ask now, whatever is kept. */
+export async function discover(settings: Pick<OidcSettings, 'issuer'>, fresh = false): Promise<oauth.AuthorizationServer> {
+  if (!fresh && discovered && discovered.issuer === settings.issuer && Date.now() - discovered.at < DISCOVERY_TTL_MS) return discovered.as;
+  const issuer = new URL(settings.issuer);
+  // http:// is only accepted for loopback issuers (lib/config.ts), so allowing it here opens nothing more.
+  const response = await oauth.discoveryRequest(issuer, { [oauth.allowInsecureRequests]: issuer.protocol === 'http:', signal: AbortSignal.timeout(10_000) });
+  const as = await oauth.processDiscoveryResponse(issuer, response);
+  discovered = { issuer: settings.issuer, at: Date.now(), as };
+  return as;
+}
+
+const inFlight = new Map<string, Promise<void>>();
+
+/**
+ * Before a request of `userId` is authorized: when the provider last confirmed the user's roles more than
+ * the refresh interval ago, ask it again. Concurrent requests of one user wait for the same check.
+ */
+export async function refreshRolesIfDue(userId: string): Promise<void> {
+  const settings = oidcSettings();
+  if (!settings) return;
+  const row = getDb().select({ checkedAt: oidcGrants.checkedAt }).from(oidcGrants).where(eq(oidcGrants.userId, userId)).get();
+  if (!row || Date.now() - row.checkedAt.getTime() < settings.refreshIntervalSeconds * 1000) return;
+  let running = inFlight.get(userId);
+  if (!running) {
+    running = refreshRoles(userId, settings)
+      // A failed check (say the database busy with another process's write) must not fail the request: the
+      // roles stay as they are and the next request after the interval asks again.
+      .catch((error) => console.warn(`[auth] role refresh of user ${userId} failed: ${error instanceof Error ? error.name : 'error'}`))
+      .finally(() => inFlight.delete(userId));
+    inFlight.set(userId, running);
+  }
+  await running;
+}
+
+async function refreshRoles(userId: string, settings: OidcSettings): Promise<void> {
+  const grant = loadGrant(userId);
+  if (!grant?.refreshToken) {
+    // Nothing to ask the provider with (it issued no refresh token): the roles of the last sign-in stand.
+    if (grant) saveGrant(userId, grant);
+    return;
+  }
+  const client: oauth.Client = { client_id: settings.clientId };
+  const insecure = { [oauth.allowInsecureRequests]: new URL(settings.issuer).protocol === 'http:' };
+  let claims: Record<string, unknown>;
+  let next: GrantTokens;
+  try {
+    const as = await discover(settings);
+    const response = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic(settings.clientSecret), grant.refreshToken, {
+      ...insecure,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const result = await oauth.processRefreshTokenResponse(as, client, response);
+    next = { refreshToken: result.refresh_token ?? grant.refreshToken, idToken: result.id_token ?? grant.idToken };
+    const idClaims = oauth.getValidatedIdTokenClaims(result);
+    if (idClaims) {
+      claims = idClaims as Record<string, unknown>;
+    } else {
+      const info = await oauth.userInfoRequest(as, client, result.access_token, { ...insecure, signal: AbortSignal.timeout(10_000) });
+      const sub = (JSON.parse(Buffer.from(grant.idToken?.split('.')[1] ?? '', 'base64url').toString() || '{}') as { sub?: string }).sub;
+      claims = (await oauth.processUserInfoResponse(as, client, sub ?? oauth.skipSubjectCheck, info)) as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {
+      // The provider no longer honours this sign-in: the user's portal sessions end with it.
+      console.warn(`[auth] provider refused the refresh of user ${userId} (invalid_grant): their sessions end`);
+      getDb().transaction((tx) => {
+        revokeSessions(tx, userId);
+        tx.delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
+      });
+      return;
+    }
+    // Provider down or misconfigured: keep the current roles and try again after one more interval.
+    console.warn(`[auth] could not refresh the roles of user ${userId}: ${error instanceof Error ? error.name : 'error'}${error instanceof oauth.ResponseBodyError ? ` ${error.error}` : ''}`);
+    saveGrant(userId, grant);
+    return;
+  }
+  if (!applyRefreshedClaims(userId, claims, settings)) {
+    getDb().transaction((tx) => {
+      revokeSessions(tx, userId);
+      tx.delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
+    });
+    return;
+  }
+  saveGrant(userId, next);
+}
+
+/**
+ * Where sign-out sends the browser for a provider-signed-in user: the provider's end_session_endpoint
+ * (RP-initiated logout, coming back to /login), or null when the provider advertises none or is down.
+ * The stored tokens are dropped either way.
+ */
+export async function providerSignOutUrl(userId: string, publicUrl: string): Promise<string | null> {
+  const settings = oidcSettings();
+  if (!settings) return null;
+  const grant = loadGrant(userId);
+  deleteGrant(userId);
+  try {
+    const as = await discover(settings);
+    if (!as.end_session_endpoint) return null;
+    const url = new URL(as.end_session_endpoint);
+    url.searchParams.set('client_id', settings.clientId);
+    url.searchParams.set('post_logout_redirect_uri', `${publicUrl}/login`);
+    if (grant?.idToken) url.searchParams.set('id_token_hint', grant.idToken);
+    return url.href;
+  } catch {
+    return null;
+  }
+}
