@@ -13,7 +13,7 @@ export function AppCard({ card, facets }: { card: CardData; facets: FacetTag[] }
   return (
     <li data-testid="app-card" data-app-name={card.name} className="card">
       <div className="card-head">
-        <AppIcon url={card.iconUrl} name={card.name} title={title} />
+        <AppIcon url={card.icon} name={card.name} title={title} />
         <div className="min-w-0 flex-1">
           <h2 className="card-title">
             {openUrl ? (

@@ -24,13 +24,8 @@ export interface Facets {
 export const facetTags = ({ categories, badges }: Facets): FacetTag[] =>
   [...categories.map((t) => [t, true] as const), ...badges.map((t) => [t, false] as const)].map(([[name, title, color, count], category]) => ({ name, title, color, count, category }));
 
-export interface CardData {
-  name: string;
-  version: string;
-  title: string;
-  description: string;
-  iconUrl: string | null;
-  owner: string;
+/** A card as sent to the browser: part of the card shape of the read model (lib/apps/read.ts), with its tags as positions. */
+export type CardData = Pick<CatalogCard, 'name' | 'version' | 'title' | 'description' | 'icon' | 'owner'> & {
   /** `YYYY-MM-DD` (UTC) of the last change that made the app visible. */
   updated: string;
   /** Positions in the facet tags (categories, then badges). */
@@ -39,7 +34,7 @@ export interface CardData {
   link?: true;
   /** The running instance a MANAGED app's card opens directly. */
   openUrl?: string;
-}
+};
 
 const tuple = (o: FacetOption): FacetTuple => [o.name, o.title, o.color, o.count];
 const NONE = '#4b5563';
@@ -72,9 +67,9 @@ export function catalogData(
     return {
       name: card.name,
       version: card.version,
-      title: card.title || card.name,
+      title: card.title,
       description: card.description,
-      iconUrl: card.iconUrl,
+      icon: card.icon,
       owner: card.owner,
       updated: formatUtcDate(new Date(card.updatedAt)),
       tags: cardTags[i].map(position),

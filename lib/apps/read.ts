@@ -148,6 +148,65 @@ function present(viewer: Viewer | null, rows: App[]): AppVersionView[] {
   });
 }
 
+/**
+ * What a catalog card shows of a version: part of the one presentation shape, with the owner's display name
+ * only (never an e-mail address) and when the version last became visible (ms since the epoch).
+ */
+export type AppCardView = Pick<AppVersionView, 'id' | 'name' | 'version' | 'title' | 'description' | 'kind' | 'tags' | 'icon'> & {
+  owner: AppVersionView['owner']['name'];
+  /** The last change that made the version visible (publishing, visibility, tags), or its import. */
+  updatedAt: number;
+};
+
+const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+
+/**
+ * The statements the catalog runs per page of cards: primary-key and index lookups only, whatever the size
+ * of the catalog (issue 15; their plans are tested in card-plan.test.ts).
+ */
+export const cardQueries = {
+  /**
+   * The cards' texts and owners, by id, among the versions the viewer may see. By id only: with the visibility
+   * condition beside the id list SQLite may otherwise choose the visibility index and walk every PUBLIC version.
+   */
+  cardRows: (ids: string[], visible: SQL) => sql`SELECT apps.id, apps.name, apps.version, coalesce(nullif(apps.title, ''), apps.name) AS title,
+      apps.description, apps.kind, coalesce(u.name, '') AS owner, CAST(coalesce(apps.listed_at, apps.created_at) AS INTEGER) AS updatedAt
+    FROM apps INDEXED BY sqlite_autoindex_apps_1 LEFT JOIN users u ON u.id = apps.owner_id WHERE apps.id IN (${idList(ids)}) AND ${visible}`,
+  tagsOf: (ids: string[]) => sql`
+    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
+    FROM app_tags at JOIN tags t ON t.id = at.tag_id
+    WHERE at.app_id IN (${idList(ids)})
+    ORDER BY t.title COLLATE NOCASE, t.name`,
+  iconsOf: (ids: string[]) => sql`
+    SELECT app_id AS appId FROM app_assets
+    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(ids)})`,
+};
+
+type CardRow = Omit<AppCardView, 'tags' | 'icon'>;
+type CardTagRow = { appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string };
+
+/**
+ * The catalog's cards for the given version ids, in that order (the catalog chose and ordered the page in
+ * SQL); an id the viewer may not see is left out. Categories and badges only: authorization tags are not
+ * shown on cards.
+ */
+export function readAppCards(viewer: Viewer | null, settings: AccessSettings, ids: string[]): AppCardView[] {
+  if (ids.length === 0) return [];
+  const db = getDb();
+  const byId = new Map(db.all<CardRow>(cardQueries.cardRows(ids, visibleAppsWhere(viewer, settings))).map((r) => [r.id, r]));
+  const rows = ids.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
+  const shown = rows.map((r) => r.id);
+  const chips = new Map(shown.map((id) => [id, [] as TagChip[]]));
+  if (canSeeTags(viewer) && shown.length > 0) {
+    for (const { appId, isCategory, visitorRoles, ...rest } of db.all<CardTagRow>(cardQueries.tagsOf(shown))) {
+      const chip = tagChip({ ...rest, isCategory: !!isCategory, visitorRoles: JSON.parse(visitorRoles) as string[] });
+      if (chip.kind !== 'authorization') chips.get(appId)!.push(chip);
+    }
+  }
+  const icons = new Set(shown.length === 0 ? [] : db.all<{ appId: string }>(cardQueries.iconsOf(shown)).map((r) => r.appId));
+  return rows.map((row) => ({ ...row, tags: chips.get(row.id)!, icon: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null }));
+}
+
 export interface VersionEntry {
   id: string;
   version: string;

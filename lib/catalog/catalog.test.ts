@@ -171,7 +171,7 @@ describe('catalog cards', () => {
     const withIcon = insertApp({ name: `icon-${w}`, description: w, icon: true });
     insertApp({ name: `noicon-${w}`, description: w });
     const cards = catalogPage(other, settings, parseCatalogParams({ q: w, sort: 'title' })).cards;
-    expect(cards.map((c) => c.iconUrl)).toEqual([`/assets/${withIcon}/icon`, null]);
+    expect(cards.map((c) => c.icon)).toEqual([`/assets/${withIcon}/icon`, null]);
   });
 });
 

@@ -5,21 +5,16 @@ import 'server-only';
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
-import type { AppKind } from '@/db/schema';
 import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
 import { headIndex, queryIndex } from './head-index';
 import { BM25_WEIGHTS, matchExpression, PAGE_SIZE, type CatalogParams } from './search-query';
-import { assetUrl } from '@/lib/urls';
-import { tagChip, type TagChip } from '@/lib/tags/chip';
+import { readAppCards, type AppCardView } from '@/lib/apps/read';
+import type { TagChip } from '@/lib/tags/chip';
 
-/** One card per Name: its newest visible version's texts, icon, and category and badge chips. */
-export interface CatalogCard extends CardRow {
-  iconUrl: string | null;
-  /** Categories and badges (authorization tags are not shown on cards); empty for viewers who may not see tags. */
-  tags: TagChip[];
-}
+/** One card per Name: its newest visible version's texts, icon, and category and badge chips (lib/apps/read.ts). */
+export type CatalogCard = AppCardView;
 
 export interface FacetOption extends Pick<TagChip, 'name' | 'title' | 'color'> {
   count: number;
@@ -105,19 +100,6 @@ function orderBy(params: CatalogParams, match: string | null): SQL {
   return sql`apps.updated_at DESC, apps.name ASC`;
 }
 
-interface CardRow {
-  id: string;
-  name: string;
-  version: string;
-  title: string;
-  description: string;
-  kind: AppKind;
-  /** The owner's display name (never their e-mail address). */
-  owner: string;
-  /** The last change that made the version visible (publishing, visibility, tags), or its import: ms since the epoch. */
-  updatedAt: number;
-}
-
 type FacetRow = FacetOption & { isCategory: number; isBadge: number };
 
 /** Visible cards per tag under `filters`; counted per tag id first, so tags are read once per tag, not per card. */
@@ -153,20 +135,8 @@ function facets(query: Query, category: SQL[], badge: SQL[]): { categories: Face
 
 const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
-/** The statements a catalog page runs besides the index, one place so that their query plans are tested (query-plan.test.ts). */
+/** The catalog's own statement besides the index (the cards' are lib/apps/read.ts's cardQueries); its plan is tested (query-plan.test.ts). */
 export const catalogQueries = {
-  /** The page's card texts and owners, by id: primary-key lookups only. */
-  cardRows: (ids: string[]) => sql`SELECT a.id, a.name, a.version, a.title, a.description, a.kind, coalesce(u.name, '') AS owner,
-      CAST(coalesce(a.listed_at, a.created_at) AS INTEGER) AS updatedAt
-    FROM apps a LEFT JOIN users u ON u.id = a.owner_id WHERE a.id IN (${idList(ids)})`,
-  tagsOf: (ids: string[]) => sql`
-    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
-    FROM app_tags at JOIN tags t ON t.id = at.tag_id
-    WHERE at.app_id IN (${idList(ids)})
-    ORDER BY t.title COLLATE NOCASE, t.name`,
-  iconsOf: (ids: string[]) => sql`
-    SELECT app_id AS appId FROM app_assets
-    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(ids)})`,
   /**
    * One FTS5 lookup, keeping only the audience's heads (a third of the documents: older versions are
    * documents too), so bm25 (about as costly again as the match for a common word), computed only when
@@ -177,25 +147,6 @@ export const catalogQueries = {
     `SELECT rowid, ${relevance ? `bm25(app_search, ${BM25_WEIGHTS.join(', ')})` : '0'} FROM app_search
     WHERE app_search MATCH ? AND +rowid IN (SELECT doc_id FROM catalog_heads WHERE audience = ?)`,
 };
-
-function tagsOf(appIds: string[]): Map<string, TagChip[]> {
-  const out = new Map(appIds.map((id) => [id, [] as TagChip[]]));
-  if (appIds.length === 0) return out;
-  const rows = getDb().all<{ appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string }>(
-    catalogQueries.tagsOf(appIds),
-  );
-  for (const { appId, isCategory, visitorRoles, ...rest } of rows) {
-    const chip = tagChip({ ...rest, isCategory: !!isCategory, visitorRoles: JSON.parse(visitorRoles) as string[] });
-    if (chip.kind !== 'authorization') out.get(appId)!.push(chip);
-  }
-  return out;
-}
-
-function iconsOf(appIds: string[]): Set<string> {
-  if (appIds.length === 0) return new Set();
-  const rows = getDb().all<{ appId: string }>(catalogQueries.iconsOf(appIds));
-  return new Set(rows.map((r) => r.appId));
-}
 
 const matchStatements = new WeakMap<object, { relevance: Database.Statement; plain: Database.Statement }>();
 
@@ -254,22 +205,8 @@ function selectPage(
 function computeCatalog(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams, useIndex = true): CatalogPage {
   const showTags = canSeeTags(viewer);
   const { pageIds, ...selection } = selectPage(viewer, settings, audience, params, showTags, useIndex);
-  // The card texts come from the app rows, read only for the page's cards.
-  const byId = new Map(
-    (pageIds.length === 0
-      ? []
-      : getDb().all<CardRow>(catalogQueries.cardRows(pageIds))
-    ).map((r) => [r.id, r]),
-  );
-  const rows = pageIds.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
-  const ids = rows.map((r) => r.id);
-  const tags = showTags ? tagsOf(ids) : null;
-  const icons = iconsOf(ids);
-  const cards = rows.map((row) => ({
-    ...row,
-    iconUrl: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null,
-    tags: tags?.get(row.id) ?? [],
-  }));
+  // The card texts, tags and icons come from the one read model, read only for the page's cards.
+  const cards = readAppCards(viewer, settings, pageIds);
   return { cards, ...selection, showTags };
 }
 
