@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { CatalogView } from '@/components/catalog/catalog-view';
 import { FirstRun } from '@/components/setup/first-run';
-import { accessSettings, getViewer } from '@/lib/auth/viewer';
+import { accessSettings, requirePage } from '@/lib/auth/viewer';
 import { catalogPage } from '@/lib/catalog/catalog';
 import { managedOpenUrls } from '@/lib/instances/run-options';
 import { catalogHref, parseCatalogParams } from '@/lib/catalog/search-query';
-import { loginUrl } from '@/lib/urls';
 
 export async function generateMetadata({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }): Promise<Metadata> {
   const { q } = parseCatalogParams(await searchParams);
@@ -16,9 +14,8 @@ export async function generateMetadata({ searchParams }: { searchParams: Promise
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const query = await searchParams;
   const params = parseCatalogParams(query);
-  const viewer = await getViewer();
+  const viewer = await requirePage('reader', catalogHref(params));
   const settings = accessSettings();
-  if (!viewer && !settings.publicMode) redirect(loginUrl(catalogHref(params)));
   const result = catalogPage(viewer, settings, params);
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-4 px-4 py-6">

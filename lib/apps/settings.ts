@@ -7,7 +7,8 @@ import { getDb, type Tx } from '@/db';
 import { apps, appTags, instances, tags, type App, type Tag, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import { canAssignTag, canEditApp, canSeeApp, type Viewer } from '@/lib/auth/policy';
-import { fullAccessRole, publicMode } from '@/lib/config';
+import { accessSettings } from '@/lib/auth/access-settings';
+import { publicMode } from '@/lib/config';
 import { AppError, forbidden, notFound, type Problem } from '@/lib/errors';
 import { presentInstance } from '@/lib/instances/present';
 import { listInstances, retireInstancesOf, type InstanceRecord } from '@/lib/instances/store';
@@ -40,7 +41,7 @@ function loadEditable(tx: Tx, viewer: Viewer, appId: string): { app: App; curren
   if (!canEditApp(viewer, app)) {
     // Someone who cannot even see the app learns nothing about it.
     const facts = { ownerId: app.ownerId, visibility: app.visibility, tagVisitorRoles: current.map((t) => t.visitorRoles) };
-    const seen = canSeeApp(viewer, facts, { publicMode: publicMode(), fullAccessRole: fullAccessRole() });
+    const seen = canSeeApp(viewer, facts, accessSettings());
     throw seen ? forbidden('Only the owner of this app or an administrator may change it.') : notFound('No such app.');
   }
   return { app, current };

@@ -14,7 +14,9 @@ import { refreshRolesIfDue } from './oidc-session';
 
 export type { AccessLevel, Viewer } from './policy';
 
-export { accessSettings } from './access-settings';
+import { accessSettings } from './access-settings';
+
+export { accessSettings };
 
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
 export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
@@ -30,12 +32,22 @@ export async function getViewer(): Promise<Viewer | null> {
   return (await getSignedIn())?.viewer ?? null;
 }
 
+/** Who may open a page: `reader` (signed in, or anyone in public mode: the catalog's rule) or an access level. */
+export type PageAccess = 'reader' | AccessLevel;
+
 /**
- * The page guard: the viewer at `level`. Nobody signed in → /login, coming back to `returnTo`; signed in
- * below the level → 404, as if the page did not exist (admin pages are not advertised to others).
+ * The page guard: the viewer at `level`. Nobody signed in → /login, coming back to `returnTo` (for `reader`
+ * only when public mode is off: anonymous visitors then get null); signed in below the level → 404, as if
+ * the page did not exist (admin pages are not advertised to others).
  */
-export async function requirePage(level: AccessLevel, returnTo: string): Promise<Viewer> {
+export async function requirePage(level: 'reader', returnTo: string): Promise<Viewer | null>;
+export async function requirePage(level: AccessLevel, returnTo: string): Promise<Viewer>;
+export async function requirePage(level: PageAccess, returnTo: string): Promise<Viewer | null> {
   const viewer = await getViewer();
+  if (level === 'reader') {
+    if (!viewer && !accessSettings().publicMode) redirect(loginUrl(returnTo));
+    return viewer;
+  }
   if (!viewer) redirect(loginUrl(returnTo));
   if (accessRefusal(viewer, level)) notFound();
   return viewer;
