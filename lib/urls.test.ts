@@ -16,4 +16,9 @@ describe('URL builders', () => {
     expect(loginUrl()).toBe('/login');
     expect(loginUrl('/?q=a&b=c')).toBe('/login?next=%2F%3Fq%3Da%26b%3Dc');
   });
+
+  it('send to sign-in saying why the last attempt failed', () => {
+    expect(loginUrl(undefined, { error: 'NotAllowed' })).toBe('/login?error=NotAllowed');
+    expect(loginUrl('/my-apps?x=1', { error: 'a b&c' })).toBe('/login?error=a%20b%26c&next=%2Fmy-apps%3Fx%3D1');
+  });
 });

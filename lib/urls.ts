@@ -34,9 +34,13 @@ export function decodeSegment(segment: string): string {
 export const apiAppUrl = (appId: string): string => `/api/v1/apps/${seg(appId)}`;
 export const bundleDownloadUrl = (appId: string): string => `${apiAppUrl(appId)}/bundle`;
 
-/** The sign-in page, coming back to `returnTo` (a path on this portal) afterwards. */
-export function loginUrl(returnTo?: string): string {
-  return returnTo ? `/login?next=${seg(returnTo)}` : '/login';
+/**
+ * The sign-in page, coming back to `returnTo` (a path on this portal) afterwards; with `error`, the page says
+ * why the last sign-in failed (a code of lib/auth/oidc-errors.ts).
+ */
+export function loginUrl(returnTo?: string, options: { error?: string } = {}): string {
+  const query = [options.error ? `error=${seg(options.error)}` : '', returnTo ? `next=${seg(returnTo)}` : ''].filter(Boolean).join('&');
+  return query ? `/login?${query}` : '/login';
 }
 
 /** My secrets; with `prefill`, its New private secret form starts with that name and those keys (values stay empty). */

@@ -13,6 +13,7 @@ import { endSessionsFrom } from './revocation';
 import { claimOfToken } from './session-claim';
 import { loadActiveUser } from './viewer-store';
 import { authSecret } from './secret';
+import { loginUrl } from '@/lib/urls';
 
 export class ThrottledSignIn extends CredentialsSignin {
   code = 'throttled';
@@ -76,7 +77,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const result = signInWithOidc(profile as Record<string, unknown>, oidc);
         if (!result.ok) {
           console.warn(`[auth] provider sign-in refused: ${result.reason}`);
-          return `/login?error=${result.reason}`;
+          return loginUrl(undefined, { error: result.reason });
         }
         saveGrant(result.user.id, { refreshToken: account.refresh_token, idToken: account.id_token });
         return true;

@@ -4,6 +4,7 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { config } from '@/lib/config';
+import { loginUrl } from '@/lib/urls';
 import { auth, signIn, signOut } from './next-auth';
 import { settleSignIn } from './oidc-errors';
 import { providerSignOutUrl } from './oidc-session';
@@ -14,7 +15,7 @@ import { claimOfSession } from './session-claim';
 export async function signInThroughProvider(next: string): Promise<void> {
   const returnTo = safeReturnPath(next);
   const outcome = await settleSignIn(() => signIn('oidc', { redirectTo: returnTo }));
-  if (outcome.failure) redirect(`/login?${new URLSearchParams({ error: outcome.failure, next: returnTo })}`);
+  if (outcome.failure) redirect(loginUrl(returnTo, { error: outcome.failure }));
   if (outcome.thrown) throw outcome.thrown.error; // Next's redirect to the provider
 }
 
