@@ -5,18 +5,11 @@ import { useActionState, useState } from 'react';
 import type { ActionState, FieldErrors, FormAction } from '@/lib/actions/validated-action';
 import { useKeptForm } from '@/components/forms/use-kept-form';
 import { dangerButtonClass, FieldError, FormMessage, secondaryButtonClass, SubmitRow, TextField } from '@/components/ui/field';
+import type { TagView } from '@/lib/tags/tags';
 import { TagChip } from './tag-chip';
 
-export interface EditableTag {
-  id: string;
-  name: string;
-  title: string;
-  description: string;
-  color: string;
-  isCategory: boolean;
-  adminRoles: string[];
-  visitorRoles: string[];
-}
+/** What the forms edit of a tag (the read model's TagView). */
+export type EditableTag = Pick<TagView, 'id' | 'name' | 'title' | 'description' | 'color' | 'isCategory' | 'adminRoles' | 'visitorRoles'>;
 
 const BLANK: EditableTag = {
   id: '',

@@ -4,7 +4,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb, type Db } from '@/db';
+import { getDb, type Db, type Tx } from '@/db';
 import {
   apps,
   appTags,
@@ -35,8 +35,6 @@ import { AppError, forbidden, notFound } from '@/lib/errors';
 import { withStorageLock } from '@/lib/storage/lock';
 import { bundlePath } from '@/lib/storage/paths';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
-
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** An instance with what is needed to decide on it and to show it. */
 export interface InstanceRecord extends Instance {
