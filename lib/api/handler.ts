@@ -5,12 +5,13 @@ import { JSON_BODY_MAX_BYTES, readTextCapped } from './body';
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
-export function apiRoute<C = unknown>(handler: Handler<C>): Handler<C> {
+/** `errorHeaders` go with every error answer. */
+export function apiRoute<C = unknown>(handler: Handler<C>, errorHeaders?: HeadersInit): Handler<C> {
   return async (request, context) => {
     try {
       return await handler(request, context);
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, errorHeaders);
     }
   };
 }

@@ -3,12 +3,18 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { Viewer } from '@/lib/auth/policy';
 
-let caller: Viewer | null = null;
+let caller: Viewer | null | 'bad-token' = null;
 let publicMode = false;
-vi.mock('@/lib/auth/viewer', () => ({
-  getApiViewer: async () => caller,
-  accessSettings: () => ({ publicMode, fullAccessRole: '' }),
-}));
+vi.mock('@/lib/auth/viewer', async () => {
+  const { AppError } = await import('@/lib/errors');
+  return {
+    getApiViewer: async () => {
+      if (caller === 'bad-token') throw new AppError('UNAUTHENTICATED', 'The API token is not valid.');
+      return caller;
+    },
+    accessSettings: () => ({ publicMode, fullAccessRole: '' }),
+  };
+});
 const { apiHandler } = await import('./route');
 
 const person = (over: Partial<Viewer> = {}): Viewer => ({ id: 'u1', email: 'u@x.test', name: 'U', isAdmin: false, roles: [], fullAccess: true, ...over });
@@ -51,5 +57,30 @@ describe('apiHandler', () => {
     const importing = apiHandler({ access: 'fullAccess', forbidden: 'Importing needs full access.' }, async () => new Response(null));
     caller = person({ fullAccess: false });
     expect((await (await importing(new Request('http://portal.test/'))).json()).error.message).toBe('Importing needs full access.');
+  });
+
+  it('answers `hidden` routes with the 404 of anything missing for every refusal, never cached', async () => {
+    const hidden = apiHandler({ access: 'admin', hidden: true }, async () => new Response('secret'));
+    const visible = apiHandler({ access: 'admin' }, async () => new Response('secret'));
+    for (const who of [null, 'bad-token', person()] as const) {
+      caller = who;
+      const res = await hidden(new Request('http://portal.test/'));
+      expect(res.status, String(who)).toBe(404);
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
+      expect((await res.json()).error.code).toBe('NOT_FOUND');
+      expect(await statusOf(visible(new Request('http://portal.test/')))).not.toBe(404);
+    }
+    caller = person({ isAdmin: true });
+    expect(await (await hidden(new Request('http://portal.test/'))).text()).toBe('secret');
+  });
+
+  it('parses the query string against its schema, or answers 400 naming the parameter', async () => {
+    const query = z.object({ limit: z.coerce.number<string>().int().min(0).default(10), tag: z.array(z.string()).optional() });
+    const list = apiHandler({ access: 'anyone', query }, async ({ query }) => Response.json(query));
+    expect(await (await list(new Request('http://portal.test/x'))).json()).toEqual({ limit: 10 });
+    expect(await (await list(new Request('http://portal.test/x?limit=3&tag=a&tag=b'))).json()).toEqual({ limit: 3, tag: ['a', 'b'] });
+    const bad = await list(new Request('http://portal.test/x?limit=-1'));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT' }, errors: [{ path: 'limit' }] });
   });
 });

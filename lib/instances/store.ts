@@ -22,6 +22,7 @@ import { writeAudit } from '@/lib/audit/audit';
 import {
   allowedInstanceVisibilities,
   canOperateInstance,
+  canReadInstanceLogs,
   canSeeInstance,
   canSuspendInstance,
   canTerminateInstance,
@@ -139,6 +140,13 @@ function recordById(reader: Reader, id: string): InstanceRecord | null {
 export function getInstance(viewer: Viewer | null, id: string, settings: AccessSettings): InstanceRecord {
   const record = recordById(getDb(), id);
   if (!record || !canSeeInstance(viewer, factsOf(record), settings)) throw notFound('No such instance.');
+  return record;
+}
+
+/** The instance whose log the viewer may read (instance owner, app owner, admins); 404 when they may not see it. */
+export function getInstanceForLogs(viewer: Viewer, id: string, settings: AccessSettings): InstanceRecord {
+  const record = getInstance(viewer, id, settings);
+  if (!canReadInstanceLogs(viewer, factsOf(record))) throw forbidden('Only the instance owner, the app owner and administrators read logs.');
   return record;
 }
 

@@ -7,11 +7,11 @@ import { instanceManager } from '@/lib/instances/gateway';
 import { presentInstance } from '@/lib/instances/present';
 import { createInstance, listInstances } from '@/lib/instances/store';
 
+const listQuery = z.object({ appId: z.string().optional(), all: z.string().optional() });
+
 /** Yours; `?all=1` every instance (admins); `?appId=` the instances of one of your app versions. */
-export const GET = apiHandler({ access: 'viewer' }, async ({ request, viewer }) => {
-  const url = new URL(request.url);
-  const appId = url.searchParams.get('appId');
-  const scope = url.searchParams.get('all') === '1' ? { kind: 'all' as const } : appId ? { kind: 'app' as const, appId } : { kind: 'mine' as const };
+export const GET = apiHandler({ access: 'viewer', query: listQuery }, async ({ viewer, query: { appId, all } }) => {
+  const scope = all === '1' ? { kind: 'all' as const } : appId ? { kind: 'app' as const, appId } : { kind: 'mine' as const };
   return Response.json(listInstances(viewer, scope).map(presentInstance));
 });
 

@@ -1,7 +1,7 @@
 // The runtime versions apps may name, for everyone (anonymous callers too): nothing here is sensitive.
-import { apiRoute } from '@/lib/api/handler';
+import { apiHandler } from '@/lib/api/route';
 import { listRuntimeVersions, toApiRuntimeVersion } from '@/lib/runtimes/catalog';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute(async () => Response.json(listRuntimeVersions().map(toApiRuntimeVersion)));
+export const GET = apiHandler({ access: 'anyone' }, async () => Response.json(listRuntimeVersions().map(toApiRuntimeVersion)));

@@ -1,7 +1,9 @@
 // Icons and screenshots of app versions (`/assets/<appId>/icon`, `/assets/<appId>/screenshot-<n>`),
 // checked against the viewer like the app's page: 404 for anything the viewer may not see.
 import fsp from 'node:fs/promises';
-import { accessSettings, getApiViewer } from '@/lib/auth/viewer';
+import { apiHandler } from '@/lib/api/route';
+import { accessSettings } from '@/lib/auth/viewer';
+import { notFound } from '@/lib/errors';
 import { visibleAsset } from '@/lib/apps/read';
 import { decodeSegment, parseAssetSegment } from '@/lib/urls';
 import { assetPath } from '@/lib/storage/paths';
@@ -11,27 +13,19 @@ const ASSET_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-i
 /** Asset bytes of an app version never change; only who may see them does, so public caching is bounded. */
 const PUBLIC_CACHE = 'public, max-age=86400, stale-while-revalidate=604800';
 
-const notFound = () =>
-  new Response('Not found.', { status: 404, headers: { 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' } });
-
-export async function GET(request: Request, { params }: { params: Promise<{ appId: string; asset: string }> }) {
-  const { appId, asset } = await params;
+/** Anything the viewer may not see (a bad Bearer token sees nothing) answers 404, as what does not exist. */
+export const GET = apiHandler<'reader', undefined, { appId: string; asset: string }>({ access: 'reader', hidden: true }, async ({ viewer, params }) => {
+  const { appId, asset } = params;
   const which = parseAssetSegment(asset);
-  if (!which) return notFound();
-  let viewer;
-  try {
-    viewer = await getApiViewer(request);
-  } catch {
-    return notFound();
-  }
+  if (!which) throw notFound();
   const found = visibleAsset(viewer, accessSettings(), decodeSegment(appId), which);
-  if (!found) return notFound();
+  if (!found) throw notFound();
   let bytes: Buffer;
   try {
     bytes = await fsp.readFile(assetPath(found.sha256));
   } catch (error) {
     console.error(`Asset file missing for app ${appId} (${found.sha256}):`, error);
-    return notFound();
+    throw notFound();
   }
   return new Response(new Uint8Array(bytes), {
     headers: {
@@ -44,4 +38,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ appI
       ETag: `"${found.sha256}"`,
     },
   });
-}
+});

@@ -37,9 +37,9 @@ export const PATCH = apiHandler<'viewer', typeof patchSchema, Params>(
  * A version with instances answers 409 with `error.instances` ({id, status, owner, page, url}) unless
  * `?force=true` confirms it; they keep running, and no new ones start.
  */
-export const DELETE = apiHandler<'viewer', undefined, Params>({ access: 'viewer' }, async ({ viewer, params, request }) => {
-  const force = new URL(request.url).searchParams.get('force');
-  if (force !== null && force !== 'true' && force !== 'false') throw new AppError('INVALID_INPUT', 'force must be true or false.');
+const deleteQuery = z.object({ force: z.enum(['true', 'false'], { message: 'force must be true or false.' }).optional() });
+
+export const DELETE = apiHandler<'viewer', undefined, Params, typeof deleteQuery>({ access: 'viewer', query: deleteQuery }, async ({ viewer, params, query: { force } }) => {
   await deleteAppVersionWithFiles(viewer, params.id, { force: force === 'true' });
   return new Response(null, { status: 204 });
 });

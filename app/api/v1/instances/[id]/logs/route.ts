@@ -1,17 +1,17 @@
+import { z } from 'zod';
 import { apiHandler } from '@/lib/api/route';
-import { canReadInstanceLogs } from '@/lib/auth/instance-policy';
 import { accessSettings } from '@/lib/auth/viewer';
-import { forbidden } from '@/lib/errors';
 import { instanceManager } from '@/lib/instances/gateway';
-import { factsOf, getInstance } from '@/lib/instances/store';
+import { getInstanceForLogs } from '@/lib/instances/store';
+
+const logsQuery = z.object({ follow: z.string().optional() });
 
 /** The kept log (about the last 5 MB); `?follow=1` keeps streaming new output until the client leaves. */
-export const GET = apiHandler<'viewer', undefined, { id: string }>({ access: 'viewer' }, async ({ request, viewer, params }) => {
-  const record = getInstance(viewer, params.id, accessSettings());
-  if (!canReadInstanceLogs(viewer, factsOf(record))) throw forbidden('Only the instance owner, the app owner and administrators read logs.');
+export const GET = apiHandler<'viewer', undefined, { id: string }, typeof logsQuery>({ access: 'viewer', query: logsQuery }, async ({ request, viewer, params, query }) => {
+  const record = getInstanceForLogs(viewer, params.id, accessSettings());
   const logs = instanceManager().runner.logs(record.id);
   const headers = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-  if (new URL(request.url).searchParams.get('follow') !== '1') return new Response(await logs.read(), { headers });
+  if (query.follow !== '1') return new Response(await logs.read(), { headers });
   const abort = new AbortController();
   request.signal.addEventListener('abort', () => abort.abort());
   const encoder = new TextEncoder();
