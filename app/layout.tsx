@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SiteHeader } from '@/components/layout/site-header';
 import { version as portalVersion } from '@/package.json';
+import { signOutAction } from './actions';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -16,7 +17,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader signOut={signOutAction} />
         {children}
         <footer className="mx-auto mt-8 flex max-w-6xl flex-wrap gap-x-4 gap-y-1 border-t border-gray-200 px-4 py-4 text-sm text-gray-700" data-testid="site-footer">
           <span>App Store portal {portalVersion}</span>

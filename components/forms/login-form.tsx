@@ -1,13 +1,13 @@
 'use client';
 
 import { useActionState } from 'react';
+import type { ActionState, FormAction } from '@/lib/actions/validated-action';
 import { buttonClass } from '@/components/ui/field';
 
-/** What a refused sign-in sends back: the message and the e-mail address to keep in the field. */
-export type LoginState = { error: string; email: string } | null;
-
-export function LoginForm({ next, login }: { next: string; login: (state: LoginState, data: FormData) => Promise<LoginState> }) {
-  const [state, action, pending] = useActionState<LoginState, FormData>(login, null);
+/** A refused sign-in sends back its message and the e-mail address to keep in the field. */
+export function LoginForm({ next, login }: { next: string; login: FormAction<{ email: string }> }) {
+  const [state, action, pending] = useActionState<ActionState<{ email: string }>, FormData>(login, null);
+  const refusal = state && !state.ok ? state : null;
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="next" value={next} />
@@ -21,7 +21,7 @@ export function LoginForm({ next, login }: { next: string; login: (state: LoginS
           type="email"
           autoComplete="username"
           required
-          defaultValue={state?.email}
+          defaultValue={refusal?.data?.email}
           aria-describedby="login-error"
           className="mt-1 block w-full rounded-md border border-gray-400 px-3 py-2"
         />
@@ -41,7 +41,7 @@ export function LoginForm({ next, login }: { next: string; login: (state: LoginS
         />
       </div>
       <div id="login-error" role="alert" className="min-h-6 text-sm text-red-700">
-        {state?.error}
+        {refusal?.message}
       </div>
       <button type="submit" className={`${buttonClass} w-full`} disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}

@@ -1,10 +1,12 @@
 // The header on every page: the store's name, main links, and who is signed in with a menu to sign out.
 import Link from 'next/link';
-import { signOutOfPortal } from '@/lib/auth/sso-actions';
+import type { FormAction } from '@/lib/actions/validated-action';
 import { getViewer } from '@/lib/auth/viewer';
+import { ActionButton } from '@/components/forms/action-button';
 import { HeaderMenu } from './header-menu';
 
-export async function SiteHeader() {
+/** `signOut`: the layout's sign-out action (components receive actions as props). */
+export async function SiteHeader({ signOut }: { signOut: FormAction }) {
   const viewer = await getViewer();
   return (
     <header className="border-b border-gray-200 bg-white">
@@ -73,16 +75,9 @@ export async function SiteHeader() {
                 <Link href="/account/tokens" className="block rounded px-2 py-2 hover:bg-gray-100">
                   API tokens
                 </Link>
-                <form
-                  action={async () => {
-                    'use server';
-                    await signOutOfPortal();
-                  }}
-                >
-                  <button type="submit" className="w-full rounded px-2 py-2 text-left hover:bg-gray-100">
-                    Sign out
-                  </button>
-                </form>
+                <ActionButton action={signOut} className="w-full rounded px-2 py-2 text-left hover:bg-gray-100">
+                  Sign out
+                </ActionButton>
               </div>
             </HeaderMenu>
           ) : (

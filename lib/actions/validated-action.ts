@@ -26,7 +26,8 @@ export type ActionState<T = undefined> =
     }
   | null;
 
-export type Requirement = AccessLevel;
+/** Who may post the form: `anyone` (signing in, signing out: the viewer may be null) or an access level. */
+export type Requirement = 'anyone' | AccessLevel;
 
 /** A form action as pages hand it to forms (components never import actions: they receive them as props). */
 export type FormAction<T = undefined> = (previous: ActionState<T>, formData: FormData) => Promise<ActionState<T>>;
@@ -50,14 +51,17 @@ export function fail(
   return { ok: false, message, fieldErrors, ...problems, at: Date.now() };
 }
 
-export function validatedAction<S extends z.ZodType, T = undefined>(
-  requirement: Requirement,
+/** The viewer a handler gets: null only for `anyone`. */
+type ViewerOf<R extends Requirement> = R extends 'anyone' ? Viewer | null : Viewer;
+
+export function validatedAction<S extends z.ZodType, T = undefined, R extends Requirement = AccessLevel>(
+  requirement: R,
   schema: S,
-  handler: (data: z.infer<S>, viewer: Viewer) => Promise<ActionState<T>>,
+  handler: (data: z.infer<S>, viewer: ViewerOf<R>) => Promise<ActionState<T>>,
 ) {
   return async (_previous: ActionState<T>, formData: FormData): Promise<ActionState<T>> => {
     const viewer = await getViewer();
-    const refused = accessRefusal(viewer, requirement);
+    const refused = requirement === 'anyone' ? null : accessRefusal(viewer, requirement);
     if (refused) return fail(refused);
     const parsed = schema.safeParse(formDataToObject(formData));
     if (!parsed.success) {
@@ -70,7 +74,7 @@ export function validatedAction<S extends z.ZodType, T = undefined>(
     }
     try {
       // The form is already read, so a write refused by a busy database can run again (on timers).
-      return await retryWhileBusy(() => handler(parsed.data, viewer!));
+      return await retryWhileBusy(() => handler(parsed.data, viewer as ViewerOf<R>));
     } catch (caught) {
       // A busy database or a full disk is told to the person like any expected refusal.
       const error = infrastructureError(caught) ?? caught;

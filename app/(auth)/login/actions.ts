@@ -1,29 +1,21 @@
 'use server';
+// The sign-in page's actions: e-mail and password, or the identity provider's button.
 
-import { AuthError } from 'next-auth';
-import { headers } from 'next/headers';
-import { clientAddressOf } from '@/lib/auth/credentials';
-import { signIn } from '@/lib/auth/next-auth';
-import { safeReturnPath } from '@/lib/auth/return-path';
-import { describeWait, retryAfterMs, throttleKeys } from '@/lib/auth/throttle';
-import { normalizeEmail } from '@/lib/users/users';
-import type { LoginState } from '@/components/forms/login-form';
+import { z } from 'zod';
+import { validatedAction } from '@/lib/actions/validated-action';
+import { signInWithPassword } from '@/lib/auth/password-sign-in';
+import { signInThroughProvider } from '@/lib/auth/sso-actions';
 
+const passwordForm = z.object({ email: z.string().default(''), password: z.string().default(''), next: z.string().default('/') });
 
-export async function loginAction(_prev: LoginState, formData: FormData): Promise<LoginState> {
-  const email = String(formData.get('email') ?? '');
-  const password = String(formData.get('password') ?? '');
-  const next = safeReturnPath(String(formData.get('next') ?? ''));
-  if (!email || !password) return { error: 'Enter your e-mail address and password.', email };
-  try {
-    await signIn('credentials', { email, password, redirectTo: next });
-  } catch (error) {
-    if (error instanceof AuthError) {
-      const wait = retryAfterMs(throttleKeys(normalizeEmail(email), clientAddressOf(await headers())));
-      if (wait > 0) return { error: `Too many failed sign-in attempts. Try again in ${describeWait(wait)}.`, email };
-      return { error: 'Wrong e-mail or password.', email };
-    }
-    throw error; // the redirect after success
-  }
-  return null;
-}
+/** Signs in and goes to `next`; a refusal keeps the e-mail address in the form. */
+export const loginAction = validatedAction<typeof passwordForm, { email: string }, 'anyone'>('anyone', passwordForm, async (input) => {
+  const message = await signInWithPassword(input);
+  return { ok: false, message, fieldErrors: {}, data: { email: input.email }, at: Date.now() };
+});
+
+/** Sends the browser to the identity provider, coming back to `next`. */
+export const providerSignInAction = validatedAction('anyone', z.object({ next: z.string().default('/') }), async ({ next }) => {
+  await signInThroughProvider(next);
+  return { ok: true };
+});

@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { ActionButton } from '@/components/forms/action-button';
 import { LoginForm } from '@/components/forms/login-form';
 import { oidcSettings } from '@/lib/auth/oidc';
 import { signInFailureMessage } from '@/lib/auth/oidc-errors';
 import { safeReturnPath } from '@/lib/auth/return-path';
-import { signInThroughProvider } from '@/lib/auth/sso-actions';
 import { getViewer } from '@/lib/auth/viewer';
 import { secondaryButtonClass } from '@/components/ui/field';
-import { loginAction } from './actions';
+import { loginAction, providerSignInAction } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -27,17 +27,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       )}
       <LoginForm next={next} login={loginAction} />
       {oidc && (
-        <form
-          className="mt-6"
-          action={async () => {
-            'use server';
-            await signInThroughProvider(next);
-          }}
-        >
-          <button type="submit" className={`${secondaryButtonClass} w-full`}>
-            Continue with {oidc.name}
-          </button>
-        </form>
+        <ActionButton action={providerSignInAction} fields={{ next }} formClassName="mt-6" className={`${secondaryButtonClass} w-full`}>
+          Continue with {oidc.name}
+        </ActionButton>
       )}
     </main>
   );

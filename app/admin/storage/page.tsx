@@ -1,20 +1,14 @@
 import type { Metadata } from 'next';
-import { revalidatePath } from 'next/cache';
 import { buttonClass, secondaryButtonClass } from '@/components/ui/field';
 import { requirePage } from '@/lib/auth/viewer';
-import { fsck, lastFsck } from '@/lib/backup/fsck';
+import { lastFsck } from '@/lib/backup/fsck';
+import { ActionButton } from '@/components/forms/action-button';
+import { checkStorageAction } from './actions';
 import Link from 'next/link';
 import { formatUtc } from '@/lib/format';
 import { appUrl } from '@/lib/urls';
 
 export const metadata: Metadata = { title: 'Storage · Admin' };
-
-async function checkNow() {
-  'use server';
-  await requirePage('admin', '/admin/storage');
-  await fsck();
-  revalidatePath('/admin/storage');
-}
 
 export default async function AdminStoragePage() {
   await requirePage('admin', '/admin/storage');
@@ -71,11 +65,9 @@ export default async function AdminStoragePage() {
             )}
           </>
         )}
-        <form action={checkNow}>
-          <button type="submit" className={secondaryButtonClass}>
-            Check now
-          </button>
-        </form>
+        <ActionButton action={checkStorageAction} className={secondaryButtonClass}>
+          Check now
+        </ActionButton>
       </section>
       <section aria-labelledby="backup-heading" className="space-y-3 rounded-lg border border-gray-200 bg-white p-4">
         <h2 id="backup-heading" className="text-lg font-semibold">
