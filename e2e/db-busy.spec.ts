@@ -112,3 +112,25 @@ test('a lock held for 0.8 s (less than DB_BUSY_RETRY_MS): a write arriving meanw
   expect(sent + write.ms).toBeGreaterThanOrEqual(releasedAt - 50);
   expect((await fetch(`${server.url}/api/v1/tags/busy-waited`, { headers: auth })).status).toBe(200);
 });
+
+test('a sign-in while another process holds the lock says the portal is busy, not that the password is wrong', async ({ page }) => {
+  test.setTimeout(60_000);
+  const email = `busy-${Date.now()}@e2e.test`;
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('not-the-password');
+  const other = new Database(path.join(dataDir, 'appstore.db'));
+  other.exec('BEGIN EXCLUSIVE');
+  try {
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('#login-error')).toHaveText(/The portal is busy right now/, { timeout: 15_000 });
+    await expect(page.getByLabel('Email')).toHaveValue(email);
+  } finally {
+    other.exec('COMMIT');
+    other.close();
+  }
+  // The lock is gone: the same attempt is judged on its password.
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#login-error')).toHaveText('Wrong e-mail or password.');
+});
