@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useTempDataDir } from '@/lib/testing/db';
-import { GET } from './route';
+
+// No session: the caller is anonymous (Auth.js itself needs Next's server runtime).
+vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null }));
+const { GET } = await import('./route');
 
 useTempDataDir();
 
