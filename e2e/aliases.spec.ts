@@ -1,7 +1,7 @@
 // Aliases end to end: an admin gives a running instance a primary alias, its UUID URL redirects there, the
 // alias follows a roll-out to the next version of the same app, and an alias whose instance is gone answers a
 // branded 404; BASE_URL instances restart under a new primary prefix; authorization comes before any redirect.
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type Response } from '@playwright/test';
 import { importBundle } from './bundles';
 import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique } from './helpers';
 import { instanceAppBundle, type InstanceAppOptions } from './instance-app';
@@ -31,6 +31,25 @@ async function runApp(request: APIRequestContext, auth: Auth, options: InstanceA
   const id = await startInstance(request, auth, app.id, visibility);
   await deployed(request, auth, id);
   return id;
+}
+
+/** The redirects a navigation went through, oldest first. */
+async function redirectsIn(response: Response): Promise<{ from: string; status: number; to: string }[]> {
+  const hops = [];
+  for (let req = response.request().redirectedFrom(); req; req = req.redirectedFrom()) {
+    const res = await req.response();
+    hops.unshift({ from: req.url(), status: res?.status() ?? 0, to: res?.headers().location ?? '' });
+  }
+  return hops;
+}
+
+/** A request context signed in through the sign-in form's endpoint (a session cookie, as a browser has). */
+async function sessionFor(baseURL: string, user: { email: string; password: string }): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({ baseURL });
+  const { csrfToken } = await (await context.get('/api/auth/csrf')).json();
+  const res = await context.post('/api/auth/callback/credentials', { form: { csrfToken, email: user.email, password: user.password }, maxRedirects: 0 });
+  expect([200, 302]).toContain(res.status());
+  return context;
 }
 
 const echoThroughWebsocket = (page: Page, url: string) =>
@@ -71,14 +90,17 @@ test('an admin gives an instance a primary alias; the UUID URL lands on it; a ro
   await expect(row).toContainText('primary');
   await expect(row).toContainText('answers');
 
-  // The UUID URL redirects (302) to the primary alias, which shows the app.
-  // (Node does not resolve *.localhost as Chromium does: the API request names the host in its header.)
-  const redirect = await page.request.get(`${baseURL}/`, { maxRedirects: 0, headers: { Host: `${first}.localhost:${port}` } });
-  expect(redirect.status()).toBe(302);
-  expect(redirect.headers().location).toBe(`http://${alias}.localhost:${port}/`);
-  await page.goto(`http://${first}.localhost:${port}/`);
+  // The UUID URL lands (302s) on the primary alias, which shows the app. A browser without a session on the
+  // app host goes through the portal's sign-in handoff first, which sends it to the alias once it may open the
+  // instance: nothing before that names the alias.
+  const landed = await page.goto(`http://${first}.localhost:${port}/`);
   await page.waitForURL((url) => url.hostname === `${alias}.localhost` && url.pathname === '/');
   await expect(page.locator('#instance')).toHaveText(first);
+  const hops = await redirectsIn(landed!);
+  expect(hops[0]).toMatchObject({ from: `http://${first}.localhost:${port}/`, status: 302 });
+  expect(hops[0].to).toContain(`/instance-auth/${first}`);
+  expect(hops[0].to).not.toContain(alias);
+  expect(hops.map((h) => h.status).every((status) => status === 302)).toBe(true);
 
   // Roll-out: version 1.2 of the same app runs, the alias is assigned to it; the same address shows it to a
   // user (not an admin), who signs in to the portal only.
@@ -109,9 +131,9 @@ test('an admin gives an instance a primary alias; the UUID URL lands on it; a ro
   // It kept its primary flag: `assign` alone makes it the primary of the instance it now points at.
   const reassigned = await request.patch(`/api/v1/aliases/${alias}`, { headers: admin, data: { instanceId: first } });
   expect((await reassigned.json()).primary).toBe(true);
-  const again = await page.request.get(`${baseURL}/`, { maxRedirects: 0, headers: { Host: `${first}.localhost:${port}` } });
-  expect(again.status()).toBe(302);
-  expect(again.headers().location).toBe(`http://${alias}.localhost:${port}/`);
+  await page.goto(`http://${first}.localhost:${port}/`);
+  await page.waitForURL((url) => url.hostname === `${alias}.localhost` && url.pathname === '/');
+  await expect(page.locator('#instance')).toHaveText(first);
 });
 
 test('alias rules through the API: admin only, DNS labels, one primary, 302 from non-primary, BASE_URL prefix, authorization unchanged', async ({ request, baseURL }) => {
@@ -131,15 +153,17 @@ test('alias rules through the API: admin only, DNS labels, one primary, 302 from
   expect((await request.post('/api/v1/aliases', { headers: admin, data: { name: a, instanceId: id } })).status()).toBe(409);
   expect((await request.post('/api/v1/aliases', { headers: admin, data: { name: b, instanceId: id } })).status()).toBe(201);
 
-  // BASE_URL: /alias/<name>/ serves the instance; its id and the non-primary alias redirect to the primary.
-  const viaId = await request.get(`/instance/${id}/headers?q=1`, { maxRedirects: 0 });
+  // BASE_URL: /alias/<name>/ serves the instance; its id and the non-primary alias redirect to the primary
+  // (for a user who may open it: the instance is ALL_USERS).
+  const session = await sessionFor(baseURL!, user);
+  const viaId = await session.get(`/instance/${id}/headers?q=1`, { maxRedirects: 0 });
   expect(viaId.status()).toBe(302);
   expect(viaId.headers().location).toBe(`${baseURL}/alias/${a}/headers?q=1`);
-  const viaOther = await request.get(`/alias/${b}/headers`, { maxRedirects: 0 });
+  const viaOther = await session.get(`/alias/${b}/headers`, { maxRedirects: 0 });
   expect(viaOther.headers().location).toBe(`${baseURL}/alias/${a}/headers`);
   // Promoting the other one swaps them, on the next request.
   expect((await (await request.patch(`/api/v1/aliases/${b}`, { headers: admin, data: { primary: true } })).json()).primary).toBe(true);
-  expect((await request.get(`/alias/${a}/`, { maxRedirects: 0 })).headers().location).toBe(`${baseURL}/alias/${b}/`);
+  expect((await session.get(`/alias/${a}/`, { maxRedirects: 0 })).headers().location).toBe(`${baseURL}/alias/${b}/`);
   expect((await (await request.get(`/api/v1/aliases/${a}`, { headers: admin })).json()).primary).toBe(false);
   // The instance is ALL_USERS: through its alias, anonymous callers are still asked to sign in, never let in.
   const anonymous = await request.get(`/alias/${b}/headers`, { maxRedirects: 0, headers: { Accept: 'text/html' } });
@@ -153,7 +177,8 @@ test('alias rules through the API: admin only, DNS labels, one primary, 302 from
   // The instance's JSON shows its primary alias URL.
   expect((await (await request.get(`/api/v1/instances/${id}`, { headers: admin })).json()).url).toBe(`${baseURL}/alias/${b}/`);
   expect((await request.delete(`/api/v1/aliases/${a}`, { headers: admin })).status()).toBe(204);
-  expect((await request.get(`/alias/${a}/`, { maxRedirects: 0 })).status()).toBe(404);
+  expect((await session.get(`/alias/${a}/`, { maxRedirects: 0 })).status()).toBe(404);
+  await session.dispose();
 });
 
 test('authorization comes before the alias redirect: a stranger learns no alias of a PRIVATE instance; the gateway’s own answers carry the security headers', async ({
