@@ -91,7 +91,7 @@ export function describeAudit(action: string, details: Record<string, unknown>):
     case 'instance.suspend':
       return { target: `instance of ${app}`, changes: [details.reason === 'idle' ? 'suspended after its idle timeout' : 'suspended'] };
     case 'instance.resume':
-      return { target: `instance of ${app}`, changes: ['resumed'] };
+      return { target: `instance of ${app}`, changes: [details.restart ? `restarted under ${show(details.base)} (${show(details.restart)})` : 'resumed'] };
     case 'instance.terminate':
       return { target: `instance of ${app}`, changes: ['terminated'] };
     case 'instance.update': {

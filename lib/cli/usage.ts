@@ -144,11 +144,13 @@ Aliases (pretty URLs of instances):
   alias create <name> <instanceId> [True|False]   Create; True makes it the instance's primary alias
   alias assign <name> <instanceId> [True|False]   Point it at another instance (keeps primary unless told)
   alias promote <name>                            Make it its instance's primary alias
-  alias unassign <name>                           Point it nowhere (it answers 404)
+  alias unassign <name>                           Point it nowhere (it answers 404; a primary stays primary
+                                                  for its next assign)
   alias list | alias get <name> | alias delete <name>
 
 Instances:
-  instance list                                   Every instance
+  instance list [--app APP] [--owner NAME_OR_EMAIL] [--status STATUS]
+                                                  Every instance (filtered), with its memory and CPU use
   instance suspend <instanceId> | resume <instanceId>   Pause or resume anyone's instance
   instance disable-autosuspend <instanceId>       No idle timeout for it (enable-autosuspend: back on)
   instance terminate <instanceId>

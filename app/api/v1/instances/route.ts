@@ -3,15 +3,36 @@ import { z } from 'zod';
 import { apiHandler } from '@/lib/api/route';
 import { visibilitySchema } from '@/lib/apps/visibility';
 import { accessSettings } from '@/lib/auth/viewer';
+import { AppError } from '@/lib/errors';
 import { instanceManager } from '@/lib/instances/gateway';
 import { presentInstance } from '@/lib/instances/present';
 import { createInstance, listInstances } from '@/lib/instances/store';
 
-/** Yours; `?all=1` every instance (admins); `?appId=` the instances of one of your app versions. */
+const STATUSES = ['PENDING', 'DEPLOYED', 'SUSPENDED', 'FAILED'] as const;
+
+/**
+ * Yours; `?all=1` every instance (admins), narrowed by `app` (id, or part of the name or title), `owner`
+ * (part of the name or e-mail) and `status`, each with what it uses now (`usage`) where the runner reads it;
+ * `?appId=` the instances of one of your app versions.
+ */
 export const GET = apiHandler({ access: 'viewer' }, async ({ request, viewer }) => {
   const url = new URL(request.url);
   const appId = url.searchParams.get('appId');
-  const scope = url.searchParams.get('all') === '1' ? { kind: 'all' as const } : appId ? { kind: 'app' as const, appId } : { kind: 'mine' as const };
+  if (url.searchParams.get('all') === '1') {
+    const status = url.searchParams.get('status') || undefined;
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+      throw new AppError('INVALID_INPUT', `status is one of ${STATUSES.join(', ')}.`, [{ path: 'status', message: `Not a status: ${status}.` }]);
+    }
+    const records = listInstances(viewer, {
+      kind: 'all',
+      app: url.searchParams.get('app') || undefined,
+      owner: url.searchParams.get('owner') || undefined,
+      status: status as (typeof STATUSES)[number] | undefined,
+    });
+    const runner = instanceManager().runner;
+    return Response.json(records.map((r) => ({ ...presentInstance(r), usage: runner.usage(r.id) })));
+  }
+  const scope = appId ? { kind: 'app' as const, appId } : { kind: 'mine' as const };
   return Response.json(listInstances(viewer, scope).map(presentInstance));
 });
 
