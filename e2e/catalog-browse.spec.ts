@@ -153,6 +153,7 @@ for (const viewport of VIEWPORTS) {
     await expect(page.getByTestId('catalog-total')).toHaveText('2 apps');
     expect(new URL(page.url()).searchParams.getAll('category').sort()).toEqual([nlp, vision].sort());
     expect((await cardNames(page)).sort()).toEqual([a.name, b.name].sort());
+    await openFilters();
     await expect(categories.getByRole('link', { name: `Vision ${w}` })).toHaveAttribute('aria-current', 'true');
     await expect(categories.getByRole('link', { name: `NLP ${w}` })).toHaveAttribute('aria-current', 'true');
     // Each category still counts its own apps (the others do not narrow it).
