@@ -189,15 +189,15 @@ const STATES: State[] = [
       await expect(page.getByRole('dialog', { name: `Edit Edited a11y ${app.version}` })).toBeVisible();
     },
   },
-  {
+  ...[DESKTOP, PHONE].map((viewport) => ({
     label: 'the open Admin menu',
-    viewport: DESKTOP,
-    show: async (page) => {
+    viewport,
+    show: async (page: Page) => {
       await page.goto('/my-apps');
       await page.getByTestId('admin-menu').locator('summary').click();
       await expect(page.getByTestId('admin-menu').getByRole('link', { name: 'Audit log' })).toBeVisible();
     },
-  },
+  })),
   {
     label: 'the open account menu on a phone',
     viewport: PHONE,
