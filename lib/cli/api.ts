@@ -25,11 +25,11 @@ export async function call(target: Target, method: string, path: string, body?: 
 
 /** An app or instance visibility from the command line, in any letter case, parsed by lib/apps/visibility. */
 export function visibilityOf(value: string | undefined): Visibility | undefined {
-  return oneOf(value, VISIBILITIES, visibilitySchema);
+  return visibilityFrom(value, VISIBILITIES, visibilitySchema);
 }
 
-/** A value from the command line parsed by `schema`; anything else is a usage error naming `allowed`. */
-export function oneOf<T>(value: string | undefined, allowed: readonly string[], schema: z.ZodType<T>): T | undefined {
+/** A visibility from the command line parsed by `schema`; anything else is a usage error naming `allowed`. */
+export function visibilityFrom<T>(value: string | undefined, allowed: readonly string[], schema: z.ZodType<T>): T | undefined {
   if (value === undefined) return undefined;
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new UsageError(`visibility must be one of ${allowed.join(', ')}`);

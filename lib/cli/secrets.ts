@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { SECRET_VISIBILITIES } from '@/lib/secrets/policy';
-import { call, formatFields, oneOf, print, verbArguments } from './api';
+import { call, formatFields, print, verbArguments, visibilityFrom } from './api';
 import { CliError, UsageError } from './errors';
 import type { CliIo } from './io';
 import { formatTable } from './table';
@@ -22,7 +22,7 @@ export interface SecretSummary {
 
 // A secret's visibilities are not an app's (APP, no PUBLIC): their own list, any letter case.
 const secretVisibilitySchema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(SECRET_VISIBILITIES));
-const secretVisibilityOf = (value: string | undefined) => oneOf(value, SECRET_VISIBILITIES, secretVisibilitySchema);
+const secretVisibilityOf = (value: string | undefined) => visibilityFrom(value, SECRET_VISIBILITIES, secretVisibilitySchema);
 const VALUES = {
   'from-literal': { type: 'string', multiple: true },
   'from-file': { type: 'string', multiple: true },
