@@ -100,6 +100,8 @@ test('app list, get, update, tag add/remove, download and delete', async ({ requ
 });
 
 test('secret create, list, update and delete with --from-literal and --from-file', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const user = await createUser(request);
   const token = await tokenFor(request, user.email, user.password);
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
@@ -138,6 +140,8 @@ test('secret create, list, update and delete with --from-literal and --from-file
 });
 
 test('tag list for users; tag create, update and delete for administrators only', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const user = await createUser(request);
   const userToken = await tokenFor(request, user.email, user.password);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -208,6 +212,8 @@ test('--json on every app verb prints JSON', async ({ request, baseURL }) => {
 });
 
 test('--json on every secret verb prints JSON, never a value', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const user = await createUser(request);
   const token = await tokenFor(request, user.email, user.password);
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
@@ -226,6 +232,8 @@ test('--json on every secret verb prints JSON, never a value', async ({ request,
 });
 
 test('--json on every tag verb prints JSON', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
   const name = unique('cli-json-cat');
@@ -242,6 +250,8 @@ test('--json on every tag verb prints JSON', async ({ request, baseURL }) => {
 });
 
 test('secret create --visibility: administrators share a secret; a user is refused with the reason, in one line', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const user = await createUser(request);
   const userToken = await tokenFor(request, user.email, user.password);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
