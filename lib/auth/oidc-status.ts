@@ -2,7 +2,7 @@
 // the provider answers its discovery document, with the endpoints the portal relies on.
 import 'server-only';
 import { config } from '@/lib/config';
-import { discover } from './oidc-session';
+import { discover } from './oidc-discovery';
 
 export interface OidcOverview {
   issuer: string;
