@@ -14,6 +14,7 @@ export type SignInFailure =
   | 'OidcTokenInvalid'
   | 'OidcEmailUnverified'
   | 'OidcLinkedElsewhere'
+  | 'OidcNoSubject'
   | 'OidcNoEmail'
   | 'AccountDisabled'
   | 'OidcFailed';
@@ -38,6 +39,8 @@ export function signInFailureMessage(code: string | undefined, providerName: str
       return `An account with your e-mail address already exists here, but ${providerName} has not verified that address, so the two cannot be linked. Verify your e-mail address at ${providerName}, then sign in again.`;
     case 'OidcLinkedElsewhere':
       return `The account with your e-mail address is already linked to another ${providerName} identity.`;
+    case 'OidcNoSubject':
+      return `${providerName} did not name your account with the claim the portal identifies users by (OIDC_SUBJECT_CLAIM). Tell an administrator.`;
     case 'OidcNoEmail':
       return `${providerName} did not share an e-mail address for your account, which the portal needs. Tell an administrator.`;
     case 'AccountDisabled':

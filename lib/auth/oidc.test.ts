@@ -61,10 +61,10 @@ describe('signInWithOidc', () => {
     // Another `sub` (another application's) with the same `oid` is the same user.
     const again = signInWithOidc({ sub: 'pairwise-other', oid: 'object-1', email: 'oid@example.test', realm_access: { roles: ['r'] } }, azure);
     expect(again.ok && again.user.id).toBe(first.user.id);
-    expect(signInWithOidc({ sub: 'no-oid', email: 'no-oid@example.test' }, azure)).toEqual({ ok: false, reason: 'OidcNoEmail' });
+    expect(signInWithOidc({ sub: 'no-oid', email: 'no-oid@example.test' }, azure)).toEqual({ ok: false, reason: 'OidcNoSubject' });
   });
   it('refuses claims without a subject or e-mail', () => {
-    expect(signInWithOidc({ email: 'x@y.test' }, settings)).toEqual({ ok: false, reason: 'OidcNoEmail' });
+    expect(signInWithOidc({ email: 'x@y.test' }, settings)).toEqual({ ok: false, reason: 'OidcNoSubject' });
     expect(signInWithOidc({ sub: 'x' }, settings)).toEqual({ ok: false, reason: 'OidcNoEmail' });
   });
   it('links an existing credentials account only when the provider verified the e-mail', () => {

@@ -48,7 +48,7 @@ export function subjectClaimOf(claims: Record<string, unknown>, claim: string): 
 }
 
 /** Why a provider identity may not sign in; each has a message on /login (lib/auth/oidc-errors.ts). */
-export type OidcRefusal = 'OidcTokenInvalid' | 'OidcNoEmail' | 'OidcEmailUnverified' | 'OidcLinkedElsewhere' | 'AccountDisabled';
+export type OidcRefusal = 'OidcTokenInvalid' | 'OidcNoSubject' | 'OidcNoEmail' | 'OidcEmailUnverified' | 'OidcLinkedElsewhere' | 'AccountDisabled';
 
 export type OidcSignIn = { ok: true; user: User } | { ok: false; reason: OidcRefusal };
 
@@ -73,7 +73,8 @@ export const subjectOf = (settings: Pick<OidcSettings, 'issuer'>, sub: string) =
 export function signInWithOidc(claims: Record<string, unknown>, settings: OidcSettings): OidcSignIn {
   const sub = subjectClaimOf(claims, settings.subjectClaim);
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-  if (!sub || !email || email.length > 254) return { ok: false, reason: 'OidcNoEmail' };
+  if (!sub) return { ok: false, reason: 'OidcNoSubject' };
+  if (!email || email.length > 254) return { ok: false, reason: 'OidcNoEmail' };
   const subject = subjectOf(settings, sub);
   const profile = claimedProfile(claims, settings, email);
   return getDb().transaction(
