@@ -2,7 +2,7 @@
 // authorization code + PKCE, state and nonce, the id_token verified by the portal; roles from the provider;
 // linking, disabled users, failures with human messages; RP-initiated logout; the CLI (device grant and loopback
 // redirect); and, last, the server's output checked for every code, token and secret the tests saw.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -329,11 +329,12 @@ const readStored = (env: { APPSTORE_CONFIG: string }) => JSON.parse(fs.readFileS
 const callApi = (token: string) => fetch(`${OIDC.url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
 
 /** Makes the stored SSO token look expired and runs a command: the CLI renews it at the provider first. */
-function renewThroughCli(env: { APPSTORE_CONFIG: string }) {
+async function renewThroughCli(env: { APPSTORE_CONFIG: string }) {
   const stored = readStored(env);
   fs.writeFileSync(env.APPSTORE_CONFIG, JSON.stringify({ ...stored, sso: { ...stored.sso, expiresAt: Date.now() - 1000 } }), { mode: 0o600 });
-  const list = spawnSync(process.execPath, ['bin/appstore.mjs', 'app', 'list', '--json'], { env: { ...process.env, ...env, APPSTORE_URL: '', APPSTORE_TOKEN: '' }, encoding: 'utf8' });
-  expect(list.status, list.stderr).toBe(0);
+  // Not spawnSync: a blocked event loop would miss the server closing idle keep-alive connections.
+  const list = cli(['app', 'list', '--json'], path.dirname(env.APPSTORE_CONFIG));
+  expect(await list.exited, list.stderr()).toBe(0);
   const renewed = readStored(env);
   seen.push(renewed.token, renewed.sso.refreshToken);
   return { before: stored, after: renewed };
@@ -382,7 +383,7 @@ test('appstore login --sso signs in with the device authorization grant; the API
   expect((await callApi(await signedByIdp({ ...claims, client_id: TEST_OIDC.portalClientId }))).status).toBe(401);
 
   // Later commands use the stored token; when it has expired, they renew it at the provider first.
-  const first = renewThroughCli(env);
+  const first = await renewThroughCli(env);
   expect(first.after.token).not.toBe(first.before.token);
   expect(first.after.sso.expiresAt).toBeGreaterThan(Date.now());
   expect((await callApi(first.after.token)).status).toBe(200);
@@ -394,7 +395,7 @@ test('appstore login --sso signs in with the device authorization grant; the API
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(`${OIDC.issuer}/**`);
   await setIdpRoles(account, []);
-  const demoted = renewThroughCli(env);
+  const demoted = await renewThroughCli(env);
   expect(await (await callApi(demoted.after.token)).json()).toMatchObject({ email: account.email, fullAccess: false, roles: [] });
 
   // "Sign out everywhere" (back in the browser; the provider still knows it) revokes the provider tokens issued before it.
