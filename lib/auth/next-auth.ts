@@ -76,7 +76,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const oidc = oidcSettings();
         if (!oidc || !profile) return false;
         // Only claims of an id_token the provider's keys verify count (signature, issuer, audience, expiry).
-        const claims = await verifyProviderIdToken(account.id_token, oidc);
+        let claims;
+        try {
+          claims = await verifyProviderIdToken(account.id_token, oidc);
+        } catch (error) {
+          console.warn(`[auth] provider sign-in refused: OidcUnavailable (its keys could not be fetched: ${error instanceof Error ? error.name : 'error'})`);
+          return '/login?error=OidcUnavailable';
+        }
         if (!claims || subjectClaimOf(claims, oidc.subjectClaim) !== account.providerAccountId) {
           console.warn('[auth] provider sign-in refused: OidcTokenInvalid (the id_token does not verify against the provider keys)');
           return '/login?error=OidcTokenInvalid';

@@ -34,4 +34,12 @@ describe('verifyIdToken', () => {
     const mac = await new SignJWT(genuine).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).sign(new TextEncoder().encode('x'.repeat(32)));
     expect(await verifyIdToken(mac, { issuer, clientId: 'portal', keys })).toBeNull();
   });
+
+  it("throws, rather than calling the token invalid, when the provider's keys cannot be fetched", async () => {
+    const { sign, genuine } = await setUp();
+    const unreachable = async () => {
+      throw new TypeError('fetch failed');
+    };
+    await expect(verifyIdToken(await sign(genuine), { issuer, clientId: 'portal', keys: unreachable })).rejects.toThrow('fetch failed');
+  });
 });

@@ -2,7 +2,7 @@
 // the id_tokens it issues: signature against those keys, issuer, audience (the portal's client) and expiry.
 // Auth.js (oauth4webapi) checks the id_token's claims and nonce but not its signature, so the portal does.
 import 'server-only';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { OidcSettings } from './oidc';
 
@@ -34,7 +34,11 @@ export async function providerKeys(settings: Pick<OidcSettings, 'issuer'>): Prom
 /** Asymmetric algorithms only: a provider's tokens are never accepted with `none` or a shared-secret MAC. */
 export const SIGNING_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
-/** The claims of an id_token signed with one of `keys`, for the portal's client, from the issuer, not expired; else null. */
+/**
+ * The claims of an id_token signed with one of `keys`, for the portal's client, from the issuer, not expired;
+ * null when it does not verify. Throws when the keys cannot be had (the provider's JWKS does not answer): that
+ * says nothing about the token.
+ */
 export async function verifyIdToken(
   idToken: string,
   expect: { issuer: string; clientId: string; keys: JWTVerifyGetKey },
@@ -47,19 +51,15 @@ export async function verifyIdToken(
       algorithms: SIGNING_ALGORITHMS,
     });
     return payload;
-  } catch {
+  } catch (error) {
+    if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) throw error;
     return null;
   }
 }
 
-/** verifyIdToken against the configured provider's keys; null when it does not verify or the keys cannot be had. */
+/** verifyIdToken against the configured provider's keys (none advertised: nothing verifies); throws when they cannot be had. */
 export async function verifyProviderIdToken(idToken: string | undefined, settings: OidcSettings): Promise<JWTPayload | null> {
   if (!idToken) return null;
-  let keys: JWTVerifyGetKey | null;
-  try {
-    keys = await providerKeys(settings);
-  } catch {
-    return null;
-  }
+  const keys = await providerKeys(settings);
   return keys ? verifyIdToken(idToken, { issuer: settings.issuer, clientId: settings.clientId, keys }) : null;
 }

@@ -96,7 +96,8 @@ async function refreshRoles(userId: string, settings: OidcSettings): Promise<voi
     next = { refreshToken: result.refresh_token ?? grant.refreshToken, idToken: result.id_token ?? grant.idToken };
     if (result.id_token) {
       // oauth4webapi checked the claims, not the signature: a token the provider's keys do not verify is no
-      // statement of the provider, and the user's sessions end (the next sign-in checks it again).
+      // statement of the provider, and the user's sessions end (the next sign-in checks it again). Keys that
+      // cannot be fetched throw: the provider is not answering, handled below like any other outage.
       const verified = await verifyProviderIdToken(result.id_token, settings);
       if (!verified) {
         console.warn(`[auth] the refreshed id_token of user ${userId} does not verify (signature, issuer, audience or expiry): their sessions end`);
