@@ -97,7 +97,12 @@ describe('configuration', () => {
       OIDC_APP_CLIENT_SECRET: 'apps-secret',
     }).oidc;
     expect(full).toMatchObject({ scope: 'openid profile email', refreshIntervalSeconds: 60, cli: { clientId: 'cli', audience: 'cli' }, app: { clientId: 'apps' } });
+    expect(full).toMatchObject({ subjectClaim: 'sub', cli: { subjectClaim: 'sub', scope: null } });
     expect(parseConfig({ ...sso, OIDC_ISSUER: 'https://id.example.test' }).oidc).toMatchObject({ refreshIntervalSeconds: 300, cli: null, app: null });
+    // Azure AD: `oid` in both tokens, the API's scope instead of a resource; Okta: the user id is `uid` in access tokens.
+    const azure = { ...sso, OIDC_ISSUER: 'https://id.example.test', OIDC_CLI_CLIENT_ID: 'cli', OIDC_SUBJECT_CLAIM: 'oid', OIDC_CLI_SCOPE: 'api://portal/.default' };
+    expect(parseConfig(azure).oidc).toMatchObject({ subjectClaim: 'oid', cli: { subjectClaim: 'oid', scope: 'api://portal/.default' } });
+    expect(parseConfig({ ...azure, OIDC_SUBJECT_CLAIM: undefined, OIDC_CLI_SUBJECT_CLAIM: 'uid' }).oidc).toMatchObject({ subjectClaim: 'sub', cli: { subjectClaim: 'uid' } });
     expect(() => parseConfig({ ...sso, OIDC_ISSUER: 'https://id.example.test', OIDC_REFRESH_INTERVAL: '0' })).toThrow(/OIDC_REFRESH_INTERVAL/);
   });
 });

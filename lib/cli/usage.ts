@@ -39,18 +39,20 @@ Options:
   --json   Print one JSON object {ok, manifest, errors, warnings} on stdout, whatever happens
 `,
   login: `Usage: appstore login --url URL [--email EMAIL] [--password-stdin]
-       appstore login --url URL --sso
+       appstore login --url URL --sso [--no-browser]
 
 Asks for your email and password, gets an API token from the portal and stores it in
 $APPSTORE_CONFIG or ~/.config/appstore/config.json (readable by you only).
 With --sso: signs in at the portal's identity provider instead (prints an address to open and a code to
-confirm there), and stores the provider's token, renewed automatically while the provider allows.
+confirm there; a provider without the device grant is signed in to in this machine's browser, which comes
+back to the CLI on 127.0.0.1), and stores the provider's token, renewed automatically while the provider allows.
 
 Options:
   --url URL          The portal, e.g. https://appstore.example.com
   --email EMAIL      Your email (asked for when missing)
   --password-stdin   Read the password from stdin (needs --email)
-  --sso              Single sign-on (OAuth 2.0 device authorization grant)
+  --sso              Single sign-on (OAuth 2.0 device authorization grant, else authorization code + PKCE)
+  --no-browser       With --sso: only print the address to open, do not open a browser
 `,
   import: `Usage: appstore import FILE [--visibility VISIBILITY] [--url URL] [--token TOKEN] [--json]
 
