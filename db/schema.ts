@@ -32,6 +32,11 @@ export const users = sqliteTable(
      * (lib/auth/revocation.ts).
      */
     sessionVersion: integer('session_version').notNull().default(0),
+    /**
+     * When the user's API tokens were last revoked ("Sign out everywhere", password set, account disabled):
+     * the identity provider's access tokens issued before it are refused (lib/auth/provider-tokens.ts).
+     */
+    tokensRevokedAt: integer('tokens_revoked_at', { mode: 'timestamp_ms' }),
   },
   (t) => [uniqueIndex('users_email_unique').on(t.email), uniqueIndex('users_oidc_unique').on(t.oidcSubject)],
 );

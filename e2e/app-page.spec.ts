@@ -69,89 +69,93 @@ for (const viewport of VIEWPORTS) {
   }
 }
 
-test('what an app needs is shown to its owner and administrators, not to other users', async ({ browser, request }) => {
-  const owner = await createUser(request);
-  const ownerAuth = { Authorization: `Bearer ${await tokenFor(request, owner.email, owner.password)}` };
-  const secret = unique('team-db').toLowerCase();
-  const created = await request.post('/api/v1/secrets', { headers: ownerAuth, data: { name: secret, values: { user: 'u', password: 'p' } } });
-  expect(created.status(), await created.text()).toBe(201);
-  const optional = unique('api-token').toLowerCase();
-  const name = unique('ai.e2e.needs');
-  const appToml = [
-    '[App]',
-    `Name = "${name}"`,
-    'Version = "1.0.0"',
-    'Title = "Needy app"',
-    '',
-    '[Runtime]',
-    'Module = "app.main"',
-    'VolumeMount = "/data"',
-    'VolumeSize = "2Gi"',
-    'EnableOIDC = true',
-    '',
-    '[[Env]]',
-    'Name = "DB_USER"',
-    `Secret = "${secret}"`,
-    'SecretKey = "user"',
-    '',
-    '[[Env]]',
-    'Name = "MODE"',
-    'Value = "fast"',
-    '',
-    '[[Env]]',
-    'Name = "API_TOKEN"',
-    `Secret = "${optional}"`,
-    'SecretKey = "token"',
-    'Optional = true',
-    '',
-    '[[File]]',
-    'Path = "/etc/app/password"',
-    `Secret = "${secret}"`,
-    'SecretKey = "password"',
-    '',
-  ].join('\n');
-  const res = await importBundle(request, ownerAuth, await makeBundle({ name, appToml }), 'ALL_USERS');
-  expect(res.status(), await res.text()).toBe(201);
+for (const viewport of VIEWPORTS) {
+  test(`what an app needs is shown to its owner and administrators, not to other users (${viewport.width} px)`, async ({ browser, request }) => {
+    const owner = await createUser(request);
+    const ownerAuth = { Authorization: `Bearer ${await tokenFor(request, owner.email, owner.password)}` };
+    const secret = unique('team-db').toLowerCase();
+    const created = await request.post('/api/v1/secrets', { headers: ownerAuth, data: { name: secret, values: { user: 'u', password: 'p' } } });
+    expect(created.status(), await created.text()).toBe(201);
+    const optional = unique('api-token').toLowerCase();
+    const name = unique('ai.e2e.needs');
+    const appToml = [
+      '[App]',
+      `Name = "${name}"`,
+      'Version = "1.0.0"',
+      'Title = "Needy app"',
+      '',
+      '[Runtime]',
+      'Module = "app.main"',
+      'VolumeMount = "/data"',
+      'VolumeSize = "2Gi"',
+      'EnableOIDC = true',
+      '',
+      '[[Env]]',
+      'Name = "DB_USER"',
+      `Secret = "${secret}"`,
+      'SecretKey = "user"',
+      '',
+      '[[Env]]',
+      'Name = "MODE"',
+      'Value = "fast"',
+      '',
+      '[[Env]]',
+      'Name = "API_TOKEN"',
+      `Secret = "${optional}"`,
+      'SecretKey = "token"',
+      'Optional = true',
+      '',
+      '[[File]]',
+      'Path = "/etc/app/password"',
+      `Secret = "${secret}"`,
+      'SecretKey = "password"',
+      '',
+    ].join('\n');
+    const res = await importBundle(request, ownerAuth, await makeBundle({ name, appToml }), 'ALL_USERS');
+    expect(res.status(), await res.text()).toBe(201);
 
-  const ownerContext = await browser.newContext();
-  const asOwner = await ownerContext.newPage();
-  await signIn(asOwner, owner.email, owner.password);
-  await asOwner.goto(`/apps/${name}`);
-  const needs = asOwner.getByTestId('app-needs');
-  await expect(needs.getByRole('heading', { name: 'What this app needs' })).toBeVisible();
-  const secrets = needs.getByTestId('app-needs-secrets').getByRole('listitem');
-  await expect(secrets.filter({ hasText: secret })).toContainText(`${secret} keys password, user · there`);
-  await expect(secrets.filter({ hasText: optional })).toContainText(`${optional} keys token (optional) · missing: create it on My secrets`);
-  for (const text of ['DB_USER', `secret ${secret} / user`, 'MODE', 'value in app.toml', 'API_TOKEN', '/etc/app/password', '/data (2Gi)', 'Runtime.EnableOIDC']) {
-    await expect(needs).toContainText(text);
-  }
-  await expect(needs).not.toContainText('fast'); // literal values are not repeated
-  await expectNoViolations(asOwner);
-  // The statuses are coloured: checked in the dark scheme too.
-  const dark = await browser.newContext({ colorScheme: 'dark', storageState: await ownerContext.storageState() });
-  const darkPage = await dark.newPage();
-  await darkPage.goto(`/apps/${name}`);
-  await expect(darkPage.getByTestId('app-needs')).toContainText('missing: create it on My secrets');
-  await expectNoViolations(darkPage);
-  await dark.close();
-  await secrets.filter({ hasText: optional }).getByRole('link', { name: 'create it on My secrets' }).click();
-  const form = asOwner.getByRole('form', { name: 'New secret' });
-  await expect(form.getByLabel('Secret name')).toHaveValue(optional);
-  await expect(form.getByLabel('Key 1')).toHaveValue('token');
-  await ownerContext.close();
+    const ownerContext = await browser.newContext({ viewport });
+    const asOwner = await ownerContext.newPage();
+    await signIn(asOwner, owner.email, owner.password);
+    await asOwner.goto(`/apps/${name}`);
+    const needs = asOwner.getByTestId('app-needs');
+    await expect(needs.getByRole('heading', { name: 'What this app needs' })).toBeVisible();
+    const secrets = needs.getByTestId('app-needs-secrets').getByRole('listitem');
+    await expect(secrets.filter({ hasText: secret })).toContainText(`${secret} keys password, user · there`);
+    await expect(secrets.filter({ hasText: optional })).toContainText(`${optional} keys token (optional) · missing: create it on My secrets`);
+    for (const text of ['DB_USER', `secret ${secret} / user`, 'MODE', 'value in app.toml', 'API_TOKEN', '/etc/app/password', '/data (2Gi)', 'Runtime.EnableOIDC']) {
+      await expect(needs).toContainText(text);
+    }
+    await expect(needs).not.toContainText('fast'); // literal values are not repeated
+    // The panel's long secret names and paths stay inside the page.
+    expect(await asOwner.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await expectNoViolations(asOwner);
+    // The statuses are coloured: checked in the dark scheme too.
+    const dark = await browser.newContext({ viewport, colorScheme: 'dark', storageState: await ownerContext.storageState() });
+    const darkPage = await dark.newPage();
+    await darkPage.goto(`/apps/${name}`);
+    await expect(darkPage.getByTestId('app-needs')).toContainText('missing: create it on My secrets');
+    await expectNoViolations(darkPage);
+    await dark.close();
+    await secrets.filter({ hasText: optional }).getByRole('link', { name: 'create it on My secrets' }).click();
+    const form = asOwner.getByRole('form', { name: 'New secret' });
+    await expect(form.getByLabel('Secret name')).toHaveValue(optional);
+    await expect(form.getByLabel('Key 1')).toHaveValue('token');
+    await ownerContext.close();
 
-  const asAdminPage = await browser.newPage();
-  await signIn(asAdminPage, E2E_ADMIN.email, E2E_ADMIN.password);
-  await asAdminPage.goto(`/apps/${name}`);
-  await expect(asAdminPage.getByTestId('app-needs')).toContainText(secret);
-  await asAdminPage.close();
+    const asAdminPage = await browser.newPage({ viewport });
+    await signIn(asAdminPage, E2E_ADMIN.email, E2E_ADMIN.password);
+    await asAdminPage.goto(`/apps/${name}`);
+    await expect(asAdminPage.getByTestId('app-needs')).toContainText(secret);
+    await asAdminPage.close();
 
-  const other = await createUser(request);
-  const asOther = await browser.newPage();
-  await signIn(asOther, other.email, other.password);
-  await asOther.goto(`/apps/${name}`);
-  await expect(asOther.getByRole('heading', { level: 1, name: 'Needy app' })).toBeVisible();
-  await expect(asOther.getByTestId('app-needs')).toHaveCount(0);
-  await expect(asOther.getByRole('main')).not.toContainText(secret);
-  await asOther.close();
-});
+    const other = await createUser(request);
+    const asOther = await browser.newPage({ viewport });
+    await signIn(asOther, other.email, other.password);
+    await asOther.goto(`/apps/${name}`);
+    await expect(asOther.getByRole('heading', { level: 1, name: 'Needy app' })).toBeVisible();
+    await expect(asOther.getByTestId('app-needs')).toHaveCount(0);
+    await expect(asOther.getByRole('main')).not.toContainText(secret);
+    await asOther.close();
+  });
+}

@@ -6,6 +6,12 @@ import { importApp } from './bundles';
 import { asAdmin, createUser, signIn, tokenFor, unique } from './helpers';
 
 const word = () => unique('w').replaceAll('-', '');
+const VIEWPORTS = [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+];
+/** Below Tailwind's md breakpoint the filters fold behind the Filters button. */
+const folded = (viewport: { width: number }) => viewport.width < 768;
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function createCategory(request: APIRequestContext, name: string, title: string) {
@@ -119,74 +125,91 @@ test('on a phone the filters fold behind a "Filters" button and the first app co
   await expect(page.getByRole('navigation', { name: 'Categories' })).toBeVisible();
 });
 
-test('several categories at once: an app in any of them is listed, and each link adds or removes its category', async ({ page, request }) => {
-  const admin = await asAdmin(request);
-  const w = word();
-  const [vision, nlp] = [unique('vision'), unique('nlp')];
-  await createCategory(request, vision, `Vision ${w}`);
-  await createCategory(request, nlp, `NLP ${w}`);
-  const a = await importApp(request, admin, { name: unique('ai.e2e.anyof-a'), description: w, tags: [vision] }, 'ALL_USERS');
-  const b = await importApp(request, admin, { name: unique('ai.e2e.anyof-b'), description: w, tags: [nlp] }, 'ALL_USERS');
-  await importApp(request, admin, { name: unique('ai.e2e.anyof-c'), description: w }, 'ALL_USERS');
-  await signedIn(page, request);
-  await page.goto(`/?q=${w}`);
-  await expect(page.getByTestId('app-card')).toHaveCount(3);
+for (const viewport of VIEWPORTS) {
+  test(`several categories at once: an app in any of them is listed, and each link adds or removes its category (${viewport.width} px)`, async ({ page, request }) => {
+    await page.setViewportSize(viewport);
+    const admin = await asAdmin(request);
+    const w = word();
+    const [vision, nlp] = [unique('vision'), unique('nlp')];
+    await createCategory(request, vision, `Vision ${w}`);
+    await createCategory(request, nlp, `NLP ${w}`);
+    const a = await importApp(request, admin, { name: unique('ai.e2e.anyof-a'), description: w, tags: [vision] }, 'ALL_USERS');
+    const b = await importApp(request, admin, { name: unique('ai.e2e.anyof-b'), description: w, tags: [nlp] }, 'ALL_USERS');
+    await importApp(request, admin, { name: unique('ai.e2e.anyof-c'), description: w }, 'ALL_USERS');
+    await signedIn(page, request);
+    await page.goto(`/?q=${w}`);
+    await expect(page.getByTestId('app-card')).toHaveCount(3);
 
-  const categories = page.getByRole('navigation', { name: 'Categories' });
-  await categories.getByRole('link', { name: `Vision ${w}` }).click();
-  await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
-  await categories.getByRole('link', { name: `NLP ${w}` }).click();
-  await expect(page.getByTestId('catalog-total')).toHaveText('2 apps');
-  expect(new URL(page.url()).searchParams.getAll('category').sort()).toEqual([nlp, vision].sort());
-  expect((await cardNames(page)).sort()).toEqual([a.name, b.name].sort());
-  await expect(categories.getByRole('link', { name: `Vision ${w}` })).toHaveAttribute('aria-current', 'true');
-  await expect(categories.getByRole('link', { name: `NLP ${w}` })).toHaveAttribute('aria-current', 'true');
-  // Each category still counts its own apps (the others do not narrow it).
-  await expect(categories.getByRole('link', { name: `Vision ${w}` }).locator('.facet-count')).toHaveText(/1$/);
-
-  // A search keeps the chosen categories; the link of a chosen one removes it.
-  await page.getByRole('searchbox', { name: 'Search apps' }).fill(w);
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('catalog-total')).toHaveText('2 apps');
-  await categories.getByRole('link', { name: `Vision ${w}` }).click();
-  await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
-  expect(await cardNames(page)).toEqual([b.name]);
-  await categories.getByRole('link', { name: 'All' }).click();
-  await expect(page.getByTestId('catalog-total')).toHaveText('3 apps');
-});
-
-test('a skip link takes keyboard users past the filters to the results', async ({ page, request }) => {
-  const admin = await asAdmin(request);
-  const w = word();
-  const category = unique('skip');
-  await createCategory(request, category, `Skip ${w}`);
-  await importApp(request, admin, { name: unique('ai.e2e.skip'), title: `Skip target ${w}`, description: w, tags: [category] }, 'ALL_USERS');
-  await signedIn(page, request);
-  await page.goto(`/?q=${w}`);
-
-  const skip = page.getByRole('link', { name: 'Skip to results' });
-  // It comes before the search box and every filter link in the tab order.
-  const order = await page.evaluate(() => {
-    const focusable = [...document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden])')];
-    const index = (el: Element | null) => focusable.indexOf(el as HTMLElement);
-    return {
-      skip: index([...document.querySelectorAll('a')].find((a) => a.textContent === 'Skip to results') ?? null),
-      search: index(document.querySelector('#catalog-search')),
-      firstFacet: index(document.querySelector('[aria-label="Categories"] a')),
+    const categories = page.getByRole('navigation', { name: 'Categories' });
+    // On a phone the categories are behind the Filters button, folded again on every new page.
+    const openFilters = async () => {
+      if (folded(viewport)) await page.getByRole('button', { name: /^Filters/ }).click();
     };
-  });
-  expect(order.skip).toBeGreaterThanOrEqual(0);
-  expect(order.skip).toBeLessThan(order.search);
-  expect(order.skip).toBeLessThan(order.firstFacet);
+    await openFilters();
+    await categories.getByRole('link', { name: `Vision ${w}` }).click();
+    await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
+    await openFilters();
+    await categories.getByRole('link', { name: `NLP ${w}` }).click();
+    await expect(page.getByTestId('catalog-total')).toHaveText('2 apps');
+    expect(new URL(page.url()).searchParams.getAll('category').sort()).toEqual([nlp, vision].sort());
+    expect((await cardNames(page)).sort()).toEqual([a.name, b.name].sort());
+    await openFilters();
+    await expect(categories.getByRole('link', { name: `Vision ${w}` })).toHaveAttribute('aria-current', 'true');
+    await expect(categories.getByRole('link', { name: `NLP ${w}` })).toHaveAttribute('aria-current', 'true');
+    // Each category still counts its own apps (the others do not narrow it).
+    await expect(categories.getByRole('link', { name: `Vision ${w}` }).locator('.facet-count')).toHaveText(/1$/);
 
-  await skip.focus();
-  await expect(skip).toBeVisible();
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('catalog-total')).toBeFocused();
-  // The next Tab reaches the results (the sort links, then the first card), not the filters.
-  await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => !!document.activeElement?.closest('section[aria-labelledby="catalog-results"]'))).toBe(true);
-});
+    // A search keeps the chosen categories; the link of a chosen one removes it.
+    await page.getByRole('searchbox', { name: 'Search apps' }).fill(w);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('catalog-total')).toHaveText('2 apps');
+    await openFilters();
+    await categories.getByRole('link', { name: `Vision ${w}` }).click();
+    await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
+    expect(await cardNames(page)).toEqual([b.name]);
+    await openFilters();
+    await categories.getByRole('link', { name: 'All' }).click();
+    await expect(page.getByTestId('catalog-total')).toHaveText('3 apps');
+  });
+}
+
+for (const viewport of VIEWPORTS) {
+  test(`a skip link takes keyboard users past the filters to the results (${viewport.width} px)`, async ({ page, request }) => {
+    await page.setViewportSize(viewport);
+    const admin = await asAdmin(request);
+    const w = word();
+    const category = unique('skip');
+    await createCategory(request, category, `Skip ${w}`);
+    await importApp(request, admin, { name: unique('ai.e2e.skip'), title: `Skip target ${w}`, description: w, tags: [category] }, 'ALL_USERS');
+    await signedIn(page, request);
+    await page.goto(`/?q=${w}`);
+
+    const skip = page.getByRole('link', { name: 'Skip to results' });
+    // It comes before the search box and every filter link in the tab order.
+    const order = await page.evaluate(() => {
+      const focusable = [...document.querySelectorAll<HTMLElement>('a[href], button, input:not([type=hidden])')];
+      const index = (el: Element | null) => focusable.indexOf(el as HTMLElement);
+      return {
+        skip: index([...document.querySelectorAll('a')].find((a) => a.textContent === 'Skip to results') ?? null),
+        search: index(document.querySelector('#catalog-search')),
+        firstFacet: index(document.querySelector('[aria-label="Categories"] a')),
+      };
+    });
+    expect(order.skip).toBeGreaterThanOrEqual(0);
+    expect(order.skip).toBeLessThan(order.search);
+    expect(order.skip).toBeLessThan(order.firstFacet);
+    // On a phone the filters are folded away: the Filters button follows the skip link too.
+    if (folded(viewport)) await expect(page.getByRole('navigation', { name: 'Categories' })).toBeHidden();
+
+    await skip.focus();
+    await expect(skip).toBeVisible();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('catalog-total')).toBeFocused();
+    // The next Tab reaches the results (the sort links, then the first card), not the filters.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('section[aria-labelledby="catalog-results"]'))).toBe(true);
+  });
+}
 
 test('the results stay in place when a search has no categories or badges (1280 px)', async ({ page, request }) => {
   const admin = await asAdmin(request);

@@ -100,6 +100,8 @@ test('app list, get, update, tag add/remove, download and delete', async ({ requ
 });
 
 test('secret create, list, update and delete with --from-literal and --from-file', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const user = await createUser(request);
   const token = await tokenFor(request, user.email, user.password);
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
@@ -138,6 +140,8 @@ test('secret create, list, update and delete with --from-literal and --from-file
 });
 
 test('tag list for users; tag create, update and delete for administrators only', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
   const user = await createUser(request);
   const userToken = await tokenFor(request, user.email, user.password);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
@@ -171,4 +175,107 @@ test('tag list for users; tag create, update and delete for administrators only'
   const deleted = await asAdminCli('tag', 'delete', name);
   expect(deleted.code, deleted.err).toBe(0);
   expect((await asUser('tag', 'get', name)).code).toBe(1);
+});
+
+/** Runs each command in turn with --json: it succeeds, its output parses as JSON, and `check` holds for it. */
+async function expectJsonFromEach(steps: [string[], (json: any) => void][], run: (...args: string[]) => Promise<Run>) {
+  for (const [args, check] of steps) {
+    const result = await run(...args, '--json');
+    expect(result.code, `${args.join(' ')}: ${result.err}`).toBe(0);
+    let parsed: unknown;
+    expect(() => (parsed = JSON.parse(result.out)), `${args.join(' ')} --json printed ${result.out}`).not.toThrow();
+    check(parsed);
+  }
+}
+
+test('--json on every app verb prints JSON', async ({ request, baseURL }) => {
+  test.setTimeout(120_000);
+  const user = await createUser(request);
+  const token = await tokenFor(request, user.email, user.password);
+  const name = unique('ai.e2e.clijson');
+  const tagName = unique('cli-json-tag');
+  expect((await request.post('/api/v1/tags', { headers: await asAdmin(request), data: { name: tagName, title: 'CLI JSON tag' } })).status()).toBe(201);
+  const app = await importApp(request, { Authorization: `Bearer ${token}` }, { name, version: '1.0.0', title: 'CLI JSON app' });
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  await expectJsonFromEach(
+    [
+      [['app', 'list', '--mine'], (j) => expect(j.map((a: { id: string }) => a.id)).toContain(app.id)],
+      [['app', 'get', app.id], (j) => expect(j).toMatchObject({ id: app.id, name, version: '1.0.0' })],
+      [['app', 'update', app.id, '-v', 'all_users'], (j) => expect(j.visibility).toBe('ALL_USERS')],
+      [['app', 'tag', 'add', app.id, tagName], (j) => expect(j.tags.map((t: { name: string }) => t.name)).toEqual([tagName])],
+      [['app', 'tag', 'remove', app.id, tagName], (j) => expect(j.tags).toEqual([])],
+      [['app', 'download', app.id, '-o', 'json.wave'], (j) => expect(j).toEqual({ file: path.join(cwd, 'json.wave'), bytes: fs.statSync(path.join(cwd, 'json.wave')).size })],
+      [['app', 'delete', app.id], (j) => expect(j).toEqual({ deleted: { id: app.id, name, version: '1.0.0' }, instancesKeptRunning: [] })],
+    ],
+    (...args) => cli(baseURL!, token, cwd, ...args),
+  );
+});
+
+test('--json on every secret verb prints JSON, never a value', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
+  const user = await createUser(request);
+  const token = await tokenFor(request, user.email, user.password);
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const name = unique('cli-json-secret').toLowerCase();
+  const noValue = (j: unknown) => expect(JSON.stringify(j)).not.toContain('s3cret');
+  await expectJsonFromEach(
+    [
+      [['secret', 'create', name, '--from-literal', 'password=s3cret'], (j) => (noValue(j), expect(j).toMatchObject({ name, visibility: 'PRIVATE' }))],
+      [['secret', 'list'], (j) => (noValue(j), expect(j.map((s: { name: string }) => s.name)).toContain(name))],
+      [['secret', 'get', name], (j) => expect(j.keys.map((k: { key: string }) => k.key)).toEqual(['password'])],
+      [['secret', 'update', name, '--from-literal', 'user=s3cret'], (j) => (noValue(j), expect(j.keys.map((k: { key: string }) => k.key).sort()).toEqual(['password', 'user']))],
+      [['secret', 'delete', name], (j) => expect(j).toEqual({ deleted: name })],
+    ],
+    (...args) => cli(baseURL!, token, cwd, ...args),
+  );
+});
+
+test('--json on every tag verb prints JSON', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
+  const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const name = unique('cli-json-cat');
+  await expectJsonFromEach(
+    [
+      [['tag', 'create', name, '--title', 'JSON category', '--category'], (j) => expect(j).toMatchObject({ name, title: 'JSON category', isCategory: true, kind: 'category' })],
+      [['tag', 'list'], (j) => expect(j.map((t: { name: string }) => t.name)).toContain(name)],
+      [['tag', 'get', name], (j) => expect(j.name).toBe(name)],
+      [['tag', 'update', name, '--title', 'JSON renamed'], (j) => expect(j.title).toBe('JSON renamed')],
+      [['tag', 'delete', name], (j) => expect(j).toEqual({ deleted: name })],
+    ],
+    (...args) => cli(baseURL!, adminToken, cwd, ...args),
+  );
+});
+
+test('secret create --visibility: administrators share a secret; a user is refused with the reason, in one line', async ({ request, baseURL }) => {
+  // Each run starts a node process through tsx: seconds apiece on a busy machine.
+  test.setTimeout(120_000);
+  const user = await createUser(request);
+  const userToken = await tokenFor(request, user.email, user.password);
+  const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const name = unique('cli-shared').toLowerCase();
+
+  const shared = await cli(baseURL!, adminToken, cwd, 'secret', 'create', name, '--visibility', 'all_users', '--from-literal', 'k=v');
+  expect(shared.code, shared.err).toBe(0);
+  expect(shared.out).toContain(`Created secret ${name} (ALL_USERS)`);
+  // Shared with every full-access user: the user lists it.
+  const listed = await cli(baseURL!, userToken, cwd, 'secret', 'list', '-v', 'ALL_USERS');
+  expect(listed.out).toMatch(new RegExp(`^${name}\\s+ALL_USERS\\s`, 'm'));
+
+  const refused = await cli(baseURL!, userToken, cwd, 'secret', 'create', unique('mine').toLowerCase(), '-v', 'ALL_USERS', '--from-literal', 'k=v');
+  expect(refused.code).toBe(1);
+  expect(refused.err.trim().split('\n')).toHaveLength(1);
+  const usage = await cli(baseURL!, userToken, cwd, 'secret', 'create', unique('mine').toLowerCase(), '-v', 'PUBLIC', '--from-literal', 'k=v');
+  expect(usage.code).toBe(2);
+  expect(usage.err.split('\n')[0]).toContain('visibility must be one of PRIVATE, ALL_USERS, APP');
+
+  // An invalid name: the portal's message and its first problem, on one line.
+  const invalid = await cli(baseURL!, userToken, cwd, 'secret', 'create', 'Not_Valid', '--from-literal', 'a=b');
+  expect(invalid.code).toBe(1);
+  const lines = invalid.err.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/The secret is not valid\. name: \S.+/);
 });

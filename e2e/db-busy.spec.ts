@@ -1,5 +1,5 @@
-// A database lock held by another process (a backup, a maintenance script) for 6 s: reads keep answering
-// quickly, a write waits for it on timers (DB_BUSY_RETRY_MS, 2 s) and then answers 503 with Retry-After
+// A database lock held by another process (a backup, a maintenance script) for 6 s: reads (API calls and
+// the signed-in catalog page) keep answering quickly, a write waits for it on timers (DB_BUSY_RETRY_MS, 2 s) and then answers 503 with Retry-After
 // instead of stalling the server and failing with a 500; a lock released within that wait lets the write
 // through. Runs its own production server.
 import fs from 'node:fs';
@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
-import { adminToken, startServer, type RunningServer } from '../scripts/lib/server';
+import { adminToken, sessionCookie, startServer, type RunningServer } from '../scripts/lib/server';
 
 const PORT = Number(process.env.E2E_PORT || 3107) + 15;
 // One server for both tests: they run one after the other in one worker.
@@ -16,12 +16,14 @@ test.describe.configure({ mode: 'serial' });
 let server: RunningServer;
 let dataDir: string;
 let token: string;
+let cookie: string;
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-busy-'));
   server = await startServer({ port: PORT, dataDir });
   token = await adminToken(server.url);
+  cookie = await sessionCookie(server.url);
 });
 
 test.afterAll(async () => {
@@ -45,19 +47,27 @@ test('a lock held by another process for 6 s: reads stay fast, a write answers 5
     headers: { ...auth, 'Content-Type': 'application/json' },
     body: JSON.stringify({ name, title: name }),
   });
+  // The catalog page as a signed-in user sees it (its session is checked, bookkeeping writes are skipped).
+  const page = async () => {
+    const read = await timed(`${server.url}/`, { headers: { cookie }, redirect: 'manual' });
+    return { ...read, page: true };
+  };
   // Warm the routes up before measuring.
   await timed(`${server.url}/api/v1/apps`, { headers: auth });
   await timed(`${server.url}/api/v1/runtime-versions`);
+  const warm = await page();
+  expect(warm.status).toBe(200);
 
   const other = new Database(path.join(dataDir, 'appstore.db'));
   other.exec('BEGIN EXCLUSIVE');
   const heldUntil = Date.now() + 6000;
   try {
-    const reads: { status: number; ms: number; endedAt: number }[] = [];
+    const reads: { status: number; ms: number; endedAt: number; page?: boolean }[] = [];
     const readLoop = (async () => {
       while (Date.now() < heldUntil) {
         reads.push(await timed(`${server.url}/api/v1/apps`, { headers: auth }));
         reads.push(await timed(`${server.url}/api/v1/runtime-versions`));
+        reads.push(await page());
       }
     })();
     // Three writes at once, all waiting for the lock together while the reads go on.
@@ -72,16 +82,17 @@ test('a lock held by another process for 6 s: reads stay fast, a write answers 5
       expect(w.ms).toBeLessThan(5000);
     }
     expect(reads.length).toBeGreaterThan(10);
-    expect(reads.every((r) => r.status === 200)).toBe(true);
-    // Reads went on while the writes waited for the lock (a write holding the event loop stopped them all),
-    // typically answer in milliseconds, and none waited anywhere near the lock's 6 s. Load-proof: with two
-    // suites on two cores single reads took up to 2 s, but the median stayed near 10 ms (spikes are the
-    // machine's, not the lock's, so no high percentile is asserted).
+    expect(reads.filter((r) => r.status !== 200), 'every read, the signed-in page included, answered 200').toEqual([]);
+    expect(reads.filter((r) => r.page).length).toBeGreaterThanOrEqual(3);
+    // Reads went on while the writes waited for the lock (a write holding the event loop stopped them all)
+    // and answered quickly: at least 90 % of them under 200 ms (they typically take milliseconds), and
+    // none waited anywhere near the lock's 6 s.
     const writesEnded = Math.min(...writes.map((w) => w.endedAt));
     const times = reads.map((r) => r.ms).sort((a, b) => a - b);
-    const shown = JSON.stringify(times.map(Math.round));
+    const shown = JSON.stringify(reads.map((r) => `${r.page ? 'page ' : ''}${Math.round(r.ms)}`));
+    test.info().annotations.push({ type: 'read ms during the lock', description: shown });
     expect(reads.filter((r) => r.endedAt > writesStarted && r.endedAt < writesEnded).length, shown).toBeGreaterThanOrEqual(5);
-    expect(times[Math.floor(times.length / 2)], shown).toBeLessThan(200);
+    expect(reads.filter((r) => r.ms < 200).length / reads.length, shown).toBeGreaterThanOrEqual(0.9);
     expect(times[times.length - 1], shown).toBeLessThan(4000);
   } finally {
     other.exec('COMMIT');

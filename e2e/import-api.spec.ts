@@ -67,10 +67,15 @@ test.describe('POST /api/v1/apps', () => {
     expect(await list.json()).toEqual([]);
   });
 
-  test('400 reports manifest, contents, runtime and secret problems in one answer', async ({ request }) => {
-    const user = await createUser(request);
+  test('400 reports manifest, contents, runtime, secret, Name ownership and version-limit problems in one answer', async ({ request }) => {
+    test.setTimeout(90_000);
+    const [owner, user] = [await createUser(request), await createUser(request)];
     const headers = { Authorization: `Bearer ${await tokenFor(request, user.email, user.password)}` };
+    // The Name is another user's, and the importer already holds APP_VERSION_LIMIT (10) versions.
     const name = unique('ai.e2e.allatonce');
+    await importApp(request, { Authorization: `Bearer ${await tokenFor(request, owner.email, owner.password)}` }, { name, version: '0.1.0' });
+    const held = unique('ai.e2e.held');
+    for (let i = 0; i < 10; i++) await importApp(request, headers, { name: held, version: `1.0.${i}` });
     const res = await importBundle(
       request,
       headers,
@@ -80,8 +85,13 @@ test.describe('POST /api/v1/apps', () => {
       }),
     );
     expect(res.status()).toBe(400);
-    const paths = (await res.json()).errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['App.Version', 'App.LongDescription', 'Runtime.RuntimeVersion', 'Env[0].Secret']));
+    const errors = (await res.json()).errors as { path: string; message: string }[];
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['App.Version', 'App.LongDescription', 'Runtime.RuntimeVersion', 'Env[0].Secret', 'App.Name', 'bundle']),
+    );
+    expect(errors.find((e) => e.path === 'App.Name')?.message).toMatch(/is not available to you/);
+    expect(errors.find((e) => e.path === 'bundle')?.message).toMatch(/You already hold 10 imported app versions/);
+    expect(JSON.stringify(errors)).not.toContain(owner.email);
   });
 
   test('400 for input that is not a zip', async ({ request }) => {

@@ -1,6 +1,6 @@
 // A runnable test app (`AppMode = "python"`, standard library only) and its bundle: it shows what an
 // instance receives (instance id, an [[Env]] from a secret, a [[File]]), writes to its volume, echoes the
-// request headers it got, answers a websocket echo, and can crash on request.
+// request headers it got and its base URL (/base), answers a websocket echo, and can crash on request.
 import JSZip from 'jszip';
 import { PNG } from './bundles';
 
@@ -51,6 +51,8 @@ class Handler(BaseHTTPRequestHandler):
                     '<p>Path: <span id="path">' + e(self.path) + '</span></p>'
                     '</main></body></html>')
             return self.reply(200, page, extra=[('Set-Cookie', 'authjs.session-token=forged-by-app; Path=/'), ('Set-Cookie', 'probe=1; Path=/')])
+        if path == '/base':
+            return self.reply(200, BASE, 'text/plain')
         if path == '/write':
             with open(os.path.join(VOLUME, 'note.txt'), 'w') as f:
                 f.write(q.get('text', ''))
@@ -96,6 +98,8 @@ ThreadingHTTPServer(('0.0.0.0', 8080), Handler).serve_forever()
 
 export interface InstanceAppOptions {
   name: string;
+  /** Default 1.0.0. */
+  version?: string;
   title?: string;
   routingMode?: 'BASE_URL' | 'DOMAIN';
   /** [[Env]] API_TOKEN from this PRIVATE secret (key `token`). */
@@ -110,7 +114,7 @@ export function instanceAppToml(o: InstanceAppOptions): string {
   const lines = [
     '[App]',
     `Name = "${o.name}"`,
-    'Version = "1.0.0"',
+    `Version = "${o.version ?? '1.0.0'}"`,
     `Title = "${o.title ?? 'Instance probe'}"`,
     ...(o.instanceTimeout ? [`InstanceTimeout = "${o.instanceTimeout}"`] : []),
     ...(o.lifecycle ? [`InstanceLifecycle = "${o.lifecycle}"`] : []),

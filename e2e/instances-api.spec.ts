@@ -82,6 +82,10 @@ test('who may see, open, operate and read the logs of an instance', async ({ req
   const strangerSession = await sessionFor(baseURL!, stranger);
   expect((await strangerSession.get(`/instance/${instance.id}/headers`)).status()).toBe(200);
   expect((await request.post(`/api/v1/instances/${instance.id}/suspend`, { headers: strangerAuth })).status()).toBe(403);
+  // Narrowed again to PRIVATE: the stranger loses it on the very next request.
+  expect((await request.patch(`/api/v1/instances/${instance.id}`, { headers: starterAuth, data: { visibility: 'PRIVATE' } })).status()).toBe(200);
+  expect((await strangerSession.get(`/instance/${instance.id}/headers`, { maxRedirects: 0 })).status()).toBe(404);
+  expect((await starterSession.get(`/instance/${instance.id}/headers`)).status()).toBe(200);
   // Admins list every instance and terminate it; the audit log keeps it.
   const admin = await asAdmin(request);
   const all = await (await request.get('/api/v1/instances?all=1', { headers: admin })).json();
@@ -106,6 +110,88 @@ test('an idle instance is suspended after its InstanceTimeout; keep-alive and tr
   expect((await request.post(`/api/v1/instances/${instance.id}/resume`, { headers: auth })).status()).toBe(200);
   await waitFor(request, auth, instance.id, 'DEPLOYED');
   expect((await request.delete(`/api/v1/instances/${instance.id}`, { headers: auth })).status()).toBe(204);
+});
+
+test('disable-autosuspend keeps an instance DEPLOYED past its InstanceTimeout', async ({ request }) => {
+  const user = await createUser(request, { prefix: 'kept' });
+  const auth = await bearer(request, user);
+  const admin = await asAdmin(request);
+  const app = await importProbe(request, auth, { instanceTimeout: '5s' });
+  const kept = await start(request, auth, app.id);
+  await waitFor(request, auth, kept.id, 'DEPLOYED');
+  expect((await request.patch(`/api/v1/instances/${kept.id}`, { headers: auth, data: { autoSuspend: false } })).status()).toBe(403);
+  const patched = await (await request.patch(`/api/v1/instances/${kept.id}`, { headers: admin, data: { autoSuspend: false } })).json();
+  expect(patched.suspendable).toBe(false);
+  expect(patched.suspendAfter).toBeNull();
+  // A second instance of the same app, started later, is suspended by the same timeout: by then the first
+  // one's deadline has passed too, and it still runs.
+  const control = await start(request, auth, app.id);
+  await waitFor(request, auth, control.id, 'DEPLOYED');
+  await waitFor(request, auth, control.id, 'SUSPENDED', 60_000);
+  expect((await (await request.get(`/api/v1/instances/${kept.id}`, { headers: auth })).json()).status).toBe('DEPLOYED');
+  for (const id of [kept.id, control.id]) expect((await request.delete(`/api/v1/instances/${id}`, { headers: auth })).status()).toBe(204);
+});
+
+test('admins list every instance filtered by app, owner (name or e-mail) and status, with what each uses', async ({ request }) => {
+  const admin = await asAdmin(request);
+  const owner = await createUser(request, { prefix: 'filtered' });
+  const other = await createUser(request, { prefix: 'unfiltered' });
+  const [ownerAuth, otherAuth] = await Promise.all([bearer(request, owner), bearer(request, other)]);
+  const app = await importProbe(request, ownerAuth);
+  const mine = await start(request, ownerAuth, app.id);
+  const theirs = await start(request, otherAuth, app.id, 'PRIVATE');
+  await waitFor(request, ownerAuth, mine.id, 'DEPLOYED');
+  const ids = async (query: string) => {
+    const res = await request.get(`/api/v1/instances?all=1&${query}`, { headers: admin });
+    expect(res.status(), query).toBe(200);
+    return ((await res.json()) as { id: string }[]).map((i) => i.id).sort();
+  };
+  expect(await ids(`app=${app.name}`)).toEqual([mine.id, theirs.id].sort());
+  expect(await ids(`app=${app.id}`)).toEqual([mine.id, theirs.id].sort());
+  expect(await ids(`app=${app.name}&owner=${encodeURIComponent(owner.email.toUpperCase())}`)).toEqual([mine.id]);
+  expect(await ids(`owner=${encodeURIComponent(other.name)}`)).toEqual([theirs.id]);
+  expect(await ids(`app=${app.name}&status=SUSPENDED`)).toEqual([]);
+  expect(await ids(`owner=${encodeURIComponent(owner.name)}&status=DEPLOYED`)).toEqual([mine.id]);
+  expect(await ids('owner=%25')).not.toContain(mine.id); // % is a character to look for, not a wildcard
+  const bad = await request.get('/api/v1/instances?all=1&status=RUNNING', { headers: admin });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).errors[0].path).toBe('status');
+  // What a running instance uses, read from its cgroups (this host lets the portal create them).
+  const [listed] = await (await request.get(`/api/v1/instances?all=1&owner=${encodeURIComponent(owner.email)}`, { headers: admin })).json();
+  expect(listed.usage.memoryBytes).toBeGreaterThan(0);
+  expect(typeof listed.usage.cpuSeconds).toBe('number');
+  // Filters are for administrators only, like the list itself; the owner's own list has no usage.
+  expect((await request.get(`/api/v1/instances?all=1&owner=${encodeURIComponent(owner.email)}`, { headers: ownerAuth })).status()).toBe(403);
+  expect((await (await request.get('/api/v1/instances', { headers: ownerAuth })).json())[0].usage).toBeUndefined();
+  for (const [auth, id] of [[ownerAuth, mine.id], [otherAuth, theirs.id]] as const) {
+    expect((await request.delete(`/api/v1/instances/${id}`, { headers: auth })).status()).toBe(204);
+  }
+});
+
+test('a MANAGED app’s location: GET /apps/{id}/instance gives the newest DEPLOYED instance the viewer may open, else 404', async ({ request, baseURL }) => {
+  const owner = await createUser(request, { prefix: 'managed-owner' });
+  const user = await createUser(request, { prefix: 'managed-user' });
+  const [ownerAuth, userAuth] = await Promise.all([bearer(request, owner), bearer(request, user)]);
+  const app = await importProbe(request, ownerAuth, { lifecycle: 'MANAGED' });
+  const location = (auth: Auth) => request.get(`/api/v1/apps/${app.id}/instance`, { headers: auth });
+  expect((await location(userAuth)).status()).toBe(404);
+
+  const older = await start(request, ownerAuth, app.id, 'ALL_USERS');
+  await waitFor(request, ownerAuth, older.id, 'DEPLOYED');
+  expect(await (await location(userAuth)).json()).toEqual({ id: older.id, url: `${baseURL}/instance/${older.id}/` });
+  const newer = await start(request, ownerAuth, app.id, 'ALL_USERS');
+  await waitFor(request, ownerAuth, newer.id, 'DEPLOYED');
+  expect(await (await location(userAuth)).json()).toEqual({ id: newer.id, url: `${baseURL}/instance/${newer.id}/` });
+  // A newest one that is PRIVATE is its owner's alone: others still get the newest they may open.
+  const privateOne = await start(request, ownerAuth, app.id, 'PRIVATE');
+  await waitFor(request, ownerAuth, privateOne.id, 'DEPLOYED');
+  expect((await (await location(userAuth)).json()).id).toBe(newer.id);
+  expect((await (await location(ownerAuth)).json()).id).toBe(privateOne.id);
+  // Someone who may not see the app version gets 404, as for an app that does not exist.
+  expect((await request.patch(`/api/v1/apps/${app.id}`, { headers: ownerAuth, data: { visibility: 'PRIVATE' } })).status()).toBe(200);
+  expect((await location(userAuth)).status()).toBe(404);
+  expect((await request.get('/api/v1/apps/does-not-exist/instance', { headers: userAuth })).status()).toBe(404);
+  for (const id of [older.id, newer.id, privateOne.id]) expect((await request.delete(`/api/v1/instances/${id}`, { headers: ownerAuth })).status()).toBe(204);
 });
 
 test('a crash and a failed start end in FAILED with the reason and the last log lines; Restart starts again', async ({ request, baseURL }) => {

@@ -42,6 +42,17 @@ export const setIdpRoles = (account: IdpAccount, roles: string[]) => idpAccount(
 export const idpDown = () => control('POST', '/down');
 export const idpUp = () => control('POST', '/up');
 export const expireIdpCodes = () => control('POST', '/expire-codes');
+/** The provider signs its id_tokens with a key its JWKS does not publish (same key id), or stops doing so. */
+export const forgeIdpIdTokens = (forge: boolean) => control('POST', '/forge-id-tokens', { forge });
+/** The provider advertises its device authorization endpoint, or hides it (the CLI then uses a loopback redirect). */
+export const offerIdpDeviceFlow = (offered: boolean) => control('POST', '/device-flow', { offered });
+
+/** A JWT with these claims signed with the provider's own key (what its JWKS verifies). */
+export async function signedByIdp(claims: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${OIDC.control}/sign`, { method: 'POST', body: JSON.stringify({ claims }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
 
 /** Clicks the portal's provider button on /login. */
 export async function startProviderSignIn(page: Page) {

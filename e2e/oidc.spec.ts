@@ -1,7 +1,8 @@
 // Single sign-on through a real OpenID provider (oidc-provider on loopback, lib/testing/oidc-provider.ts):
 // authorization code + PKCE, state and nonce, the id_token verified by the portal; roles from the provider;
-// linking, disabled users, failures with human messages and clean logs; RP-initiated logout.
-import { spawn, spawnSync } from 'node:child_process';
+// linking, disabled users, failures with human messages; RP-initiated logout; the CLI (device grant and loopback
+// redirect); and, last, the server's output checked for every code, token and secret the tests saw.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,13 +12,16 @@ import { asAdmin, createUser, unique } from './helpers';
 import { importApp } from './bundles';
 import {
   expireIdpCodes,
+  forgeIdpIdTokens,
   idpAccount,
   idpDown,
   idpUp,
   loginAtIdp,
   OIDC,
+  offerIdpDeviceFlow,
   serverLog,
   setIdpRoles,
+  signedByIdp,
   signInThroughIdp,
   startProviderSignIn,
   whoami,
@@ -29,6 +33,9 @@ test.describe.configure({ mode: 'default' });
 test.use({ baseURL: OIDC.url });
 
 const failure = (page: import('@playwright/test').Page) => page.getByTestId('sign-in-failure');
+
+/** Codes, states, tokens and user codes the tests saw: the last test checks the server printed none of them. */
+const seen: string[] = [];
 
 async function freshPage(browser: Browser) {
   const context = await browser.newContext({ baseURL: OIDC.url });
@@ -210,9 +217,8 @@ test.describe('failures end on the sign-in page with a message, and nothing secr
     expect((await whoami(page)).status).toBe(401);
   });
 
-  test('a tampered state and an expired code are refused; the log holds no code, token or secret', async ({ page, browser }) => {
+  test('a tampered state and an expired code are refused, each logged by its class', async ({ page, browser }) => {
     const account = await idpAccount({ prefix: 'idp-tamper' });
-    const seen: string[] = [];
     /**
      * Runs the sign-in up to the provider's redirect back to the portal, which is held: answers the callback URL.
      * (Playwright cannot route a request reached through redirects, so the consent form's POST is answered by
@@ -258,62 +264,195 @@ test.describe('failures end on the sign-in page with a message, and nothing secr
     const log = serverLog();
     expect(log).toContain('[auth] sign-in failed: OidcStateMismatch');
     expect(log).toContain('[auth] sign-in failed: OidcCodeRejected');
-    for (const value of seen.filter((v) => v.length >= 8)) expect(log).not.toContain(value);
-    expect(log).not.toContain(TEST_OIDC.portalClientSecret);
-    expect(log).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/); // no JWT (id_token, access token)
+  });
+
+  test('an id_token signed with a key the provider does not publish is refused at sign-in, and ends the session at its refresh', async ({ page, browser }) => {
+    // Everything else about the token is right (issuer, audience, nonce, expiry): only the signature is not the provider's.
+    const account = await idpAccount({ prefix: 'idp-forged', roles: [OIDC.fullAccessRole] });
+    await forgeIdpIdTokens(true);
+    try {
+      await startProviderSignIn(page);
+      await loginAtIdp(page, account);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.waitForURL(`${OIDC.url}/login?**`);
+      await expect(failure(page)).toContainText(`${OIDC.name}'s answer could not be verified`);
+      expect((await whoami(page)).status).toBe(401);
+    } finally {
+      await forgeIdpIdTokens(false);
+    }
+    expect(serverLog()).toContain('[auth] provider sign-in refused: OidcTokenInvalid');
+
+    // Signed in with a genuine token; the refresh (every few seconds here) brings a forged one: the session ends.
+    const later = await freshPage(browser);
+    await signInThroughIdp(later, account);
+    expect((await whoami(later)).status).toBe(200);
+    await forgeIdpIdTokens(true);
+    try {
+      await expect.poll(async () => (await whoami(later)).status, { timeout: 20_000 }).toBe(401);
+    } finally {
+      await forgeIdpIdTokens(false);
+    }
+    expect(serverLog()).toMatch(/\[auth\] the refreshed id_token of user \S+ does not verify/);
+    await later.context().close();
   });
 });
 
-test('appstore login --sso signs in with the device authorization grant; the API accepts the provider token for the CLI client only', async ({ page }) => {
+/** `appstore login --sso` (or any CLI command) as a child process with its own config file. */
+function cli(args: string[], configDir: string) {
+  const env = { ...process.env, APPSTORE_CONFIG: path.join(configDir, 'config.json'), APPSTORE_URL: '', APPSTORE_TOKEN: '' };
+  const child = spawn(process.execPath, ['bin/appstore.mjs', ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    env,
+    exited,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    /** Resolves with the match once stderr shows `pattern`; rejects when the command ends first. */
+    prompt: (pattern: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(stderr);
+          if (match) resolve(match);
+        };
+        child.stderr.on('data', check);
+        check();
+        child.on('exit', () => reject(new Error(`appstore ${args.join(' ')} ended early: ${stderr}`)));
+      }),
+  };
+}
+
+const readStored = (env: { APPSTORE_CONFIG: string }) => JSON.parse(fs.readFileSync(env.APPSTORE_CONFIG, 'utf8'));
+const callApi = (token: string) => fetch(`${OIDC.url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
+
+/** Makes the stored SSO token look expired and runs a command: the CLI renews it at the provider first. */
+async function renewThroughCli(env: { APPSTORE_CONFIG: string }) {
+  const stored = readStored(env);
+  fs.writeFileSync(env.APPSTORE_CONFIG, JSON.stringify({ ...stored, sso: { ...stored.sso, expiresAt: Date.now() - 1000 } }), { mode: 0o600 });
+  // Not spawnSync: a blocked event loop would miss the server closing idle keep-alive connections.
+  const list = cli(['app', 'list', '--json'], path.dirname(env.APPSTORE_CONFIG));
+  expect(await list.exited, list.stderr()).toBe(0);
+  const renewed = readStored(env);
+  seen.push(renewed.token, renewed.sso.refreshToken);
+  return { before: stored, after: renewed };
+}
+
+test('appstore login --sso signs in with the device authorization grant; the API accepts the provider token for the CLI client only, with the roles it states, until "Sign out everywhere"', async ({
+  page,
+}) => {
   const account = await idpAccount({ prefix: 'idp-cli', roles: [OIDC.fullAccessRole] });
   await signInThroughIdp(page, account); // the first browser sign-in links the provider identity to a portal user
   const portalCookieSession = await whoami(page);
   expect(portalCookieSession.viewer?.email).toBe(account.email);
 
   const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-sso-cli-'));
-  const env = { ...process.env, APPSTORE_CONFIG: path.join(configDir, 'config.json'), APPSTORE_URL: '', APPSTORE_TOKEN: '' };
-  const login = spawn(process.execPath, ['bin/appstore.mjs', 'login', '--sso', '--url', OIDC.url], { env });
-  let stdout = '';
-  let stderr = '';
-  login.stdout.on('data', (d) => (stdout += d));
-  const exited = new Promise<number | null>((resolve) => login.on('exit', resolve));
-  const prompt = await new Promise<RegExpExecArray>((resolve, reject) => {
-    login.stderr.on('data', (d) => {
-      stderr += d;
-      const match = /open (\S+)\nand confirm the code (\S+)/.exec(stderr);
-      if (match) resolve(match);
-    });
-    login.on('exit', () => reject(new Error(`appstore login --sso ended early: ${stderr}`)));
-  });
+  const login = cli(['login', '--sso', '--url', OIDC.url], configDir);
+  const prompt = await login.prompt(/open (\S+)\nand confirm the code (\S+)/);
+  seen.push(prompt[2]);
   // At the provider, in the browser already signed in there: confirm the code, then consent for the CLI client.
   await page.goto(prompt[1]);
   await expect(page.getByText(prompt[2])).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Sign-in Success' })).toBeVisible();
-  expect(await exited, stderr).toBe(0);
-  expect(stdout).toContain(`Logged in to ${OIDC.url} as ${account.email} through single sign-on`);
+  expect(await login.exited, login.stderr()).toBe(0);
+  expect(login.stdout()).toContain(`Logged in to ${OIDC.url} as ${account.email} through single sign-on`);
 
-  const stored = JSON.parse(fs.readFileSync(env.APPSTORE_CONFIG, 'utf8'));
+  const { env } = login;
+  const stored = readStored(env);
+  seen.push(stored.token, stored.sso.refreshToken);
   expect(fs.statSync(env.APPSTORE_CONFIG).mode & 0o777).toBe(0o600);
-  expect(stored).toMatchObject({ url: OIDC.url, sso: { issuer: OIDC.issuer, clientId: TEST_OIDC.cliClientId, audience: TEST_OIDC.apiAudience } });
+  expect(stored).toMatchObject({
+    url: OIDC.url,
+    sso: { issuer: OIDC.issuer, clientId: TEST_OIDC.cliClientId, audience: TEST_OIDC.apiAudience, resource: TEST_OIDC.apiAudience },
+  });
   expect(typeof stored.sso.refreshToken).toBe('string');
-  const call = (token: string) => fetch(`${OIDC.url}/api/v1/auth/whoami`, { headers: { authorization: `Bearer ${token}` } });
-  const who = await call(stored.token);
+  const who = await callApi(stored.token);
   expect(who.status).toBe(200);
   expect(await who.json()).toMatchObject({ email: account.email, fullAccess: true });
-  // A signature that does not verify is refused; so is any other token of the provider (here: none for the API).
+  // A signature that does not verify is refused.
   const [h, p, s] = stored.token.split('.');
-  expect((await call(`${h}.${p}.${s.slice(0, -4)}AAAA`)).status).toBe(401);
-  expect((await call(`${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), aud: 'other' })).toString('base64url')}.${s}`)).status).toBe(401);
+  expect((await callApi(`${h}.${p}.${s.slice(0, -4)}AAAA`)).status).toBe(401);
+  // Signed with the provider's own key: the same claims pass, another audience or another client does not.
+  const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+  expect((await callApi(await signedByIdp(claims))).status).toBe(200);
+  expect((await callApi(await signedByIdp({ ...claims, aud: 'urn:someone-else' }))).status).toBe(401);
+  expect((await callApi(await signedByIdp({ ...claims, client_id: TEST_OIDC.portalClientId }))).status).toBe(401);
 
   // Later commands use the stored token; when it has expired, they renew it at the provider first.
-  fs.writeFileSync(env.APPSTORE_CONFIG, JSON.stringify({ ...stored, sso: { ...stored.sso, expiresAt: Date.now() - 1000 } }), { mode: 0o600 });
-  const list = spawnSync(process.execPath, ['bin/appstore.mjs', 'app', 'list', '--json'], { env, encoding: 'utf8' });
-  expect(list.status, list.stderr).toBe(0);
-  const renewed = JSON.parse(fs.readFileSync(env.APPSTORE_CONFIG, 'utf8'));
-  expect(renewed.token).not.toBe(stored.token);
-  expect(renewed.sso.expiresAt).toBeGreaterThan(Date.now());
-  expect((await call(renewed.token)).status).toBe(200);
+  const first = await renewThroughCli(env);
+  expect(first.after.token).not.toBe(first.before.token);
+  expect(first.after.sso.expiresAt).toBeGreaterThan(Date.now());
+  expect((await callApi(first.after.token)).status).toBe(200);
+
+  // Signed out in the browser (the portal forgets its grant; the provider's logout page is left unconfirmed), the
+  // CLI's tokens still state the roles: one removed at the provider is gone with the next renewed token.
+  await page.goto('/');
+  await page.getByTestId('signed-in-as').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${OIDC.issuer}/**`);
+  await setIdpRoles(account, []);
+  const demoted = await renewThroughCli(env);
+  expect(await (await callApi(demoted.after.token)).json()).toMatchObject({ email: account.email, fullAccess: false, roles: [] });
+
+  // "Sign out everywhere" (back in the browser; the provider still knows it) revokes the provider tokens issued before it.
+  await startProviderSignIn(page);
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  expect((await callApi(demoted.after.token)).status).toBe(401);
   fs.rmSync(configDir, { recursive: true, force: true });
+});
+
+test('appstore login --sso falls back to the authorization code flow with PKCE and a loopback redirect when the provider has no device grant', async ({
+  page,
+}) => {
+  const account = await idpAccount({ prefix: 'idp-loopback', roles: [OIDC.fullAccessRole] });
+  await signInThroughIdp(page, account);
+  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-sso-loopback-'));
+  await offerIdpDeviceFlow(false);
+  try {
+    // An answer whose state is not the one the CLI sent (another page hitting the port) ends the attempt.
+    const forged = cli(['login', '--sso', '--no-browser', '--url', OIDC.url], configDir);
+    const waiting = await forged.prompt(/To sign in, open (\S+)\n\(this terminal waits for the browser to come back to (\S+)\)/);
+    const sent = new URL(waiting[1]);
+    expect(sent.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(sent.searchParams.get('redirect_uri')).toBe(waiting[2]);
+    expect(waiting[2]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    await page.goto(`${waiting[2]}?code=made-up-code&state=not-the-one-sent`);
+    await expect(page.getByText('The sign-in failed')).toBeVisible();
+    expect(await forged.exited).toBe(1);
+    expect(forged.stderr()).toMatch(/state/);
+
+    const login = cli(['login', '--sso', '--no-browser', '--url', OIDC.url], configDir);
+    const prompt = await login.prompt(/To sign in, open (\S+)\n/);
+    // The browser is still signed in at the provider: only the CLI client's consent is asked.
+    await page.goto(prompt[1]);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByText('Signed in: the appstore CLI has its token')).toBeVisible();
+    expect(await login.exited, login.stderr()).toBe(0);
+    expect(login.stdout()).toContain(`Logged in to ${OIDC.url} as ${account.email} through single sign-on`);
+    const stored = readStored(login.env);
+    seen.push(stored.token, stored.sso.refreshToken);
+    expect(await (await callApi(stored.token)).json()).toMatchObject({ email: account.email, fullAccess: true });
+  } finally {
+    await offerIdpDeviceFlow(true);
+    fs.rmSync(configDir, { recursive: true, force: true });
+  }
+});
+
+// Last: everything the tests above saw (authorization codes, states, the CLI's access and refresh tokens, user
+// codes) and the client secrets, against everything the server printed.
+test('the server output holds no code, token or secret the tests saw', () => {
+  const log = serverLog();
+  const values = seen.filter((v) => typeof v === 'string' && v.length >= 8);
+  expect(values.length).toBeGreaterThan(10);
+  for (const value of values) expect(log.includes(value), `the server log holds a value the tests saw (${value.slice(0, 6)}…)`).toBe(false);
+  expect(log).not.toContain(TEST_OIDC.portalClientSecret);
+  expect(log).not.toContain(TEST_OIDC.appClientSecret);
+  expect(log).not.toMatch(/eyJ[\w-]{8,}\.[\w-]{8,}/); // no JWT (id_token, access token)
 });

@@ -7,6 +7,11 @@ import { expect, test } from '@playwright/test';
 import { importBundle, makeBundle } from './bundles';
 import { createUser, E2E_ADMIN, RESTRICTED, signIn, tokenFor, unique } from './helpers';
 
+const VIEWPORTS = [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+];
+
 const SEEDED = [
   'deb11_py38_wlatest',
   'deb11_py39_wlatest',
@@ -69,58 +74,65 @@ test.describe('administration', () => {
   // Picking another default is done on the second server, so imports running in parallel on the first keep theirs.
   test.use({ baseURL: RESTRICTED.url });
 
-  test('an admin adds a runtime, deprecates it (it keeps its place and cannot be the default), makes it the default and back', async ({
-    page,
-    request,
-  }) => {
-    const name = unique('deb12_py311').replaceAll('-', '_');
-    await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
-    await page.goto('/admin/runtimes');
-    const add = page.getByRole('form', { name: 'New runtime version' });
-    await add.getByLabel('Name').fill(name);
-    await add.getByLabel('Python version').fill('3.11');
-    await add.getByLabel('Note').fill('Debian 12');
-    await add.getByRole('button', { name: 'Add runtime version' }).click();
-    await expect(add.getByRole('status')).toHaveText(`Added ${name}.`);
+  // One after the other: each run changes this server's default runtime and puts it back.
+  test.describe.configure({ mode: 'serial' });
+  for (const viewport of VIEWPORTS) {
+    test(`an admin adds a runtime, deprecates it (it keeps its place and cannot be the default), makes it the default and back (${viewport.width} px)`, async ({
+      page,
+      request,
+    }) => {
+      await page.setViewportSize(viewport);
+      const name = unique('deb12_py311').replaceAll('-', '_');
+      await signIn(page, E2E_ADMIN.email, E2E_ADMIN.password);
+      await page.goto('/admin/runtimes');
+      const add = page.getByRole('form', { name: 'New runtime version' });
+      await add.getByLabel('Name').fill(name);
+      await add.getByLabel('Python version').fill('3.11');
+      await add.getByLabel('Note').fill('Debian 12');
+      await add.getByRole('button', { name: 'Add runtime version' }).click();
+      await expect(add.getByRole('status')).toHaveText(`Added ${name}.`);
 
-    const row = page.getByTestId('runtime-row').filter({ hasText: name });
-    await expect(row).toContainText('available');
-    const rowNames = () => page.getByTestId('runtime-row').locator('h3').allTextContents();
-    const order = await rowNames();
-    expect(order).toEqual([...order].sort());
-    await row.getByRole('button', { name: `Deprecate: ${name}` }).click();
-    await expect(row).toContainText('deprecated');
-    // It keeps its place, and cannot be made the default until it is available again.
-    expect(await rowNames()).toEqual(order);
-    await expect(row.getByRole('button', { name: `Make default: ${name}` })).toHaveCount(0);
-    await expect(row).toContainText('make it available before it can be the default');
+      const row = page.getByTestId('runtime-row').filter({ hasText: name });
+      await expect(row).toContainText('available');
+      const rowNames = () => page.getByTestId('runtime-row').locator('h3').allTextContents();
+      const order = await rowNames();
+      expect(order).toEqual([...order].sort());
+      await row.getByRole('button', { name: `Deprecate: ${name}` }).click();
+      await expect(row).toContainText('deprecated');
+      // It keeps its place, and cannot be made the default until it is available again.
+      expect(await rowNames()).toEqual(order);
+      await expect(row.getByRole('button', { name: `Make default: ${name}` })).toHaveCount(0);
+      await expect(row).toContainText('make it available before it can be the default');
 
-    const status = async (n: string) =>
-      ((await (await request.get('/api/v1/runtime-versions')).json()) as { name: string; status: string }[]).find(
-        (r) => r.name === n,
-      )?.status;
-    expect(await status(name)).toBe('deprecated');
+      const status = async (n: string) =>
+        ((await (await request.get('/api/v1/runtime-versions')).json()) as { name: string; status: string }[]).find(
+          (r) => r.name === n,
+        )?.status;
+      expect(await status(name)).toBe('deprecated');
 
-    await row.getByRole('button', { name: `Make available: ${name}` }).click();
-    await expect(row.getByRole('button', { name: `Make default: ${name}` })).toBeVisible();
-    expect(await status(name)).toBe('available');
-    await row.getByRole('button', { name: `Make default: ${name}` }).click();
-    await expect(row.getByText('Pick another default to change this one.')).toBeVisible();
-    expect(await status(name)).toBe('default');
-    expect(await status('deb11_py310_wlatest')).toBe('available');
+      await row.getByRole('button', { name: `Make available: ${name}` }).click();
+      await expect(row.getByRole('button', { name: `Make default: ${name}` })).toBeVisible();
+      expect(await status(name)).toBe('available');
+      await row.getByRole('button', { name: `Make default: ${name}` }).click();
+      await expect(row.getByText('Pick another default to change this one.')).toBeVisible();
+      expect(await status(name)).toBe('default');
+      expect(await status('deb11_py310_wlatest')).toBe('available');
 
-    const back = page.getByTestId('runtime-row').filter({ hasText: 'deb11_py310_wlatest' });
-    await back.getByRole('button', { name: 'Make default: deb11_py310_wlatest' }).click();
-    await expect(back.getByText('Pick another default to change this one.')).toBeVisible();
-    const list = (await (await request.get('/api/v1/runtime-versions')).json()) as { name: string; status: string }[];
-    expect(list.filter((r) => r.status === 'default').map((r) => r.name)).toEqual(['deb11_py310_wlatest']);
+      const back = page.getByTestId('runtime-row').filter({ hasText: 'deb11_py310_wlatest' });
+      await back.getByRole('button', { name: 'Make default: deb11_py310_wlatest' }).click();
+      await expect(back.getByText('Pick another default to change this one.')).toBeVisible();
+      const list = (await (await request.get('/api/v1/runtime-versions')).json()) as { name: string; status: string }[];
+      expect(list.filter((r) => r.status === 'default').map((r) => r.name)).toEqual(['deb11_py310_wlatest']);
 
-    await row.getByText(`Edit ${name}`).click();
-    await row.getByLabel('Python version').fill('3.11.9');
-    await row.getByRole('button', { name: 'Save' }).click();
-    await expect(row).toContainText('Python 3.11.9');
+      await row.getByText(`Edit ${name}`).click();
+      await row.getByLabel('Python version').fill('3.11.9');
+      await row.getByRole('button', { name: 'Save' }).click();
+      await expect(row).toContainText('Python 3.11.9');
+      // The page with its rows and buttons stays inside a phone's width.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
 
-    // Anonymous callers read it too, on a server with visitors and public mode.
-    expect((await request.get('/api/v1/runtime-versions')).status()).toBe(200);
-  });
+      // Anonymous callers read it too, on a server with visitors and public mode.
+      expect((await request.get('/api/v1/runtime-versions')).status()).toBe(200);
+    });
+  }
 });

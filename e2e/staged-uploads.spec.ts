@@ -165,6 +165,32 @@ test('a staged upload never imported expires after STAGED_UPLOAD_TTL while the s
   expect(await until(() => stagedFiles().length === 0, 20_000), JSON.stringify(stagedFiles())).toBe(true);
 });
 
+test('staged uploads one after another fill STAGED_UPLOAD_QUOTA, and the next one is refused with 429', async () => {
+  test.setTimeout(60_000);
+  // Start from nothing staged (the uploads above expire after the 6 s TTL).
+  expect(await until(() => stagedFiles().length === 0, 20_000), JSON.stringify(stagedFiles())).toBe(true);
+  // ~5 MiB each against a 12 MiB quota: two fit, the third would pass it. Made before the clock starts.
+  const bundles = await Promise.all(
+    [1, 2, 3].map((i) => makeBundle({ name: `ai.e2e.quota-seq${i}`, version: '1.0.0', files: { 'data.bin': randomBytes(5 * MiB) } })),
+  );
+  const started = Date.now();
+  const first = await upload(bundles[0]);
+  const second = await upload(bundles[1]);
+  const third = await upload(bundles[2]);
+  // The first staged upload was still within its 6 s TTL when the third arrived (else the quota had room again).
+  expect(Date.now() - started, 'the three uploads took longer than the TTL').toBeLessThan(6000);
+  expect([first.status, second.status], JSON.stringify([first, second])).toEqual([201, 201]);
+  expect(third.status, third.body).toBe(429);
+  expect(third.body).toContain('STAGED_UPLOAD_QUOTA');
+  // The two accepted stay staged; nothing of the refused one does.
+  const staged = stagedFiles();
+  const stagedBytes = staged.reduce((sum, f) => sum + fs.statSync(path.join(dataDir, 'staging', f)).size, 0);
+  expect(stagedBytes, JSON.stringify(staged)).toBeGreaterThanOrEqual(bundles[0].length + bundles[1].length);
+  expect(stagedBytes, JSON.stringify(staged)).toBeLessThanOrEqual(12 * MiB);
+  // Leave nothing staged for the next test.
+  expect(await until(() => stagedFiles().length === 0, 20_000)).toBe(true);
+});
+
 test('staged bytes per user are capped by STAGED_UPLOAD_QUOTA with 429, parallel uploads included', async () => {
   test.setTimeout(60_000);
   // Five uploads of ~5 MiB at once against a 12 MiB quota: at most two fit (which ones, and whether the

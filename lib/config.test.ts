@@ -97,7 +97,12 @@ describe('configuration', () => {
       OIDC_APP_CLIENT_SECRET: 'apps-secret',
     }).oidc;
     expect(full).toMatchObject({ scope: 'openid profile email', refreshIntervalSeconds: 60, cli: { clientId: 'cli', audience: 'cli' }, app: { clientId: 'apps' } });
+    expect(full).toMatchObject({ subjectClaim: 'sub', cli: { subjectClaim: 'sub', scope: null } });
     expect(parseConfig({ ...sso, OIDC_ISSUER: 'https://id.example.test' }).oidc).toMatchObject({ refreshIntervalSeconds: 300, cli: null, app: null });
+    // Azure AD: `oid` in both tokens, the API's scope instead of a resource; Okta: the user id is `uid` in access tokens.
+    const azure = { ...sso, OIDC_ISSUER: 'https://id.example.test', OIDC_CLI_CLIENT_ID: 'cli', OIDC_SUBJECT_CLAIM: 'oid', OIDC_CLI_SCOPE: 'api://portal/.default' };
+    expect(parseConfig(azure).oidc).toMatchObject({ subjectClaim: 'oid', cli: { subjectClaim: 'oid', scope: 'api://portal/.default' } });
+    expect(parseConfig({ ...azure, OIDC_SUBJECT_CLAIM: undefined, OIDC_CLI_SUBJECT_CLAIM: 'uid' }).oidc).toMatchObject({ subjectClaim: 'sub', cli: { subjectClaim: 'uid' } });
     expect(() => parseConfig({ ...sso, OIDC_ISSUER: 'https://id.example.test', OIDC_REFRESH_INTERVAL: '0' })).toThrow(/OIDC_REFRESH_INTERVAL/);
   });
 });
@@ -157,6 +162,122 @@ describe('the process configuration', () => {
     const listed = [...paragraph.matchAll(/`(\^[^`]+)`/g)].map((m) => m[1]);
     expect(listed).toEqual(DEFAULT_ALLOWED_CORE_ENV_REGEXES);
     expect(allowedCoreEnvRegexes().map((r) => r.source)).toEqual(DEFAULT_ALLOWED_CORE_ENV_REGEXES);
+  });
+
+  it('has every default the README\'s configuration tables document', () => {
+    // Every row of every "| Variable | Default |" table, one entry per variable (a row naming several
+    // splits its defaults the same way).
+    const documented = new Map<string, string>();
+    let inTable = false;
+    for (const line of README.split('\n')) {
+      if (line.startsWith('| Variable | Default |')) inTable = true;
+      else if (!line.startsWith('|')) inTable = false;
+      else if (inTable && line.startsWith('| `')) {
+        const [, namesCell, defaultCell] = line.split('|').map((c) => c.trim());
+        const names = namesCell.split(', ').map((n) => n.replace(/`/g, ''));
+        const defaults = defaultCell.split(', ');
+        names.forEach((name, i) => documented.set(name, names.length === defaults.length ? defaults[i] : defaultCell));
+      }
+    }
+    const plain = parseConfig({});
+    const oidc = parseConfig({ OIDC_ISSUER: 'https://id.example.test', OIDC_CLIENT_ID: 'portal', OIDC_CLIENT_SECRET: 's' }).oidc!;
+    const withCli = parseConfig({ OIDC_ISSUER: 'https://id.example.test', OIDC_CLIENT_ID: 'portal', OIDC_CLIENT_SECRET: 's', OIDC_CLI_CLIENT_ID: 'cli' }).oidc!;
+
+    /** A default as the README writes it: `123`, `true`, `text`, 20,000, 5 MiB; anything else as written. */
+    const literal = (text: string): unknown => {
+      const size = /^([\d,]+)(?:\s+(KiB|MiB|GiB))?$/.exec(text);
+      if (size) return Number(size[1].replace(/,/g, '')) * (size[2] ? UNITS[size[2]] : 1);
+      const code = /^`([^`]*)`$/.exec(text);
+      if (!code) return text;
+      if (/^-?\d+$/.test(code[1])) return Number(code[1]);
+      if (code[1] === 'true' || code[1] === 'false') return code[1] === 'true';
+      return code[1];
+    };
+    const none = (text: string) => (text === '—' || text.startsWith('— ') ? null : text);
+    const generated = (text: string) => (text.startsWith('generated into `DATA_DIR/') ? undefined : text);
+    const empty = (text: string) => (text.startsWith('empty') ? '' : text);
+    const seconds = (text: string) => {
+      const m = /^`(\d+)(s|m|h)?`$/.exec(text);
+      const unit: Record<string, number> = { s: 1, m: 60, h: 3600 };
+      return m ? Number(m[1]) * unit[m[2] ?? 's'] * 1000 : text;
+    };
+
+    /** Each documented variable: what the code holds with nothing set, and what the README says it is. */
+    const pinned: Record<string, [actual: unknown, fromReadme: (text: string) => unknown]> = {
+      DATA_DIR: [plain.dataDir, (t) => path.resolve(String(literal(t)))],
+      PORT: [plain.port, literal],
+      HOSTNAME: [plain.hostname, literal],
+      AUTH_SECRET: [plain.authSecret, generated],
+      SECRETS_KEY: [plain.secretsKey, generated],
+      ADMIN_EMAIL: [plain.adminEmail ?? null, none],
+      ADMIN_PASSWORD: [plain.admin ?? null, none],
+      FULL_ACCESS_ROLE: [plain.fullAccessRole, empty],
+      PUBLIC_MODE: [plain.publicMode, literal],
+      APP_VERSION_LIMIT: [plain.appVersionLimit, literal],
+      ALLOWED_CUSTOM_IMAGE_REGEXES: [plain.allowedCustomImageRegexes.join('\n'), empty],
+      // Its list is compared with the README's paragraph in the test above.
+      ALLOWED_CORE_ENV_REGEXES: [plain.allowedCoreEnvRegexes.map((r) => r.source), (t) => (t.startsWith("the platform's list") ? DEFAULT_ALLOWED_CORE_ENV_REGEXES : t)],
+      OIDC_ISSUER: [plain.oidc, none],
+      OIDC_CLIENT_ID: [plain.oidc, none],
+      OIDC_CLIENT_SECRET: [plain.oidc, none],
+      OIDC_NAME: [oidc.name, literal],
+      OIDC_SCOPE: [oidc.scope, literal],
+      OIDC_ROLES_CLAIM: [oidc.rolesClaim, literal],
+      OIDC_ADMIN_ROLE: [oidc.adminRole, literal],
+      OIDC_REFRESH_INTERVAL: [oidc.refreshIntervalSeconds, literal],
+      OIDC_CLI_CLIENT_ID: [oidc.cli, none],
+      OIDC_API_AUDIENCE: [withCli.cli!.audience, (t) => (t === '— (audience: the CLI client id)' ? 'cli' : t)],
+      OIDC_APP_CLIENT_ID: [oidc.app, none],
+      OIDC_APP_CLIENT_SECRET: [oidc.app, none],
+      OIDC_END_SESSION_URL: [oidc.endSessionUrl, none],
+      CATALOG_CACHE: [plain.catalogCache, (t) => (t === 'on' ? true : t === 'off' ? false : t)],
+      TRUST_PROXY: [plain.trustProxy.enabled, literal],
+      TRUST_PROXY_HOPS: [plain.trustProxy.hops, literal],
+      SIGNIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: [plain.signInThrottle.accountAddress, literal],
+      SIGNIN_FAILURES_PER_ADDRESS: [plain.signInThrottle.address, literal],
+      SIGNIN_FAILURES_PER_ACCOUNT: [plain.signInThrottle.account, literal],
+      STAGED_UPLOAD_TTL: [plain.stagedUploadTtlMs, seconds],
+      STAGED_UPLOAD_QUOTA: [
+        plain.stagedUploadQuota,
+        (t) => {
+          const m = /^(\d+) × `BUNDLE_MAX_BYTES`$/.exec(t);
+          return m ? Number(m[1]) * Number(literal(documented.get('BUNDLE_MAX_BYTES')!)) : t;
+        },
+      ],
+      DB_BUSY_TIMEOUT_MS: [plain.databaseBusyTimeoutMs, literal],
+      DB_BUSY_RETRY_MS: [plain.databaseBusyRetryMs, literal],
+      ALLOW_PRIVATE_LINK_ADDRESSES: [plain.allowPrivateLinkAddresses, literal],
+      ...Object.fromEntries(Object.entries(plain.bundleLimits).map(([name, value]) => [name, [value, literal] as const])),
+      RUNNER_DIR: [plain.runner.dir, (t) => (t === '`DATA_DIR/runner`' ? path.resolve('./data/runner') : t)],
+      RUNNER_SANDBOX: [plain.runner.sandbox, literal],
+      INSTANCE_START_TIMEOUT: [plain.instances.startTimeoutMs, seconds],
+      RUNNER_UID_BASE: [plain.runner.uidBase, literal],
+      RUNNER_UID_COUNT: [plain.runner.uidCount, literal],
+      INSTANCE_LOG_BYTES: [plain.runner.logBytes, literal],
+      INSTANCE_EGRESS: [plain.runner.egress, literal],
+      INSTANCE_REACH_HOST: [plain.runner.reachHost, literal],
+      PIP_INDEX_URL: [plain.runner.pipEnv, (t) => (t === '—' ? {} : t)],
+      'PIP_*': [plain.runner.pipEnv, (t) => (t === '—' ? {} : t)],
+      'HTTP(S)_PROXY': [plain.runner.pipEnv, (t) => (t === '—' ? {} : t)],
+      NO_PROXY: [plain.runner.pipEnv, (t) => (t === '—' ? {} : t)],
+      RUNNER_BWRAP: [plain.runner.bwrap, literal],
+      RUNNER_SLIRP4NETNS: [plain.runner.slirp4netns, literal],
+      PUBLIC_URL: [plain.publicUrl, (t) => String(literal(t)).replace('<PORT>', String(literal(documented.get('PORT')!)))],
+      APPS_DOMAIN: [plain.appsDomain, (t) => (t === 'the host[:port] of `PUBLIC_URL`' ? new URL(plain.publicUrl).host : t)],
+      APPS_ORIGIN: [plain.appsOrigin, (t) => (t === '`PUBLIC_URL`' ? plain.publicUrl : t)],
+      INSTANCE_LIMIT: [plain.instances.limit, literal],
+      VISITOR_INSTANCE_LIMIT: [plain.instances.visitorLimit, literal],
+      INSTANCE_TIMEOUT: [plain.instances.defaultTimeout, (t) => String(literal(t))],
+    };
+    // Nothing documented goes unchecked, and nothing checked goes undocumented.
+    expect([...documented.keys()].sort()).toEqual(Object.keys(pinned).sort());
+    for (const [name, [actual, fromReadme]] of Object.entries(pinned)) {
+      expect(actual, `${name} (README: ${documented.get(name)})`).toEqual(fromReadme(documented.get(name)!));
+    }
+    // Documented in the Operating section's prose.
+    const keep = /the last `MIGRATION_BACKUPS_KEEP`, default (\d+),/.exec(README);
+    expect(keep, 'the README states the MIGRATION_BACKUPS_KEEP default').not.toBeNull();
+    expect(plain.migrationBackupsKeep).toBe(Number(keep![1]));
   });
 
   it('follows the environment once reloaded, and 0 turns the version limit off', () => {

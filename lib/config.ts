@@ -162,8 +162,11 @@ const schema = z.object({
   OIDC_ADMIN_ROLE: text(),
   OIDC_SCOPE: text(),
   OIDC_REFRESH_INTERVAL: count(300).pipe(z.number().min(1, 'must be at least 1 (seconds)')),
+  OIDC_SUBJECT_CLAIM: text(),
   OIDC_CLI_CLIENT_ID: text(),
   OIDC_API_AUDIENCE: text(),
+  OIDC_CLI_SUBJECT_CLAIM: text(),
+  OIDC_CLI_SCOPE: text(),
   OIDC_APP_CLIENT_ID: text(),
   OIDC_APP_CLIENT_SECRET: text(),
   OIDC_END_SESSION_URL: text(),
@@ -203,8 +206,17 @@ export interface OidcConfig {
   scope: string;
   /** Seconds after which a signed-in user's roles are read again from the provider (refresh token grant). */
   refreshIntervalSeconds: number;
-  /** The CLI's public client (`appstore login --sso`, device authorization grant), and the audience its access tokens carry. */
-  cli: { clientId: string; audience: string } | null;
+  /**
+   * The claim naming the user, in the id_token and (unless `cli.subjectClaim` says otherwise) in the CLI's
+   * access tokens (OIDC_SUBJECT_CLAIM, default `sub`; Azure AD: `oid`, the same for every application).
+   */
+  subjectClaim: string;
+  /**
+   * The CLI's public client (`appstore login --sso`), the audience its access tokens carry, the claim naming the
+   * user in them (OIDC_CLI_SUBJECT_CLAIM; Okta: `uid`), and the scopes it asks for (OIDC_CLI_SCOPE: when set,
+   * instead of OIDC_SCOPE with a `resource` parameter, e.g. Azure AD's `api://<app id>/.default`).
+   */
+  cli: { clientId: string; audience: string; subjectClaim: string; scope: string | null } | null;
   /** The client apps with `EnableOIDC = true` sign their users in with (H2O_WAVE_OIDC_*). */
   app: { clientId: string; clientSecret: string } | null;
   /** The provider's logout URL handed to those apps (OIDC_END_SESSION_URL); the portal itself uses discovery. */
@@ -353,8 +365,14 @@ export function parseConfig(env: Env): Config {
             adminRole: e.OIDC_ADMIN_ROLE ?? 'admin',
             scope: e.OIDC_SCOPE ?? 'openid profile email',
             refreshIntervalSeconds: e.OIDC_REFRESH_INTERVAL,
+            subjectClaim: e.OIDC_SUBJECT_CLAIM ?? 'sub',
             cli: e.OIDC_CLI_CLIENT_ID
-              ? { clientId: e.OIDC_CLI_CLIENT_ID, audience: e.OIDC_API_AUDIENCE ?? e.OIDC_CLI_CLIENT_ID }
+              ? {
+                  clientId: e.OIDC_CLI_CLIENT_ID,
+                  audience: e.OIDC_API_AUDIENCE ?? e.OIDC_CLI_CLIENT_ID,
+                  subjectClaim: e.OIDC_CLI_SUBJECT_CLAIM ?? e.OIDC_SUBJECT_CLAIM ?? 'sub',
+                  scope: e.OIDC_CLI_SCOPE ?? null,
+                }
               : null,
             app:
               e.OIDC_APP_CLIENT_ID && e.OIDC_APP_CLIENT_SECRET

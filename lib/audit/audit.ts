@@ -1,5 +1,6 @@
 // The audit log: who changed what and when (imports, app visibility and tags, app deletion, tags,
-// secrets (names and keys, never values), runtime versions, users (never passwords)).
+// secrets (names and keys, never values), runtime versions, users (never passwords), API tokens, instances,
+// aliases, and sign-in lockouts (the account and address a throttle locked; no actor: nobody is signed in).
 // Writes take the transaction of the change they record, so a change and its audit row commit together.
 import 'server-only';
 import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
@@ -33,9 +34,10 @@ export type AuditAction =
   | 'alias.assign'
   | 'alias.promote'
   | 'alias.unassign'
-  | 'alias.delete';
-export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'token' | 'instance' | 'alias';
-export const AUDIT_TARGETS: readonly AuditTarget[] = ['app', 'tag', 'secret', 'runtime_version', 'user', 'token', 'instance', 'alias'];
+  | 'alias.delete'
+  | 'sign-in.locked';
+export type AuditTarget = 'app' | 'tag' | 'secret' | 'runtime_version' | 'user' | 'token' | 'instance' | 'alias' | 'sign_in';
+export const AUDIT_TARGETS: readonly AuditTarget[] = ['app', 'tag', 'secret', 'runtime_version', 'user', 'token', 'instance', 'alias', 'sign_in'];
 
 export interface AuditInput {
   actorId: string | null;

@@ -46,4 +46,13 @@ describe('describeAudit', () => {
       changes: ['status available → deprecated'],
     });
   });
+
+  it('describes a sign-in lockout with the account, the address and the scope', () => {
+    expect(
+      describeAudit('sign-in.locked', { account: 'a@example.test', address: '192.0.2.1', scopes: [{ scope: 'accountAddress', failures: 5 }] }),
+    ).toEqual({
+      target: 'sign-in of a@example.test from 192.0.2.1',
+      changes: ['sign-in locked: 5 failed attempts for this account from this address'],
+    });
+  });
 });

@@ -16,6 +16,13 @@ const show = (v: unknown) => {
   return String(v);
 };
 
+// The throttle's scopes (lib/auth/throttle.ts), as the failures were counted.
+const SCOPE: Record<string, string> = {
+  accountAddress: 'for this account from this address',
+  address: 'from this address (any account)',
+  account: 'for this account (any address)',
+};
+
 export function describeAudit(action: string, details: Record<string, unknown>): Described {
   const app = `${details.name ?? '?'} ${details.version ?? ''}`.trim();
   switch (action) {
@@ -91,7 +98,7 @@ export function describeAudit(action: string, details: Record<string, unknown>):
     case 'instance.suspend':
       return { target: `instance of ${app}`, changes: [details.reason === 'idle' ? 'suspended after its idle timeout' : 'suspended'] };
     case 'instance.resume':
-      return { target: `instance of ${app}`, changes: ['resumed'] };
+      return { target: `instance of ${app}`, changes: [details.restart ? `restarted under ${show(details.base)} (${show(details.restart)})` : 'resumed'] };
     case 'instance.terminate':
       return { target: `instance of ${app}`, changes: ['terminated'] };
     case 'instance.update': {
@@ -110,6 +117,13 @@ export function describeAudit(action: string, details: Record<string, unknown>):
       return { target: `alias ${details.alias ?? '?'}`, changes: ['unassigned'] };
     case 'alias.delete':
       return { target: `alias ${details.alias ?? '?'}`, changes: ['deleted'] };
+    case 'sign-in.locked': {
+      const scopes = Array.isArray(details.scopes) ? (details.scopes as { scope?: unknown; failures?: unknown }[]) : [];
+      return {
+        target: `sign-in of ${details.account ?? '?'} from ${details.address ?? '?'}`,
+        changes: scopes.length ? scopes.map((s) => `sign-in locked: ${show(s.failures)} failed attempts ${SCOPE[String(s.scope)] ?? String(s.scope)}`) : ['sign-in locked'],
+      };
+    }
     default:
       return { target: action, changes: [JSON.stringify(details)] };
   }

@@ -11,6 +11,7 @@ export const AUDIT_KINDS: { value: AuditTarget; label: string }[] = [
   { value: 'runtime_version', label: 'Runtime versions' },
   { value: 'user', label: 'Users' },
   { value: 'token', label: 'API tokens' },
+  { value: 'sign_in', label: 'Sign-in lockouts' },
 ];
 
 export interface AuditFilterValues {
@@ -82,6 +83,9 @@ export function auditTargetUrl(entry: Pick<AuditRow, 'targetType' | 'targetId' |
       return '/admin/runtimes';
     case 'alias':
       return '/admin/aliases';
+    case 'sign_in':
+      // The account may not exist (guesses at unknown e-mail addresses are throttled too): a search finds it if it does.
+      return `/admin/users?q=${encodeURIComponent(entry.targetId)}`;
     default:
       return null;
   }

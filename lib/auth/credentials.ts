@@ -1,9 +1,10 @@
-// Checks an e-mail and password, throttled per (account, client address), per client address and per account.
+// Checks an e-mail and password, throttled per (account, client address), per client address and per account;
+// the failure that locks one of them is written to the audit log.
 import 'server-only';
 import type { User } from '@/db/schema';
 import { findUserWithSecretsByEmail, normalizeEmail } from '@/lib/users/users';
 import { verifyPassword } from './password';
-import { beginAttempt, describeWait, recordSuccess, throttleKeys } from './throttle';
+import { describeWait, recordLockout, recordSuccess, startAttempt, throttleKeys } from './throttle';
 
 export { clientAddressOf } from './client-address';
 
@@ -14,9 +15,10 @@ export type AuthenticateResult =
 
 export async function authenticate(email: string, password: string, clientAddress: string): Promise<AuthenticateResult> {
   const account = normalizeEmail(email);
-  const keys = throttleKeys(account, clientAddress || 'unknown');
+  const address = clientAddress || 'unknown';
+  const keys = throttleKeys(account, address);
   // Counted as a failure before the (slow) password check, so parallel guesses cannot overtake the limit.
-  const wait = beginAttempt(keys);
+  const { wait, locking } = startAttempt(keys);
   if (wait > 0) {
     return {
       ok: false,
@@ -27,7 +29,11 @@ export async function authenticate(email: string, password: string, clientAddres
   }
   const user = findUserWithSecretsByEmail(account);
   const passwordOk = await verifyPassword(password, user?.passwordHash);
-  if (!user || !passwordOk || user.disabled) return { ok: false, reason: 'invalid' };
+  if (!user || !passwordOk || user.disabled) {
+    // The failure that reaches a limit locks the account (or address): audited once, here.
+    recordLockout(account, address, locking);
+    return { ok: false, reason: 'invalid' };
+  }
   recordSuccess(keys);
   return { ok: true, user };
 }

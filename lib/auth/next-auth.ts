@@ -5,7 +5,8 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { authenticate, clientAddressOf } from './credentials';
-import { oidcSettings, signInWithOidc, userOfSubject } from './oidc';
+import { oidcSettings, signInWithOidc, subjectClaimOf, userOfSubject } from './oidc';
+import { verifyProviderIdToken } from './oidc-discovery';
 import { recordSignInError } from './oidc-errors';
 import { saveGrant } from './oidc-session';
 import { retryWhileBusy } from '@/db/retry';
@@ -43,13 +44,14 @@ function providers(): Provider[] {
       issuer: oidc.issuer,
       clientId: oidc.clientId,
       clientSecret: oidc.clientSecret,
-      // Authorization code flow with PKCE, state and nonce; the id_token is verified by oauth4webapi
-      // (signature against the provider's JWKS, issuer, audience, expiry, nonce) before profile() sees it.
+      // Authorization code flow with PKCE, state and nonce. oauth4webapi checks the id_token's issuer,
+      // audience, expiry and nonce, but not its signature: the signIn callback verifies the whole token again
+      // against the provider's JWKS (lib/auth/oidc-discovery.ts) before any claim is used.
       checks: ['pkce', 'state', 'nonce'],
       authorization: { params: { scope: oidc.scope } },
-      // The provider's subject; the signIn callback turns the claims into a portal user.
+      // The provider's subject (OIDC_SUBJECT_CLAIM); the signIn callback turns the verified claims into a portal user.
       profile(claims) {
-        return { id: String(claims.sub), email: typeof claims.email === 'string' ? claims.email : null, name: typeof claims.name === 'string' ? claims.name : null };
+        return { id: subjectClaimOf(claims, oidc.subjectClaim) ?? String(claims.sub), email: typeof claims.email === 'string' ? claims.email : null, name: typeof claims.name === 'string' ? claims.name : null };
       },
     });
   }
@@ -74,7 +76,19 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (account?.provider === 'oidc') {
         const oidc = oidcSettings();
         if (!oidc || !profile) return false;
-        const result = signInWithOidc(profile as Record<string, unknown>, oidc);
+        // Only claims of an id_token the provider's keys verify count (signature, issuer, audience, expiry).
+        let claims;
+        try {
+          claims = await verifyProviderIdToken(account.id_token, oidc);
+        } catch (error) {
+          console.warn(`[auth] provider sign-in refused: OidcUnavailable (its keys could not be fetched: ${error instanceof Error ? error.name : 'error'})`);
+          return '/login?error=OidcUnavailable';
+        }
+        if (!claims || subjectClaimOf(claims, oidc.subjectClaim) !== account.providerAccountId) {
+          console.warn('[auth] provider sign-in refused: OidcTokenInvalid (the id_token does not verify against the provider keys)');
+          return '/login?error=OidcTokenInvalid';
+        }
+        const result = signInWithOidc(claims as Record<string, unknown>, oidc);
         if (!result.ok) {
           console.warn(`[auth] provider sign-in refused: ${result.reason}`);
           return loginUrl(undefined, { error: result.reason });

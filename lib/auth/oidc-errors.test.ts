@@ -26,7 +26,7 @@ describe('classifySignInError', () => {
 
 describe('signInFailureMessage', () => {
   it('has a message for every failure, naming the provider; none for unknown codes', () => {
-    for (const code of ['OidcUnavailable', 'OidcClientRejected', 'OidcDenied', 'OidcStateMismatch', 'OidcCodeRejected', 'OidcEmailUnverified', 'OidcLinkedElsewhere', 'OidcNoEmail', 'AccountDisabled', 'OidcFailed']) {
+    for (const code of ['OidcUnavailable', 'OidcClientRejected', 'OidcDenied', 'OidcStateMismatch', 'OidcCodeRejected', 'OidcTokenInvalid', 'OidcEmailUnverified', 'OidcLinkedElsewhere', 'OidcNoSubject', 'OidcNoEmail', 'AccountDisabled', 'OidcFailed']) {
       expect(signInFailureMessage(code, 'Keycloak'), code).toMatch(/\w/);
     }
     expect(signInFailureMessage('OidcUnavailable', 'Keycloak')).toContain('Keycloak is not answering');

@@ -11,8 +11,10 @@ export type SignInFailure =
   | 'OidcDenied'
   | 'OidcStateMismatch'
   | 'OidcCodeRejected'
+  | 'OidcTokenInvalid'
   | 'OidcEmailUnverified'
   | 'OidcLinkedElsewhere'
+  | 'OidcNoSubject'
   | 'OidcNoEmail'
   | 'AccountDisabled'
   | 'OidcFailed';
@@ -31,10 +33,14 @@ export function signInFailureMessage(code: string | undefined, providerName: str
       return 'This sign-in answer does not belong to a sign-in started in this browser (it may be stale or tampered with). Please sign in again.';
     case 'OidcCodeRejected':
       return `The sign-in took too long or was already used, and ${providerName} no longer accepts it. Please sign in again.`;
+    case 'OidcTokenInvalid':
+      return `${providerName}'s answer could not be verified (its signature, issuer, audience or validity did not check out), so you are not signed in. Please try again; if it keeps failing, tell an administrator.`;
     case 'OidcEmailUnverified':
       return `An account with your e-mail address already exists here, but ${providerName} has not verified that address, so the two cannot be linked. Verify your e-mail address at ${providerName}, then sign in again.`;
     case 'OidcLinkedElsewhere':
       return `The account with your e-mail address is already linked to another ${providerName} identity.`;
+    case 'OidcNoSubject':
+      return `${providerName} did not name your account with the claim the portal identifies users by (OIDC_SUBJECT_CLAIM). Tell an administrator.`;
     case 'OidcNoEmail':
       return `${providerName} did not share an e-mail address for your account, which the portal needs. Tell an administrator.`;
     case 'AccountDisabled':

@@ -10,6 +10,7 @@ import { getDb } from '@/db';
 import { oidcGrants } from '@/db/schema';
 import { seal, unseal } from '@/lib/secrets/crypto';
 import { applyRefreshedClaims, oidcSettings, type OidcSettings } from './oidc';
+import { discover, verifyProviderIdToken } from './oidc-discovery';
 import { revokeSessions } from './revocation';
 
 interface GrantTokens {
@@ -43,21 +44,6 @@ export function deleteGrant(userId: string): void {
   getDb().delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
 }
 
-// Discovery answers are kept a few minutes: refreshes and sign-outs need the endpoints, not a fresh copy each time.
-let discovered: { issuer: string; at: number; as: oauth.AuthorizationServer } | null = null;
-const DISCOVERY_TTL_MS = 5 * 60_000;
-
-/** The provider's metadata (OpenID discovery); throws when it does not answer. `fresh`: ask now, whatever is kept. */
-export async function discover(settings: Pick<OidcSettings, 'issuer'>, fresh = false): Promise<oauth.AuthorizationServer> {
-  if (!fresh && discovered && discovered.issuer === settings.issuer && Date.now() - discovered.at < DISCOVERY_TTL_MS) return discovered.as;
-  const issuer = new URL(settings.issuer);
-  // http:// is only accepted for loopback issuers (lib/config.ts), so allowing it here opens nothing more.
-  const response = await oauth.discoveryRequest(issuer, { [oauth.allowInsecureRequests]: issuer.protocol === 'http:', signal: AbortSignal.timeout(10_000) });
-  const as = await oauth.processDiscoveryResponse(issuer, response);
-  discovered = { issuer: settings.issuer, at: Date.now(), as };
-  return as;
-}
-
 const inFlight = new Map<string, Promise<void>>();
 
 /**
@@ -81,6 +67,14 @@ export async function refreshRolesIfDue(userId: string): Promise<void> {
   await running;
 }
 
+/** Every portal session of the user ends, and the grant is forgotten. */
+function endProviderSessions(userId: string): void {
+  getDb().transaction((tx) => {
+    revokeSessions(tx, userId);
+    tx.delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
+  });
+}
+
 async function refreshRoles(userId: string, settings: OidcSettings): Promise<void> {
   const grant = loadGrant(userId);
   if (!grant?.refreshToken) {
@@ -100,9 +94,17 @@ async function refreshRoles(userId: string, settings: OidcSettings): Promise<voi
     });
     const result = await oauth.processRefreshTokenResponse(as, client, response);
     next = { refreshToken: result.refresh_token ?? grant.refreshToken, idToken: result.id_token ?? grant.idToken };
-    const idClaims = oauth.getValidatedIdTokenClaims(result);
-    if (idClaims) {
-      claims = idClaims as Record<string, unknown>;
+    if (result.id_token) {
+      // oauth4webapi checked the claims, not the signature: a token the provider's keys do not verify is no
+      // statement of the provider, and the user's sessions end (the next sign-in checks it again). Keys that
+      // cannot be fetched throw: the provider is not answering, handled below like any other outage.
+      const verified = await verifyProviderIdToken(result.id_token, settings);
+      if (!verified) {
+        console.warn(`[auth] the refreshed id_token of user ${userId} does not verify (signature, issuer, audience or expiry): their sessions end`);
+        endProviderSessions(userId);
+        return;
+      }
+      claims = verified as Record<string, unknown>;
     } else {
       const info = await oauth.userInfoRequest(as, client, result.access_token, { ...insecure, signal: AbortSignal.timeout(10_000) });
       const sub = (JSON.parse(Buffer.from(grant.idToken?.split('.')[1] ?? '', 'base64url').toString() || '{}') as { sub?: string }).sub;
@@ -112,10 +114,7 @@ async function refreshRoles(userId: string, settings: OidcSettings): Promise<voi
     if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {
       // The provider no longer honours this sign-in: the user's portal sessions end with it.
       console.warn(`[auth] provider refused the refresh of user ${userId} (invalid_grant): their sessions end`);
-      getDb().transaction((tx) => {
-        revokeSessions(tx, userId);
-        tx.delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
-      });
+      endProviderSessions(userId);
       return;
     }
     // Provider down or misconfigured: keep the current roles and try again after one more interval.
@@ -124,10 +123,7 @@ async function refreshRoles(userId: string, settings: OidcSettings): Promise<voi
     return;
   }
   if (!applyRefreshedClaims(userId, claims, settings)) {
-    getDb().transaction((tx) => {
-      revokeSessions(tx, userId);
-      tx.delete(oidcGrants).where(eq(oidcGrants.userId, userId)).run();
-    });
+    endProviderSessions(userId);
     return;
   }
   saveGrant(userId, next);

@@ -2,7 +2,7 @@
 // the provider answers its discovery document, with the endpoints the portal relies on.
 import 'server-only';
 import { config } from '@/lib/config';
-import { discover } from './oidc-session';
+import { discover } from './oidc-discovery';
 
 export interface OidcOverview {
   issuer: string;
@@ -10,6 +10,7 @@ export interface OidcOverview {
   clientId: string;
   scope: string;
   rolesClaim: string;
+  subjectClaim: string;
   adminRole: string;
   /** Empty: every signed-in user has full access. */
   fullAccessRole: string;
@@ -17,6 +18,9 @@ export interface OidcOverview {
   redirectUri: string;
   cliClientId: string | null;
   apiAudience: string | null;
+  cliSubjectClaim: string | null;
+  /** OIDC_CLI_SCOPE, or null: the sign-in scopes with a `resource` parameter. */
+  cliScope: string | null;
   appClientId: string | null;
 }
 
@@ -34,12 +38,15 @@ export function oidcOverview(): OidcOverview | null {
     clientId: c.oidc.clientId,
     scope: c.oidc.scope,
     rolesClaim: c.oidc.rolesClaim,
+    subjectClaim: c.oidc.subjectClaim,
     adminRole: c.oidc.adminRole,
     fullAccessRole: c.fullAccessRole,
     refreshIntervalSeconds: c.oidc.refreshIntervalSeconds,
     redirectUri: `${c.publicUrl}/api/auth/callback/oidc`,
     cliClientId: c.oidc.cli?.clientId ?? null,
     apiAudience: c.oidc.cli?.audience ?? null,
+    cliSubjectClaim: c.oidc.cli?.subjectClaim ?? null,
+    cliScope: c.oidc.cli?.scope ?? null,
     appClientId: c.oidc.app?.clientId ?? null,
   };
 }

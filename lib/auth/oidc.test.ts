@@ -16,6 +16,7 @@ const settings: OidcSettings = {
   adminRole: 'admin',
   scope: 'openid profile email',
   refreshIntervalSeconds: 300,
+  subjectClaim: 'sub',
   cli: null,
   app: null,
   endSessionUrl: null,
@@ -51,8 +52,19 @@ describe('signInWithOidc', () => {
     expect(again.user).toMatchObject({ roles: ['admin'], isAdmin: true });
     expect(userOfSubject(settings, 'abc')?.id).toBe(first.user.id);
   });
+  it('identifies the user by OIDC_SUBJECT_CLAIM when set (Azure AD: `oid`, the same whichever application asks)', () => {
+    const azure = { ...settings, subjectClaim: 'oid' };
+    const first = signInWithOidc({ sub: 'pairwise-portal', oid: 'object-1', email: 'oid@example.test' }, azure);
+    if (!first.ok) throw new Error(first.reason);
+    expect(userOfSubject(azure, 'object-1')?.id).toBe(first.user.id);
+    expect(userOfSubject(azure, 'pairwise-portal')).toBeNull();
+    // Another `sub` (another application's) with the same `oid` is the same user.
+    const again = signInWithOidc({ sub: 'pairwise-other', oid: 'object-1', email: 'oid@example.test', realm_access: { roles: ['r'] } }, azure);
+    expect(again.ok && again.user.id).toBe(first.user.id);
+    expect(signInWithOidc({ sub: 'no-oid', email: 'no-oid@example.test' }, azure)).toEqual({ ok: false, reason: 'OidcNoSubject' });
+  });
   it('refuses claims without a subject or e-mail', () => {
-    expect(signInWithOidc({ email: 'x@y.test' }, settings)).toEqual({ ok: false, reason: 'OidcNoEmail' });
+    expect(signInWithOidc({ email: 'x@y.test' }, settings)).toEqual({ ok: false, reason: 'OidcNoSubject' });
     expect(signInWithOidc({ sub: 'x' }, settings)).toEqual({ ok: false, reason: 'OidcNoEmail' });
   });
   it('links an existing credentials account only when the provider verified the e-mail', () => {

@@ -15,20 +15,40 @@ export function oidcSettings(): OidcSettings | null {
   return config().oidc;
 }
 
-/** Reads a dotted claim path (`realm_access.roles`) as a list of strings; anything else is no roles. */
-export function rolesFromClaims(claims: Record<string, unknown>, claimPath: string): string[] {
+/** The value at a dotted claim path (`realm_access.roles`), or undefined when the claims do not hold it. */
+function claimAt(claims: Record<string, unknown>, claimPath: string): unknown {
   let value: unknown = claims;
   for (const part of claimPath.split('.')) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return [];
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
+  return value;
+}
+
+/** Whether the claims hold the claim path at all: a token without it states nothing about roles. */
+export function hasClaim(claims: Record<string, unknown>, claimPath: string): boolean {
+  return claimAt(claims, claimPath) !== undefined;
+}
+
+/** Reads a dotted claim path (`realm_access.roles`) as a list of strings; anything else is no roles. */
+export function rolesFromClaims(claims: Record<string, unknown>, claimPath: string): string[] {
+  const value = claimAt(claims, claimPath);
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
   if (!Array.isArray(value)) return [];
   return [...new Set(value.filter((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 64))];
 }
 
+/**
+ * The identity the claims are about: the string at `claim` (OIDC_SUBJECT_CLAIM, `sub` unless the provider's
+ * `sub` differs per application, as Azure AD's does, whose `oid` does not), or null.
+ */
+export function subjectClaimOf(claims: Record<string, unknown>, claim: string): string | null {
+  const value = Object.hasOwn(claims, claim) ? claims[claim] : undefined;
+  return typeof value === 'string' && value.length > 0 && value.length <= 255 ? value : null;
+}
+
 /** Why a provider identity may not sign in; each has a message on /login (lib/auth/oidc-errors.ts). */
-export type OidcRefusal = 'OidcNoEmail' | 'OidcEmailUnverified' | 'OidcLinkedElsewhere' | 'AccountDisabled';
+export type OidcRefusal = 'OidcTokenInvalid' | 'OidcNoSubject' | 'OidcNoEmail' | 'OidcEmailUnverified' | 'OidcLinkedElsewhere' | 'AccountDisabled';
 
 export type OidcSignIn = { ok: true; user: User } | { ok: false; reason: OidcRefusal };
 
@@ -51,9 +71,10 @@ export const subjectOf = (settings: Pick<OidcSettings, 'issuer'>, sub: string) =
  * take the account over); an unknown e-mail makes a new user. Disabled users are refused.
  */
 export function signInWithOidc(claims: Record<string, unknown>, settings: OidcSettings): OidcSignIn {
-  const sub = typeof claims.sub === 'string' && claims.sub ? claims.sub : null;
+  const sub = subjectClaimOf(claims, settings.subjectClaim);
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-  if (!sub || !email || email.length > 254) return { ok: false, reason: 'OidcNoEmail' };
+  if (!sub) return { ok: false, reason: 'OidcNoSubject' };
+  if (!email || email.length > 254) return { ok: false, reason: 'OidcNoEmail' };
   const subject = subjectOf(settings, sub);
   const profile = claimedProfile(claims, settings, email);
   return getDb().transaction(
@@ -97,7 +118,7 @@ function updateFromClaims(tx: Queryable, user: User, profile: { roles: string[];
  * false when the claims are not this user's (another subject), so the caller ends the user's sessions.
  */
 export function applyRefreshedClaims(userId: string, claims: Record<string, unknown>, settings: OidcSettings): boolean {
-  const sub = typeof claims.sub === 'string' ? claims.sub : '';
+  const sub = subjectClaimOf(claims, settings.subjectClaim) ?? '';
   return getDb().transaction(
     (tx) => {
       const user = tx.select().from(users).where(eq(users.id, userId)).get();

@@ -2,7 +2,7 @@
 // bumping the version ends every session issued before, on the next request. Which events end what
 // (README "Sessions and their revocation"):
 //   sign-out                           → every session of the user (tokens stay: they are the CLI's)
-//   "Sign out everywhere"              → every session and every API token
+//   "Sign out everywhere"              → every session and every API token (the provider's access tokens too)
 //   password set by an administrator   → every session and every API token (ADMIN_PASSWORD too, when it changes)
 //   account disabled                   → every session and every API token (re-enabling brings none back)
 import 'server-only';
@@ -21,8 +21,12 @@ export function revokeSessions(tx: Queryable, userId: string): void {
     .run();
 }
 
-/** Deletes every API token of the user; answers how many there were. */
-export function revokeTokens(tx: Queryable, userId: string): number {
+/**
+ * Deletes every API token of the user and refuses the identity provider's access tokens issued so far
+ * (`appstore login --sso`, lib/auth/provider-tokens.ts); answers how many portal tokens there were.
+ */
+export function revokeTokens(tx: Queryable, userId: string, at = new Date()): number {
+  tx.update(users).set({ tokensRevokedAt: at }).where(eq(users.id, userId)).run();
   return tx.delete(apiTokens).where(eq(apiTokens.userId, userId)).run().changes;
 }
 

@@ -6,6 +6,7 @@ import { authenticate } from './credentials';
 import { hashPassword } from './password';
 import { beginAttempt, BASE_DELAY_MS, delayAfter, failuresOf, MAX_DELAY_MS, retryAfterMs, throttleKeys } from './throttle';
 import { setEnv } from '@/lib/testing/env';
+import { listAudit } from '@/lib/audit/audit';
 
 useTempDataDir();
 const PASSWORD = 'the-right-password-1';
@@ -83,5 +84,34 @@ describe('authenticate', () => {
     expect(failuresOf({ kind: 'accountAddress', key: `${victim}|192.0.2.50` })).toBe(0);
     expect(failuresOf({ kind: 'account', key: victim })).toBe(0);
     expect(failuresOf({ kind: 'address', key: '192.0.2.50' })).toBe(4);
+  });
+
+  it('audits a lockout once, when the failure reaching the limit is made, not for each refused attempt', async () => {
+    const lockouts = () => listAudit({ targetType: 'sign_in', targetId: victim });
+    const before = lockouts().length;
+    for (let i = 0; i < 4; i++) await authenticate(victim, 'wrong', '192.0.2.60');
+    expect(lockouts()).toHaveLength(before);
+    await authenticate(victim, 'wrong', '192.0.2.60');
+    for (let i = 0; i < 10; i++) expect(await authenticate(victim, 'wrong', '192.0.2.60')).toMatchObject({ reason: 'throttled' });
+    const entries = lockouts();
+    expect(entries).toHaveLength(before + 1);
+    expect(entries[0]).toMatchObject({
+      action: 'sign-in.locked',
+      actor: null,
+      details: { account: victim, address: '192.0.2.60', scopes: [{ scope: 'accountAddress', failures: 5 }] },
+    });
+  });
+
+  it('a right password on the attempt that reaches the limit locks nothing and is not audited', async () => {
+    const before = listAudit({ targetType: 'sign_in' }).length;
+    for (let i = 0; i < 4; i++) await authenticate(victim, 'wrong', '192.0.2.61');
+    expect((await authenticate(victim, PASSWORD, '192.0.2.61')).ok).toBe(true);
+    expect(listAudit({ targetType: 'sign_in' })).toHaveLength(before);
+  });
+
+  it('audits 40 parallel guesses that lock an account as one entry', async () => {
+    const before = listAudit({ targetType: 'sign_in' }).length;
+    await Promise.all(Array.from({ length: 40 }, (_, i) => authenticate(victim, `parallel-${i}`, '192.0.2.62')));
+    expect(listAudit({ targetType: 'sign_in' })).toHaveLength(before + 1);
   });
 });

@@ -6,6 +6,7 @@ import 'server-only';
 import { eq, lt, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { signInThrottle } from '@/db/schema';
+import { writeAudit } from '@/lib/audit/audit';
 import { signInThrottleLimits } from '@/lib/config';
 
 export const BASE_DELAY_MS = 30_000;
@@ -60,31 +61,69 @@ export function retryAfterMs(keys: ThrottleKey[], now = Date.now()): number {
   return waitFor(readRows(keys), keys, now);
 }
 
+/** One attempt let through by `startAttempt`: the scopes its failure would lock (their count reached the limit). */
+export interface Attempt {
+  wait: number;
+  locking: ThrottleKind[];
+}
+
 /**
  * Checks the keys and, when an attempt is allowed, counts it as a failure in the same immediate transaction,
  * before the password is even verified: parallel guesses cannot all pass the check and be counted late.
- * A successful attempt is taken back by `recordSuccess`. Answers the wait (0: go ahead).
+ * A successful attempt is taken back by `recordSuccess`. Answers the wait (0: go ahead) and the scopes
+ * whose count this attempt brought to their limit: if it fails, they are locked from now on (exactly one
+ * attempt reaches a limit, so a lock is reported once, not once per refused attempt).
  */
-export function beginAttempt(keys: ThrottleKey[], now = Date.now()): number {
+export function startAttempt(keys: ThrottleKey[], now = Date.now()): Attempt {
   const db = getDb();
+  const limits = signInThrottleLimits();
   return db.transaction(
     (tx) => {
       tx.delete(signInThrottle).where(lt(signInThrottle.lastFailureAt, new Date(now - WINDOW_MS))).run();
       const wait = waitFor(readRows(keys), keys, now);
-      if (wait > 0) return wait;
+      if (wait > 0) return { wait, locking: [] };
+      const locking: ThrottleKind[] = [];
       for (const key of keys) {
-        tx.insert(signInThrottle)
+        const row = tx
+          .insert(signInThrottle)
           .values({ key: id(key), failures: 1, lastFailureAt: new Date(now) })
           .onConflictDoUpdate({
             target: signInThrottle.key,
             set: { failures: sql`${signInThrottle.failures} + 1`, lastFailureAt: new Date(now) },
           })
-          .run();
+          .returning({ failures: signInThrottle.failures })
+          .get();
+        if (row.failures === limits[key.kind]) locking.push(key.kind);
       }
-      return 0;
+      return { wait: 0, locking };
     },
     { behavior: 'immediate' },
   );
+}
+
+/** `startAttempt`'s wait alone. */
+export function beginAttempt(keys: ThrottleKey[], now = Date.now()): number {
+  return startAttempt(keys, now).wait;
+}
+
+/**
+ * A failed attempt that locked one or more scopes: one audit entry naming the account, the address and
+ * the scopes, so administrators see lockouts (the refused attempts that follow are not logged).
+ */
+export function recordLockout(account: string, address: string, locking: ThrottleKind[]): void {
+  if (locking.length === 0) return;
+  const limits = signInThrottleLimits();
+  writeAudit(getDb(), {
+    actorId: null,
+    action: 'sign-in.locked',
+    targetType: 'sign_in',
+    targetId: account,
+    details: {
+      account,
+      address,
+      scopes: locking.map((kind) => ({ scope: kind, failures: limits[kind] })),
+    },
+  });
 }
 
 /**

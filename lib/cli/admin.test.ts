@@ -67,6 +67,16 @@ describe('appstore admin alias', () => {
     expect((await run('admin', 'alias', 'create', 'churn', INSTANCE, 'maybe')).code).toBe(2);
     expect((await run('admin', 'alias', 'create', 'churn')).code).toBe(2);
     expect((await run('admin', 'alias', 'rename', 'a', 'b')).code).toBe(2);
+    // One argument too many is a usage error too, not silently ignored.
+    for (const verb of ['get', 'promote', 'unassign', 'delete']) {
+      const extra = await run('admin', 'alias', verb, 'churn', 'extra');
+      expect(extra.code, verb).toBe(2);
+      expect(extra.err, verb).toContain(`usage: appstore admin alias ${verb} <name>`);
+    }
+    expect((await run('admin', 'alias', 'create', 'churn', INSTANCE, 'True', 'extra')).code).toBe(2);
+    expect((await run('admin', 'alias', 'list', 'extra')).code).toBe(2);
+    expect((await run('admin', 'instance', 'terminate', INSTANCE, 'extra')).code).toBe(2);
+    expect((await run('admin', 'alias', 'list', '--status', 'DEPLOYED')).code).toBe(2);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -96,6 +106,59 @@ describe('appstore admin instance', () => {
       `POST /api/v1/instances/${INSTANCE}/suspend`,
       `POST /api/v1/instances/${INSTANCE}/resume`,
     ]);
+  });
+});
+
+describe('appstore admin instance list and terminate', () => {
+  const listed = (over: Record<string, unknown>) => ({
+    id: INSTANCE,
+    app: { id: 'a', name: 'churn-app', version: '1.2.0', title: 'Churn' },
+    owner: { id: 'u', name: 'Ada' },
+    status: 'DEPLOYED',
+    stage: null,
+    visibility: 'ALL_USERS',
+    url: 'u',
+    createdAt: '2026-11-30T04:00:00.000Z',
+    updatedAt: 'u',
+    suspendAfter: null,
+    suspendable: true,
+    reason: null,
+    ...over,
+  });
+
+  it('list sends the filters and prints memory and CPU where the runner reports them', async () => {
+    reply = () => ({
+      status: 200,
+      body: [listed({ usage: { memoryBytes: 52 * 1024 * 1024, cpuSeconds: 1.42 } }), listed({ id: 'other', status: 'SUSPENDED', usage: null })],
+    });
+    const { code, out } = await run('admin', 'instance', 'list', '--app', 'churn app', '--owner', 'ada@example.com', '--status', 'deployed');
+    expect(code).toBe(0);
+    expect(sent()).toEqual(['GET /api/v1/instances?all=1&app=churn+app&owner=ada%40example.com&status=DEPLOYED']);
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^ID +APP +VERSION +OWNER +STATUS +VISIBILITY +MEMORY +CPU +CREATED AT$/);
+    expect(lines[1]).toMatch(new RegExp(`^${INSTANCE} +churn-app +1\\.2\\.0 +Ada +DEPLOYED +ALL_USERS +52 MiB +1\\.4 s +2026-11-30T04:00:00\\.000Z$`));
+    expect(lines[2]).toMatch(/^other +churn-app +1\.2\.0 +Ada +SUSPENDED +ALL_USERS +2026-11-30T04:00:00\.000Z$/);
+  });
+
+  it('list refuses an unknown status, sending nothing', async () => {
+    const { code, err } = await run('admin', 'instance', 'list', '--status', 'RUNNING');
+    expect(code).toBe(2);
+    expect(err).toContain('--status is one of PENDING, DEPLOYED, SUSPENDED, FAILED');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('terminate deletes the instance and says so', async () => {
+    const { code, out } = await run('admin', 'instance', 'terminate', INSTANCE);
+    expect(code).toBe(0);
+    expect(out).toBe(`Terminated ${INSTANCE}\n`);
+    expect(sent()).toEqual([`DELETE /api/v1/instances/${INSTANCE}`]);
+  });
+
+  it('terminate shows the portal’s refusal', async () => {
+    reply = () => ({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'No such instance.' } } });
+    const { code, err } = await run('admin', 'instance', 'terminate', INSTANCE);
+    expect(code).toBe(1);
+    expect(err).toContain('No such instance.');
   });
 });
 

@@ -10,7 +10,8 @@ import { call } from './api';
 import { resolveTarget } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
-import { formatInstance, formatInstanceList, type Instance } from './instances';
+import { formatBytes } from '@/lib/format';
+import { formatInstance, type Instance } from './instances';
 import type { CliIo } from './io';
 import { formatTable } from './table';
 
@@ -50,6 +51,31 @@ export function formatAliasList(list: Alias[]): string {
     list.map((a) => [a.name, a.instanceId ?? '', a.primary ? 'true' : 'false', a.active ? 'true' : 'false']),
   );
 }
+
+/** An instance as the admin list gives it: with what it uses now, where the runner can read it. */
+export interface AdminInstance extends Instance {
+  usage?: { memoryBytes: number | null; cpuSeconds: number | null } | null;
+}
+
+/** `admin instance list`: who runs what, and what it uses now (empty where the runner cannot read it). */
+export function formatAdminInstanceList(list: AdminInstance[]): string {
+  return formatTable(
+    ['ID', 'APP', 'VERSION', 'OWNER', 'STATUS', 'VISIBILITY', 'MEMORY', 'CPU', 'CREATED AT'],
+    list.map((i) => [
+      i.id,
+      i.app.name,
+      i.app.version,
+      i.owner.name,
+      i.status,
+      i.visibility,
+      i.usage?.memoryBytes != null ? formatBytes(i.usage.memoryBytes) : '',
+      i.usage?.cpuSeconds != null ? `${i.usage.cpuSeconds.toFixed(1)} s` : '',
+      i.createdAt,
+    ]),
+  );
+}
+
+const INSTANCE_STATUSES = ['PENDING', 'DEPLOYED', 'SUSPENDED', 'FAILED'];
 
 /** `admin backup [-o FILE]` (through the portal, which takes a consistent snapshot) and `admin restore FILE --data-dir DIR` (local). */
 async function backupOrRestore(noun: 'backup' | 'restore', rest: string[], io: CliIo): Promise<number> {
@@ -156,12 +182,24 @@ export async function adminCommand(args: string[], io: CliIo): Promise<number> {
   const [noun, verb, ...rest] = args;
   if (noun === 'backup' || noun === 'restore') return backupOrRestore(noun, args.slice(1), io);
   if (noun === 'fsck') return fsckCommand(args.slice(1), io);
+  const listFilters = noun === 'instance' && verb === 'list';
   const { values, positionals } = parsingArguments(() =>
-    parseArgs({ args: rest, options: { url: { type: 'string' }, token: { type: 'string' } }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: rest,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        // Only `instance list` takes these (parseArgs refuses them elsewhere).
+        ...(listFilters ? { app: { type: 'string' as const }, owner: { type: 'string' as const }, status: { type: 'string' as const } } : {}),
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
-  const target = () => resolveTarget(values, io.env);
-  const need = (count: number, usage: string) => {
-    if (positionals.length < count || positionals.length > count + 1) throw new UsageError(`usage: appstore admin ${noun} ${verb} ${usage}`);
+  const target = () => resolveTarget({ url: values.url as string | undefined, token: values.token as string | undefined }, io.env);
+  /** Exactly `count` arguments, or up to `max` (an optional last one). */
+  const need = (count: number, usage: string, max = count) => {
+    if (positionals.length < count || positionals.length > max) throw new UsageError(`usage: appstore admin ${noun} ${verb} ${usage}`);
   };
   const alias = (name: string) => `/api/v1/aliases/${encodeURIComponent(name)}`;
   const print = (a: unknown) => io.stdout.write(formatAlias(a as Alias));
@@ -169,6 +207,7 @@ export async function adminCommand(args: string[], io: CliIo): Promise<number> {
   if (noun === 'alias') {
     switch (verb) {
       case 'list':
+        need(0, '');
         io.stdout.write(formatAliasList((await call(await target(), 'GET', '/api/v1/aliases')) as Alias[]));
         return 0;
       case 'get':
@@ -176,11 +215,11 @@ export async function adminCommand(args: string[], io: CliIo): Promise<number> {
         print(await call(await target(), 'GET', alias(positionals[0])));
         return 0;
       case 'create':
-        need(2, '<name> <instanceId> [True|False]');
+        need(2, '<name> <instanceId> [True|False]', 3);
         print(await call(await target(), 'POST', '/api/v1/aliases', { name: positionals[0], instanceId: positionals[1], primary: flag(positionals[2], 'primary') ?? false }));
         return 0;
       case 'assign': {
-        need(2, '<name> <instanceId> [True|False]');
+        need(2, '<name> <instanceId> [True|False]', 3);
         const primary = flag(positionals[2], 'primary');
         print(await call(await target(), 'PATCH', alias(positionals[0]), { instanceId: positionals[1], ...(primary === undefined ? {} : { primary }) }));
         return 0;
@@ -203,9 +242,19 @@ export async function adminCommand(args: string[], io: CliIo): Promise<number> {
   if (noun === 'instance') {
     const instance = (id: string) => `/api/v1/instances/${encodeURIComponent(id)}`;
     switch (verb) {
-      case 'list':
-        io.stdout.write(formatInstanceList((await call(await target(), 'GET', '/api/v1/instances?all=1')) as Instance[]));
+      case 'list': {
+        need(0, '[--app APP] [--owner NAME_OR_EMAIL] [--status STATUS]');
+        const status = values.status as string | undefined;
+        if (status !== undefined && !INSTANCE_STATUSES.includes(status.toUpperCase())) {
+          throw new UsageError(`--status is one of ${INSTANCE_STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
+        }
+        const query = new URLSearchParams({ all: '1' });
+        if (values.app) query.set('app', values.app as string);
+        if (values.owner) query.set('owner', values.owner as string);
+        if (status) query.set('status', status.toUpperCase());
+        io.stdout.write(formatAdminInstanceList((await call(await target(), 'GET', `/api/v1/instances?${query}`)) as AdminInstance[]));
         return 0;
+      }
       case 'disable-autosuspend':
       case 'enable-autosuspend':
         need(1, '<instanceId>');

@@ -2,13 +2,14 @@
 // the common --url/--token/--json options, and printing either a table or the portal's JSON.
 import { parseArgs } from 'node:util';
 import semver from 'semver';
+import type { z } from 'zod';
+import { VISIBILITIES, visibilitySchema, type Visibility } from '@/lib/apps/visibility';
 import { resolveTarget, type Target } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
 import type { CliIo } from './io';
 
 export const COMMON = { url: { type: 'string' }, token: { type: 'string' } } as const;
-export const VISIBILITIES = ['PRIVATE', 'ALL_USERS', 'PUBLIC'];
 
 /** One API call; an error answer becomes a CliError with the portal's message (exit 1). */
 export async function call(target: Target, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -22,11 +23,17 @@ export async function call(target: Target, method: string, path: string, body?: 
   return json;
 }
 
-export function visibilityOf(value: string | undefined, allowed = VISIBILITIES): string | undefined {
+/** An app or instance visibility from the command line, in any letter case, parsed by lib/apps/visibility. */
+export function visibilityOf(value: string | undefined): Visibility | undefined {
+  return visibilityFrom(value, VISIBILITIES, visibilitySchema);
+}
+
+/** A visibility from the command line parsed by `schema`; anything else is a usage error naming `allowed`. */
+export function visibilityFrom<T>(value: string | undefined, allowed: readonly string[], schema: z.ZodType<T>): T | undefined {
   if (value === undefined) return undefined;
-  const v = value.toUpperCase();
-  if (!allowed.includes(v)) throw new UsageError(`visibility must be one of ${allowed.join(', ')}`);
-  return v;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`visibility must be one of ${allowed.join(', ')}`);
+  return parsed.data;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,6 +12,8 @@ export interface SsoSession {
   issuer: string;
   clientId: string;
   audience: string;
+  /** The `resource` parameter sent with every token request (RFC 8707), or null (the scopes name the API). */
+  resource: string | null;
   refreshToken: string | null;
   /** When the access token expires (ms since the epoch). */
   expiresAt: number;
@@ -27,7 +29,9 @@ function ssoOf(value: unknown): SsoSession | undefined {
   const s = value as Partial<SsoSession> | undefined;
   if (!s || typeof s !== 'object') return undefined;
   if (typeof s.issuer !== 'string' || typeof s.clientId !== 'string' || typeof s.audience !== 'string' || typeof s.expiresAt !== 'number') return undefined;
-  return { issuer: s.issuer, clientId: s.clientId, audience: s.audience, expiresAt: s.expiresAt, refreshToken: typeof s.refreshToken === 'string' ? s.refreshToken : null };
+  // Files written before `resource` was stored sent the audience as the resource.
+  const resource = typeof s.resource === 'string' || s.resource === null ? s.resource : s.audience;
+  return { issuer: s.issuer, clientId: s.clientId, audience: s.audience, resource, expiresAt: s.expiresAt, refreshToken: typeof s.refreshToken === 'string' ? s.refreshToken : null };
 }
 
 export function configPath(env: Env): string {

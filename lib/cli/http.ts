@@ -42,12 +42,28 @@ export async function readAnswer(res: Response): Promise<{ text: string; json: u
   }
 }
 
-/** The server's `{"error": {"code", "message"}}` message, or the HTTP status when the body is something else. */
+/**
+ * The server's `{"error": {"code", "message"}}` message on one line, followed by the first of its problems
+ * (`errors[0]`: `path: message`) so that a refusal says why, or the HTTP status when the body is something else.
+ */
 export function errorMessage(res: Response, json: unknown): string {
-  const error = (json as { error?: { message?: unknown } } | undefined)?.error;
-  if (error && typeof error.message === 'string' && error.message) return error.message;
-  return `the portal answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const answer = json as { error?: { message?: unknown }; errors?: unknown } | undefined;
+  const error = answer?.error;
+  if (!error || typeof error.message !== 'string' || !error.message) {
+    return `the portal answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  }
+  const problems = Array.isArray(answer.errors) ? answer.errors.filter(isProblem) : [];
+  if (problems.length === 0) return error.message;
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return oneLine(`${error.message} ${first.path ? `${first.path}: ` : ''}${first.message}${more}`);
 }
+
+const isProblem = (p: unknown): p is { path?: string; message: string } =>
+  typeof p === 'object' && p !== null && typeof (p as { message?: unknown }).message === 'string' &&
+  ((p as { path?: unknown }).path === undefined || typeof (p as { path?: unknown }).path === 'string');
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
 export function bearer(token: string | null): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};

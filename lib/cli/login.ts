@@ -16,6 +16,7 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
         email: { type: 'string' },
         'password-stdin': { type: 'boolean', default: false },
         sso: { type: 'boolean', default: false },
+        'no-browser': { type: 'boolean', default: false },
       },
       allowPositionals: true,
       strict: true,
@@ -27,8 +28,9 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
   const url = normalizeUrl(values.url);
   if (values.sso) {
     if (values.email || values['password-stdin']) throw new UsageError('--sso signs in at the identity provider: no --email or --password-stdin');
-    return (await import('./sso-login')).ssoLogin(url, io);
+    return (await import('./sso-login')).ssoLogin(url, io, { openBrowser: !values['no-browser'] });
   }
+  if (values['no-browser']) throw new UsageError('--no-browser goes with --sso');
 
   const { email, password } = await askCredentials(io, values.email, values['password-stdin']);
   if (!email) throw new CliError('an email is required');

@@ -2,7 +2,9 @@
 // --from-literal key=value or --from-file key=path (read here, sent once, never printed back).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { call, formatFields, print, verbArguments, visibilityOf } from './api';
+import { z } from 'zod';
+import { SECRET_VISIBILITIES } from '@/lib/secrets/policy';
+import { call, formatFields, print, verbArguments, visibilityFrom } from './api';
 import { CliError, UsageError } from './errors';
 import type { CliIo } from './io';
 import { formatTable } from './table';
@@ -18,7 +20,9 @@ export interface SecretSummary {
   updatedAt: string;
 }
 
-const SECRET_VISIBILITIES = ['PRIVATE', 'ALL_USERS', 'APP'];
+// A secret's visibilities are not an app's (APP, no PUBLIC): their own list, any letter case.
+const secretVisibilitySchema = z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(SECRET_VISIBILITIES));
+const secretVisibilityOf = (value: string | undefined) => visibilityFrom(value, SECRET_VISIBILITIES, secretVisibilitySchema);
 const VALUES = {
   'from-literal': { type: 'string', multiple: true },
   'from-file': { type: 'string', multiple: true },
@@ -96,7 +100,7 @@ export async function secretCommand(args: string[], io: CliIo): Promise<number> 
   switch (verb) {
     case 'list': {
       const { values, json, target } = await verbArguments(io, rest, { visibility: { type: 'string', short: 'v' } }, { count: 0, usage: USAGE.list });
-      const visibility = visibilityOf(values.visibility as string | undefined, SECRET_VISIBILITIES);
+      const visibility = secretVisibilityOf(values.visibility as string | undefined);
       const all = (await call(await target(), 'GET', '/api/v1/secrets')) as SecretSummary[];
       const list = visibility ? all.filter((s) => s.visibility === visibility) : all;
       print(io, json, list, () => formatSecretList(list));
@@ -117,7 +121,7 @@ export async function secretCommand(args: string[], io: CliIo): Promise<number> 
       );
       const data = await valuesFrom(io, values);
       if (Object.keys(data).length === 0) throw new UsageError('give at least one --from-literal KEY=VALUE or --from-file KEY=PATH');
-      const visibility = visibilityOf(values.visibility as string | undefined, SECRET_VISIBILITIES) ?? 'PRIVATE';
+      const visibility = secretVisibilityOf(values.visibility as string | undefined) ?? 'PRIVATE';
       const body = { name: positionals[0], visibility, ...(typeof values.app === 'string' ? { appName: values.app } : {}), values: data };
       const secret = (await call(await target(), 'POST', '/api/v1/secrets', body)) as SecretSummary;
       print(io, json, secret, () => `Created secret ${secret.name} (${secret.visibility}) with keys ${secret.keys.map((k) => k.key).join(', ')}\n`);

@@ -1,11 +1,13 @@
 // `appstore login --sso`: signs in at the portal's identity provider with the OAuth 2.0 device authorization
-// grant (RFC 8628) as the CLI's public client, and stores the provider's access token with its refresh token;
-// later commands refresh it when it has expired (freshSsoToken). The portal accepts these tokens for its API.
+// grant (RFC 8628) as the CLI's public client, or, when the provider has none, with the authorization code flow
+// and PKCE through a loopback redirect (lib/cli/sso-loopback.ts); stores the provider's access token with its
+// refresh token; later commands refresh it when it has expired (freshSsoToken). The portal accepts these tokens.
 import * as oauth from 'oauth4webapi';
 import { writeConfig, type SsoSession, type StoredConfig } from './config-file';
 import { CliError } from './errors';
 import { errorMessage, readAnswer, send } from './http';
 import type { CliIo, Env } from './io';
+import { loopbackSignIn } from './sso-loopback';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -35,47 +37,22 @@ function refusal(error: unknown): CliError {
   return new CliError(`the sign-in failed: ${(error as Error).message}`);
 }
 
-export async function ssoLogin(url: string, io: CliIo): Promise<number> {
+export async function ssoLogin(url: string, io: CliIo, options: { openBrowser: boolean } = { openBrowser: true }): Promise<number> {
   const res = await send(`${url}/api/v1/auth/sso`, { headers: { accept: 'application/json' } });
   const { json } = await readAnswer(res);
   if (!res.ok) throw new CliError(`single sign-on is not available: ${errorMessage(res, json)}`);
-  const info = json as { issuer?: unknown; clientId?: unknown; audience?: unknown; scope?: unknown };
+  const info = json as { issuer?: unknown; clientId?: unknown; audience?: unknown; scope?: unknown; resource?: unknown };
   if (typeof info.issuer !== 'string' || typeof info.clientId !== 'string' || typeof info.audience !== 'string' || typeof info.scope !== 'string') {
     throw new CliError('the portal answered without its single sign-on settings');
   }
-  const { as, options } = await discover(info.issuer);
-  if (!as.device_authorization_endpoint) throw new CliError('the identity provider does not offer the device authorization grant');
+  // Portals before OIDC_CLI_SCOPE answered no `resource`: their audience was sent as the resource.
+  const resource = typeof info.resource === 'string' ? info.resource : info.resource === null ? null : info.audience;
+  const { as, options: transport } = await discover(info.issuer);
   const client: oauth.Client = { client_id: info.clientId };
   const scope = [...new Set([...info.scope.split(/\s+/), 'openid', 'offline_access'])].filter(Boolean).join(' ');
-  let device: oauth.DeviceAuthorizationResponse;
-  try {
-    const response = await oauth.deviceAuthorizationRequest(as, client, oauth.None(), new URLSearchParams({ scope, resource: info.audience }), options);
-    device = await oauth.processDeviceAuthorizationResponse(as, client, response);
-  } catch (error) {
-    throw refusal(error);
-  }
-  io.stderr.write(`To sign in, open ${device.verification_uri_complete ?? device.verification_uri}\nand confirm the code ${device.user_code}\n`);
-
-  // RFC 8628 §3.5: ask again every `interval` seconds (5 unless told), 5 more after each slow_down.
-  let interval = device.interval ?? 5;
-  const deadline = Date.now() + device.expires_in * 1000;
-  let tokens: oauth.TokenEndpointResponse;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, interval * 1000));
-    if (Date.now() > deadline) throw new CliError('the code expired before it was confirmed; run `appstore login --sso` again');
-    try {
-      const response = await oauth.deviceCodeGrantRequest(as, client, oauth.None(), device.device_code, { ...options, additionalParameters: { resource: info.audience } });
-      tokens = await oauth.processDeviceCodeResponse(as, client, response);
-      break;
-    } catch (error) {
-      if (error instanceof oauth.ResponseBodyError && error.error === 'authorization_pending') continue;
-      if (error instanceof oauth.ResponseBodyError && error.error === 'slow_down') {
-        interval += 5;
-        continue;
-      }
-      throw refusal(error);
-    }
-  }
+  const tokens = as.device_authorization_endpoint
+    ? await deviceSignIn(io, as, client, scope, resource, transport)
+    : await loopbackSignIn(io, { as, client, scope, resource, transport, openBrowser: options.openBrowser });
 
   const who = await send(`${url}/api/v1/auth/whoami`, { headers: { accept: 'application/json', authorization: `Bearer ${tokens.access_token}` } });
   const answer = await readAnswer(who);
@@ -88,6 +65,7 @@ export async function ssoLogin(url: string, io: CliIo): Promise<number> {
     issuer: info.issuer,
     clientId: info.clientId,
     audience: info.audience,
+    resource,
     refreshToken: tokens.refresh_token ?? null,
     expiresAt: Date.now() + (tokens.expires_in ?? 300) * 1000,
   };
@@ -95,6 +73,45 @@ export async function ssoLogin(url: string, io: CliIo): Promise<number> {
   const email = (answer.json as { email?: unknown } | undefined)?.email;
   io.stdout.write(`Logged in to ${url} as ${typeof email === 'string' ? email : 'you'} through single sign-on; token stored in ${file}\n`);
   return 0;
+}
+
+/** The device authorization grant (RFC 8628): a code to confirm in any browser, then polling for the tokens. */
+async function deviceSignIn(
+  io: CliIo,
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  scope: string,
+  resource: string | null,
+  options: ReturnType<typeof transport>,
+): Promise<oauth.TokenEndpointResponse> {
+  const withResource: Record<string, string> = resource ? { resource } : {};
+  let device: oauth.DeviceAuthorizationResponse;
+  try {
+    const response = await oauth.deviceAuthorizationRequest(as, client, oauth.None(), new URLSearchParams({ scope, ...withResource }), options);
+    device = await oauth.processDeviceAuthorizationResponse(as, client, response);
+  } catch (error) {
+    throw refusal(error);
+  }
+  io.stderr.write(`To sign in, open ${device.verification_uri_complete ?? device.verification_uri}\nand confirm the code ${device.user_code}\n`);
+
+  // RFC 8628 §3.5: ask again every `interval` seconds (5 unless told), 5 more after each slow_down.
+  let interval = device.interval ?? 5;
+  const deadline = Date.now() + device.expires_in * 1000;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+    if (Date.now() > deadline) throw new CliError('the code expired before it was confirmed; run `appstore login --sso` again');
+    try {
+      const response = await oauth.deviceCodeGrantRequest(as, client, oauth.None(), device.device_code, { ...options, additionalParameters: withResource });
+      return await oauth.processDeviceCodeResponse(as, client, response);
+    } catch (error) {
+      if (error instanceof oauth.ResponseBodyError && error.error === 'authorization_pending') continue;
+      if (error instanceof oauth.ResponseBodyError && error.error === 'slow_down') {
+        interval += 5;
+        continue;
+      }
+      throw refusal(error);
+    }
+  }
 }
 
 /**
@@ -109,7 +126,10 @@ export async function freshSsoToken(stored: StoredConfig, env: Env): Promise<str
   const client: oauth.Client = { client_id: sso.clientId };
   let tokens: oauth.TokenEndpointResponse;
   try {
-    const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), sso.refreshToken, { ...options, additionalParameters: { resource: sso.audience } });
+    const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), sso.refreshToken, {
+      ...options,
+      ...(sso.resource ? { additionalParameters: { resource: sso.resource } } : {}),
+    });
     tokens = await oauth.processRefreshTokenResponse(as, client, response);
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError && error.error === 'invalid_grant') {

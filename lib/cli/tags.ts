@@ -1,21 +1,13 @@
 // `appstore tag list|get` for full-access users and `tag create|update|delete` for administrators, through
 // the REST API (the portal decides who may: a refusal is its one-line message and exit 1).
+import type { TagView } from '@/lib/tags/tags';
 import { call, formatFields, print, verbArguments } from './api';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
 import { formatTable } from './table';
 
-export interface Tag {
-  id: string;
-  name: string;
-  title: string;
-  description: string;
-  color: string;
-  isCategory: boolean;
-  adminRoles: string[];
-  visitorRoles: string[];
-  kind: string;
-}
+// The API answers a tag as lib/tags shapes it (dates arrive as strings; the CLI prints none).
+type Tag = TagView;
 
 const FIELDS = {
   title: { type: 'string' },

@@ -39,18 +39,20 @@ Options:
   --json   Print one JSON object {ok, manifest, errors, warnings} on stdout, whatever happens
 `,
   login: `Usage: appstore login --url URL [--email EMAIL] [--password-stdin]
-       appstore login --url URL --sso
+       appstore login --url URL --sso [--no-browser]
 
 Asks for your email and password, gets an API token from the portal and stores it in
 $APPSTORE_CONFIG or ~/.config/appstore/config.json (readable by you only).
 With --sso: signs in at the portal's identity provider instead (prints an address to open and a code to
-confirm there), and stores the provider's token, renewed automatically while the provider allows.
+confirm there; a provider without the device grant is signed in to in this machine's browser, which comes
+back to the CLI on 127.0.0.1), and stores the provider's token, renewed automatically while the provider allows.
 
 Options:
   --url URL          The portal, e.g. https://appstore.example.com
   --email EMAIL      Your email (asked for when missing)
   --password-stdin   Read the password from stdin (needs --email)
-  --sso              Single sign-on (OAuth 2.0 device authorization grant)
+  --sso              Single sign-on (OAuth 2.0 device authorization grant, else authorization code + PKCE)
+  --no-browser       With --sso: only print the address to open, do not open a browser
 `,
   import: `Usage: appstore import FILE [--visibility VISIBILITY] [--url URL] [--token TOKEN] [--json]
 
@@ -144,11 +146,13 @@ Aliases (pretty URLs of instances):
   alias create <name> <instanceId> [True|False]   Create; True makes it the instance's primary alias
   alias assign <name> <instanceId> [True|False]   Point it at another instance (keeps primary unless told)
   alias promote <name>                            Make it its instance's primary alias
-  alias unassign <name>                           Point it nowhere (it answers 404)
+  alias unassign <name>                           Point it nowhere (it answers 404; a primary stays primary
+                                                  for its next assign)
   alias list | alias get <name> | alias delete <name>
 
 Instances:
-  instance list                                   Every instance
+  instance list [--app APP] [--owner NAME_OR_EMAIL] [--status STATUS]
+                                                  Every instance (filtered), with its memory and CPU use
   instance suspend <instanceId> | resume <instanceId>   Pause or resume anyone's instance
   instance disable-autosuspend <instanceId>       No idle timeout for it (enable-autosuspend: back on)
   instance terminate <instanceId>

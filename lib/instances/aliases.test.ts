@@ -82,6 +82,13 @@ describe('aliases', () => {
     expect(routeFacts(v11)?.primaryAlias).toBeNull();
     expect(assignAlias(a, name, v11, false).primary).toBe(false);
     expect(unassignAlias(a, name)).toMatchObject({ instanceId: null, primary: false, active: false });
+    // A primary alias keeps its flag while it points nowhere: assigned again, it is primary again.
+    promoteAlias(a, (assignAlias(a, name, v11), name));
+    expect(unassignAlias(a, name)).toMatchObject({ instanceId: null, primary: true, active: false });
+    expect(routeFacts(v11)?.primaryAlias).toBeNull();
+    expect(assignAlias(a, name, v12).primary).toBe(true);
+    expect(routeFacts(v12)?.primaryAlias).toBe(name);
+    unassignAlias(a, name);
     expect(aliasTarget(name)).toBeNull();
     expect(codeOf(() => promoteAlias(a, name))).toBe('CONFLICT');
 
@@ -89,11 +96,15 @@ describe('aliases', () => {
     createAlias(a, { name: other, instanceId: v12, primary: true });
     systemDelete(v12, a.id);
     expect(aliasTarget(other)).toBeNull();
-    expect(getAlias(a, other)).toMatchObject({ instanceId: null, primary: false, active: false });
+    expect(getAlias(a, other)).toMatchObject({ instanceId: null, primary: true, active: false });
+    // The roll-out after a termination: `assign` alone makes it the new instance's primary again.
+    const v13 = instance();
+    expect(assignAlias(a, other, v13).primary).toBe(true);
+    expect(routeFacts(v13)?.primaryAlias).toBe(other);
     deleteAlias(a, other);
     expect(codeOf(() => getAlias(a, other))).toBe('NOT_FOUND');
     const audit = getDb().select().from(auditLog).where(eq(auditLog.targetId, name)).all();
-    expect(audit.map((e) => e.action)).toEqual(['alias.create', 'alias.assign', 'alias.assign', 'alias.unassign']);
+    expect(audit.map((e) => e.action)).toEqual(['alias.create', 'alias.assign', 'alias.assign', 'alias.unassign', 'alias.assign', 'alias.promote', 'alias.unassign', 'alias.assign', 'alias.unassign']);
   });
 });
 

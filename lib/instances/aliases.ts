@@ -1,6 +1,7 @@
 // Aliases: pretty names for instances, managed by administrators, with the platform's rules: a DNS label,
 // unique, pointing at no or one instance, at most one primary per instance; unassigned it answers 404.
-// Each change writes its audit row in the same transaction and takes effect on the next request.
+// Each change writes its audit row in the same transaction and takes effect on the next request; a running
+// BASE_URL instance whose primary alias changed is restarted under its new prefix (manager.rebase).
 import 'server-only';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
@@ -9,6 +10,7 @@ import { writeAudit } from '@/lib/audit/audit';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { aliasNameProblem, instanceUrl } from '@/lib/router/routes';
+import { installedManager } from './gateway';
 import { routerSettings } from './router-settings';
 import { systemGet } from './store';
 
@@ -41,7 +43,8 @@ function present(row: Alias): AliasJson {
   return {
     name: row.name,
     instanceId: row.instanceId,
-    primary: !!row.instanceId && row.isPrimary,
+    // Kept while unassigned (and after its instance's termination): assigned again, it is primary again.
+    primary: row.isPrimary,
     active: target?.status === 'DEPLOYED',
     instanceStatus: target?.status ?? null,
     app: target ? { id: target.app.id, name: target.app.name, version: target.app.version, title: target.app.title } : null,
@@ -63,12 +66,24 @@ function requireInstance(tx: Pick<Tx, 'select'>, instanceId: string): void {
   }
 }
 
-/** Sets `name` pointing at `instanceId` (or nowhere), primary or not; a new primary demotes the old one. */
+/**
+ * Sets `name` pointing at `instanceId` (or nowhere), primary or not; a new primary demotes the old one. An
+ * alias pointing nowhere keeps its flag (the index allows it): the roll-out's `assign` then needs nothing else.
+ */
 function point(tx: Tx, name: string, instanceId: string | null, primary: boolean): void {
   if (instanceId && primary) {
     tx.update(aliases).set({ isPrimary: false, updatedAt: new Date() }).where(and(eq(aliases.instanceId, instanceId), ne(aliases.name, name))).run();
   }
-  tx.update(aliases).set({ instanceId, isPrimary: !!instanceId && primary, updatedAt: new Date() }).where(eq(aliases.name, name)).run();
+  tx.update(aliases).set({ instanceId, isPrimary: primary, updatedAt: new Date() }).where(eq(aliases.name, name)).run();
+}
+
+/** After a change: the instances whose primary alias may have changed get their BASE_URL prefix checked. */
+function rebase(viewer: Viewer, ...instanceIds: (string | null)[]): void {
+  const manager = installedManager();
+  if (!manager) return;
+  for (const id of new Set(instanceIds)) {
+    if (id) void manager.rebase(id, viewer.id).catch((error) => console.error(`Restarting instance ${id} under its new address failed:`, error));
+  }
 }
 
 function audit(tx: Tx, viewer: Viewer, action: 'alias.create' | 'alias.assign' | 'alias.promote' | 'alias.unassign' | 'alias.delete', name: string, details: Record<string, unknown>) {
@@ -93,7 +108,7 @@ export function getAlias(viewer: Viewer, name: string): AliasJson {
 export function createAlias(viewer: Viewer, input: { name: string; instanceId: string; primary?: boolean }): AliasJson {
   requireAdmin(viewer);
   const name = validName(input.name);
-  return write((tx) => {
+  const created = write((tx) => {
     if (tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.name, name)).get()) {
       throw new AppError('CONFLICT', `The alias "${name}" exists already: assign it instead.`, [{ path: 'name', message: 'Taken.' }]);
     }
@@ -103,49 +118,59 @@ export function createAlias(viewer: Viewer, input: { name: string; instanceId: s
     audit(tx, viewer, 'alias.create', name, { instanceId: input.instanceId, primary: !!input.primary });
     return present(load(tx, name));
   });
+  rebase(viewer, created.instanceId);
+  return created;
 }
 
 /** Points the alias at another instance; it stays primary if it was (unless `primary` says otherwise). */
 export function assignAlias(viewer: Viewer, name: string, instanceId: string, primary?: boolean): AliasJson {
   requireAdmin(viewer);
-  return write((tx) => {
+  const { from, alias } = write((tx) => {
     const row = load(tx, name);
     requireInstance(tx, instanceId);
-    const isPrimary = primary ?? (!!row.instanceId && row.isPrimary);
+    const isPrimary = primary ?? row.isPrimary;
     point(tx, name, instanceId, isPrimary);
     audit(tx, viewer, 'alias.assign', name, { from: row.instanceId, instanceId, primary: isPrimary });
-    return present(load(tx, name));
+    return { from: row.instanceId, alias: present(load(tx, name)) };
   });
+  rebase(viewer, from, instanceId);
+  return alias;
 }
 
 export function promoteAlias(viewer: Viewer, name: string): AliasJson {
   requireAdmin(viewer);
-  return write((tx) => {
+  const alias = write((tx) => {
     const row = load(tx, name);
     if (!row.instanceId) throw new AppError('CONFLICT', `The alias "${name}" points at no instance: assign it first.`);
     point(tx, name, row.instanceId, true);
     audit(tx, viewer, 'alias.promote', name, { instanceId: row.instanceId });
     return present(load(tx, name));
   });
+  rebase(viewer, alias.instanceId);
+  return alias;
 }
 
 export function unassignAlias(viewer: Viewer, name: string): AliasJson {
   requireAdmin(viewer);
-  return write((tx) => {
+  const { from, alias } = write((tx) => {
     const row = load(tx, name);
-    point(tx, name, null, false);
+    point(tx, name, null, row.isPrimary);
     audit(tx, viewer, 'alias.unassign', name, { from: row.instanceId });
-    return present(load(tx, name));
+    return { from: row.instanceId, alias: present(load(tx, name)) };
   });
+  rebase(viewer, from);
+  return alias;
 }
 
 export function deleteAlias(viewer: Viewer, name: string): void {
   requireAdmin(viewer);
-  write((tx) => {
+  const from = write((tx) => {
     const row = load(tx, name);
     tx.delete(aliases).where(eq(aliases.name, name)).run();
     audit(tx, viewer, 'alias.delete', name, { from: row.instanceId });
+    return row.instanceId;
   });
+  rebase(viewer, from);
 }
 
 /** The aliases of one instance, primary first (shown on its page to whoever may see the instance). */

@@ -26,15 +26,29 @@ export interface InstanceGateway {
 
 
 const NO_STORE = { 'cache-control': 'no-store' };
+/**
+ * On the gateway's own answers (its pages, redirects and 503s), as the front puts them on the portal's:
+ * they come from the portal, on the portal's or an app's origin. Proxied app traffic keeps the app's headers.
+ */
+export const GATEWAY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+} as const;
+
+function respond(status: number, headers: Record<string, string | string[]>, body?: string): GatewayDecision {
+  return { kind: 'respond', status, headers: { ...GATEWAY_HEADERS, ...NO_STORE, ...headers }, body };
+}
 
 function redirect(status: 302 | 307, location: string, extra: Record<string, string | string[]> = {}): GatewayDecision {
-  return { kind: 'respond', status, headers: { location, ...NO_STORE, ...extra } };
+  return respond(status, { location, ...extra });
 }
 
 function page(status: number, title: string, message: string, link?: { href: string; label: string }): GatewayDecision {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><title>${esc(title)} · App Store</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1>${esc(title)}</h1><p>${esc(message)}</p>${link ? `<p><a href="${esc(link.href)}">${esc(link.label)}</a></p>` : ''}</body></html>`;
-  return { kind: 'respond', status, headers: { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, body };
+  return respond(status, { 'content-type': 'text/html; charset=utf-8' }, body);
 }
 
 const inactiveAliasPage = (alias: string) =>
@@ -51,6 +65,14 @@ const notFoundPage = () =>
 
 function wantsPage(req: IncomingMessage): boolean {
   return req.method === 'GET' && !req.headers.upgrade && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * Only these follow a redirect to the primary alias: browsers do not follow one on a websocket upgrade, and a
+ * 302 turns a POST into a GET. The others are proxied under the prefix the instance was started with.
+ */
+function mayRedirect(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && !req.headers.upgrade;
 }
 
 /**
@@ -88,12 +110,9 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
         return redirect(302, safeReturnPath(query.get('return')), { 'set-cookie': cookie });
       }
 
-      // The platform's rule: an instance is reached under its primary alias, else under its id.
-      const canonical = record.primaryAlias ?? id;
-      if (target.label !== canonical) return redirect(302, instanceUrl(canonical, record.routingMode, settings, target.rest));
-
       // PUBLIC instances are open to anyone with the URL: no need to know who asks. An alias never widens
-      // who may open an instance: the instance's own visibility decides.
+      // who may open an instance: the instance's own visibility decides. Authorization comes before the
+      // redirect to the primary alias, so who may not open the instance learns nothing of its aliases.
       const viewer = record.visibility === 'PUBLIC' ? null : await viewerOf(req, target.form, id);
       if (!canOpenInstance(viewer, record, accessSettings())) {
         if (viewer || !wantsPage(req)) return notFoundPage();
@@ -103,12 +122,16 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
         return redirect(302, `${publicUrl()}${loginUrl(`${basePath(target.label).slice(0, -1)}${target.rest}`)}`);
       }
 
+      // The platform's rule: an instance is reached under its primary alias, else under its id.
+      const canonical = record.primaryAlias ?? id;
+      if (target.label !== canonical && mayRedirect(req)) return redirect(302, instanceUrl(canonical, record.routingMode, settings, target.rest));
+
       const upstream = record.status === 'DEPLOYED' ? manager.endpoint(id) : null;
       if (!upstream) {
         if (wantsPage(req)) return redirect(302, `${publicUrl()}/instances/${id}?open=1`);
-        return { kind: 'respond', status: 503, headers: { 'retry-after': '5', ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' }, body: `The app is ${record.status.toLowerCase()}.\n` };
+        return respond(503, { 'retry-after': '5', 'content-type': 'text/plain; charset=utf-8' }, `The app is ${record.status.toLowerCase()}.\n`);
       }
-      return { kind: 'proxy', upstream, path: upstreamPath(target, manager.startedBase(id) ?? basePath(id)), activity: () => manager.activity(id) };
+      return { kind: 'proxy', upstream, path: upstreamPath(target, manager.startedBase(id) ?? basePath(canonical)), activity: () => manager.activity(id) };
     },
   };
 }
@@ -130,6 +153,11 @@ export function instanceManager(): InstanceManager {
   const manager = (globalThis as Holder)[MANAGER];
   if (!manager) throw new Error('The instance manager has not been started (lib/startup.ts).');
   return manager;
+}
+
+/** The instance manager when this process runs one (not in unit tests of the stores). */
+export function installedManager(): InstanceManager | undefined {
+  return (globalThis as Holder)[MANAGER];
 }
 
 /** For the router in server.ts, which lives outside Next's bundles. */

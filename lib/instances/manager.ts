@@ -5,6 +5,7 @@ import 'server-only';
 import type { InstanceStage } from '@/db/schema';
 import { defaultInstanceTimeout } from '@/lib/config';
 import { RunnerError, type Runner, type UpstreamEndpoint } from '@/lib/runner/types';
+import { basePath } from '@/lib/router/routes';
 import { durationMs } from './duration';
 import { instanceSpec, SpecProblem } from './spec';
 import { systemDelete, systemGet, systemList, systemSetState, systemSetSuspendAfter, type InstanceRecord } from './store';
@@ -93,6 +94,35 @@ export class InstanceManager {
   /** The prefix the instance's app was started with (BASE_URL: `/instance/<id>/` or `/alias/<primary>/`). */
   startedBase(id: string): string | undefined {
     return this.bases.get(id);
+  }
+
+  /**
+   * A BASE_URL app learns its prefix (`H2O_WAVE_BASE_URL`) when it starts. When the instance's primary alias
+   * changes (created, promoted, assigned, unassigned, deleted), a running instance started under another
+   * prefix is restarted under the new one, so the links it writes are its address; one still starting is
+   * looked at again once it answers. Resolves to whether it restarted it.
+   */
+  async rebase(id: string, actorId: string | null): Promise<boolean> {
+    await this.starts.get(id)?.catch(() => undefined);
+    const record = systemGet(id);
+    if (!record || record.app.routingMode !== 'BASE_URL' || record.status !== 'DEPLOYED' || this.stopping.has(id)) return false;
+    const base = basePath(record.primaryAlias ?? id);
+    if (this.bases.get(id) === base) return false;
+    this.stopping.add(id);
+    try {
+      await this.runner.stop(id);
+      this.deployed.delete(id);
+    } finally {
+      this.stopping.delete(id);
+    }
+    if (!systemGet(id)) return false;
+    systemSetState(
+      id,
+      { status: 'PENDING', stage: 'SOURCING', suspendAfter: null },
+      { actorId, action: 'instance.resume', details: { restart: 'primary alias changed', base } },
+    );
+    void this.launch(id);
+    return true;
   }
 
   /** Where the router connects, while the instance answers. */

@@ -4,8 +4,8 @@ import 'server-only';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apps, instances } from '@/db/schema';
-import { canOpenInstance, startRefusal, type InstanceLifecycle } from '@/lib/auth/instance-policy';
-import type { AccessSettings, Viewer } from '@/lib/auth/policy';
+import { allowedInstanceVisibilities, canOpenInstance, startRefusal, type InstanceLifecycle, type InstanceVisibility } from '@/lib/auth/instance-policy';
+import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
 import { routerSettings } from './router-settings';
 import { appRunFacts, BROKEN_VERSION, newestDeployedInstances, systemGet } from './store';
@@ -22,6 +22,20 @@ export interface RunOptions {
   mine: { id: string; status: string; url: string }[];
   /** MANAGED: the newest DEPLOYED instance the viewer may open. */
   visitUrl: string | null;
+  /** The visibilities the viewer may give an instance they start (MANAGED starts offer the choice). */
+  visibilities: InstanceVisibility[];
+}
+
+/**
+ * Where the newest DEPLOYED instance of an app version that this viewer may open is reached (under its
+ * primary alias when it has one), or null: none runs, or the viewer may not see the version.
+ * `GET /api/v1/apps/{id}/instance` answers it; a MANAGED app's Visit opens it.
+ */
+export function newestOpenInstance(viewer: Viewer | null, appId: string, settings: AccessSettings): { id: string; url: string } | null {
+  const app = appRunFacts(appId);
+  if (!app || !canSeeApp(viewer, app, settings)) return null;
+  const open = newestDeployedInstances(app.id).find((r) => canOpenInstance(viewer, { ownerId: r.ownerId, visibility: r.visibility, app }, settings));
+  return open ? { id: open.id, url: instanceUrl(open.primaryAlias ?? open.id, open.app.routingMode, routerSettings()) } : null;
 }
 
 export function runOptions(viewer: Viewer | null, appId: string, settings: AccessSettings): RunOptions | null {
@@ -36,7 +50,6 @@ export function runOptions(viewer: Viewer | null, appId: string, settings: Acces
       : app.brokenReason
         ? BROKEN_VERSION
         : null;
-  const router = routerSettings();
   const mine = viewer
     ? getDb()
         .select({ id: instances.id, status: instances.status })
@@ -45,11 +58,7 @@ export function runOptions(viewer: Viewer | null, appId: string, settings: Acces
         .orderBy(desc(instances.createdAt))
         .all()
     : [];
-  let visitUrl: string | null = null;
-  if (lifecycle === 'MANAGED') {
-    const open = newestDeployedInstances(app.id).find((r) => canOpenInstance(viewer, { ownerId: r.ownerId, visibility: r.visibility, app }, settings));
-    if (open) visitUrl = instanceUrl(open.primaryAlias ?? open.id, open.app.routingMode, router);
-  }
+  const visitUrl = lifecycle === 'MANAGED' ? (newestOpenInstance(viewer, app.id, settings)?.url ?? null) : null;
   return {
     canStart: refusal === null && notRunnable === null,
     lifecycle,
@@ -57,6 +66,7 @@ export function runOptions(viewer: Viewer | null, appId: string, settings: Acces
     signIn: refusal === 'sign-in',
     mine: mine.map((m) => ({ ...m, url: `/instances/${m.id}?open=1` })),
     visitUrl,
+    visibilities: viewer ? allowedInstanceVisibilities(viewer) : [],
   };
 }
 

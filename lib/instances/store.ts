@@ -150,15 +150,41 @@ export function getInstanceForLogs(viewer: Viewer, id: string, settings: AccessS
   return record;
 }
 
-export type InstanceListScope = { kind: 'mine' } | { kind: 'all' } | { kind: 'app'; appId: string };
+/** The admin list's filters: app (its id, or part of its name or title), owner (part of the name or e-mail), status. */
+export interface InstanceFilters {
+  app?: string;
+  owner?: string;
+  status?: InstanceStatus;
+}
 
-/** My instances; every instance (admins); the instances of one app version (its owner and admins). */
+export type InstanceListScope = { kind: 'mine' } | ({ kind: 'all' } & InstanceFilters) | { kind: 'app'; appId: string };
+
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** My instances; every instance (admins, with filters); the instances of one app version (its owner and admins). */
 export function listInstances(viewer: Viewer, scope: InstanceListScope): InstanceRecord[] {
   const db = getDb();
   if (scope.kind === 'mine') return selectRecords(db, eq(instances.ownerId, viewer.id));
   if (scope.kind === 'all') {
     if (!viewer.isAdmin) throw forbidden('Only administrators may list every instance.');
-    return selectRecords(db, undefined);
+    const owner = scope.owner?.trim();
+    const app = scope.app?.trim().toLowerCase();
+    const where = and(
+      scope.status ? eq(instances.status, scope.status) : undefined,
+      owner
+        ? inArray(
+            instances.ownerId,
+            db
+              .select({ id: users.id })
+              .from(users)
+              .where(sql`lower(${users.name}) like ${likePattern(owner)} escape '\\' or lower(${users.email}) like ${likePattern(owner)} escape '\\'`),
+          )
+        : undefined,
+    );
+    // The app is matched on the record (a deleted version's name and title live on its instances).
+    return selectRecords(db, where).filter(
+      (r) => !app || r.app.id === scope.app?.trim() || r.app.name.toLowerCase().includes(app) || r.app.title.toLowerCase().includes(app),
+    );
   }
   const app = db.select({ ownerId: apps.ownerId }).from(apps).where(eq(apps.id, scope.appId)).get();
   if (!app || !(viewer.isAdmin || viewer.id === app.ownerId)) throw notFound('No such app.');

@@ -29,9 +29,18 @@ describe('secrets key', () => {
 
   it('is the same key in processes that start at once on an empty DATA_DIR', async () => {
     // Each process races to create the key file; none may read a half-written one or keep its own key.
+    // Every child stops right after finding no key file; they are then released one at a time, so each
+    // later one creates its own key with the first one's already in place (a last-writer-wins rename
+    // would replace it, and the first child would keep a key no longer on disk).
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-key-race-'));
     try {
-      const children = Array.from({ length: 6 }, () => runScript('secrets-key-child.ts', [], { DATA_DIR: dir, SECRETS_KEY: '' }));
+      const children = Array.from({ length: 4 }, () => runScript('secrets-key-child.ts', ['wait'], { DATA_DIR: dir, SECRETS_KEY: '' }));
+      const checked = await Promise.all(children.map((c) => c.line((l) => l.startsWith('checked '))));
+      expect(checked).toEqual(children.map(() => 'checked false'));
+      for (const child of children) {
+        child.send('go\n');
+        await child.line((l) => l.startsWith('key '));
+      }
       const exits = await Promise.all(children.map((c) => c.exited));
       expect(exits.map((e) => e.code)).toEqual(children.map(() => 0));
       const keys = children.map((c) => /key ([0-9a-f]{64})/.exec(c.output())?.[1]);

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { appTags, auditLog } from '@/db/schema';
 import type { Viewer } from '@/lib/auth/policy';
-import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { insertAppRow, insertUser, refusedWithoutChange, useTempDataDir } from '@/lib/testing/db';
 import { createTag, deleteTag, findTag, tagInputSchema, tagPatchSchema, updateTag } from './tags';
 
 useTempDataDir();
@@ -47,10 +47,26 @@ describe('tag administration', () => {
     expect(findTag(second.id)?.name).toBe(second.name);
   });
 
-  it('refuses non-admins', () => {
+  it('refuses non-admins, changing nothing', async () => {
+    const existing = createTag(admin(), input());
     const u = insertUser();
     const viewer: Viewer = { id: u.id, email: u.email, name: u.name, isAdmin: false, roles: [], fullAccess: true };
-    expect(() => createTag(viewer, input())).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    const refusal = (call: () => unknown) => {
+      try {
+        call();
+      } catch (error) {
+        return error;
+      }
+      return 'accepted';
+    };
+    for (const call of [
+      () => createTag(viewer, input()),
+      () => updateTag(viewer, existing.id, { title: 'Taken over', visitorRoles: [] }),
+      () => deleteTag(viewer, existing.id),
+    ]) {
+      expect(await refusedWithoutChange(() => refusal(call))).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect(findTag(existing.id)).toMatchObject({ title: existing.title });
   });
 
   it('deleting a tag removes it from apps', () => {

@@ -1,13 +1,15 @@
 // A real OpenID Connect provider for the tests (`oidc-provider`, a certified implementation), on loopback:
 // the portal's confidential client (authorization code + PKCE, refresh tokens, RP-initiated logout), the CLI's
-// public client (device authorization grant, JWT access tokens for the portal's API resource) and the apps'
-// client. Accounts and failures are driven by the tests through a small control server on another port.
+// public client (device authorization grant, or authorization code + PKCE to a loopback redirect; JWT access
+// tokens for the portal's API resource, with the roles in them as Keycloak does) and the apps' client. Accounts
+// and failures (down, expired codes, a rotated secret, id_tokens signed with a key not in its JWKS, no device
+// grant) are driven by the tests through a small control server on another port.
 // Run as a process: `tsx lib/testing/oidc-provider.ts` with OIDC_TEST_PORT, OIDC_TEST_CONTROL_PORT, PORTAL_URL.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import Provider, { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { TEST_OIDC } from './oidc-clients';
-
 
 export interface TestAccount {
   id: string;
@@ -60,6 +62,12 @@ export interface TestProvider {
   setPortalSecret(secret: string): void;
   /** Ends every provider session and grant of the account (as an administrator would at the provider). */
   endSessionsOf(accountId: string): void;
+  /** From now on, id_tokens from the token endpoint are signed with a key its JWKS does not publish (same key id). */
+  setForgeIdTokens(forge: boolean): void;
+  /** Whether discovery advertises the device authorization endpoint (the CLI falls back to a loopback redirect). */
+  setDeviceFlow(offered: boolean): void;
+  /** Signs any claims with the provider's own key (as an access token): for tests of the checks beyond the signature. */
+  sign(claims: JWTPayload): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -77,15 +85,24 @@ export async function startTestProvider(options: { port: number; portalUrls: str
     response_types: ['code' as const],
   };
   store.set(`Client:${TEST_OIDC.portalClientId}`, { ...portalClient });
+  // The provider's signing key (published in its JWKS), and a foreign one under the same key id.
+  const KID = 'test-provider-key-1';
+  const own = await generateKeyPair('RS256', { extractable: true });
+  const foreign = await generateKeyPair('RS256');
+  let forgeIdTokens = false;
+  let deviceFlowOffered = true;
   const provider = new Provider(issuer, {
     adapter: memoryAdapterFactory(store),
+    jwks: { keys: [{ ...(await exportJWK(own.privateKey)), kid: KID, alg: 'RS256', use: 'sig' }] },
     clients: [
       {
+        // A native public client: the device grant, or the code flow to http://127.0.0.1:<any port>/callback.
         client_id: TEST_OIDC.cliClientId,
+        application_type: 'native',
         token_endpoint_auth_method: 'none',
-        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
-        response_types: [],
-        redirect_uris: [],
+        grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: ['http://127.0.0.1/callback'],
       },
       {
         client_id: TEST_OIDC.appClientId,
@@ -122,6 +139,11 @@ export async function startTestProvider(options: { port: number; portalUrls: str
         },
       };
     },
+    // Like Keycloak: the access tokens for the portal's API carry the roles (`realm_access.roles`).
+    async extraTokenClaims(_ctx, token) {
+      const account = 'accountId' in token && token.accountId ? accounts.get(token.accountId) : undefined;
+      return account && token.aud === TEST_OIDC.apiAudience ? { realm_access: { roles: account.roles } } : undefined;
+    },
     // Like Keycloak: a refresh token with every code grant (it ends with the provider session).
     async issueRefreshToken(_ctx, client) {
       return client.grantTypeAllowed('refresh_token');
@@ -148,6 +170,15 @@ export async function startTestProvider(options: { port: number; portalUrls: str
   provider.on('server_error', (_ctx, error) => console.error('provider server_error', error.message));
   // Why a grant was refused (a description, never the request's values), for reading test failures.
   provider.on('grant.error', (_ctx, error) => console.error(`provider grant.error: ${error.message} ${(error as { error_detail?: string }).error_detail ?? ''}`));
+
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (ctx.path === '/.well-known/openid-configuration' && body && !deviceFlowOffered) delete body.device_authorization_endpoint;
+    if (ctx.path === '/token' && forgeIdTokens && body && typeof body.id_token === 'string') {
+      ctx.body = { ...body, id_token: await new SignJWT(decodeJwt(body.id_token)).setProtectedHeader(decodeProtectedHeader(body.id_token) as { alg: string }).sign(foreign.privateKey) };
+    }
+  });
 
   const callback = provider.callback();
   let server: http.Server | null = null;
@@ -182,6 +213,15 @@ export async function startTestProvider(options: { port: number; portalUrls: str
     endSessionsOf(accountId) {
       for (const [key, payload] of store) if (payload.accountId === accountId) store.delete(key);
     },
+    setForgeIdTokens(forge) {
+      forgeIdTokens = forge;
+    },
+    setDeviceFlow(offered) {
+      deviceFlowOffered = offered;
+    },
+    sign(claims) {
+      return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'at+jwt' }).sign(own.privateKey);
+    },
     close: stop,
   };
 }
@@ -204,6 +244,9 @@ function controlServer(provider: TestProvider): http.Server {
     if (req.method === 'POST' && req.url === '/expire-codes') return reply(200, provider.expireCodes());
     if (req.method === 'POST' && req.url === '/portal-secret') return reply(200, provider.setPortalSecret(data.secret));
     if (req.method === 'POST' && req.url === '/end-sessions') return reply(200, provider.endSessionsOf(data.id));
+    if (req.method === 'POST' && req.url === '/forge-id-tokens') return reply(200, provider.setForgeIdTokens(data.forge === true));
+    if (req.method === 'POST' && req.url === '/device-flow') return reply(200, provider.setDeviceFlow(data.offered !== false));
+    if (req.method === 'POST' && req.url === '/sign') return reply(200, { token: await provider.sign(data.claims) });
     if (req.method === 'GET' && req.url === '/health') return reply(200, { ok: true });
     reply(404, { error: 'unknown control call' });
   });

@@ -106,3 +106,28 @@ export function rssBytes(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb * 1024;
 }
+
+/**
+ * Bytes a process (all its threads) has taken in through read(2) and its kin, sockets included: the
+ * `rchar` of /proc/<pid>/io (Linux). The difference over a request says how much of a body the server read.
+ */
+export function readBytes(pid: number): number {
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  return Number(/rchar:\s+(\d+)/.exec(io)?.[1] ?? 0);
+}
+
+/** Signs in through the sign-in form's Auth.js callback, as a browser does; returns the session cookie (`name=value`). */
+export async function sessionCookie(url: string, user: { email: string; password: string } = ADMIN): Promise<string> {
+  const csrf = await fetch(`${url}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
+    body: new URLSearchParams({ csrfToken, email: user.email, password: user.password, callbackUrl: url }),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('authjs.session-token='));
+  if (!session) throw new Error(`Sign-in failed: HTTP ${res.status}`);
+  return session;
+}

@@ -15,7 +15,12 @@ export default async function AdminAliasesPage() {
         <h1 className="text-2xl font-semibold">Aliases</h1>
         <p className="text-sm text-gray-700">
           Pretty addresses for instances. An instance is reached under its primary alias; its id and other aliases redirect
-          there. An alias whose instance is gone answers 404 until it is assigned again.
+          there. An alias whose instance is gone answers 404 until it is assigned again; a primary alias stays primary, so
+          assigning it to a new instance (a roll-out) needs nothing else.
+        </p>
+        <p className="text-sm text-gray-700">
+          A BASE_URL app learns its address when it starts: when a running BASE_URL instance gets another primary alias (or loses
+          it), it is restarted under the new address, which takes a few seconds.
         </p>
       </div>
       <NewAliasForm />
@@ -28,7 +33,11 @@ export default async function AdminAliasesPage() {
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <h2 className="font-semibold break-all">
                   {alias.name}
-                  {alias.primary && <span className="ml-2 rounded bg-blue-100 px-2 py-0.5 text-xs font-medium text-blue-900">primary</span>}
+                  {alias.primary && (
+                    <span className="ml-2 rounded bg-blue-100 px-2 py-0.5 text-xs font-medium text-blue-900">
+                      {alias.instanceId ? 'primary' : 'primary when assigned'}
+                    </span>
+                  )}
                 </h2>
                 <p className="text-sm break-all">
                   {alias.instanceId && alias.app ? (

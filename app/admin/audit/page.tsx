@@ -22,7 +22,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-semibold">Audit log</h1>
       <p className="text-sm text-gray-700">
         Imports, changes of app visibility and tags, deleted versions, instances and aliases, the administration of tags, secrets,
-        runtime versions and users, and API tokens created and revoked, newest first.
+        runtime versions and users, API tokens created and revoked, and sign-in lockouts, newest first.
       </p>
       <form method="get" action="/admin/audit" aria-label="Filter the audit log" className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <div>
@@ -91,7 +91,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                           {e.actor.name} <span className="text-gray-700">({e.actor.email})</span>
                         </Link>
                       ) : (
-                        <span className="text-gray-700">deleted user</span>
+                        <span className="text-gray-700">{e.targetType === 'sign_in' ? 'not signed in' : 'deleted user'}</span>
                       )}
                     </td>
                     <td className="px-3 py-2">

@@ -13,15 +13,12 @@ export const metadata: Metadata = { title: 'Instances · Admin' };
 
 const STATUSES = ['PENDING', 'DEPLOYED', 'SUSPENDED', 'FAILED'] as const;
 
-export default async function AdminInstancesPage({ searchParams }: { searchParams: Promise<{ status?: string; q?: string }> }) {
+export default async function AdminInstancesPage({ searchParams }: { searchParams: Promise<{ status?: string; app?: string; owner?: string }> }) {
   const viewer = await requirePage('admin', '/admin/instances');
-  const { status, q } = await searchParams;
-  const query = (q ?? '').trim().toLowerCase();
-  const records = listInstances(viewer, { kind: 'all' }).filter(
-    (r) =>
-      (!status || r.status === status) &&
-      (!query || r.app.name.toLowerCase().includes(query) || r.app.title.toLowerCase().includes(query) || r.owner.name.toLowerCase().includes(query)),
-  );
+  const { status: asked, app, owner } = await searchParams;
+  const status = STATUSES.find((s) => s === asked);
+  // The same filters as `GET /api/v1/instances?all=1` and `appstore admin instance list`.
+  const records = listInstances(viewer, { kind: 'all', status, app: app || undefined, owner: owner || undefined });
   const capabilities = await instanceManager().runner.capabilities();
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-6 px-4 py-6">
@@ -48,8 +45,12 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
           </select>
         </label>
         <label className="text-sm">
-          <span className="block font-medium">App or owner</span>
-          <input name="q" defaultValue={q ?? ''} className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2" />
+          <span className="block font-medium">App</span>
+          <input name="app" defaultValue={app ?? ''} className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2" />
+        </label>
+        <label className="text-sm">
+          <span className="block font-medium">Owner (name or e-mail)</span>
+          <input name="owner" defaultValue={owner ?? ''} className="mt-1 rounded-md border border-gray-400 bg-white px-3 py-2" />
         </label>
         <button type="submit" className="rounded-md border border-gray-400 bg-white px-4 py-2 text-sm font-medium">
           Filter
@@ -60,7 +61,7 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
         {records.map((record) => {
           const usage = usageText(record.id);
           return (
-          <li key={record.id} className="space-y-2 rounded-lg border border-gray-200 bg-white p-4">
+          <li key={record.id} className="space-y-2 rounded-lg border border-gray-200 bg-white p-4" data-testid="admin-instance">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <h2 className="font-semibold break-words">
                 <Link href={`/instances/${record.id}`} className="text-blue-800 underline">

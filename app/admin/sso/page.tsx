@@ -16,11 +16,18 @@ export default async function AdminSsoPage() {
         ['Redirect URI to register', overview.redirectUri],
         ['Scopes asked for', overview.scope],
         ['Roles claim path', overview.rolesClaim],
+        ['Claim naming the user', overview.subjectClaim],
         ['Administrator role', overview.adminRole],
         ['Full-access role', overview.fullAccessRole || '(not set: every signed-in user has full access)'],
         ['Roles read again every', `${overview.refreshIntervalSeconds} s`],
-        ['CLI client ID (device flow)', overview.cliClientId ?? '(not set: appstore login --sso is off)'],
+        ['CLI client ID (device flow or loopback redirect)', overview.cliClientId ?? '(not set: appstore login --sso is off)'],
         ['API audience of CLI tokens', overview.apiAudience ?? '—'],
+        ...(overview.cliClientId
+          ? ([
+              ['Claim naming the user in CLI tokens', overview.cliSubjectClaim ?? '—'],
+              ['CLI scopes', overview.cliScope ?? `the scopes above, with resource=${overview.apiAudience}`],
+            ] as [string, string][])
+          : []),
         ['Client ID for apps (EnableOIDC)', overview.appClientId ?? '(not set: apps get no OIDC settings)'],
       ]
     : [];
@@ -46,7 +53,7 @@ export default async function AdminSsoPage() {
               <p data-testid="provider-status" className="text-green-800">
                 The provider answers its discovery document.{' '}
                 {answer.endSession ? 'It advertises an end_session_endpoint: sign-out also ends its session.' : 'It advertises no end_session_endpoint: sign-out ends the portal session only.'}{' '}
-                {answer.deviceAuthorization ? 'It supports the device authorization grant (appstore login --sso).' : 'It does not advertise the device authorization grant.'}
+                {answer.deviceAuthorization ? 'It supports the device authorization grant (appstore login --sso).' : 'It does not advertise the device authorization grant: appstore login --sso signs in through a loopback redirect.'}
               </p>
             ) : (
               <p data-testid="provider-status" className="font-medium text-red-800">
