@@ -9,6 +9,7 @@ import { blockedNetworks, gpuCount, waitForHttp } from './host';
 import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
+import { missingPackagesReason } from './runnable';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
 import { APP_ROOT, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
 import { freePort } from './slirp';
@@ -216,7 +217,7 @@ export class LocalRunner implements Runner {
     if (existsSync(packagesTxt)) {
       const missing = await missingPackages(parsePackagesTxt(readFileSync(packagesTxt, 'utf8')));
       if (missing.length) {
-        throw new RunnerError('NOT_RUNNABLE', `packages.txt needs OS packages this host does not have: ${missing.join(', ')}. The local runner installs no OS packages; ask the operator to install them.`);
+        throw new RunnerError('NOT_RUNNABLE', missingPackagesReason(missing)!);
       }
     }
 
