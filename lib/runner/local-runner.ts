@@ -24,7 +24,7 @@ import {
   type StartHooks,
   type UpstreamEndpoint,
 } from './types';
-import { launchUnsandboxed } from './unsandboxed';
+import { launchUnsandboxed, reapLeftovers } from './unsandboxed';
 import { WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
 
 const DEFAULT_PYTHON_PORT = 8080;
@@ -65,6 +65,8 @@ export class LocalRunner implements Runner {
     this.config = { ...localRunnerConfig(), ...overrides };
     this.operatorEnv = operatorEnv ?? config().runner.pipEnv;
     ensureRunnerDir(this.config.dir);
+    // What a portal killed with SIGKILL left of RUNNER_SANDBOX=off instances (sandboxes die with their portal).
+    reapLeftovers(this.config.dir);
   }
 
   /** Whether the portal may run processes as other uids (it is root); otherwise apps keep the portal's uid. */
@@ -273,6 +275,7 @@ export class LocalRunner implements Runner {
         command: instanceCommand(spec, venv),
         cgroup: entry.cgroup,
         onOutput: (b) => log.write(b),
+        processRecord: path.join(this.config.dir, 'processes', `${spec.instanceId}.json`),
       });
       endpoint = { host: '127.0.0.1', port: serverPort };
       readinessPorts = wave ? [appPort] : [];
