@@ -73,13 +73,13 @@ for (const routingMode of ['BASE_URL', 'DOMAIN'] as const) {
     await expect(page.locator('#file')).toHaveText('file-content-from-app-toml');
     // The app writes to its volume (a request from its own page, relative to where it is served).
     expect(await page.evaluate(() => fetch('write?text=kept-across-pause').then((r) => r.text()))).toBe('written');
-    // The app tried to overwrite the portal's session cookie: the portal still knows who this is.
-    await page.goto('/instances');
-    await expect(page.getByTestId('signed-in-as')).toHaveText(user.name);
-
+    // A websocket from the app's own page (on DOMAIN, the app host's session cookie goes with it).
     const wsUrl = new URL('ws', appUrl);
     wsUrl.protocol = 'ws:';
     expect(await echoThroughWebsocket(page, wsUrl.href)).toBe('echo: ping');
+    // The app tried to overwrite the portal's session cookie: the portal still knows who this is.
+    await page.goto('/instances');
+    await expect(page.getByTestId('signed-in-as')).toHaveText(user.name);
 
     await page.goto(`/instances/${id}`);
     await expect(page.getByTestId('instance-log')).toContainText('Installing dependencies');
