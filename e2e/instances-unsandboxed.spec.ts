@@ -53,11 +53,12 @@ test('RUNNER_SANDBOX=off: Admin → Instances warns; without cgroups an instance
     headers: { ...auth, 'Content-Type': 'application/octet-stream' },
     body: new Uint8Array(await limitedAppBundle(`limited-${Date.now().toString(36)}`)),
   });
-  expect(imported.status, await imported.text()).toBe(201);
+  const importedBody = await imported.text();
+  expect(imported.status, importedBody).toBe(201);
   const started = await fetch(`${server.url}/api/v1/instances`, {
     method: 'POST',
     headers: { ...auth, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ appId: ((await imported.json()) as { id: string }).id }),
+    body: JSON.stringify({ appId: (JSON.parse(importedBody) as { id: string }).id }),
   });
   expect(started.status).toBe(201);
   const { id } = (await started.json()) as { id: string };
@@ -66,7 +67,7 @@ test('RUNNER_SANDBOX=off: Admin → Instances warns; without cgroups an instance
   const page = await context.newPage();
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/instances');
-  await expect(page.getByRole('alert')).toContainText('the sandbox is switched off (RUNNER_SANDBOX=off)');
+  await expect(page.getByRole('alert').filter({ hasText: 'RUNNER_SANDBOX' })).toHaveText(/^Warning: the sandbox is switched off \(RUNNER_SANDBOX=off\)/);
 
   await page.goto(`/instances/${id}`);
   const resources = page.getByRole('heading', { name: 'Resources' }).locator('..');
