@@ -1,7 +1,7 @@
 // The portal's own cookies: their names (with the `__Host-` prefix when the portal is served over https, so a
 // page on another host — an app host under APPS_DOMAIN — cannot plant or overwrite them), and the rule for a
 // Cookie header that carries the session cookie more than once (a cookie tossed in from a sibling host).
-// The one place the portal splits a Cookie header into names and values.
+// The one place lib/auth splits a Cookie header into names and values (Auth.js parses its own).
 
 /** Auth.js's cookies the portal names itself; the rest (pkce, state, nonce) keep Auth.js's defaults. */
 const AUTH_COOKIE_BASES = { sessionToken: 'authjs.session-token', csrfToken: 'authjs.csrf-token', callbackUrl: 'authjs.callback-url' } as const;
@@ -25,7 +25,7 @@ export function authCookies(secure: boolean): Record<AuthCookieKey, { name: stri
   };
 }
 
-/** Whether the portal's public address (AUTH_URL, else PUBLIC_URL) is https. */
+/** Whether the portal's public address is https: AUTH_URL (Auth.js's own variable, read by it from the environment too), else PUBLIC_URL. */
 export function servedOverHttps(publicUrl: string, authUrl: string | undefined = process.env.AUTH_URL): boolean {
   return (authUrl || publicUrl).startsWith('https:');
 }

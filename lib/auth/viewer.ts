@@ -20,9 +20,10 @@ export { accessSettings } from './access-settings';
 
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
 export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
+  const session = await auth();
   // A session cookie sent twice (one planted for a parent domain by a sibling host): signed out, not a guess.
-  if (hasDuplicateSessionCookie((await headers()).get('cookie'))) return null;
-  const claim = claimOfSession(await auth());
+  if (session && hasDuplicateSessionCookie((await headers()).get('cookie'))) return null;
+  const claim = claimOfSession(session);
   // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
   if (claim) await refreshRolesIfDue(claim.userId);
   const viewer = viewerFromSession(claim);
