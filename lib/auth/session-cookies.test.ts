@@ -19,11 +19,9 @@ describe("the portal's cookie names", () => {
     ]);
   });
 
-  it('are chosen by AUTH_URL when set, else by the public URL', () => {
-    expect(servedOverHttps('https://apps.example.com', undefined)).toBe(true);
-    expect(servedOverHttps('http://localhost:3000', undefined)).toBe(false);
-    expect(servedOverHttps('http://localhost:3000', 'https://apps.example.com')).toBe(true);
-    expect(servedOverHttps('https://apps.example.com', '')).toBe(true);
+  it("are chosen by the portal's public URL", () => {
+    expect(servedOverHttps('https://apps.example.com')).toBe(true);
+    expect(servedOverHttps('http://localhost:3000')).toBe(false);
   });
 });
 

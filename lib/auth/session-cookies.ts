@@ -25,9 +25,9 @@ export function authCookies(secure: boolean): Record<AuthCookieKey, { name: stri
   };
 }
 
-/** Whether the portal's public address is https: AUTH_URL (Auth.js's own variable, read by it from the environment too), else PUBLIC_URL. */
-export function servedOverHttps(publicUrl: string, authUrl: string | undefined = process.env.AUTH_URL): boolean {
-  return (authUrl || publicUrl).startsWith('https:');
+/** Whether the portal is served over https, as its public URL (PUBLIC_URL) says. */
+export function servedOverHttps(publicUrl: string): boolean {
+  return publicUrl.startsWith('https:');
 }
 
 /** `[name, value]` pairs of a Cookie header, in the order the browser sent them (duplicates kept). */
