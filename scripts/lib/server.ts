@@ -32,12 +32,16 @@ export async function startServer(options: {
   quiet?: boolean;
   /** Keep what the server prints (still echoing stderr), for tests that look at it. */
   capture?: boolean;
+  /** A command the server is started through (it must exec its arguments), e.g. to change the host it sees. */
+  wrapper?: string[];
 }): Promise<RunningServer> {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(projectRoot, distDir, 'BUILD_ID'))) {
     throw new Error(`No production build in ${distDir}: run \`npm run build\` first.`);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server.ts'), '-p', String(options.port), '-H', '127.0.0.1'], {
+  const argv = [process.execPath, '--import', 'tsx', path.join(projectRoot, 'server.ts'), '-p', String(options.port), '-H', '127.0.0.1'];
+  const [command, ...args] = [...(options.wrapper ?? []), ...argv];
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: {
       ...process.env,
