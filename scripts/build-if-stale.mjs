@@ -4,6 +4,8 @@
 // deleted source changes it. What builds themselves rewrite is left out: the `<distDir>/types` lines
 // `next build` adds to tsconfig.json's include list (a build into another folder, such as the catalog
 // benchmark's .next-bench, adds its own), and the benchmark's temporary files in public/.
+// Then it compiles server.ts (and the lib/ modules it imports) into <distDir>/portal-server.mjs, which
+// `npm start` runs with plain node: no TypeScript loader on the path of every module Next loads.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -133,6 +135,30 @@ export function buildNeeded(root, distDir) {
   return null;
 }
 
+/** The compiled server `npm start` runs, inside the build folder (server.ts finds the project from there). */
+export const COMPILED_SERVER = 'portal-server.mjs';
+
+/** Compiles server.ts with esbuild (packages stay imports), replacing the copy in `distDir` at once. */
+export async function compileServer(root, distDir) {
+  const { build } = await import('esbuild');
+  const out = path.join(root, distDir, COMPILED_SERVER);
+  await build({
+    entryPoints: [path.join(root, 'server.ts')],
+    outfile: `${out}.tmp`,
+    bundle: true,
+    packages: 'external',
+    alias: { '@': root },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'inline',
+    banner: { js: '// Generated from server.ts by scripts/build-if-stale.mjs (npm start): do not edit.' },
+    logLevel: 'warning',
+  });
+  fs.renameSync(`${out}.tmp`, out);
+  return out;
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const distDir = process.env.NEXT_DIST_DIR || '.next';
@@ -143,7 +169,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.log(`Building the portal (${reason})…`);
     const fingerprint = inputsFingerprint(root); // the inputs the build starts from
     const result = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit' });
-    if (result.status === 0) recordFingerprint(root, distDir, fingerprint);
-    process.exit(result.status ?? 1);
+    if (result.status !== 0) process.exit(result.status ?? 1);
+    recordFingerprint(root, distDir, fingerprint);
   }
+  await compileServer(root, distDir);
 }

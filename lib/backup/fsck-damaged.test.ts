@@ -4,26 +4,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { closeDb, getDb } from '@/db';
+import { getDb } from '@/db';
+import { damageTable } from '@/lib/testing/damage-db';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { fsck, lastFsck } from './fsck';
 
 const { dir } = useTempDataDir();
-
-/** Overwrites the b-tree page header of `table`'s root page with an invalid page type, as a torn write would. */
-function damageTable(table: string): void {
-  const file = path.join(dir(), 'appstore.db');
-  const { rootpage } = getDb().$client.prepare('select rootpage from sqlite_master where name = ?').get(table) as { rootpage: number };
-  closeDb(); // the last connection checkpoints the WAL into the file
-  const probe = new Database(file);
-  const pageSize = probe.pragma('page_size', { simple: true }) as number;
-  probe.close();
-  const fd = fs.openSync(file, 'r+');
-  fs.writeSync(fd, Buffer.alloc(16, 0xa5), 0, 16, (rootpage - 1) * pageSize);
-  fs.closeSync(fd);
-}
 
 describe('fsck on a damaged database', () => {
   it('keeps the last report across a restart', async () => {
@@ -45,7 +32,7 @@ describe('fsck on a damaged database', () => {
     const orphan = path.join(dir(), 'assets', orphanSha.slice(0, 2), orphanSha);
     fs.mkdirSync(path.dirname(orphan), { recursive: true });
     fs.writeFileSync(orphan, 'no row names me'); // sound, and unreferenced (but a damaged table may hide its row)
-    damageTable('apps');
+    damageTable(dir(), 'apps');
     expect(() => getDb().$client.prepare('select * from apps').all()).toThrow(/malformed|corrupt/i);
 
     const report = await fsck({ repair: true });
