@@ -1,8 +1,9 @@
-// Work done once when the server starts. Before the first request (Next waits for it): check the
-// configuration, open and migrate the database, ensure an admin exists, drop abandoned uploads, install the
-// instance manager (bringing back instances that ran). After it, in the background, so that a restart
-// answers at once: SQLite's quick check, then the sweep of files no row points to (only when the database
-// is sound: a damaged table hides the rows that need its files), and the storage check's schedule.
+// Work done once when the server starts. Before the first request (instrumentation.ts runs startServing,
+// and Next waits for it): check the configuration, open and migrate the database, ensure an admin exists,
+// drop abandoned uploads, install the instance manager (bringing back instances that ran). After it, in the
+// background, so that a restart answers at once: SQLite's quick check (seconds on a large database), then
+// the sweep of files no row points to (only when the database is sound: a damaged table hides the rows that
+// need its files), and the storage check's schedule. /api/health says when that part is done.
 import 'server-only';
 import { getDb } from '@/db';
 import { MigrationError } from '@/db/migrate';
@@ -10,8 +11,22 @@ import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
 import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
+import { setStartUpPhase } from './startup-phase';
 
+/** The whole start-up, background part included (tests, scripts). */
 export async function startUp(): Promise<void> {
+  await prepareToServe();
+  await afterStart();
+}
+
+/** What the server runs: the start-up's first part, then the rest in the background. */
+export async function startServing(): Promise<void> {
+  await prepareToServe();
+  setStartUpPhase('running');
+  setImmediate(() => void afterStart().finally(() => setStartUpPhase('done')));
+}
+
+async function prepareToServe(): Promise<void> {
   loadConfig(); // a bad value stops here, naming the variable
   authSecret(); // a missing key file is created now, not at the first sign-in
   try {
@@ -36,7 +51,6 @@ export async function startUp(): Promise<void> {
   installInstances(manager);
   manager.recover();
   startStagingSweep();
-  setImmediate(() => void afterStart());
 }
 
 /** The background half of the start-up; it never stops the server. */
