@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error a plain ES module script without types
-import { buildNeeded, FINGERPRINT_FILE, recordFingerprint } from './build-if-stale.mjs';
+import { buildNeeded, compileServer, FINGERPRINT_FILE, recordFingerprint } from './build-if-stale.mjs';
 
 const TSCONFIG = { compilerOptions: { strict: true }, include: ['next-env.d.ts', '**/*.ts', '.next/types/**/*.ts', '.next/dev/types/**/*.ts'] };
 
@@ -88,5 +89,29 @@ describe('npm start builds only when needed', () => {
     fs.writeFileSync(path.join(stale, '.next', 'BUILD_ID'), 'build-2');
     touch(path.join(stale, '.next', 'BUILD_ID'), 60);
     expect(buildNeeded(stale, '.next')).toMatch(/sources changed/);
+  });
+});
+
+describe('npm start runs server.ts compiled', () => {
+  it('compiles server.ts into the build folder as plain JavaScript that runs with node alone', async () => {
+    const root = path.resolve(__dirname, '..');
+    const distDir = `.next-compile-test-${process.pid}`;
+    fs.mkdirSync(path.join(root, distDir));
+    try {
+      const out = await compileServer(root, distDir);
+      expect(out).toBe(path.join(root, distDir, 'portal-server.mjs'));
+      expect(fs.readFileSync(out, 'utf8')).not.toMatch(/from ["']@\//); // the project's modules are inside, packages imported
+      // No TypeScript loader: it starts, reads the configuration, and refuses a bad port as server.ts does.
+      let failure: { status: number; stderr: string } | null = null;
+      try {
+        execFileSync(process.execPath, [out, '-p', 'not-a-port'], { cwd: root, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NODE_OPTIONS: '' } });
+      } catch (error) {
+        failure = error as { status: number; stderr: string };
+      }
+      expect(failure?.status).toBe(1);
+      expect(failure?.stderr).toMatch(/^The App Store cannot start: PORT/m);
+    } finally {
+      fs.rmSync(path.join(root, distDir), { recursive: true, force: true });
+    }
   });
 });
