@@ -51,7 +51,7 @@ try {
 /**
  * The same check on its own read-only connection in a worker thread: on a large database it takes seconds
  * (3.7 s at 10,000 apps), which on the server's connection would stop every request meanwhile. WAL mode
- * lets it read a consistent snapshot while the portal writes. `quick_check` is quicker (it does not compare
+ * lets it read a consistent snapshot while the portal writes. `quick_check` does less (it does not compare
  * indexes with their tables) and still finds damaged pages.
  */
 export function integrityProblemsOffThread(file: string, check: 'integrity_check' | 'quick_check' = 'integrity_check'): Promise<string[]> {
