@@ -34,6 +34,11 @@ export async function startServer(options: {
   capture?: boolean;
   /** A command the server is started through (it must exec its arguments), e.g. to change the host it sees. */
   wrapper?: string[];
+  /**
+   * Wait (default) until the start-up's background part is done as well (/api/health `startUp`: the
+   * database's quick check and the sweep of unreferenced files), or only until the server answers.
+   */
+  untilStartedUp?: boolean;
 }): Promise<RunningServer> {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(projectRoot, distDir, 'BUILD_ID'))) {
@@ -68,13 +73,13 @@ export async function startServer(options: {
     if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}.`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
+      if (res.ok && (options.untilStartedUp === false || ((await res.json()) as { startUp?: string }).startUp !== 'running')) break;
     } catch {
       // not up yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('The server did not answer /api/health within 60 s.');
+      throw new Error('The server did not answer /api/health (and finish its start-up) within 60 s.');
     }
     await new Promise((r) => setTimeout(r, 100));
   }
