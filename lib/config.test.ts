@@ -271,6 +271,7 @@ describe('the process configuration', () => {
       INSTANCE_LIMIT: [plain.instances.limit, literal],
       VISITOR_INSTANCE_LIMIT: [plain.instances.visitorLimit, literal],
       INSTANCE_TIMEOUT: [plain.instances.defaultTimeout, (t) => String(literal(t))],
+      MIGRATION_BACKUPS_KEEP: [plain.migrationBackupsKeep, literal],
     };
     // Nothing documented goes unchecked, and nothing checked goes undocumented.
     expect([...documented.keys()].sort()).toEqual(Object.keys(pinned).sort());

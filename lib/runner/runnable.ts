@@ -18,7 +18,7 @@ export interface HostRunFacts {
 }
 
 export function gpuShortage(wanted: number, available: number): string | null {
-  if (wanted <= 0 || available >= wanted) return null;
+  if (!(wanted > 0) || available >= wanted) return null;
   return `The app asks for ${wanted} GPU${wanted > 1 ? 's' : ''} (Runtime.GPUCount) and this host has ${available || 'none'}.`;
 }
 
