@@ -5,24 +5,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER, MigrationError, migrateDb } from './migrate';
+import { committedMigrations as committed, dumpRows, migrationIndex, migrationsFolderWith as folderWith } from '@/lib/testing/migrations';
+import { MigrationError, migrateDb } from './migrate';
 
-/** A migrations folder holding the committed migrations up to `count` (and the journal saying so). */
-function folderWith(count: number, extra?: { tag: string; sql: string }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8'));
-  journal.entries = journal.entries.slice(0, count);
-  for (const entry of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_FOLDER(), `${entry.tag}.sql`), path.join(dir, `${entry.tag}.sql`));
-  if (extra) {
-    journal.entries.push({ idx: journal.entries.length, version: '6', when: Date.now() + 1000, tag: extra.tag, breakpoints: true });
-    fs.writeFileSync(path.join(dir, `${extra.tag}.sql`), extra.sql);
-  }
-  fs.mkdirSync(path.join(dir, 'meta'));
-  fs.writeFileSync(path.join(dir, 'meta', '_journal.json'), JSON.stringify(journal));
-  return dir;
-}
-
-const committed = () => JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8')).entries.length as number;
 const open = (file: string) => {
   const sqlite = new Database(file);
   return Object.assign(drizzle(sqlite), { $client: sqlite });
@@ -56,17 +41,54 @@ describe('migrations at start-up', () => {
     db.$client.close();
   });
 
-  it('a failing migration leaves the database untouched and says so', () => {
+  it('a failing migration leaves the database untouched, its rows and its bytes, and says so', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-fail-'));
     const file = path.join(dir, 'appstore.db');
     const db = open(file);
     migrateDb(db, { log: () => {} });
+    db.$client.prepare("insert into users (id, email, name) values ('u1', 'a@b.test', 'A'), ('u2', 'c@d.test', 'C')").run();
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
     const before = tables(db.$client);
-    const failing = folderWith(committed(), { tag: '9999_broken', sql: 'CREATE TABLE half_done (id text);\n--> statement-breakpoint\nCREATE TABLE users (id text);' });
+    const rowsBefore = dumpRows(db.$client);
+    const bytesBefore = fs.readFileSync(file);
+    // It changes rows and adds a table before the statement that fails.
+    const failing = folderWith(committed(), {
+      tag: '9999_broken',
+      sql: "UPDATE users SET name = 'changed';\n--> statement-breakpoint\nCREATE TABLE half_done (id text);\n--> statement-breakpoint\nCREATE TABLE users (id text);",
+    });
     expect(() => migrateDb(db, { migrationsFolder: failing, log: () => {} })).toThrow(MigrationError);
     expect(() => migrateDb(db, { migrationsFolder: failing, log: () => {} })).toThrow(/It is unchanged .*a copy taken before is .*pre-migration/);
     expect(tables(db.$client)).toEqual(before); // half_done was rolled back with the rest
+    expect(dumpRows(db.$client)).toEqual(rowsBefore); // and so was the update
     db.$client.close();
+    expect(fs.readFileSync(file).equals(bytesBefore)).toBe(true);
+    const copy = new Database(path.join(dir, 'backups', fs.readdirSync(path.join(dir, 'backups'))[0]), { readonly: true });
+    expect(dumpRows(copy)).toEqual(rowsBefore);
+    copy.close();
+  });
+
+  it('keeps the last MIGRATION_BACKUPS_KEEP copies; 0 takes none and keeps none', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-keep-'));
+    const backups = path.join(dir, 'backups');
+    fs.mkdirSync(backups);
+    const older = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04'].map((d) => `pre-migration-${d}T00-00-00-000Z.db`);
+    for (const name of older) fs.writeFileSync(path.join(backups, name), 'old copy');
+    fs.writeFileSync(path.join(backups, 'notes.txt'), 'not a copy: left alone');
+    const migrateOnce = (keep: number) => {
+      const file = path.join(dir, 'appstore.db');
+      fs.rmSync(file, { force: true });
+      const previous = open(file);
+      migrateDb(previous, { migrationsFolder: folderWith(committed() - 1), log: () => {} });
+      const lines: string[] = [];
+      migrateDb(previous, { keepBackups: keep, log: (l) => lines.push(l) });
+      previous.$client.close();
+      return lines;
+    };
+    migrateOnce(2);
+    const kept = fs.readdirSync(backups).sort();
+    expect(kept).toEqual(['notes.txt', older[3], expect.stringMatching(/^pre-migration-(?!2020-).*\.db$/)]); // the newest old one and today's
+    expect(migrateOnce(0)).toEqual(['Applying 1 migration(s) without a copy of the database first (MIGRATION_BACKUPS_KEEP=0).']);
+    expect(fs.readdirSync(backups)).toEqual(['notes.txt']);
   });
 });
 
@@ -76,7 +98,7 @@ describe('0007: instances outlive their app version', () => {
     const file = path.join(dir, 'appstore.db');
     const before = open(file);
     before.$client.pragma('foreign_keys = ON'); // as db/index.ts opens it
-    const upTo0006 = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8')).entries.findIndex((e: { tag: string }) => e.tag.startsWith('0007')) as number;
+    const upTo0006 = migrationIndex('0007');
     migrateDb(before, { migrationsFolder: folderWith(upTo0006), log: () => {} });
     const run = (sql: string) => before.$client.prepare(sql).run();
     run("insert into users (id, email, name) values ('u1', 'a@b.test', 'A')");

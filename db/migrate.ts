@@ -1,6 +1,7 @@
 // Applies the committed drizzle-kit migrations; runs whenever the database is opened. Before changing an
-// existing database it copies it into DATA_DIR/backups/ (the last MIGRATION_BACKUPS_KEEP are kept), and
-// says so; the migrations run in one transaction, so a failing one leaves the database as it was.
+// existing database it copies it into DATA_DIR/backups/ (the last MIGRATION_BACKUPS_KEEP are kept; 0 takes
+// no copy and keeps none), and says so; the migrations run in one transaction, so a failing one leaves the
+// database as it was.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -22,6 +23,16 @@ function lastApplied(client: Client): number | null {
   }
 }
 
+/** Removes all but the newest `keep` pre-migration copies (their names sort by time). */
+export function pruneBackups(dir: string, keep: number): void {
+  if (!fs.existsSync(dir)) return;
+  const copies = fs
+    .readdirSync(dir)
+    .filter((f) => /^pre-migration-.*\.db$/.test(f))
+    .sort();
+  for (const f of copies.slice(0, Math.max(0, copies.length - keep))) fs.rmSync(path.join(dir, f), { force: true });
+}
+
 export function migrateDb(
   db: BetterSQLite3Database<Record<string, unknown>> & { $client: Client },
   options: { migrationsFolder?: string; keepBackups?: number; log?: (line: string) => void } = {},
@@ -31,19 +42,19 @@ export function migrateDb(
   const applied = lastApplied(client);
   const pending = applied === null ? [] : readMigrationFiles({ migrationsFolder }).filter((m) => m.folderMillis > applied);
   let backup: string | null = null;
+  const keep = options.keepBackups ?? 5;
+  const log = options.log ?? console.log;
   if (pending.length > 0 && client.name && client.name !== ':memory:') {
     const dir = path.join(path.dirname(client.name), 'backups');
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    backup = path.join(dir, `pre-migration-${new Date().toISOString().replace(/[:.]/g, '-')}.db`);
-    client.exec(`VACUUM INTO '${backup.replaceAll("'", "''")}'`);
-    (options.log ?? console.log)(`Backed up the database to ${backup} before applying ${pending.length} migration(s).`);
-    const keep = options.keepBackups ?? 5;
-    const old = fs
-      .readdirSync(dir)
-      .filter((f) => /^pre-migration-.*\.db$/.test(f))
-      .sort()
-      .slice(0, -keep);
-    for (const f of old) fs.rmSync(path.join(dir, f), { force: true });
+    if (keep > 0) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      backup = path.join(dir, `pre-migration-${new Date().toISOString().replace(/[:.]/g, '-')}.db`);
+      client.exec(`VACUUM INTO '${backup.replaceAll("'", "''")}'`);
+      log(`Backed up the database to ${backup} before applying ${pending.length} migration(s).`);
+    } else {
+      log(`Applying ${pending.length} migration(s) without a copy of the database first (MIGRATION_BACKUPS_KEEP=0).`);
+    }
+    pruneBackups(dir, keep);
   }
   try {
     migrate(db, { migrationsFolder });

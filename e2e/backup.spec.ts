@@ -14,7 +14,7 @@ import { instanceAppBundle } from './instance-app';
 
 test.setTimeout(240_000);
 
-// +10 crash.spec, +12…+15 hardening, +20 instances-crash.
+// +10 crash.spec, +12…+15 hardening, +20 instances-crash, +24 storage.spec.
 const PORT = Number(process.env.E2E_PORT || 3107) + 22;
 
 function cli(...args: string[]) {
@@ -66,6 +66,9 @@ test('a backup taken during imports and deletes restores into a portal that serv
     const backup = await cli('admin', 'backup', '-o', archive, '--url', server.url, '--token', token);
     const answers = await traffic;
     expect(backup.code, backup.err).toBe(0);
+    // Progress against the totals the portal announced before the first byte, ending with every file.
+    expect(backup.err).toMatch(/^Backing up \d+ files, [\d.,]+ MiB, and a manifest of their checksums\.$/m);
+    expect(backup.err).toMatch(/^(\d+)\/\1 files, ([\d.,]+) of \2 MiB \(100 %\)$/m);
     expect(answers.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 201, 204, 204]);
 
     // Restoring refuses a folder that is not empty, then fills an empty one.

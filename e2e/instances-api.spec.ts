@@ -100,11 +100,28 @@ test('an idle instance is suspended after its InstanceTimeout; keep-alive and tr
   const user = await createUser(request, { prefix: 'idle' });
   const auth = await bearer(request, user);
   const app = await importProbe(request, auth, { instanceTimeout: '5s' });
-  const instance = await start(request, auth, app.id);
+  // PUBLIC: the proxied requests below need no portal session.
+  const instance = await start(request, auth, app.id, 'PUBLIC');
   const deployed = await waitFor(request, auth, instance.id, 'DEPLOYED');
   expect(Date.parse(deployed.suspendAfter) - Date.parse(deployed.updatedAt)).toBeLessThanOrEqual(6_000);
   const kept = await (await request.post(`/api/v1/instances/${instance.id}/keep-alive`, { headers: auth })).json();
   expect(Date.parse(kept.suspendAfter)).toBeGreaterThanOrEqual(Date.parse(deployed.suspendAfter));
+
+  // Traffic through the router for well over the 5 s timeout: a request a second (the traffic itself, not a
+  // wait for a condition), and the instance stays DEPLOYED with its deadline moving on.
+  const trafficStarted = Date.now();
+  let lastDeadline = Date.parse(kept.suspendAfter);
+  while (Date.now() - trafficStarted < 12_000) {
+    const proxied = await request.get(`/instance/${instance.id}/headers`);
+    expect(proxied.status()).toBe(200);
+    const now = await (await request.get(`/api/v1/instances/${instance.id}`, { headers: auth })).json();
+    expect(now.status).toBe('DEPLOYED');
+    lastDeadline = Date.parse(now.suspendAfter);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  expect(lastDeadline).toBeGreaterThan(Date.parse(kept.suspendAfter) + 5_000);
+
+  // Then no traffic: suspended after its timeout.
   const suspended = await waitFor(request, auth, instance.id, 'SUSPENDED', 60_000);
   expect(suspended.suspendAfter).toBeNull();
   expect((await request.post(`/api/v1/instances/${instance.id}/resume`, { headers: auth })).status()).toBe(200);

@@ -227,6 +227,9 @@ describe('the process configuration', () => {
       OIDC_REFRESH_INTERVAL: [oidc.refreshIntervalSeconds, literal],
       OIDC_CLI_CLIENT_ID: [oidc.cli, none],
       OIDC_API_AUDIENCE: [withCli.cli!.audience, (t) => (t === '— (audience: the CLI client id)' ? 'cli' : t)],
+      OIDC_SUBJECT_CLAIM: [oidc.subjectClaim, literal],
+      OIDC_CLI_SUBJECT_CLAIM: [withCli.cli!.subjectClaim, (t) => (t === '`OIDC_SUBJECT_CLAIM`' ? 'sub' : t)],
+      OIDC_CLI_SCOPE: [withCli.cli!.scope, (t) => (t.startsWith('— (') ? null : t)],
       OIDC_APP_CLIENT_ID: [oidc.app, none],
       OIDC_APP_CLIENT_SECRET: [oidc.app, none],
       OIDC_END_SESSION_URL: [oidc.endSessionUrl, none],
@@ -268,6 +271,7 @@ describe('the process configuration', () => {
       INSTANCE_LIMIT: [plain.instances.limit, literal],
       VISITOR_INSTANCE_LIMIT: [plain.instances.visitorLimit, literal],
       INSTANCE_TIMEOUT: [plain.instances.defaultTimeout, (t) => String(literal(t))],
+      MIGRATION_BACKUPS_KEEP: [plain.migrationBackupsKeep, literal],
     };
     // Nothing documented goes unchecked, and nothing checked goes undocumented.
     expect([...documented.keys()].sort()).toEqual(Object.keys(pinned).sort());

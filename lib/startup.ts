@@ -1,5 +1,9 @@
-// Work done once when the server starts: check the configuration, open and migrate the database, ensure an
-// admin exists, sweep files no row points to, start the instance manager (bringing back instances that ran).
+// Work done once when the server starts. Before the first request (instrumentation.ts runs startServing,
+// and Next waits for it): check the configuration, open and migrate the database, ensure an admin exists,
+// drop abandoned uploads, install the instance manager (bringing back instances that ran). After it, in the
+// background, so that a restart answers at once: SQLite's quick check (seconds on a large database), then
+// the sweep of files no row points to (only when the database is sound: a damaged table hides the rows that
+// need its files), and the storage check's schedule. /api/health says when that part is done.
 import 'server-only';
 import { getDb } from '@/db';
 import { MigrationError } from '@/db/migrate';
@@ -7,8 +11,22 @@ import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
 import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
+import { setStartUpPhase } from './startup-phase';
 
+/** The whole start-up, background part included (tests, scripts). */
 export async function startUp(): Promise<void> {
+  await prepareToServe();
+  await afterStart();
+}
+
+/** What the server runs: the start-up's first part, then the rest in the background. */
+export async function startServing(): Promise<void> {
+  await prepareToServe();
+  setStartUpPhase('running');
+  setImmediate(() => void afterStart().finally(() => setStartUpPhase('done')));
+}
+
+async function prepareToServe(): Promise<void> {
   loadConfig(); // a bad value stops here, naming the variable
   authSecret(); // a missing key file is created now, not at the first sign-in
   try {
@@ -20,11 +38,10 @@ export async function startUp(): Promise<void> {
   }
   await ensureFirstAdmin();
   (await import('@/lib/runtimes/catalog')).seedRuntimeVersions();
-  // Nothing is in flight yet: every staged upload and unreferenced file is a leftover.
-  const { removed } = await sweepOrphanFiles({ stagingMaxAgeMs: 0 });
-  if (removed > 0) console.log(`Removed ${removed} leftover file(s) from DATA_DIR.`);
+  // Nothing is in flight yet: every staged upload is a leftover.
+  const { removed } = await sweepExpiredStaging(0);
+  if (removed > 0) console.log(`Removed ${removed} leftover staged upload file(s).`);
   (await import('@/lib/backup/backup')).removeStaleBackupStaging();
-  (await import('@/lib/backup/fsck')).scheduleFsck(7 * 24 * 3600_000);
   const [{ LocalRunner }, { InstanceManager }, { installInstances }] = await Promise.all([
     import('@/lib/runner/local-runner'),
     import('@/lib/instances/manager'),
@@ -34,6 +51,34 @@ export async function startUp(): Promise<void> {
   installInstances(manager);
   manager.recover();
   startStagingSweep();
+}
+
+/** The background half of the start-up; it never stops the server. */
+export async function afterStart(log: Pick<Console, 'log' | 'error'> = console): Promise<void> {
+  try {
+    await sweepOrphansIfSound(log);
+  } catch (error) {
+    log.error('The start-up sweep of unreferenced files failed:', error);
+  }
+  (await import('@/lib/backup/fsck')).scheduleFsck(7 * 24 * 3600_000);
+}
+
+/**
+ * Removes bundles and images no row references (leftovers of a crash between placing a file and committing
+ * its row, of refused imports, of deleted versions), unless SQLite's quick check finds the database damaged.
+ */
+export async function sweepOrphansIfSound(log: Pick<Console, 'log' | 'error'> = console): Promise<{ removed: number } | null> {
+  const { integrityProblemsOffThread } = await import('@/lib/backup/fsck');
+  const problems = await integrityProblemsOffThread(getDb().$client.name, 'quick_check');
+  if (problems.length > 0) {
+    log.error(
+      `The database is damaged (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}): unreferenced files were NOT removed at start-up. Run \`appstore admin fsck\`, and restore the database from a backup (README, Operating).`,
+    );
+    return null;
+  }
+  const swept = await sweepOrphanFiles();
+  if (swept.removed > 0) log.log(`Removed ${swept.removed} leftover file(s) from DATA_DIR.`);
+  return swept;
 }
 
 /** While the server runs, staged uploads whose import never came expire after STAGED_UPLOAD_TTL. */

@@ -174,7 +174,7 @@ async function main() {
   const staticApp = path.join(PUBLIC_DIR, '__bench-app.html');
   for (const file of [staticCatalog, staticApp]) fs.writeFileSync(file, 'placeholder');
   const started = Date.now();
-  const server = await startServer({ port: PORT, dataDir, capture: true });
+  const server = await startServer({ port: PORT, dataDir, capture: true, untilStartedUp: false }); // the cold start: as soon as it answers
   try {
     const cookie = await signIn(server.url);
     const home = await bodyOf(`${server.url}/`, cookie);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { InstanceActions } from '@/components/instances/instance-actions';
+import { SuspendCountdown } from '@/components/instances/suspend-countdown';
 import { requirePage } from '@/lib/auth/viewer';
 import { rightsOn } from '@/lib/instances/page-data';
 import { presentInstance } from '@/lib/instances/present';
@@ -30,6 +31,7 @@ export default async function MyInstancesPage() {
         <ul className="space-y-3">
           {records.map((record) => {
             const instance = presentInstance(record);
+            const rights = rightsOn(viewer, record);
             return (
               <li key={record.id} className="space-y-2 rounded-lg border border-gray-200 bg-white p-4" data-testid="instance-row">
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -41,11 +43,23 @@ export default async function MyInstancesPage() {
                   </h2>
                   <p className="text-sm">
                     <span className="font-medium">{record.status}</span> · {record.visibility} · created {formatUtc(record.createdAt)}
-                    {instance.suspendAfter && <> · suspends after {formatUtc(new Date(instance.suspendAfter))}</>}
+                    {instance.suspendAfter && (
+                      <>
+                        {' '}
+                        · <SuspendCountdown until={instance.suspendAfter} /> (at {formatUtc(new Date(instance.suspendAfter))})
+                      </>
+                    )}
                   </p>
                 </div>
                 {record.status === 'FAILED' && <p className="text-sm text-red-800">{record.reason}</p>}
-                <InstanceActions instance={instance} rights={rightsOn(viewer, record)} />
+                <InstanceActions instance={instance} rights={rights} />
+                {rights.logs && (
+                  <p className="text-sm">
+                    <Link href={`/instances/${record.id}#logs`} className="text-blue-800 underline">
+                      Logs<span className="sr-only"> of {record.app.title} {record.app.version}</span>
+                    </Link>
+                  </p>
+                )}
               </li>
             );
           })}

@@ -5,7 +5,7 @@ import { appUrl, loginUrl } from '@/lib/urls';
 import { RunControls } from './run-controls';
 
 export async function AppRunControls({ app }: { app: { id: string; name: string; version: string; title: string } }) {
-  const options = runOptions(await getViewer(), app.id, accessSettings());
+  const options = await runOptions(await getViewer(), app.id, accessSettings());
   if (!options) return null;
   return <RunControls appId={app.id} title={app.title} options={options} loginHref={loginUrl(appUrl(app.name, app.version))} />;
 }

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type { InstanceJson } from '@/lib/instances/present';
 import { InstanceActions, type InstanceActionRights } from './instance-actions';
+import { countdown } from './suspend-countdown';
 
 const STAGES = [
   ['SOURCING', 'Sourcing the app bundle'],
@@ -11,13 +12,6 @@ const STAGES = [
   ['STARTING', 'Starting the app'],
 ] as const;
 
-function countdown(until: string | null, now: number): string | null {
-  if (!until) return null;
-  const s = Math.max(0, Math.round((Date.parse(until) - now) / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
-}
 
 export function InstanceStatus({
   initial,

@@ -74,14 +74,8 @@ export function hostSessionCookie(value: string, secure: boolean): string {
   return `${HOST_SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_TTL_MS / 1000}${secure ? '; Secure' : ''}`;
 }
 
-/** The value of one named cookie in a Cookie header (only used for the host session cookie). */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const pair of (header ?? '').split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
-}
+/** The value of one named cookie in a Cookie header; headers are split in one place (lib/auth/session-cookies.ts). */
+export { cookieValue } from './session-cookies';
 
 /** A return path that stays on the host it is used on: one leading slash, no scheme, no backslash. */
 export function safeReturnPath(value: string | null | undefined): string {

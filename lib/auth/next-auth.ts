@@ -14,6 +14,8 @@ import { endSessionsFrom } from './revocation';
 import { claimOfToken } from './session-claim';
 import { loadActiveUser } from './viewer-store';
 import { authSecret } from './secret';
+import { authCookies, servedOverHttps } from './session-cookies';
+import { publicUrl } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
 
 export class ThrottledSignIn extends CredentialsSignin {
@@ -62,6 +64,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
+  // Over https the session, csrf and callback cookies are `__Host-` cookies: an app host under the portal's
+  // host cannot toss one in with `Domain=` (lib/auth/session-cookies.ts).
+  cookies: authCookies(servedOverHttps(publicUrl())),
   // Every failure lands on /login, with a message saying what went wrong (lib/auth/oidc-errors.ts).
   pages: { signIn: '/login', error: '/login' },
   providers: providers(),

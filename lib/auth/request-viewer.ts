@@ -10,9 +10,12 @@ import { authSecret } from './secret';
 import { claimOfSession } from './session-claim';
 import { viewerFromSession } from './viewer-store';
 import { refreshRolesIfDue } from './oidc-session';
+import { hasDuplicateSessionCookie } from './session-cookies';
 
 /** From the portal's session cookie (BASE_URL instance traffic, same origin as the portal). */
 export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
+  // As for pages (lib/auth/viewer.ts): a session cookie sent twice is no session.
+  if (hasDuplicateSessionCookie(req.headers.cookie)) return null;
   const plain: Record<string, string> = {};
   for (const name of ['cookie', 'host', 'x-forwarded-proto', 'x-forwarded-host']) {
     const value = req.headers[name];

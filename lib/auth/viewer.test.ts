@@ -7,6 +7,9 @@ import { issueToken } from './tokens';
 let sessionUserId: string | null = null;
 let sessionVersion = 0;
 vi.mock('./next-auth', () => ({ auth: async () => (sessionUserId ? { user: { id: sessionUserId }, sessionVersion } : null) }));
+/** The request's Cookie header as Next's headers() answers it (Auth.js reads the session from it; mocked above). */
+let cookieHeader = 'authjs.session-token=the-session';
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ cookie: cookieHeader }) }));
 const { getApiViewer } = await import('./viewer');
 const { apiHandler } = await import('@/lib/api/route');
 /** An API route any signed-in caller may use: the guard every write route goes through. */
@@ -74,5 +77,25 @@ describe('getViewer and session revocation', () => {
     expect(await getApiViewer(request('GET', {}))).toBeNull();
     sessionVersion = 1; // a session issued after it
     expect(await getViewer()).toMatchObject({ id: user.id });
+  });
+});
+
+describe('a session cookie sent twice (one planted for a parent domain by an app host)', () => {
+  it('is treated as signed out, for pages and for the API', async () => {
+    const { getViewer } = await import('./viewer');
+    const user = insertUser();
+    sessionUserId = user.id;
+    sessionVersion = 0;
+    try {
+      expect(await getViewer()).toMatchObject({ id: user.id });
+      cookieHeader = 'authjs.session-token=the-session; theme=dark; authjs.session-token=planted';
+      expect(await getViewer()).toBeNull();
+      expect(await getApiViewer(request('GET', {}))).toBeNull();
+      // A Bearer token is not a cookie: it still works.
+      const { token } = issueToken(user.id, 'test');
+      expect(await getApiViewer(request('GET', { authorization: `Bearer ${token}` }))).toMatchObject({ id: user.id });
+    } finally {
+      cookieHeader = 'authjs.session-token=the-session';
+    }
   });
 });

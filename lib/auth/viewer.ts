@@ -1,6 +1,7 @@
 // Who is asking: the one place pages, server actions and route handlers get the viewer from.
 import 'server-only';
 import { cache } from 'react';
+import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { loginUrl } from '@/lib/urls';
 import { AppError } from '@/lib/errors';
@@ -11,6 +12,7 @@ import { userForProviderToken } from './provider-tokens';
 import { claimOfSession, type SessionClaim } from './session-claim';
 import { viewerFromSession, viewerFromUser } from './viewer-store';
 import { refreshRolesIfDue } from './oidc-session';
+import { hasDuplicateSessionCookie } from './session-cookies';
 
 export type { AccessLevel, Viewer } from './policy';
 
@@ -20,7 +22,10 @@ export { accessSettings };
 
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
 export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
-  const claim = claimOfSession(await auth());
+  const session = await auth();
+  // A session cookie sent twice (one planted for a parent domain by a sibling host): signed out, not a guess.
+  if (session && hasDuplicateSessionCookie((await headers()).get('cookie'))) return null;
+  const claim = claimOfSession(session);
   // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
   if (claim) await refreshRolesIfDue(claim.userId);
   const viewer = viewerFromSession(claim);

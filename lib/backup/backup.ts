@@ -1,12 +1,14 @@
 // An online, consistent backup of DATA_DIR as a tar stream: the database through SQLite's online backup
-// API, then every bundle and image the snapshot's rows reference, the generated keys, and a manifest with
-// counts and the sha256 of every file. Files are hard-linked into a private folder under the storage lock,
-// so a deletion or import running meanwhile can neither remove nor change what the archive will hold.
+// API, then every bundle and image the snapshot's rows reference, the generated keys, and last a manifest
+// with counts and the sha256 of every file, hashed as the file streams (the first bytes leave at once,
+// however large the store). Files are hard-linked (or, across file systems, copied) into a private folder
+// under the storage lock, so a deletion or import running meanwhile can neither remove nor change what the
+// archive will hold.
 import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { pack as tarPack } from 'tar-stream';
@@ -15,14 +17,24 @@ import { config, dataDir } from '@/lib/config';
 import { withStorageLock } from '@/lib/storage/lock';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
 import { REFERENCED_BUNDLES_SQL } from '@/lib/storage/sweep';
-import { FORMAT, MANIFEST_NAME, sha256File, type BackupManifest } from './manifest';
+import { FORMAT, MANIFEST_NAME, type BackupManifest } from './manifest';
 
 interface Staged {
   dir: string;
+  /** Everything but `files`, which is filled in as the files stream. */
   manifest: BackupManifest;
-  /** Archive name → file in the staging folder. */
-  entries: [string, string][];
+  /** Archive name → file in the staging folder, and its size. */
+  entries: { name: string; file: string; size: number }[];
 }
+
+/** What the archive will hold, known before its first byte: for the client's progress. */
+export interface BackupTotals {
+  files: number;
+  bytes: number;
+}
+
+/** For tests: runs under the storage lock, after the database snapshot and before its files are linked. */
+export const backupTestHooks: { afterSnapshot?: () => Promise<void> | void } = {};
 
 /** Where backups are staged: not under tmp/, whose sweeps would take hard links to old files for stale ones. */
 const stagingRoot = () => path.join(dataDir(), 'backups', '.staging');
@@ -32,36 +44,52 @@ export function removeStaleBackupStaging(): void {
   fs.rmSync(stagingRoot(), { recursive: true, force: true });
 }
 
+/**
+ * A hard link: instant, and immune to a later unlink. When DATA_DIR/backups is another file system (EXDEV)
+ * a copy, still under the storage lock, so that no deletion can come between.
+ */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    fs.copyFileSync(from, to);
+  }
+}
+
 async function stage(): Promise<Staged> {
   const dir = path.join(stagingRoot(), randomUUID());
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const entries: [string, string][] = [];
+  const entries: Staged['entries'] = [];
+  const add = (name: string, file: string) => entries.push({ name, file, size: fs.statSync(file).size });
   const missingFromStorage: string[] = [];
   try {
     await withStorageLock(async () => {
       const dbCopy = path.join(dir, 'appstore.db');
       await getDb().$client.backup(dbCopy);
-      entries.push(['appstore.db', dbCopy]);
+      add('appstore.db', dbCopy);
       const snapshot = new Database(dbCopy, { readonly: true });
       try {
         const shas = (sql: string) => (snapshot.prepare(sql).all() as { sha: string }[]).map((r) => r.sha);
-        for (const [kind, list, where] of [
+        const lists = [
           ['bundles', shas(REFERENCED_BUNDLES_SQL), bundlePath],
           ['assets', shas('select distinct sha256 as sha from app_assets'), assetPath],
-        ] as const) {
+        ] as const;
+        await backupTestHooks.afterSnapshot?.();
+        for (const [kind, list, where] of lists) {
           for (const sha of list) {
             const name = `${kind}/${sha.slice(0, 2)}/${sha}`;
             const link = path.join(dir, name);
             fs.mkdirSync(path.dirname(link), { recursive: true });
             try {
-              fs.linkSync(where(sha), link); // same file system: instant, and immune to a later unlink
+              linkOrCopy(where(sha), link);
             } catch (error) {
               // Already gone before the backup (the storage check marks its version broken): said, not fatal.
               if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
               missingFromStorage.push(name);
               continue;
             }
-            entries.push([name, link]);
+            add(name, link);
           }
         }
       } finally {
@@ -78,24 +106,26 @@ async function stage(): Promise<Staged> {
       if (fs.existsSync(file)) {
         const copy = path.join(dir, name);
         fs.copyFileSync(file, copy);
-        entries.push([name, copy]);
+        add(name, copy);
       }
     }
     const snapshot = new Database(path.join(dir, 'appstore.db'), { readonly: true });
-    const count = (table: string) => (snapshot.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    const manifest: BackupManifest = {
-      format: FORMAT,
-      createdAt: new Date().toISOString(),
-      migrations: (snapshot.prepare('select hash from __drizzle_migrations order by created_at').all() as { hash: string }[]).map((r) => r.hash),
-      counts: { apps: count('apps'), assets: count('app_assets'), secrets: count('secrets'), users: count('users'), instances: count('instances') },
-      files: {},
-      keysFromEnvironment,
-      missingFromStorage,
-      volumesNotIncluded: instanceVolumes(snapshot),
-    };
-    snapshot.close();
-    for (const [name, file] of entries) manifest.files[name] = await sha256File(file);
-    return { dir, manifest, entries };
+    try {
+      const count = (table: string) => (snapshot.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      const manifest: BackupManifest = {
+        format: FORMAT,
+        createdAt: new Date().toISOString(),
+        migrations: (snapshot.prepare('select hash from __drizzle_migrations order by created_at').all() as { hash: string }[]).map((r) => r.hash),
+        counts: { apps: count('apps'), assets: count('app_assets'), secrets: count('secrets'), users: count('users'), instances: count('instances') },
+        files: {},
+        keysFromEnvironment,
+        missingFromStorage,
+        volumesNotIncluded: instanceVolumes(snapshot),
+      };
+      return { dir, manifest, entries };
+    } finally {
+      snapshot.close();
+    }
   } catch (error) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -113,24 +143,46 @@ function instanceVolumes(snapshot: Database.Database): string[] {
   return fs.readdirSync(root).filter((id) => ids.has(id));
 }
 
+/** Passes a file's bytes on, hashing them and counting them on the way. */
+function hashing(onBytes: (n: number) => void): Transform & { digest(): { sha256: string; size: number } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  return Object.assign(t, { digest: () => ({ sha256: hash.digest('hex'), size }) });
+}
+
 /**
- * The backup as a tar stream (manifest first). The staging folder is removed when the stream ends, fails
- * or is abandoned by its reader. `onProgress` is told each file as it is written.
+ * The backup as a tar stream: the files as they are read and hashed, then the manifest. The staging folder
+ * is removed when the stream ends, fails or is abandoned by its reader. `totals` (known before the first
+ * byte) are what the files add up to; `onProgress` is told each file once it is in the stream.
  */
-export async function backupStream(onProgress?: (done: number, total: number, name: string) => void): Promise<Readable> {
+export async function backupStream(
+  onProgress?: (progress: { files: number; bytes: number; name: string }) => void,
+): Promise<{ stream: Readable; totals: BackupTotals }> {
   const staged = await stage();
+  const totals = { files: staged.entries.length, bytes: staged.entries.reduce((sum, e) => sum + e.size, 0) };
   const pack = tarPack();
   const out = new PassThrough();
   const cleanup = () => fs.rmSync(staged.dir, { recursive: true, force: true });
   (async () => {
+    let files = 0;
+    let bytes = 0;
+    for (const { name, file, size } of staged.entries) {
+      const entry = pack.entry({ name, size, mode: 0o600 });
+      const hasher = hashing((n) => (bytes += n));
+      await pipeline(fs.createReadStream(file), hasher, entry);
+      staged.manifest.files[name] = hasher.digest();
+      onProgress?.({ files: ++files, bytes, name });
+    }
     const manifest = Buffer.from(JSON.stringify(staged.manifest, null, 2));
     pack.entry({ name: MANIFEST_NAME, size: manifest.length, mode: 0o600 }, manifest);
-    let done = 0;
-    for (const [name, file] of staged.entries) {
-      const entry = pack.entry({ name, size: staged.manifest.files[name].size, mode: 0o600 });
-      await pipeline(fs.createReadStream(file), entry);
-      onProgress?.(++done, staged.entries.length, name);
-    }
     pack.finalize();
   })().catch((error) => pack.destroy(error));
   pipeline(pack, out).then(cleanup, (error) => {
@@ -138,5 +190,5 @@ export async function backupStream(onProgress?: (done: number, total: number, na
     out.destroy(error);
   });
   out.on('close', cleanup);
-  return out;
+  return { stream: out, totals };
 }

@@ -40,8 +40,8 @@ const Database = require(require.resolve('better-sqlite3', { paths: [workerData.
 let db;
 try {
   db = new Database(workerData.file, { readonly: true, fileMustExist: true });
-  const rows = db.pragma('integrity_check');
-  parentPort.postMessage(rows.map((r) => r.integrity_check).filter((line) => line !== 'ok'));
+  const rows = db.pragma(workerData.check);
+  parentPort.postMessage(rows.map((r) => r[workerData.check]).filter((line) => line !== 'ok'));
 } catch (error) {
   parentPort.postMessage(['the database could not be read: ' + (error && error.message)]);
 } finally {
@@ -51,11 +51,12 @@ try {
 /**
  * The same check on its own read-only connection in a worker thread: on a large database it takes seconds
  * (3.7 s at 10,000 apps), which on the server's connection would stop every request meanwhile. WAL mode
- * lets it read a consistent snapshot while the portal writes.
+ * lets it read a consistent snapshot while the portal writes. `quick_check` does less (it does not compare
+ * indexes with their tables) and still finds damaged pages.
  */
-export function integrityProblemsOffThread(file: string): Promise<string[]> {
+export function integrityProblemsOffThread(file: string, check: 'integrity_check' | 'quick_check' = 'integrity_check'): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(INTEGRITY_WORKER, { eval: true, workerData: { file, cwd: process.cwd() } });
+    const worker = new Worker(INTEGRITY_WORKER, { eval: true, workerData: { file, check, cwd: process.cwd() } });
     let answered = false;
     worker.once('message', (problems: string[]) => {
       answered = true;
@@ -77,11 +78,34 @@ function storedFiles(kind: 'bundles' | 'assets'): string[] {
   });
 }
 
-const holder = globalThis as { __appstoreLastFsck?: { at: Date; report: FsckReport } };
+/** The last check's report, kept across restarts (the weekly check may be days away). */
+const reportFile = () => path.join(dataDir(), 'storage-check.json');
+const holder = globalThis as { __appstoreLastFsck?: { dir: string; at: Date; report: FsckReport } };
 
-/** The last check's report (this process: at start-up, weekly, or asked for), for the admin page. */
+function remember(at: Date, report: FsckReport): void {
+  holder.__appstoreLastFsck = { dir: dataDir(), at, report };
+  const file = reportFile();
+  try {
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ at: at.toISOString(), report }), { mode: 0o600 });
+    fs.renameSync(`${file}.tmp`, file);
+  } catch (error) {
+    console.error(`The storage check's report could not be kept in ${file}:`, error);
+  }
+}
+
+/** The last check's report (at start-up, weekly, or asked for; also one from before a restart), for the admin page. */
 export function lastFsck(): { at: Date; report: FsckReport } | null {
-  return holder.__appstoreLastFsck ?? null;
+  const held = holder.__appstoreLastFsck;
+  if (held && held.dir === dataDir()) return { at: held.at, report: held.report };
+  try {
+    const saved = JSON.parse(fs.readFileSync(reportFile(), 'utf8')) as { at: string; report: FsckReport };
+    const at = new Date(saved.at);
+    if (Number.isNaN(at.getTime()) || !Array.isArray(saved.report?.database)) return null;
+    holder.__appstoreLastFsck = { dir: dataDir(), at, report: saved.report };
+    return { at, report: saved.report };
+  } catch {
+    return null; // no check yet (or an unreadable report: the next check writes a new one)
+  }
 }
 
 /** Runs a check now and then every `intervalMs` (a week by default), keeping the last report. */
@@ -157,28 +181,40 @@ export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {
   return withStorageLock(async () => {
     const client = getDb().$client;
     const database = await integrityProblemsOffThread(client.name);
-    const needs = neededFiles(client);
+    // A damaged page makes the queries themselves fail (SQLITE_CORRUPT): that is a finding, not a crash.
+    let needs: Map<string, Need> | null = null;
+    try {
+      needs = neededFiles(client);
+    } catch (error) {
+      database.push(
+        `the rows could not be read (${(error as Error).message}): every stored file was checked against its name only; missing and unreferenced files are not known`,
+      );
+    }
     const report: FsckReport = { database, corrupted: [], missing: [], orphans: [], removed: [], broken: [], ok: true };
     const present = new Set<string>();
     for (const file of [...storedFiles('bundles'), ...storedFiles('assets')]) {
       present.add(file);
-      if (!needs.has(file)) {
+      if (needs && !needs.has(file)) {
         report.orphans.push(file);
         continue;
       }
       const { sha256 } = await sha256File(path.join(dataDir(), file));
       if (sha256 !== path.basename(file)) report.corrupted.push({ file, sha256 });
     }
-    for (const [file, need] of needs) if (!present.has(file)) report.missing.push({ file, apps: [...new Set(need.apps)] });
-    if (database.length === 0) markBrokenVersions(client, needs, report, new Date());
+    if (needs) for (const [file, need] of needs) if (!present.has(file)) report.missing.push({ file, apps: [...new Set(need.apps)] });
+    if (needs && database.length === 0) markBrokenVersions(client, needs, report, new Date());
     if (options.repair) {
-      for (const file of report.orphans) {
-        fs.rmSync(path.join(dataDir(), file), { force: true });
-        report.removed.push(file);
+      // Rows a damaged database cannot show may still need a file: nothing is removed until it is sound.
+      if (database.length > 0) database.push('nothing was removed (repair): the database must be sound first (restore it from a backup)');
+      else {
+        for (const file of report.orphans) {
+          fs.rmSync(path.join(dataDir(), file), { force: true });
+          report.removed.push(file);
+        }
       }
     }
     report.ok = database.length === 0 && report.corrupted.length === 0 && report.missing.length === 0 && report.orphans.length === report.removed.length;
-    holder.__appstoreLastFsck = { at: new Date(), report };
+    remember(new Date(), report);
     if (!report.ok) console.error(`Storage check: ${report.corrupted.length} corrupted, ${report.missing.length} missing, ${report.orphans.length - report.removed.length} orphan file(s), database: ${database.join('; ') || 'ok'}. See Admin → Storage.`);
     return report;
   });

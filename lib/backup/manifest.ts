@@ -4,10 +4,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 
 export const MANIFEST_NAME = 'manifest.json';
-export const FORMAT = 'appstore-backup/1';
+/** Format 2 ends with its manifest (files are hashed as they stream); format 1 began with it. */
+export const FORMAT = 'appstore-backup/2';
+export const FORMATS_READ: string[] = ['appstore-backup/1', FORMAT];
 
 export interface BackupManifest {
-  format: typeof FORMAT;
+  format: string;
   createdAt: string;
   /** The migrations the database had (their tags), to know which portal version can read it. */
   migrations: string[];

@@ -123,19 +123,19 @@ async function backupOrRestore(noun: 'backup' | 'restore', rest: string[], io: C
   const out = path.resolve(io.cwd, values.output ?? name);
   const partial = `${out}.partial`;
   let bytes = 0;
-  let reported = 0;
-  const progress = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      if (bytes - reported >= 64 * 1024 * 1024) {
-        reported = bytes;
-        io.stderr.write(`${Math.round(bytes / 1024 / 1024)} MiB\n`);
-      }
-      done(null, chunk);
-    },
-  });
+  const progress = await backupProgress(res.headers, (line) => io.stderr.write(`${line}\n`));
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), progress, fs.createWriteStream(partial, { mode: 0o600 }));
+    await pipeline(
+      Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          progress.write(chunk, () => done(null, chunk));
+        },
+      }),
+      fs.createWriteStream(partial, { mode: 0o600 }),
+    );
+    await progress.finish();
   } catch (error) {
     fs.rmSync(partial, { force: true });
     throw new CliError(`the backup broke off after ${bytes} bytes: ${(error as Error).message}`);
@@ -143,6 +143,56 @@ async function backupOrRestore(noun: 'backup' | 'restore', rest: string[], io: C
   fs.renameSync(partial, out);
   io.stdout.write(`Wrote ${out} (${bytes} bytes). It holds the keys that decrypt secrets: keep it as safe as the server.\n`);
   return 0;
+}
+
+const mib = (n: number) => (n / 1024 / 1024).toLocaleString('en', { maximumFractionDigits: 1 });
+
+/**
+ * Follows the archive as it arrives (its tar entries, without keeping them) and prints the files and bytes
+ * done against the totals the portal announced (X-Backup-Files, X-Backup-Bytes): a line at the start, at
+ * every further 5 %, and at the end.
+ */
+export async function backupProgress(headers: Headers, print: (line: string) => void) {
+  const { extract: tarExtract } = await import('tar-stream');
+  const totalFiles = Number(headers.get('x-backup-files') ?? NaN);
+  const totalBytes = Number(headers.get('x-backup-bytes') ?? NaN);
+  const known = Number.isFinite(totalFiles) && Number.isFinite(totalBytes);
+  let files = 0;
+  let bytes = 0;
+  let shown = -1;
+  const show = (force = false) => {
+    const percent = known && totalBytes > 0 ? Math.floor((bytes / totalBytes) * 100) : 100;
+    if (!force && Math.floor(percent / 5) === Math.floor(shown / 5)) return;
+    shown = percent;
+    print(known ? `${files}/${totalFiles} files, ${mib(bytes)} of ${mib(totalBytes)} MiB (${percent} %)` : `${files} files, ${mib(bytes)} MiB`);
+  };
+  if (known) print(`Backing up ${totalFiles} files, ${mib(totalBytes)} MiB, and a manifest of their checksums.`);
+  const extract = tarExtract();
+  extract.on('entry', (header, stream, next) => {
+    const isFile = header.name !== 'manifest.json';
+    stream.on('data', (chunk: unknown) => {
+      if (!isFile) return;
+      bytes += (chunk as Buffer).length;
+      show();
+    });
+    stream.on('end', () => {
+      if (isFile) files++;
+      next();
+    });
+    stream.resume();
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  return {
+    write: (chunk: Buffer, done: () => void) => (extract.write(chunk) ? done() : extract.once('drain', done)),
+    async finish() {
+      extract.end(undefined);
+      await ended;
+      show(true);
+    },
+  };
 }
 
 interface FsckReport {

@@ -7,6 +7,9 @@ import { apps, instances } from '@/db/schema';
 import { allowedInstanceVisibilities, canOpenInstance, startRefusal, type InstanceLifecycle, type InstanceVisibility } from '@/lib/auth/instance-policy';
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
+import { versionUnrunnableReason } from '@/lib/runner';
+import { bundlePath } from '@/lib/storage/paths';
+import { instanceManager } from './gateway';
 import { routerSettings } from './router-settings';
 import { appRunFacts, BROKEN_VERSION, newestDeployedInstances, systemGet } from './store';
 
@@ -38,18 +41,19 @@ export function newestOpenInstance(viewer: Viewer | null, appId: string, setting
   return open ? { id: open.id, url: instanceUrl(open.primaryAlias ?? open.id, open.app.routingMode, routerSettings()) } : null;
 }
 
-export function runOptions(viewer: Viewer | null, appId: string, settings: AccessSettings): RunOptions | null {
+export async function runOptions(viewer: Viewer | null, appId: string, settings: AccessSettings): Promise<RunOptions | null> {
   const app = appRunFacts(appId);
   if (!app) return null;
   const lifecycle = (['ON_DEMAND', 'MANAGED', 'LINK'].includes(app.instanceLifecycle) ? app.instanceLifecycle : 'ON_DEMAND') as InstanceLifecycle;
   const facts = { ...app, instanceLifecycle: lifecycle };
   const refusal = startRefusal(viewer, facts, settings);
-  const notRunnable =
-    app.kind === 'container'
-      ? 'Container apps need the Kubernetes runner; this portal runs apps with its local runner.'
-      : app.brokenReason
-        ? BROKEN_VERSION
-        : null;
+  // Why this host cannot run the version at all (container app, no sandbox, GPUs, packages.txt), so the page
+  // says so instead of offering a Run that ends FAILED; the start itself checks again.
+  const notRunnable = app.brokenReason
+    ? BROKEN_VERSION
+    : lifecycle === 'LINK' || app.kind === 'link'
+      ? null
+      : await versionUnrunnableReason({ runtime: app.runtime, bundlePath: bundlePath(app.bundleSha256) }, instanceManager().runner);
   const mine = viewer
     ? getDb()
         .select({ id: instances.id, status: instances.status })

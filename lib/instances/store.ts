@@ -236,6 +236,8 @@ export function appRunFacts(appId: string) {
       kind: apps.kind,
       instanceLifecycle: apps.instanceLifecycle,
       brokenReason: apps.brokenReason,
+      runtime: apps.runtime,
+      bundleSha256: apps.bundleSha256,
     })
     .from(apps)
     .where(eq(apps.id, appId))

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { authCookies } from '@/lib/auth/session-cookies';
 import { allowedSetCookies, isPortalCookieName, withoutPortalCookies } from './headers';
 
 describe('portal cookies never cross the router', () => {
@@ -18,6 +19,16 @@ describe('portal cookies never cross the router', () => {
     }
     for (const name of ['session', 'wave-session', 'authjs', 'my.authjs.token', '_xsrf']) {
       expect(isPortalCookieName(name), name).toBe(false);
+    }
+  });
+
+  it('recognises the names the portal gives Auth.js over https and http (lib/auth/session-cookies.ts)', () => {
+    for (const secure of [true, false]) {
+      for (const { name } of Object.values(authCookies(secure))) {
+        expect(isPortalCookieName(name), name).toBe(true);
+        expect(isPortalCookieName(`${name}.1`), `${name}.1`).toBe(true);
+        expect(allowedSetCookies([`${name}=forged; Path=/`]), name).toEqual([]);
+      }
     }
   });
 

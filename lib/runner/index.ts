@@ -20,3 +20,4 @@ export { RunnerError } from './types';
 export { LocalRunner, type LocalRunnerOptions } from './local-runner';
 export { instanceBaseUrl, toInstanceRuntime } from './instance-env';
 export { localRunnerConfig } from './config';
+export { unrunnableOnHost, versionUnrunnableReason } from './runnable';

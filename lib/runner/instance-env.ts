@@ -4,6 +4,7 @@ import { basePath } from '@/lib/router/routes';
 import { APP_ROOT, reservedPathProblem } from './sandbox';
 import type { RuntimeSettings } from '@/db/schema';
 import type { InstanceRuntime, InstanceSpec } from './types';
+import { gpuShortage } from './runnable';
 import { WAVE_LAUNCHER } from './wave';
 
 /** The part of an imported app version's runtime settings that a runner needs. */
@@ -41,9 +42,8 @@ export function unrunnableReason(spec: InstanceSpec, sandbox: 'on' | 'off', gpus
     return 'This is a container app (Runtime.AppMode = "container"): it needs the Kubernetes runner; the local runner runs Python and Wave apps only.';
   }
   if (!r.module) return 'The app has no Runtime.Module to start.';
-  if (r.gpuCount > 0 && gpus < r.gpuCount) {
-    return `The app asks for ${r.gpuCount} GPU${r.gpuCount > 1 ? 's' : ''} (Runtime.GPUCount) and this host has ${gpus || 'none'}.`;
-  }
+  const gpu = gpuShortage(r.gpuCount, gpus);
+  if (gpu) return gpu;
   for (const f of spec.files) {
     const problem = reservedPathProblem(`[[File]] ${f.path}:`, appFilePath(f.path));
     if (problem) return problem;

@@ -9,6 +9,7 @@ import { blockedNetworks, gpuCount, waitForHttp } from './host';
 import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } from './instance-env';
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
+import { missingPackagesReason } from './runnable';
 import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
 import { APP_ROOT, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
 import { freePort } from './slirp';
@@ -23,7 +24,7 @@ import {
   type StartHooks,
   type UpstreamEndpoint,
 } from './types';
-import { launchUnsandboxed } from './unsandboxed';
+import { launchUnsandboxed, reapLeftovers } from './unsandboxed';
 import { WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
 
 const DEFAULT_PYTHON_PORT = 8080;
@@ -64,6 +65,8 @@ export class LocalRunner implements Runner {
     this.config = { ...localRunnerConfig(), ...overrides };
     this.operatorEnv = operatorEnv ?? config().runner.pipEnv;
     ensureRunnerDir(this.config.dir);
+    // What a portal killed with SIGKILL left of RUNNER_SANDBOX=off instances (sandboxes die with their portal).
+    reapLeftovers(this.config.dir);
   }
 
   /** Whether the portal may run processes as other uids (it is root); otherwise apps keep the portal's uid. */
@@ -216,7 +219,7 @@ export class LocalRunner implements Runner {
     if (existsSync(packagesTxt)) {
       const missing = await missingPackages(parsePackagesTxt(readFileSync(packagesTxt, 'utf8')));
       if (missing.length) {
-        throw new RunnerError('NOT_RUNNABLE', `packages.txt needs OS packages this host does not have: ${missing.join(', ')}. The local runner installs no OS packages; ask the operator to install them.`);
+        throw new RunnerError('NOT_RUNNABLE', missingPackagesReason(missing)!);
       }
     }
 
@@ -272,6 +275,7 @@ export class LocalRunner implements Runner {
         command: instanceCommand(spec, venv),
         cgroup: entry.cgroup,
         onOutput: (b) => log.write(b),
+        processRecord: path.join(this.config.dir, 'processes', `${spec.instanceId}.json`),
       });
       endpoint = { host: '127.0.0.1', port: serverPort };
       readinessPorts = wave ? [appPort] : [];

@@ -15,11 +15,12 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runScript(script: string, args: string[], env: Record<string, string>): Child {
+/** `options.stderr: 'pipe'` keeps the child's stderr on `process.stderr` for the test to read (default: shown). */
+export function runScript(script: string, args: string[], env: Record<string, string>, options: { stderr?: 'pipe' | 'inherit' } = {}): Child {
   const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(REPO_ROOT, 'lib', 'testing', script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', options.stderr ?? 'inherit'],
   });
   let out = '';
   const waiters: { match: (l: string) => boolean; resolve: (l: string) => void }[] = [];

@@ -32,12 +32,21 @@ export async function startServer(options: {
   quiet?: boolean;
   /** Keep what the server prints (still echoing stderr), for tests that look at it. */
   capture?: boolean;
+  /** A command the server is started through (it must exec its arguments), e.g. to change the host it sees. */
+  wrapper?: string[];
+  /**
+   * Wait (default) until the start-up's background part is done as well (/api/health `startUp`: the
+   * database's quick check and the sweep of unreferenced files), or only until the server answers.
+   */
+  untilStartedUp?: boolean;
 }): Promise<RunningServer> {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(projectRoot, distDir, 'BUILD_ID'))) {
     throw new Error(`No production build in ${distDir}: run \`npm run build\` first.`);
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'server.ts'), '-p', String(options.port), '-H', '127.0.0.1'], {
+  const argv = [process.execPath, '--import', 'tsx', path.join(projectRoot, 'server.ts'), '-p', String(options.port), '-H', '127.0.0.1'];
+  const [command, ...args] = [...(options.wrapper ?? []), ...argv];
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -64,13 +73,13 @@ export async function startServer(options: {
     if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}.`);
     try {
       const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
+      if (res.ok && (options.untilStartedUp === false || ((await res.json()) as { startUp?: string }).startUp !== 'running')) break;
     } catch {
       // not up yet
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('The server did not answer /api/health within 60 s.');
+      throw new Error('The server did not answer /api/health (and finish its start-up) within 60 s.');
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -26,7 +26,7 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
       {!capabilities.sandbox.enabled && (
         <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
           {capabilities.sandbox.disabledByOperator
-            ? 'Warning: the sandbox is switched off (RUNNER_SANDBOX=off). Apps run as the portal’s user and can read its data.'
+            ? 'Warning: the sandbox is switched off (RUNNER_SANDBOX=off). Apps run as plain processes that see this host’s files and network (under their own unprivileged user only when the portal runs as root), and can reach other instances directly.'
             : `Instances cannot start on this server: ${capabilities.sandbox.unavailableReason}`}
         </p>
       )}

@@ -28,7 +28,7 @@ export default async function AdminStoragePage() {
           Last check
         </h2>
         {!last || !r ? (
-          <p>No check has run since the portal started.</p>
+          <p>No check has run yet.</p>
         ) : (
           <>
             <p data-testid="fsck-summary" className={r.ok ? 'text-green-800' : 'font-medium text-red-800'}>

@@ -1,9 +1,13 @@
 import { getDb } from '@/db';
+import { startUpPhase } from '@/lib/startup-phase';
 
 export const dynamic = 'force-dynamic';
 
-/** Liveness and readiness: answers 200 once the database is open and migrated. */
+/**
+ * Liveness and readiness: answers 200 once the database is open and migrated. `startUp` is 'running' while
+ * the start-up's background part (the database's quick check and the sweep of unreferenced files) runs.
+ */
 export function GET() {
   getDb().$client.prepare('select 1').get();
-  return Response.json({ ok: true });
+  return Response.json({ ok: true, startUp: startUpPhase() ?? 'done' });
 }

@@ -128,7 +128,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
         </div>
       </section>
       {rights.logs && (
-        <section aria-labelledby="logs-heading" className="space-y-2">
+        <section id="logs" aria-labelledby="logs-heading" className="scroll-mt-4 space-y-2">
           <h2 id="logs-heading" className="font-semibold">
             Logs
           </h2>
