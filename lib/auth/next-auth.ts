@@ -87,11 +87,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           claims = await verifyProviderIdToken(account.id_token, oidc);
         } catch (error) {
           console.warn(`[auth] provider sign-in refused: OidcUnavailable (its keys could not be fetched: ${error instanceof Error ? error.name : 'error'})`);
-          return '/login?error=OidcUnavailable';
+          return loginUrl(undefined, { error: 'OidcUnavailable' });
         }
         if (!claims || subjectClaimOf(claims, oidc.subjectClaim) !== account.providerAccountId) {
           console.warn('[auth] provider sign-in refused: OidcTokenInvalid (the id_token does not verify against the provider keys)');
-          return '/login?error=OidcTokenInvalid';
+          return loginUrl(undefined, { error: 'OidcTokenInvalid' });
         }
         const result = signInWithOidc(claims as Record<string, unknown>, oidc);
         if (!result.ok) {

@@ -21,6 +21,9 @@ describe('classifySignInError', () => {
     const line = safeFailureLine(wrapped(Object.assign(bodyError('invalid_grant'), { message: 'code=abc123secretcode eyJhbGciOi.eyJzdWIiOi.sig' })));
     expect(line).toBe('[auth] sign-in failed: OidcCodeRejected (Error < CallbackRouteError; oauth error invalid_grant; OAUTH_RESPONSE_BODY_ERROR)');
     expect(safeFailureLine(Object.assign(new Error('x'), { type: 'CredentialsSignin' }))).toBe('[auth] password sign-in refused (CredentialsSignin)');
+    // A password sign-in that met a database locked by another process is no provider failure.
+    const busy = wrapped(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+    expect(safeFailureLine(busy)).toBe('[auth] sign-in waited for the database: busy (SQLITE_BUSY)');
   });
 });
 

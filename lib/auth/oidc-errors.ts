@@ -97,6 +97,8 @@ export function safeFailureLine(error: unknown): string {
   const t = traitsOf(error);
   // Password sign-ins go through the same logger: a refusal there is no provider failure.
   if (t.names.includes('CredentialsSignin')) return '[auth] password sign-in refused (CredentialsSignin)';
+  // The database was locked by another process during a password sign-in (answered "busy, try again").
+  if (t.codes.some((c) => c.startsWith('SQLITE_BUSY'))) return `[auth] sign-in waited for the database: busy (${[...new Set(t.codes)].join(', ')})`;
   const oauth = [...new Set(t.oauthErrors)].filter((c) => /^[a-z_]{1,40}$/.test(c));
   const codes = [...new Set(t.codes)].filter((c) => /^[A-Z_0-9]{1,60}$/.test(c));
   return `[auth] sign-in failed: ${classifySignInError(error)} (${[...new Set(t.names)].join(' < ')}${oauth.length ? `; oauth error ${oauth.join(', ')}` : ''}${codes.length ? `; ${codes.join(', ')}` : ''})`;
