@@ -14,7 +14,7 @@ import { instanceAppBundle } from './instance-app';
 
 test.setTimeout(240_000);
 
-// +10 crash.spec, +12…+15 hardening, +20 instances-crash, +24 storage.spec.
+// +10 crash.spec, +12…+15 hardening, +20 instances-crash, +24 instances-unsandboxed, +26 storage.spec.
 const PORT = Number(process.env.E2E_PORT || 3107) + 22;
 
 function cli(...args: string[]) {

@@ -22,8 +22,8 @@ test('an admin runs the storage check and downloads a backup from Admin → Stor
   expect(tar.lastIndexOf('manifest.json')).toBeGreaterThan(tar.length - 64 * 1024); // …and the manifest of checksums comes last
 });
 
-// +22 backup.spec; its own server, restarted.
-const PORT = Number(process.env.E2E_PORT || 3107) + 24;
+// +22 backup.spec, +24 instances-unsandboxed.spec; its own server, restarted.
+const PORT = Number(process.env.E2E_PORT || 3107) + 26;
 
 test.describe('after a restart', () => {
   test.use({ baseURL: `http://127.0.0.1:${PORT}` });
