@@ -4,7 +4,7 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page, type Response } from '@playwright/test';
 import { importBundle } from './bundles';
 import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique } from './helpers';
-import { instanceAppBundle, type InstanceAppOptions } from './instance-app';
+import { echoThroughWebsocket, instanceAppBundle, type InstanceAppOptions } from './instance-app';
 
 test.setTimeout(120_000);
 
@@ -51,21 +51,6 @@ async function sessionFor(baseURL: string, user: { email: string; password: stri
   expect([200, 302]).toContain(res.status());
   return context;
 }
-
-const echoThroughWebsocket = (page: Page, url: string) =>
-  page.evaluate(
-    (wsUrl) =>
-      new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(wsUrl);
-        ws.onopen = () => ws.send('ping');
-        ws.onmessage = (e) => {
-          resolve(String(e.data));
-          ws.close();
-        };
-        ws.onerror = () => reject(new Error('websocket failed'));
-      }),
-    url,
-  );
 
 test('an admin gives an instance a primary alias; the UUID URL lands on it; a roll-out to 1.2 of the same app moves it for users; a terminated target answers 404', async ({
   page,

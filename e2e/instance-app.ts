@@ -1,6 +1,7 @@
 // A runnable test app (`AppMode = "python"`, standard library only) and its bundle: it shows what an
 // instance receives (instance id, an [[Env]] from a secret, a [[File]]), writes to its volume, echoes the
 // request headers it got and its base URL (/base), answers a websocket echo, and can crash on request.
+import type { Page } from '@playwright/test';
 import JSZip from 'jszip';
 import { PNG } from './bundles';
 
@@ -148,3 +149,19 @@ export async function instanceAppBundle(o: InstanceAppOptions): Promise<Buffer> 
   );
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
+
+/** Sends "ping" over a websocket opened from `page` (so its cookies go along) and answers the first message back. */
+export const echoThroughWebsocket = (page: Page, url: string) =>
+  page.evaluate(
+    (wsUrl) =>
+      new Promise<string>((resolve, reject) => {
+        const ws = new WebSocket(wsUrl);
+        ws.onopen = () => ws.send('ping');
+        ws.onmessage = (e) => {
+          resolve(String(e.data));
+          ws.close();
+        };
+        ws.onerror = () => reject(new Error('websocket failed'));
+      }),
+    url,
+  );

@@ -3,7 +3,7 @@
 import { chromium, expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { importBundle } from './bundles';
 import { createUser, signIn, tokenFor, unique, type TestUser } from './helpers';
-import { instanceAppBundle, type InstanceAppOptions } from './instance-app';
+import { echoThroughWebsocket, instanceAppBundle, type InstanceAppOptions } from './instance-app';
 
 test.setTimeout(120_000);
 
@@ -41,21 +41,6 @@ function appUrlOf(page: Page, id: string, routingMode: 'BASE_URL' | 'DOMAIN'): s
   const port = new URL(page.url()).port;
   return routingMode === 'BASE_URL' ? `http://127.0.0.1:${port}/instance/${id}/` : `http://${id}.localhost:${port}/`;
 }
-
-const echoThroughWebsocket = (page: Page, url: string) =>
-  page.evaluate(
-    (wsUrl) =>
-      new Promise<string>((resolve, reject) => {
-        const ws = new WebSocket(wsUrl);
-        ws.onopen = () => ws.send('ping');
-        ws.onmessage = (e) => {
-          resolve(String(e.data));
-          ws.close();
-        };
-        ws.onerror = () => reject(new Error('websocket failed'));
-      }),
-    url,
-  );
 
 for (const routingMode of ['BASE_URL', 'DOMAIN'] as const) {
   test(`${routingMode}: Run shows the start-up stages, then the app with its instance id, secret and file; the volume survives pause and resume; terminate removes it`, async ({

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrateDb } from '../../db/migrate';
 import { versionKey } from '../../lib/catalog/version-order';
+import { sessionCookie } from './server';
 
 /** APPS=100000 seeds a catalog ten times larger, for the scale figures. */
 export const NAMES = Number(process.env.APPS ?? 10_000);
@@ -118,18 +119,7 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
   return { categoryName, detailsName };
 }
 
-export async function signIn(url: string): Promise<string> {
-  const csrf = await fetch(`${url}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const res = await fetch(`${url}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
-    body: new URLSearchParams({ csrfToken, email: USER.email, password: USER.password, callbackUrl: url }),
-  });
-  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('authjs.session-token='));
-  if (!session) throw new Error(`Sign-in failed: HTTP ${res.status}`);
-  return session;
+/** The benchmarks' full-access user's session cookie. */
+export function signIn(url: string): Promise<string> {
+  return sessionCookie(url, USER);
 }
-
