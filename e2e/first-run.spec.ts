@@ -20,7 +20,7 @@ let adminHeaders: Record<string, string>;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-e2e-first-run-'));
-  server = await startServer({ port: PORT, dataDir, env: { PUBLIC_URL: `http://127.0.0.1:${PORT}`, FULL_ACCESS_ROLE: '' } });
+  server = await startServer({ port: PORT, dataDir, compiled: true, env: { PUBLIC_URL: `http://127.0.0.1:${PORT}`, FULL_ACCESS_ROLE: '' } });
   const res = await fetch(`${server.url}/api/v1/auth/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

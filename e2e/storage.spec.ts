@@ -31,7 +31,7 @@ test.describe('after a restart', () => {
 
   test('Admin → Storage still shows the last check from before the restart', async ({ page }) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-storage-'));
-    let server = await startServer({ port: PORT, dataDir });
+    let server = await startServer({ port: PORT, dataDir, compiled: true });
     try {
       const orphan = path.join(dataDir, 'assets', 'ff', 'f'.repeat(64));
       fs.mkdirSync(path.dirname(orphan), { recursive: true });
@@ -44,7 +44,7 @@ test.describe('after a restart', () => {
       expect(((await check.json()) as { orphans: string[] }).orphans).toEqual([`assets/ff/${'f'.repeat(64)}`]);
       await server.stop();
 
-      server = await startServer({ port: PORT, dataDir });
+      server = await startServer({ port: PORT, dataDir, compiled: true });
       await signIn(page, ADMIN.email, ADMIN.password);
       await page.goto('/admin/storage');
       await expect(page.getByTestId('fsck-summary')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC: 0 corrupted, 0 missing, 1 orphan file\(s\); database ok\.$/);

@@ -138,10 +138,13 @@ export function buildNeeded(root, distDir) {
 /** The compiled server `npm start` runs, inside the build folder (server.ts finds the project from there). */
 export const COMPILED_SERVER = 'portal-server.mjs';
 
-/** Compiles server.ts with esbuild (packages stay imports), replacing the copy in `distDir` at once. */
-export async function compileServer(root, distDir) {
+/**
+ * Compiles server.ts with esbuild (packages stay imports), replacing the copy in `distDir` at once. `name`: the
+ * file's name there (tests that start servers of their own compile one each, so that they never race).
+ */
+export async function compileServer(root, distDir, name = COMPILED_SERVER) {
   const { build } = await import('esbuild');
-  const out = path.join(root, distDir, COMPILED_SERVER);
+  const out = path.join(root, distDir, name);
   await build({
     entryPoints: [path.join(root, 'server.ts')],
     outfile: `${out}.tmp`,

@@ -25,6 +25,13 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 }
 
+/** server.ts compiled as `npm start` compiles it (scripts/build-if-stale.mjs, plain JavaScript: loaded by path). */
+async function compiledServer(distDir: string, name: string): Promise<string> {
+  const script = path.join(projectRoot, 'scripts', 'build-if-stale.mjs');
+  const { compileServer } = (await import(script)) as { compileServer: (root: string, distDir: string, name?: string) => Promise<string> };
+  return compileServer(projectRoot, distDir, name);
+}
+
 export async function startServer(options: {
   port: number;
   dataDir: string;
@@ -39,12 +46,17 @@ export async function startServer(options: {
    * database's quick check and the sweep of unreferenced files), or only until the server answers.
    */
   untilStartedUp?: boolean;
+  /** Run server.ts as `npm start` does: compiled by esbuild into the build folder, with plain node (default: through tsx). */
+  compiled?: boolean;
 }): Promise<RunningServer> {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(projectRoot, distDir, 'BUILD_ID'))) {
     throw new Error(`No production build in ${distDir}: run \`npm run build\` first.`);
   }
-  const argv = [process.execPath, '--import', 'tsx', path.join(projectRoot, 'server.ts'), '-p', String(options.port), '-H', '127.0.0.1'];
+  const entry = options.compiled
+    ? [await compiledServer(distDir, `portal-server.test-${process.pid}-${options.port}.mjs`)]
+    : ['--import', 'tsx', path.join(projectRoot, 'server.ts')];
+  const argv = [process.execPath, ...entry, '-p', String(options.port), '-H', '127.0.0.1'];
   const [command, ...args] = [...(options.wrapper ?? []), ...argv];
   const child = spawn(command, args, {
     cwd: projectRoot,
