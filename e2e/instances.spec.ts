@@ -269,7 +269,10 @@ test("cookie tossing: an app host cannot make the portal take a planted session 
     await portalPage.evaluate((value) => {
       document.cookie = `authjs.session-token=${value}; Domain=example.com; Path=/`;
     }, planted);
-    expect((await context.cookies()).filter((c) => c.name === 'authjs.session-token').map((c) => c.domain).sort()).toEqual(['.example.com', 'portal.example.com']);
+    // document.cookie is set in the page's process; the browser's cookie store learns it a moment later.
+    await expect
+      .poll(async () => (await context.cookies()).filter((c) => c.name === 'authjs.session-token').map((c) => c.domain).sort())
+      .toEqual(['.example.com', 'portal.example.com']);
     await portalPage.goto('/instances');
     await expect(portalPage).toHaveURL(/\/login/);
     await expect(portalPage.getByTestId('signed-in-as')).toHaveCount(0);
