@@ -2,14 +2,15 @@
 // PUBLIC versions), searched, filtered by category and badge, sorted and paginated in SQL, with the
 // viewer's visibility applied inside every query so totals and counts never include a hidden app.
 import 'server-only';
-import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
-import { headIndex, queryIndex } from './head-index';
-import { BM25_WEIGHTS, matchExpression, PAGE_SIZE, type CatalogParams } from './search-query';
+import { audienceOf, candidates, freshHeadIndex, headIndex, queryIndex, searchOf, SHARED, type Audience } from './head-index';
+import { searchDocuments } from './search-index';
+import { matchExpression, queryTerms } from './search-terms';
+import { PAGE_SIZE, type CatalogParams } from './search-query';
 import { readAppCards, type AppCardView } from '@/lib/apps/read';
 import type { TagChip } from '@/lib/tags/chip';
 
@@ -31,39 +32,8 @@ export interface CatalogPage {
   showTags: boolean;
 }
 
-/**
- * Whose newest versions make up the cards. Full-access viewers and admins see every shared version
- * and anonymous visitors every PUBLIC one, so their cards come from the precomputed catalog_heads;
- * other visitors (authorization tags, own apps) get theirs computed from the versions they may see.
- */
-type Audience = { heads: 'shared' | 'public'; key: string } | { heads: null; key: string };
-
-function audienceOf(viewer: Viewer | null, settings: AccessSettings): Audience {
-  if (!viewer) return { heads: 'public', key: `anonymous:${settings.publicMode}` };
-  if (viewer.isAdmin || viewer.fullAccess) return { heads: 'shared', key: 'full' };
-  return { heads: null, key: `visitor:${viewer.id}:${[...viewer.roles].sort().join(',')}:${settings.publicMode}` };
-}
-
-const SHARED = sql`apps.visibility IN ('ALL_USERS', 'PUBLIC')`;
 const IS_CATEGORY = sql`t.is_category = 1`;
 const IS_BADGE = sql`t.is_category = 0 AND json_array_length(t.visitor_roles) = 0`;
-
-/**
- * The candidate cards as a table aliased `apps` with the columns visibleAppsWhere reads (id, owner_id,
- * visibility), so the visibility condition is applied to exactly the rows that become cards.
- */
-function candidates(audience: Audience, visible: SQL): SQL {
-  if (audience.heads) {
-    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
-      FROM catalog_heads WHERE audience = ${audience.heads}) AS apps`;
-  }
-  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.updated_at FROM (
-      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, coalesce(apps.listed_at, apps.created_at) AS updated_at,
-        lower(coalesce(nullif(trim(apps.title), ''), apps.name)) AS sort_title,
-        row_number() OVER (PARTITION BY apps.name ORDER BY apps.version_key DESC) AS rn
-      FROM apps WHERE ${SHARED} AND ${visible}
-    ) AS x JOIN app_search_docs d ON d.app_id = x.id WHERE x.rn = 1) AS apps`;
-}
 
 /** Apps carrying any of the tags `names` of one kind. */
 function tagFilter(kind: SQL, names: string[]): SQL {
@@ -76,15 +46,22 @@ interface Query {
   match: string | null;
 }
 
+/**
+ * The candidates, and with a search those FTS5 matches, each with its rank: bm25 over the audience's
+ * cards as search-index.ts computes it (FTS5's own bm25 would count every version in the table).
+ */
 function baseQuery(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): Query {
   const visible = visibleAppsWhere(viewer, settings);
-  const match = matchExpression(params.q, { includeTags: canSeeTags(viewer) });
+  const terms = queryTerms(params.q);
+  const includeTags = canSeeTags(viewer);
+  const match = matchExpression(terms, { includeTags });
   let from = candidates(audience, visible);
   if (match) {
-    // bm25 costs about as much again as the match itself for a common word: computed only to sort by it.
-    const rank = params.sort === 'relevance' ? sql`bm25(app_search, ${sql.raw(BM25_WEIGHTS.join(', '))})` : sql`0`;
-    from = sql`${from} JOIN (SELECT rowid AS doc_id, ${rank} AS rank FROM app_search WHERE app_search MATCH ${match}) AS matches
-      ON matches.doc_id = apps.doc_id`;
+    const index = freshHeadIndex(audience, visible);
+    const { docs, rank } = searchDocuments(searchOf(index), terms, { includeTags });
+    const ranks = JSON.stringify(Array.from(docs, (head) => [index.docIds[head], rank[head]]));
+    from = sql`${from} JOIN (SELECT rowid AS doc_id FROM app_search WHERE app_search MATCH ${match}) AS matches ON matches.doc_id = apps.doc_id
+      LEFT JOIN (SELECT value ->> 0 AS doc_id, value ->> 1 AS rank FROM json_each(${ranks})) AS ranks ON ranks.doc_id = apps.doc_id`;
   }
   return { from, where: [SHARED, visible], match };
 }
@@ -95,7 +72,7 @@ function orderBy(params: CatalogParams, match: string | null): SQL {
   if (params.sort === 'title') return sql`apps.sort_title ASC, apps.name ASC`;
   if (params.sort === 'relevance' && match) {
     const exact = params.q.trim().toLowerCase();
-    return sql`(apps.sort_title = ${exact} OR lower(apps.name) = ${exact}) DESC, matches.rank ASC, apps.sort_title ASC, apps.name ASC`;
+    return sql`(apps.sort_title = ${exact} OR lower(apps.name) = ${exact}) DESC, ranks.rank ASC, apps.sort_title ASC, apps.name ASC`;
   }
   return sql`apps.updated_at DESC, apps.name ASC`;
 }
@@ -135,34 +112,7 @@ function facets(query: Query, category: SQL[], badge: SQL[]): { categories: Face
 
 const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 
-/** The catalog's own statement besides the index (the cards' are lib/apps/read.ts's cardQueries); its plan is tested (query-plan.test.ts). */
-export const catalogQueries = {
-  /**
-   * One FTS5 lookup, keeping only the audience's heads (a third of the documents: older versions are
-   * documents too), so bm25 (about as costly again as the match for a common word), computed only when
-   * sorting by it, runs for them alone. `+rowid` keeps SQLite from turning the IN list into one FTS5
-   * lookup per head; bm25 uses the whole table's statistics either way, so the ranks are those of the SQL path.
-   */
-  searchMatches: (relevance: boolean) =>
-    `SELECT rowid, ${relevance ? `bm25(app_search, ${BM25_WEIGHTS.join(', ')})` : '0'} FROM app_search
-    WHERE app_search MATCH ? AND +rowid IN (SELECT doc_id FROM catalog_heads WHERE audience = ?)`,
-};
-
-const matchStatements = new WeakMap<object, { relevance: Database.Statement; plain: Database.Statement }>();
-
-/** Matching [doc id, bm25 rank (0 unless sorting by relevance)] pairs: one FTS5 lookup, no joins, rows as arrays. */
-function searchMatches(match: string, params: CatalogParams, heads: 'shared' | 'public'): [number, number][] {
-  const client = getDb().$client;
-  let statements = matchStatements.get(client);
-  if (!statements) {
-    const select = (relevance: boolean) => client.prepare(catalogQueries.searchMatches(relevance)).raw();
-    statements = { relevance: select(true), plain: select(false) };
-    matchStatements.set(client, statements);
-  }
-  return (params.sort === 'relevance' ? statements.relevance : statements.plain).all(match, heads) as [number, number][];
-}
-
-/** The page's ids, total and facets: from the audience's head index, or in SQL for visitors with their own set of apps. */
+/** The page's ids, total and facets: from the audience's head index, or all in SQL (the reference the index is tested against). */
 function selectPage(
   viewer: Viewer | null,
   settings: AccessSettings,
@@ -171,11 +121,11 @@ function selectPage(
   showTags: boolean,
   useIndex: boolean,
 ): Pick<CatalogPage, 'total' | 'page' | 'pageCount' | 'categories' | 'badges'> & { pageIds: string[] } {
-  if (audience.heads && useIndex) {
-    const index = headIndex(audience.key, audience.heads, visibleAppsWhere(viewer, settings));
-    const match = matchExpression(params.q, { includeTags: showTags });
+  if (useIndex) {
+    const index = headIndex(audience, visibleAppsWhere(viewer, settings));
+    const terms = queryTerms(params.q);
     const result = queryIndex(index, {
-      matches: match ? searchMatches(match, params, audience.heads) : null,
+      search: terms.length > 0 ? { terms, includeTags: showTags } : null,
       categories: showTags ? params.categories : [],
       badge: showTags ? params.badge : '',
       sort: params.sort,

@@ -1,12 +1,49 @@
-// An in-memory index of the catalog heads one audience sees (full access and admins: every shared Name;
-// anonymous visitors: every PUBLIC one), rebuilt when catalog_state.generation changes. With it a search
-// is one FTS5 lookup; the filters, facet counts, sort and page are computed over typed arrays instead of
-// joins that read every card's tags for every request. It holds no viewer: it is built from the rows
-// visibleAppsWhere lets the audience see, and chosen behind the authorization layer (catalog.ts).
+// An in-memory index of the catalog cards one audience sees (full access and admins: every shared Name;
+// anonymous visitors: every PUBLIC one; any other visitor: the newest version of each Name their roles
+// and ownership open), rebuilt when catalog_state.generation changes. With it a search is a walk over
+// the matching words' postings (search-index.ts, built the first time the audience searches), and the
+// filters, facet counts, sort and page are computed over typed arrays instead of joins that read every
+// card's tags for every request. It holds no viewer: it is built from the rows visibleAppsWhere lets
+// the audience see, and chosen behind the authorization layer (catalog.ts).
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
+import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { catalogGeneration } from './cache';
+import { buildSearchIndex, searchDocuments, type SearchIndex } from './search-index';
+
+/**
+ * Whose newest versions make up the cards. Full-access viewers and admins see every shared version
+ * and anonymous visitors every PUBLIC one, so their cards come from the precomputed catalog_heads;
+ * other visitors (authorization tags, own apps) get theirs computed from the versions they may see.
+ * `key` names everything the audience's cards depend on besides the catalog's generation.
+ */
+export type Audience = { heads: 'shared' | 'public' | null; key: string };
+
+export function audienceOf(viewer: Viewer | null, settings: AccessSettings): Audience {
+  if (!viewer) return { heads: 'public', key: `anonymous:${settings.publicMode}` };
+  if (viewer.isAdmin || viewer.fullAccess) return { heads: 'shared', key: 'full' };
+  return { heads: null, key: `visitor:${viewer.id}:${[...viewer.roles].sort().join(',')}:${settings.publicMode}` };
+}
+
+export const SHARED = sql`apps.visibility IN ('ALL_USERS', 'PUBLIC')`;
+
+/**
+ * The candidate cards as a table aliased `apps` with the columns visibleAppsWhere reads (id, owner_id,
+ * visibility), so the visibility condition is applied to exactly the rows that become cards.
+ */
+export function candidates(audience: Audience, visible: SQL): SQL {
+  if (audience.heads) {
+    return sql`(SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
+      FROM catalog_heads WHERE audience = ${audience.heads}) AS apps`;
+  }
+  return sql`(SELECT x.id, x.name, d.doc_id, x.owner_id, x.visibility, x.sort_title, x.updated_at FROM (
+      SELECT apps.id, apps.name, apps.owner_id, apps.visibility, coalesce(apps.listed_at, apps.created_at) AS updated_at,
+        lower(coalesce(nullif(trim(apps.title), ''), apps.name)) AS sort_title,
+        row_number() OVER (PARTITION BY apps.name ORDER BY apps.version_key DESC) AS rn
+      FROM apps WHERE ${SHARED} AND ${visible}
+    ) AS x JOIN app_search_docs d ON d.app_id = x.id WHERE x.rn = 1) AS apps`;
+}
 
 export interface HeadIndex {
   /** Per head, in recency order (updated_at DESC, name): */
@@ -24,54 +61,76 @@ export interface HeadIndex {
   tags: { name: string; title: string; color: string; isCategory: boolean; isBadge: boolean }[];
   /** doc_id → head position, -1 for a document that is no head (older versions). */
   byDoc: Int32Array;
+  /** The heads' words, built by the audience's first search (searchOf). */
+  search: SearchIndex | null;
 }
 
 /** What the index is built from; exported so that their query plans are tested (query-plan.test.ts). */
 export const headIndexQueries = {
   /** The audience's heads it may see, in recency order, with their title order. */
-  heads: (heads: 'shared' | 'public', visible: SQL) => sql`
+  heads: (audience: Audience, visible: SQL) => sql`
     SELECT apps.id, apps.doc_id AS docId, apps.sort_title AS sortTitle, lower(apps.name) AS lowerName,
       row_number() OVER (ORDER BY apps.sort_title, apps.name) - 1 AS titleRank
-    FROM (SELECT app_id AS id, name, doc_id, owner_id, visibility, sort_title, updated_at
-      FROM catalog_heads WHERE audience = ${heads}) AS apps
-    WHERE apps.visibility IN ('ALL_USERS', 'PUBLIC') AND ${visible}
+    FROM ${candidates(audience, visible)}
+    WHERE ${SHARED} AND ${visible}
     ORDER BY apps.updated_at DESC, apps.name ASC`,
-  headTags: (heads: 'shared' | 'public') => sql`
-    SELECT at.app_id AS appId, at.tag_id AS tagId FROM app_tags at
-    JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${heads}`,
+  /** The tags of the heads (a JSON array of app ids). */
+  headTags: 'SELECT app_id, tag_id FROM app_tags WHERE app_id IN (SELECT value FROM json_each(?))',
+  /** The heads' searchable texts (a JSON array of doc ids), in SEARCH_COLUMNS order. */
+  texts: 'SELECT rowid, name, title, description, long_description, tags FROM app_search WHERE rowid IN (SELECT value FROM json_each(?))',
 };
 
+/** Audiences kept: full access, anonymous, and the most recent visitors (each visitor is an audience of their own). */
+const MAX_INDEXES = 32;
 const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
 
-function build(heads: 'shared' | 'public', visible: SQL): HeadIndex {
+/** The audience's heads and their tags, read in one snapshot. */
+function build(audience: Audience, visible: SQL): HeadIndex {
   const db = getDb();
-  const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(headIndexQueries.heads(heads, visible));
-  const tagRows = db.all<{ id: string; name: string; title: string; color: string; isCategory: number; isBadge: number }>(sql`
-    SELECT id, name, title, color, is_category AS isCategory,
-      (is_category = 0 AND json_array_length(visitor_roles) = 0) AS isBadge
-    FROM tags ORDER BY title COLLATE NOCASE, name`);
-  const tagIndex = new Map(tagRows.map((t, i) => [t.id, i]));
-  const position = new Map(rows.map((r, i) => [r.id, i]));
-  const perHead: number[][] = rows.map(() => []);
-  for (const { appId, tagId } of db.all<{ appId: string; tagId: string }>(headIndexQueries.headTags(heads))) {
-    const i = position.get(appId);
-    const t = tagIndex.get(tagId);
-    if (i !== undefined && t !== undefined) perHead[i].push(t);
-  }
-  const tagStart = new Int32Array(rows.length + 1);
-  perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
-  const tagList = new Int32Array(perHead.flat());
-  return {
-    appIds: rows.map((r) => r.id),
-    docIds: Int32Array.from(rows, (r) => r.docId),
-    sortTitles: rows.map((r) => r.sortTitle),
-    lowerNames: rows.map((r) => r.lowerName),
-    titleRank: Int32Array.from(rows, (r) => r.titleRank),
-    tagStart,
-    tagList,
-    tags: tagRows.map((t) => ({ name: t.name, title: t.title, color: t.color, isCategory: !!t.isCategory, isBadge: !!t.isBadge })),
-    byDoc: docPositions(rows.map((r) => r.docId)),
-  };
+  return db.$client.transaction(() => {
+    const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(headIndexQueries.heads(audience, visible));
+    const tagRows = db.all<{ id: string; name: string; title: string; color: string; isCategory: number; isBadge: number }>(sql`
+      SELECT id, name, title, color, is_category AS isCategory,
+        (is_category = 0 AND json_array_length(visitor_roles) = 0) AS isBadge
+      FROM tags ORDER BY title COLLATE NOCASE, name`);
+    const tagIndex = new Map(tagRows.map((t, i) => [t.id, i]));
+    const position = new Map(rows.map((r, i) => [r.id, i]));
+    const perHead: number[][] = rows.map(() => []);
+    const headTags = db.$client.prepare(headIndexQueries.headTags).raw().all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
+    for (const [appId, tagId] of headTags) {
+      const i = position.get(appId);
+      const t = tagIndex.get(tagId);
+      if (i !== undefined && t !== undefined) perHead[i].push(t);
+    }
+    const tagStart = new Int32Array(rows.length + 1);
+    perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
+    const tagList = new Int32Array(perHead.flat());
+    return {
+      appIds: rows.map((r) => r.id),
+      docIds: Int32Array.from(rows, (r) => r.docId),
+      sortTitles: rows.map((r) => r.sortTitle),
+      lowerNames: rows.map((r) => r.lowerName),
+      titleRank: Int32Array.from(rows, (r) => r.titleRank),
+      tagStart,
+      tagList,
+      tags: tagRows.map((t) => ({ name: t.name, title: t.title, color: t.color, isCategory: !!t.isCategory, isBadge: !!t.isBadge })),
+      byDoc: docPositions(rows.map((r) => r.docId)),
+      search: null,
+    };
+  })();
+}
+
+/**
+ * The heads' search index, read from app_search (the texts the triggers keep there) the first time the
+ * audience searches this generation. A head whose document is gone by then (deleted a moment ago) has no words.
+ */
+export function searchOf(index: HeadIndex): SearchIndex {
+  if (index.search) return index.search;
+  const documents: string[][] = Array.from({ length: index.appIds.length }, () => []);
+  const rows = getDb().$client.prepare(headIndexQueries.texts).raw().all(JSON.stringify([...index.docIds])) as [number, ...string[]][];
+  for (const [doc, ...texts] of rows) documents[index.byDoc[doc]] = texts;
+  index.search = buildSearchIndex(documents);
+  return index.search;
 }
 
 function docPositions(docIds: number[]): Int32Array {
@@ -80,20 +139,30 @@ function docPositions(docIds: number[]): Int32Array {
   return byDoc;
 }
 
-/** The index for `key` (the audience), current with the catalog's generation. */
-export function headIndex(key: string, heads: 'shared' | 'public', visible: SQL): HeadIndex {
+/** The audience's index, current with the catalog's generation. */
+export function headIndex(audience: Audience, visible: SQL): HeadIndex {
   const generation = catalogGeneration();
   const client = getDb().$client;
-  const hit = indexes.get(key);
-  if (hit && hit.generation === generation && hit.client === client) return hit.index;
-  const index = build(heads, visible);
-  indexes.set(key, { generation, client, index });
+  const hit = indexes.get(audience.key);
+  indexes.delete(audience.key);
+  if (hit && hit.generation === generation && hit.client === client) {
+    indexes.set(audience.key, hit); // most recently used last
+    return hit.index;
+  }
+  const index = build(audience, visible);
+  indexes.set(audience.key, { generation, client, index });
+  if (indexes.size > MAX_INDEXES) indexes.delete(indexes.keys().next().value!);
   return index;
 }
 
+/** The audience's index built afresh, uncached: for the SQL reference path's ranks. */
+export function freshHeadIndex(audience: Audience, visible: SQL): HeadIndex {
+  return build(audience, visible);
+}
+
 export interface IndexQuery {
-  /** Matching [doc id, bm25 rank (lower is better)] pairs, or null for no search. */
-  matches: [number, number][] | null;
+  /** The query's words (search-terms.ts) and whether tag names are searched; null for no search. */
+  search: { terms: string[]; includeTags: boolean } | null;
   /** Any of these categories (none: no category filter). */
   categories: string[];
   badge: string;
@@ -147,36 +216,71 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
     }
     if (inCategory && inBadge) selected.push(head);
   };
-  const rank = new Float64Array(q.matches ? n : 0);
-  if (q.matches) {
-    for (const [doc, docRank] of q.matches) {
-      const head = doc < index.byDoc.length ? index.byDoc[doc] : -1;
-      if (head < 0) continue;
-      rank[head] = docRank;
-      consider(head);
-    }
+  let rank: Float64Array | null = null;
+  if (q.search) {
+    const result = searchDocuments(searchOf(index), q.search.terms, { includeTags: q.search.includeTags });
+    rank = result.rank;
+    for (const head of result.docs) consider(head); // ascending: recency order
   } else {
     for (let head = 0; head < n; head++) consider(head);
   }
-
-  if (q.sort === 'title') selected.sort((a, b) => index.titleRank[a] - index.titleRank[b]);
-  else if (q.sort === 'relevance' && q.matches) {
-    const boost = (h: number) => (index.sortTitles[h] === q.exact || index.lowerNames[h] === q.exact ? 0 : 1);
-    selected.sort((a, b) => boost(a) - boost(b) || rank[a] - rank[b] || index.titleRank[a] - index.titleRank[b]);
-  } else selected.sort((a, b) => a - b); // recency order is the heads' order
 
   const total = selected.length;
   const pageCount = Math.max(1, Math.ceil(total / q.pageSize));
   const page = Math.min(q.page, pageCount);
   const start = (page - 1) * q.pageSize;
+  let ordered = selected; // recency order is the heads' order
+  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => index.titleRank[a] - index.titleRank[b]);
+  else if (q.sort === 'relevance' && rank) {
+    const score = rank;
+    const boost = (h: number) => (index.sortTitles[h] === q.exact || index.lowerNames[h] === q.exact ? 0 : 1);
+    ordered = firstInOrder(selected, start + q.pageSize, (a, b) => boost(a) - boost(b) || score[a] - score[b] || index.titleRank[a] - index.titleRank[b]);
+  }
   const facet = (counts: Int32Array, kind: 'isCategory' | 'isBadge') =>
     index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
   return {
     total,
     page,
     pageCount,
-    appIds: selected.slice(start, start + q.pageSize).map((h) => index.appIds[h]),
+    appIds: ordered.slice(start, start + q.pageSize).map((h) => index.appIds[h]),
     categories: facet(categoryCounts, 'isCategory'),
     badges: facet(badgeCounts, 'isBadge'),
   };
+}
+
+/**
+ * The first `k` of `items` in `compare` order (a total order): a bounded heap when k is small against the
+ * items (a search's first page among tens of thousands of matches), a full sort otherwise.
+ */
+export function firstInOrder(items: number[], k: number, compare: (a: number, b: number) => number): number[] {
+  if (k * 8 >= items.length) return [...items].sort(compare);
+  // A max-heap of the k best so far: its root is the worst of them.
+  const heap: number[] = [];
+  const siftDown = (i: number) => {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && compare(heap[left], heap[worst]) > 0) worst = left;
+      if (right < heap.length && compare(heap[right], heap[worst]) > 0) worst = right;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst], heap[i]];
+      i = worst;
+    }
+  };
+  for (const item of items) {
+    if (heap.length < k) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (compare(heap[i], heap[parent]) <= 0) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (k > 0 && compare(item, heap[0]) < 0) {
+      heap[0] = item;
+      siftDown(0);
+    }
+  }
+  return heap.sort(compare);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogHref, matchExpression, MAX_CATEGORIES, parseCatalogParams, searchTerms, toggleCategory } from './search-query';
+import { catalogHref, MAX_CATEGORIES, parseCatalogParams, searchTerms, toggleCategory } from './search-query';
 
 describe('searchTerms', () => {
   it('splits on anything that is not a letter or digit, as the tokenizer does', () => {
@@ -11,25 +11,6 @@ describe('searchTerms', () => {
   });
   it('is empty for punctuation only', () => {
     expect(searchTerms(' "*:-() ')).toEqual([]);
-  });
-});
-
-describe('matchExpression', () => {
-  it('requires every word, each as a quoted prefix', () => {
-    expect(matchExpression('time ser', { includeTags: true })).toBe('"time"* "ser"*');
-  });
-  it('matches one-character words whole', () => {
-    expect(matchExpression('R studio', { includeTags: true })).toBe('"R" "studio"*');
-  });
-  it('turns FTS5 syntax into plain words', () => {
-    expect(matchExpression('a OR b NOT "c', { includeTags: true })).toBe('"a" "OR"* "b" "NOT"* "c"');
-    expect(matchExpression('title:secret', { includeTags: true })).toBe('"title"* "secret"*');
-  });
-  it('leaves tag names out of the columns for viewers who may not see tags', () => {
-    expect(matchExpression('finance', { includeTags: false })).toBe('{name title description long_description} : ("finance"*)');
-  });
-  it('is null when nothing searchable remains', () => {
-    expect(matchExpression('***', { includeTags: true })).toBeNull();
   });
 });
 

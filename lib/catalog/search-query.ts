@@ -1,19 +1,18 @@
-// Turns what a person typed into the catalog's search box, and the rest of the URL, into safe,
-// normalized inputs: an FTS5 MATCH expression (never raw user syntax) and the catalog's URL state.
+// The catalog's URL state, normalized, and whether a query has words (for the URL and the page's
+// wording; also used by client components). The words a search matches are search-terms.ts's.
 
 /** Columns of app_search, in order; bm25 weights follow the same order. */
 export const SEARCH_COLUMNS = ['name', 'title', 'description', 'long_description', 'tags'] as const;
 /** A title hit counts most, then the Name, the short description, tags, and the long description. */
 export const BM25_WEIGHTS = [6, 10, 3, 1, 2] as const;
 
-const MAX_TERMS = 8;
-const MAX_TERM_LENGTH = 64;
+export const MAX_TERMS = 8;
+export const MAX_TERM_LENGTH = 64;
 export const MAX_QUERY_LENGTH = 200;
 
 /**
- * The words of a query as the unicode61 tokenizer would see them: runs of letters and digits.
- * Everything else (quotes, `*`, `:`, `-`, parentheses, FTS5 operators' punctuation) separates words,
- * so a query can never change the meaning of the MATCH expression.
+ * The words of a query, roughly as the unicode61 tokenizer sees them (runs of letters and digits): for
+ * the URL state. The server matches FTS5's exact words (search-terms.ts, which needs SQLite).
  */
 export function searchTerms(query: string): string[] {
   const words = query
@@ -23,21 +22,6 @@ export function searchTerms(query: string): string[] {
     .filter(Boolean)
     .map((w) => w.slice(0, MAX_TERM_LENGTH));
   return [...new Set(words)].slice(0, MAX_TERMS);
-}
-
-/**
- * An FTS5 MATCH expression requiring every word, each as a prefix ("vis" finds "visual"); words of
- * one character are matched whole, as a prefix of one character would match most of the catalog.
- * Words that are FTS5 keywords (AND, OR, NOT, NEAR) are quoted, so they are searched for as words.
- * `includeTags: false` restricts the match to the columns a visitor may search (not tag names).
- */
-export function matchExpression(query: string, options: { includeTags: boolean }): string | null {
-  const terms = searchTerms(query);
-  if (terms.length === 0) return null;
-  const body = terms.map((t) => `"${t.replaceAll('"', '""')}"${t.length > 1 ? '*' : ''}`).join(' ');
-  if (options.includeTags) return body;
-  const columns = SEARCH_COLUMNS.filter((c) => c !== 'tags').join(' ');
-  return `{${columns}} : (${body})`;
 }
 
 export type CatalogSort = 'relevance' | 'updated' | 'title';

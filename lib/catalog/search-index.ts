@@ -1,0 +1,188 @@
+// An inverted index of the catalog cards one audience sees (their app_search documents), so a search
+// costs the matching words' postings instead of an FTS5 lookup that ranks every matching version in
+// the table. Words are FTS5's own (unicode61.ts); a query matches as app_search's MATCH expression does
+// (every term, each as a prefix, one-character terms whole, tag names only for viewers who may see
+// tags: search-terms.ts); the rank is FTS5's bm25 formula with the same column weights, computed over
+// the documents the viewer can see: a hidden app's words never move a visible app up or down.
+import 'server-only';
+import { tokenizeAll } from './unicode61';
+import { BM25_WEIGHTS, SEARCH_COLUMNS } from './search-query';
+
+const COLUMNS = SEARCH_COLUMNS.length;
+const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
+/** Each posting's per-column counts, six bits each; a count of 63 or more is kept exactly in `overflow`. */
+const BITS = 6;
+const SATURATED = (1 << BITS) - 1;
+
+export interface SearchIndex {
+  /** Number of documents (heads); documents are numbered 0..size-1 in the caller's order. */
+  size: number;
+  /** The words, sorted (UTF-16 order), so the words with a prefix are one range. */
+  terms: string[];
+  /** Postings of terms[t]: docs/counts[start[t] .. start[t+1]), documents ascending. */
+  start: Int32Array;
+  docs: Int32Array;
+  counts: Uint32Array;
+  overflow: Map<number, number[]>;
+  /** Words in each document, all columns (bm25's D), and their mean (avgdl). */
+  lengths: Int32Array;
+  averageLength: number;
+}
+
+/** The columns' texts of each document, in SEARCH_COLUMNS order. */
+export type SearchDocument = readonly string[];
+
+export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIndex {
+  const size = documents.length;
+  const texts: string[] = [];
+  for (const doc of documents) for (let c = 0; c < COLUMNS; c++) texts.push(doc[c] ?? '');
+
+  // Pass 1: per document, its distinct words' per-column counts (doc-major).
+  const termIds = new Map<string, number>();
+  const words: string[] = [];
+  let postTerm = new Int32Array(1024);
+  let postCounts: number[][] = [];
+  let posts = 0;
+  const docStart = new Int32Array(size + 1);
+  const lengths = new Int32Array(size);
+  let perDoc = new Map<number, number[]>();
+  let currentDoc = 0;
+  const flush = (doc: number) => {
+    for (const [term, counts] of perDoc) {
+      if (posts === postTerm.length) {
+        const grown = new Int32Array(posts * 2);
+        grown.set(postTerm);
+        postTerm = grown;
+      }
+      postTerm[posts] = term;
+      postCounts[posts] = counts;
+      posts++;
+    }
+    docStart[doc + 1] = posts;
+    perDoc = new Map();
+  };
+  tokenizeAll(texts, (textIndex, word) => {
+    const doc = Math.floor(textIndex / COLUMNS);
+    while (currentDoc < doc) flush(currentDoc++);
+    let term = termIds.get(word);
+    if (term === undefined) {
+      term = words.length;
+      termIds.set(word, term);
+      words.push(word);
+    }
+    let counts = perDoc.get(term);
+    if (!counts) perDoc.set(term, (counts = new Array<number>(COLUMNS).fill(0)));
+    counts[textIndex % COLUMNS]++;
+    lengths[doc]++;
+  });
+  while (currentDoc < size) flush(currentDoc++);
+
+  // Pass 2: sort the words and invert to term-major postings, documents ascending within each word.
+  const order = words.map((_, i) => i).sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
+  const rankOf = new Int32Array(words.length);
+  order.forEach((term, rank) => (rankOf[term] = rank));
+  const start = new Int32Array(words.length + 1);
+  for (let p = 0; p < posts; p++) start[rankOf[postTerm[p]] + 1]++;
+  for (let t = 0; t < words.length; t++) start[t + 1] += start[t];
+  const fill = start.slice(0, words.length);
+  const docs = new Int32Array(posts);
+  const counts = new Uint32Array(posts);
+  const overflow = new Map<number, number[]>();
+  for (let doc = 0; doc < size; doc++) {
+    for (let p = docStart[doc]; p < docStart[doc + 1]; p++) {
+      const at = fill[rankOf[postTerm[p]]]++;
+      docs[at] = doc;
+      let packed = 0;
+      const columnCounts = postCounts[p];
+      for (let c = 0; c < COLUMNS; c++) packed |= Math.min(columnCounts[c], SATURATED) << (c * BITS);
+      counts[at] = packed >>> 0;
+      if (columnCounts.some((n) => n >= SATURATED)) overflow.set(at, columnCounts);
+    }
+  }
+  postCounts = [];
+  let total = 0;
+  for (let doc = 0; doc < size; doc++) total += lengths[doc];
+  return { size, terms: order.map((t) => words[t]), start, docs, counts, overflow, lengths, averageLength: size > 0 ? total / size : 0 };
+}
+
+/** The first position in the sorted terms at or after `word`. */
+function lowerBound(terms: string[], word: string): number {
+  let low = 0;
+  let high = terms.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (terms[mid] < word) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+export interface SearchResult {
+  /** The matching documents, ascending. */
+  docs: Int32Array;
+  /** bm25 of each document (lower is better; FTS5's sign), 0 for those that do not match. */
+  rank: Float64Array;
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+/**
+ * The documents holding every one of `terms` (FTS5 words: search-terms.ts), each as a prefix unless it
+ * is one character long, in the columns searched (tag names only with `includeTags`), ranked by bm25.
+ */
+export function searchDocuments(index: SearchIndex, terms: readonly string[], options: { includeTags: boolean }): SearchResult {
+  const { size } = index;
+  const rank = new Float64Array(size);
+  const score = new Float64Array(size);
+  const matched = new Uint8Array(size); // phrases matched so far
+  const frequency = new Float64Array(size);
+  const touched = new Int32Array(size);
+  const weights = BM25_WEIGHTS.map((w, c) => (c === TAGS_COLUMN && !options.includeTags ? 0 : w));
+
+  for (let phrase = 0; phrase < terms.length; phrase++) {
+    const term = terms[phrase];
+    const first = lowerBound(index.terms, term);
+    let last = first;
+    if (term.length > 1) while (last < index.terms.length && index.terms[last].startsWith(term)) last++;
+    else if (index.terms[first] === term) last = first + 1;
+
+    // f(q, D): the weighted count of the phrase's instances in each document (xInst in FTS5's bm25).
+    let hits = 0;
+    for (let t = first; t < last; t++) {
+      for (let p = index.start[t]; p < index.start[t + 1]; p++) {
+        const doc = index.docs[p];
+        const columnCounts = index.overflow.get(p);
+        const packed = index.counts[p];
+        let f = 0;
+        for (let c = 0; c < COLUMNS; c++) f += weights[c] * (columnCounts ? columnCounts[c] : (packed >>> (c * BITS)) & SATURATED);
+        if (f === 0) continue; // only in a column this viewer does not search
+        if (frequency[doc] === 0) touched[hits++] = doc;
+        frequency[doc] += f;
+      }
+    }
+    // idf as FTS5 computes it, from the number of documents the phrase matches.
+    let idf = Math.log((size - hits + 0.5) / (hits + 0.5));
+    if (idf <= 0.0) idf = 1e-6;
+    for (let i = 0; i < hits; i++) {
+      const doc = touched[i];
+      const f = frequency[doc];
+      frequency[doc] = 0;
+      if (matched[doc] !== phrase) continue;
+      matched[doc] = phrase + 1;
+      score[doc] += idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * index.lengths[doc]) / index.averageLength)));
+    }
+  }
+
+  let count = 0;
+  for (let doc = 0; doc < size; doc++) if (terms.length > 0 && matched[doc] === terms.length) count++;
+  const docs = new Int32Array(count);
+  count = 0;
+  for (let doc = 0; doc < size; doc++) {
+    if (terms.length > 0 && matched[doc] === terms.length) {
+      docs[count++] = doc;
+      rank[doc] = -1.0 * score[doc];
+    }
+  }
+  return { docs, rank };
+}
