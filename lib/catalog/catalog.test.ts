@@ -327,7 +327,7 @@ describe('cache', () => {
 });
 
 describe('head index', () => {
-  it('gives full-access viewers, admins and anonymous visitors exactly the pages the SQL query gives', () => {
+  it('gives full-access viewers, admins, visitors and anonymous visitors exactly the pages the SQL query gives', () => {
     const w = word();
     const vocabulary = ['alpha', 'beta', 'gamma', 'delta', w];
     const categories = [0, 1, 2].map((i) => insertTag(`cat${i}-${w}`, { isCategory: true, title: i === 1 ? `b${w}` : `A${i}${w}` }));
@@ -357,9 +357,11 @@ describe('head index', () => {
       [admin, settings],
       [null, publicSettings],
       [null, settings],
+      [viewer({ roles: ['r'], fullAccess: false }), settings],
+      [{ ...owner, fullAccess: false }, publicSettings],
     ];
     const queries: Record<string, string | string[]>[] = [];
-    for (const q of ['', w, `alpha ${w}`, `gam ${w}`, 'beta', `badge0 ${w}`]) {
+    for (const q of ['', w, `alpha ${w}`, `gam ${w}`, 'beta', `badge0 ${w}`, `auth ${w}`, 'a', `${w} 1`]) {
       for (const category of [[], [`cat0-${w}`], [`cat1-${w}`], [`badge0-${w}`], [`cat0-${w}`, `cat2-${w}`]]) {
         for (const sort of ['', 'title', 'updated']) queries.push({ q, category, sort, badge: category.length === 0 ? `badge1-${w}` : '' });
         queries.push({ q, category, page: '2' });

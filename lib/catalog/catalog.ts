@@ -59,9 +59,16 @@ function baseQuery(viewer: Viewer | null, settings: AccessSettings, audience: Au
   if (match) {
     const index = freshHeadIndex(audience, visible);
     const { docs, rank } = searchDocuments(searchOf(index), terms, { includeTags });
-    const ranks = JSON.stringify(Array.from(docs, (head) => [index.docIds[head], rank[head]]));
+    // The ranks in a keyed temporary table (this connection's own), so the join is a lookup per card.
+    const client = getDb().$client;
+    client.exec('CREATE TEMP TABLE IF NOT EXISTS search_ranks (doc_id INTEGER PRIMARY KEY, rank REAL NOT NULL)');
+    client.transaction(() => {
+      client.exec('DELETE FROM temp.search_ranks');
+      const insert = client.prepare('INSERT INTO temp.search_ranks (doc_id, rank) VALUES (?, ?)');
+      for (const head of docs) insert.run(index.docIds[head], rank[head]);
+    })();
     from = sql`${from} JOIN (SELECT rowid AS doc_id FROM app_search WHERE app_search MATCH ${match}) AS matches ON matches.doc_id = apps.doc_id
-      LEFT JOIN (SELECT value ->> 0 AS doc_id, value ->> 1 AS rank FROM json_each(${ranks})) AS ranks ON ranks.doc_id = apps.doc_id`;
+      LEFT JOIN temp.search_ranks AS ranks ON ranks.doc_id = apps.doc_id`;
   }
   return { from, where: [SHARED, visible], match };
 }

@@ -37,45 +37,63 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIn
   const texts: string[] = [];
   for (const doc of documents) for (let c = 0; c < COLUMNS; c++) texts.push(doc[c] ?? '');
 
-  // Pass 1: per document, its distinct words' per-column counts (doc-major).
+  // Pass 1: per document, its distinct words' per-column counts (doc-major postings, packed).
   const termIds = new Map<string, number>();
   const words: string[] = [];
+  let lastDoc = new Int32Array(1024).fill(-1); // per word: the last document it was seen in
+  let slot = new Int32Array(1024); // per word: its posting in that document
   let postTerm = new Int32Array(1024);
-  let postCounts: number[][] = [];
+  let postCounts = new Uint32Array(1024);
+  const postOverflow = new Map<number, number[]>();
   let posts = 0;
   const docStart = new Int32Array(size + 1);
   const lengths = new Int32Array(size);
-  let perDoc = new Map<number, number[]>();
   let currentDoc = 0;
-  const flush = (doc: number) => {
-    for (const [term, counts] of perDoc) {
-      if (posts === postTerm.length) {
-        const grown = new Int32Array(posts * 2);
-        grown.set(postTerm);
-        postTerm = grown;
-      }
-      postTerm[posts] = term;
-      postCounts[posts] = counts;
-      posts++;
-    }
-    docStart[doc + 1] = posts;
-    perDoc = new Map();
+  const grow = <T extends Int32Array | Uint32Array>(array: T, fill = 0): T => {
+    const grown = new (array.constructor as new (n: number) => T)(array.length * 2);
+    grown.fill(fill as never);
+    grown.set(array);
+    return grown;
   };
   tokenizeAll(texts, (textIndex, word) => {
-    const doc = Math.floor(textIndex / COLUMNS);
-    while (currentDoc < doc) flush(currentDoc++);
+    const doc = (textIndex / COLUMNS) | 0;
+    const column = textIndex % COLUMNS;
+    while (currentDoc < doc) docStart[++currentDoc] = posts;
     let term = termIds.get(word);
     if (term === undefined) {
       term = words.length;
       termIds.set(word, term);
       words.push(word);
+      if (term === lastDoc.length) {
+        lastDoc = grow(lastDoc, -1);
+        slot = grow(slot);
+      }
     }
-    let counts = perDoc.get(term);
-    if (!counts) perDoc.set(term, (counts = new Array<number>(COLUMNS).fill(0)));
-    counts[textIndex % COLUMNS]++;
+    let p: number;
+    if (lastDoc[term] === doc) p = slot[term];
+    else {
+      if (posts === postTerm.length) {
+        postTerm = grow(postTerm);
+        postCounts = grow(postCounts);
+      }
+      p = posts++;
+      lastDoc[term] = doc;
+      slot[term] = p;
+      postTerm[p] = term;
+      postCounts[p] = 0;
+    }
+    const exact = postOverflow.get(p);
+    if (exact) exact[column]++;
+    else if (((postCounts[p] >>> (column * BITS)) & SATURATED) === SATURATED - 1) {
+      // The 63rd instance in one column: counted exactly from now on.
+      const counts = Array.from({ length: COLUMNS }, (_, c) => (postCounts[p] >>> (c * BITS)) & SATURATED);
+      counts[column]++;
+      postOverflow.set(p, counts);
+      postCounts[p] = (postCounts[p] + (1 << (column * BITS))) >>> 0;
+    } else postCounts[p] = (postCounts[p] + (1 << (column * BITS))) >>> 0;
     lengths[doc]++;
   });
-  while (currentDoc < size) flush(currentDoc++);
+  while (currentDoc < size) docStart[++currentDoc] = posts;
 
   // Pass 2: sort the words and invert to term-major postings, documents ascending within each word.
   const order = words.map((_, i) => i).sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
@@ -92,14 +110,11 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIn
     for (let p = docStart[doc]; p < docStart[doc + 1]; p++) {
       const at = fill[rankOf[postTerm[p]]]++;
       docs[at] = doc;
-      let packed = 0;
-      const columnCounts = postCounts[p];
-      for (let c = 0; c < COLUMNS; c++) packed |= Math.min(columnCounts[c], SATURATED) << (c * BITS);
-      counts[at] = packed >>> 0;
-      if (columnCounts.some((n) => n >= SATURATED)) overflow.set(at, columnCounts);
+      counts[at] = postCounts[p];
+      const exact = postOverflow.get(p);
+      if (exact) overflow.set(at, exact);
     }
   }
-  postCounts = [];
   let total = 0;
   for (let doc = 0; doc < size; doc++) total += lengths[doc];
   return { size, terms: order.map((t) => words[t]), start, docs, counts, overflow, lengths, averageLength: size > 0 ? total / size : 0 };

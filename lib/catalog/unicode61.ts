@@ -74,23 +74,47 @@ function learnAll(texts: readonly string[]): void {
  * indexes it. Code points it has not met must have been learnt first (learnAll).
  */
 function eachWord(text: string, word: (w: string) => void): void {
-  let current = '';
+  // A word of ASCII letters and digits only is one slice of the text, lower-cased; others are built per code point.
+  let start = -1;
+  let folded = '';
+  let ascii = true;
+  const end = (at: number) => {
+    if (start >= 0) {
+      const w = ascii ? text.slice(start, at).toLowerCase() : folded;
+      if (w) word(w);
+    }
+    start = -1;
+    folded = '';
+    ascii = true;
+  };
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    let folded: string | null | undefined;
-    if (unit < 128) folded = asciiFold[unit];
-    else {
-      const c = text.codePointAt(i)!;
-      if (c > 0xffff) i++;
-      folded = known.get(c);
-      if (folded === undefined) throw new Error(`U+${c.toString(16)} was not learnt before tokenizing`);
+    if (unit < 128) {
+      const f = asciiFold[unit];
+      if (f === SEPARATOR) end(i);
+      else {
+        if (start < 0) start = i;
+        if (!ascii) folded += f;
+      }
+      continue;
     }
-    if (folded === SEPARATOR) {
-      if (current) word(current);
-      current = '';
-    } else current += folded;
+    const c = text.codePointAt(i)!;
+    const at = i;
+    if (c > 0xffff) i++;
+    const f = known.get(c);
+    if (f === undefined) throw new Error(`U+${c.toString(16)} was not learnt before tokenizing`);
+    if (f === SEPARATOR) {
+      end(at);
+      continue;
+    }
+    if (start < 0) start = at;
+    if (ascii) {
+      folded = text.slice(start, at).toLowerCase();
+      ascii = false;
+    }
+    folded += f;
   }
-  if (current) word(current);
+  end(text.length);
 }
 
 /** The words of each of `texts` (one call learns every new code point at once). */
