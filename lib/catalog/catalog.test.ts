@@ -6,6 +6,7 @@ import { appAssets, apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { clearCatalogCache } from './cache';
+import { cachedHeadIndexes } from './head-index';
 import { catalogPage, catalogPageInSql } from './catalog';
 import { parseCatalogParams } from './search-query';
 import { versionKey } from './version-order';
@@ -327,6 +328,17 @@ describe('cache', () => {
 });
 
 describe('head index', () => {
+  it('keeps the indexes of a bounded number of audiences, each visitor being one', () => {
+    const w = word();
+    insertApp({ name: `bounded-${w}`, description: w, visibility: 'PUBLIC' });
+    for (let i = 0; i < 40; i++) {
+      const visitor = viewer({ fullAccess: false });
+      expect(names(visitor, { q: w }, publicSettings)).toEqual([`bounded-${w}`]);
+      expect(cachedHeadIndexes()).toBeLessThanOrEqual(32);
+    }
+    expect(cachedHeadIndexes()).toBe(32);
+  });
+
   it('gives full-access viewers, admins, visitors and anonymous visitors exactly the pages the SQL query gives', () => {
     const w = word();
     const vocabulary = ['alpha', 'beta', 'gamma', 'delta', w];

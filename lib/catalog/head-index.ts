@@ -80,8 +80,13 @@ export const headIndexQueries = {
   texts: 'SELECT rowid, name, title, description, long_description, tags FROM app_search WHERE rowid IN (SELECT value FROM json_each(?))',
 };
 
-/** Audiences kept: full access, anonymous, and the most recent visitors (each visitor is an audience of their own). */
+/**
+ * Audiences kept: full access, anonymous, and the most recent visitors (each visitor is an audience of their
+ * own), least recently used first out, within a bound on their number and on the cards they hold together
+ * (a search index costs about 400 bytes per card).
+ */
 const MAX_INDEXES = 32;
+const MAX_CARDS = 400_000;
 const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
 
 /** The audience's heads and their tags, read in one snapshot. */
@@ -151,8 +156,19 @@ export function headIndex(audience: Audience, visible: SQL): HeadIndex {
   }
   const index = build(audience, visible);
   indexes.set(audience.key, { generation, client, index });
-  if (indexes.size > MAX_INDEXES) indexes.delete(indexes.keys().next().value!);
+  let cards = 0;
+  for (const entry of indexes.values()) cards += entry.index.appIds.length;
+  for (const [key, entry] of indexes) {
+    if (indexes.size <= 1 || (indexes.size <= MAX_INDEXES && cards <= MAX_CARDS)) break;
+    indexes.delete(key);
+    cards -= entry.index.appIds.length;
+  }
   return index;
+}
+
+/** How many audiences' indexes are kept (for tests). */
+export function cachedHeadIndexes(): number {
+  return indexes.size;
 }
 
 /** The audience's index built afresh, uncached: for the SQL reference path's ranks. */
