@@ -74,8 +74,11 @@ export const headIndexQueries = {
     FROM ${candidates(audience, visible)}
     WHERE ${SHARED} AND ${visible}
     ORDER BY apps.updated_at DESC, apps.name ASC`,
-  /** The tags of the heads (a JSON array of app ids). */
-  headTags: 'SELECT app_id, tag_id FROM app_tags WHERE app_id IN (SELECT value FROM json_each(?))',
+  /** The tags of an audience's precomputed heads (one join), or of a visitor's cards (a JSON array of app ids). */
+  headTags: (audience: Audience, appIds: string[]) =>
+    audience.heads
+      ? sql`SELECT at.app_id, at.tag_id FROM app_tags at JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${audience.heads}`
+      : sql`SELECT app_id, tag_id FROM app_tags WHERE app_id IN (SELECT value FROM json_each(${JSON.stringify(appIds)}))`,
   /** The heads' searchable texts (a JSON array of doc ids), in SEARCH_COLUMNS order. */
   texts: 'SELECT rowid, name, title, description, long_description, tags FROM app_search WHERE rowid IN (SELECT value FROM json_each(?))',
 };
@@ -101,7 +104,7 @@ function build(audience: Audience, visible: SQL): HeadIndex {
     const tagIndex = new Map(tagRows.map((t, i) => [t.id, i]));
     const position = new Map(rows.map((r, i) => [r.id, i]));
     const perHead: number[][] = rows.map(() => []);
-    const headTags = db.$client.prepare(headIndexQueries.headTags).raw().all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
+    const headTags = db.values<[string, string]>(headIndexQueries.headTags(audience, rows.map((r) => r.id)));
     for (const [appId, tagId] of headTags) {
       const i = position.get(appId);
       const t = tagIndex.get(tagId);

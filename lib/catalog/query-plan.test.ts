@@ -46,9 +46,13 @@ describe('catalog query plans', () => {
     }
     // A visitor's cards are the newest of the versions they may see: that reads every shared version once
     // per catalog generation (the index is kept per visitor), not once per request.
-    const tags = plan(headIndexQueries.headTags);
-    expect(tags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
-    expectNoScans(tags);
+    for (const heads of ['shared', 'public'] as const) {
+      const tags = plan(headIndexQueries.headTags({ heads, key: heads }, []));
+      expect(tags.join('\n')).toMatch(/SEARCH (h|at) USING (COVERING )?INDEX/);
+    }
+    const visitorTags = plan(headIndexQueries.headTags({ heads: null, key: 'visitor' }, ['a', 'b']));
+    expect(visitorTags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expectNoScans(visitorTags);
     // One rowid lookup per head (`=`), not a scan of the whole FTS5 table.
     expect(plan(headIndexQueries.texts).join('\n')).toMatch(/SCAN app_search VIRTUAL TABLE INDEX 0:=/);
   });
