@@ -191,7 +191,7 @@ async function main() {
     // reports them missing. Measure after it, not through it.
     process.stdout.write('Waiting for the start-up storage check …\n');
     const checked = Date.now();
-    while (!server.output().includes('Storage check') && Date.now() - checked < 180_000) await new Promise((r) => setTimeout(r, 500));
+    while (!server.output().includes('Storage check') && Date.now() - checked < 900_000) await new Promise((r) => setTimeout(r, 500));
     const storageCheck = Date.now() - checked;
     const staticOf = (file: string): PathSource => () => `/${path.basename(file)}`;
     const same = (url: string): PathSource => () => url;
