@@ -1,0 +1,202 @@
+// The primary server's render workers (RENDER_WORKERS): child processes of the same entry (server.ts, compiled
+// or through tsx) that run Next on a unix socket in a private directory and render the catalog's read pages
+// (lib/render/forward-rule.ts), so that page renders use every core. The primary forwards such a request to a
+// ready worker in turn, streaming both ways; while none is ready, or when the worker fails before answering,
+// it renders the page itself. A worker that exits is forked again with backoff; workers exit with the
+// primary (IPC disconnect) and are stopped by close(). Workers ask the primary for the runner's capabilities
+// (the app page's "cannot run here"): they run no instance manager of their own.
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunnerCapabilities } from '@/lib/runner/types';
+import { rendersInWorker } from './forward-rule';
+import type { RenderWorkersStatus } from './role';
+
+/** The message a worker sends once it listens, and the runner-capabilities exchange. */
+export type WorkerMessage = { type: 'ready' } | { type: 'capabilities'; id: number };
+export type PrimaryMessage = { type: 'capabilities'; id: number; capabilities?: RunnerCapabilities; error?: string };
+
+export const RENDER_WORKER_FLAG = '--render-worker';
+
+export interface RenderWorkersOptions {
+  count: number;
+  /** The script to fork (server.ts or its compiled copy), and the node options it runs with (e.g. `--import tsx`). */
+  entry: string;
+  execArgv: string[];
+  /** More arguments for the worker (the port and hostname, which Next uses to build its own URLs). */
+  args: string[];
+  /** The primary's runner capabilities, asked by the workers' app pages. */
+  capabilities(): Promise<RunnerCapabilities>;
+  log?: Pick<Console, 'log' | 'error'>;
+  /** First and longest wait before forking a worker again after it exited. */
+  backoffMs?: { first: number; max: number };
+}
+
+export interface RenderWorkers {
+  /**
+   * Hands the request to a ready worker and returns true, or returns false (synchronously) when it is not one
+   * to forward or no worker is ready. `fallback` renders it here when the worker fails before answering.
+   */
+  forward(req: http.IncomingMessage, res: http.ServerResponse, fallback: () => void): boolean;
+  status(): RenderWorkersStatus;
+  /** The workers' process ids (for tests and operators). */
+  pids(): number[];
+  close(): Promise<void>;
+}
+
+/** Headers that belong to one connection, not to the message: never copied from the worker's answer. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+
+interface Slot {
+  index: number;
+  socketPath: string;
+  child: ChildProcess | null;
+  ready: boolean;
+  readySince: number;
+  failures: number;
+  agent: http.Agent;
+  timer: NodeJS.Timeout | null;
+}
+
+export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers {
+  const log = options.log ?? console;
+  const backoff = options.backoffMs ?? { first: 500, max: 30_000 };
+  // Only this user may enter the directory: nothing else on the host (apps included) reaches the sockets.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-render-'));
+  fs.chmodSync(dir, 0o700);
+  let closing = false;
+  let closed: Promise<void> | null = null;
+  let next = 0;
+  const slots: Slot[] = Array.from({ length: options.count }, (_, index) => ({
+    index,
+    socketPath: path.join(dir, `worker-${index + 1}.sock`),
+    child: null,
+    ready: false,
+    readySince: 0,
+    failures: 0,
+    agent: new http.Agent({ keepAlive: true }),
+    timer: null,
+  }));
+
+  function spawn(slot: Slot): void {
+    slot.timer = null;
+    if (closing) return;
+    fs.rmSync(slot.socketPath, { force: true });
+    const child = fork(options.entry, [RENDER_WORKER_FLAG, slot.socketPath, ...options.args], {
+      execArgv: options.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    slot.child = child;
+    child.on('message', (message: WorkerMessage) => {
+      if (message?.type === 'ready') {
+        slot.ready = true;
+        slot.readySince = Date.now();
+      } else if (message?.type === 'capabilities') {
+        options.capabilities().then(
+          (capabilities) => reply(child, { type: 'capabilities', id: message.id, capabilities }),
+          (error: unknown) => reply(child, { type: 'capabilities', id: message.id, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
+    });
+    child.on('error', (error) => log.error(`Render worker ${slot.index + 1} failed:`, error));
+    child.on('exit', (code, signal) => {
+      slot.ready = false;
+      slot.child = null;
+      slot.agent.destroy();
+      slot.agent = new http.Agent({ keepAlive: true });
+      if (closing) return;
+      // A worker that served a while is restarted at once; one that keeps failing waits longer each time.
+      if (slot.readySince && Date.now() - slot.readySince > 60_000) slot.failures = 0;
+      const wait = Math.min(backoff.max, backoff.first * 2 ** slot.failures);
+      slot.failures += 1;
+      slot.readySince = 0;
+      log.error(`Render worker ${slot.index + 1} exited (${signal ?? `code ${code}`}); starting another in ${wait} ms.`);
+      slot.timer = setTimeout(() => spawn(slot), wait);
+    });
+  }
+
+  function reply(child: ChildProcess, message: PrimaryMessage): void {
+    if (child.connected) child.send(message);
+  }
+
+  function pick(): Slot | null {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[(next + i) % slots.length];
+      if (slot.ready) {
+        next = (slot.index + 1) % slots.length;
+        return slot;
+      }
+    }
+    return null;
+  }
+
+  function forward(req: http.IncomingMessage, res: http.ServerResponse, fallback: () => void): boolean {
+    if (!rendersInWorker(req)) return false;
+    const slot = pick();
+    if (!slot) return false;
+    const headers = { ...req.headers };
+    // What Next sets from the TCP peer when it answers itself; the worker's peer is a unix socket.
+    headers['x-forwarded-for'] ??= req.socket.remoteAddress;
+    const upstream = http.request({ socketPath: slot.socketPath, agent: slot.agent, method: req.method, path: req.url, headers });
+    let answered = false;
+    upstream.on('response', (answer) => {
+      answered = true;
+      const raw: string[] = [];
+      for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+        if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
+      }
+      // Through the front's writeHead (lib/http/front.ts): the security headers are added as for any page.
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    upstream.on('error', (error) => {
+      if (!answered && !res.headersSent && !res.destroyed) {
+        // The worker died (its exit forks another) or refused: this request is rendered here instead.
+        log.error(`Render worker ${slot.index + 1} did not answer (${(error as NodeJS.ErrnoException).code ?? error.message}); rendering here.`);
+        fallback();
+      } else {
+        res.destroy();
+      }
+    });
+    // The browser went away: stop the render.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    upstream.end();
+    return true;
+  }
+
+  for (const slot of slots) spawn(slot);
+
+  return {
+    forward,
+    status: () => ({ wanted: slots.length, ready: slots.filter((s) => s.ready).length }),
+    pids: () => slots.flatMap((s) => (s.child?.pid ? [s.child.pid] : [])),
+    close() {
+      closed ??= stopAll();
+      return closed;
+    },
+  };
+
+  async function stopAll(): Promise<void> {
+      closing = true;
+      await Promise.all(
+        slots.map(async (slot) => {
+          if (slot.timer) clearTimeout(slot.timer);
+          slot.ready = false;
+          slot.agent.destroy();
+          const child = slot.child;
+          if (!child || child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
+      fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
