@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { SOCKET_ADDRESS_HEADER } from '@/lib/auth/client-address';
 import type { RunnerCapabilities } from '@/lib/runner/types';
 import { rendersInWorker } from './forward-rule';
 import type { RenderWorkersStatus } from './role';
@@ -46,7 +47,7 @@ export interface RenderWorkers {
   close(): Promise<void>;
 }
 
-/** Headers that belong to one connection, not to the message: never copied from the worker's answer. */
+/** Headers that belong to one connection, not to the message: not copied between the two connections. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
 interface Slot {
@@ -136,19 +137,20 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
     if (!rendersInWorker(req)) return false;
     const slot = pick();
     if (!slot) return false;
-    const headers = { ...req.headers };
+    const headers: http.IncomingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+    // The TCP peer, whatever the client sent (server.ts sets it too): the worker takes it as it comes.
+    headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress ?? '';
     // What Next sets from the TCP peer when it answers itself; the worker's peer is a unix socket.
     headers['x-forwarded-for'] ??= req.socket.remoteAddress;
     const upstream = http.request({ socketPath: slot.socketPath, agent: slot.agent, method: req.method, path: req.url, headers });
     let answered = false;
     upstream.on('response', (answer) => {
       answered = true;
-      const raw: string[] = [];
-      for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-        if (!HOP_BY_HOP.has(answer.rawHeaders[i].toLowerCase())) raw.push(answer.rawHeaders[i], answer.rawHeaders[i + 1]);
-      }
+      const headers: http.OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
       // Through the front's writeHead (lib/http/front.ts): the security headers are added as for any page.
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
       answer.pipe(res);
       answer.on('error', () => res.destroy());
     });
