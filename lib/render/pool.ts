@@ -145,6 +145,7 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
     headers['x-forwarded-for'] ??= req.socket.remoteAddress;
     const upstream = http.request({ socketPath: slot.socketPath, agent: slot.agent, method: req.method, path: req.url, headers });
     let answered = false;
+    let abandoned = false;
     upstream.on('response', (answer) => {
       answered = true;
       const headers: http.OutgoingHttpHeaders = {};
@@ -155,6 +156,7 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
       answer.on('error', () => res.destroy());
     });
     upstream.on('error', (error) => {
+      if (abandoned) return;
       if (!answered && !res.headersSent && !res.destroyed) {
         // The worker died (its exit forks another) or refused: this request is rendered here instead.
         log.error(`Render worker ${slot.index + 1} did not answer (${(error as NodeJS.ErrnoException).code ?? error.message}); rendering here.`);
@@ -165,7 +167,9 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
     });
     // The browser went away: stop the render.
     res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
+      if (res.writableFinished) return;
+      abandoned = true;
+      upstream.destroy();
     });
     upstream.end();
     return true;
