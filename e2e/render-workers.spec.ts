@@ -20,7 +20,7 @@ let server: RunningServer;
 let dataDir: string;
 let api: APIRequestContext;
 let admin: Record<string, string>;
-const apps = { pub: { name: '', title: '' }, shared: { name: '', title: '' } };
+const apps = { pub: { name: '', title: '' }, shared: { name: '', title: '' }, gpu: { name: '', title: '' } };
 let visitor: TestUser;
 let member: TestUser;
 
@@ -71,6 +71,10 @@ test.beforeAll(async () => {
   apps.shared = { name: unique('ai.e2e.rw-shared'), title: `Shared ${w}` };
   await importApp(api, admin, { name: apps.pub.name, title: apps.pub.title, description: w }, 'PUBLIC');
   await importApp(api, admin, { name: apps.shared.name, title: apps.shared.title, description: w }, 'ALL_USERS');
+  // An app this host cannot run: the GPUs are the primary's runner's answer, packages.txt the worker's own check.
+  apps.gpu = { name: unique('ai.e2e.rw-gpu'), title: `GPU ${unique('g').replace(/-/g, '')}` }; // not found by the others' word
+  const gpuToml = `[App]\nName = "${apps.gpu.name}"\nVersion = "0.0.1"\nTitle = "${apps.gpu.title}"\n\n[Runtime]\nModule = "app.main"\nGPUCount = 2\n`;
+  await importApp(api, admin, { name: apps.gpu.name, appToml: gpuToml, files: { 'packages.txt': 'no-such-package-e2e\n' } }, 'PUBLIC');
   // createUser asks the API as the e2e admin of the shared servers: make users through this server's admin.
   const make = async (roles: string[], prefix: string): Promise<TestUser> => {
     const name = unique(prefix);
@@ -95,6 +99,12 @@ async function catalogNames(page: Page, query: string): Promise<string[]> {
   await page.goto(`/?q=${encodeURIComponent(query)}`);
   await expect(page.getByTestId('catalog-total')).toBeVisible();
   return page.getByTestId('app-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-app-name') ?? ''));
+}
+
+/** The app page's "Not runnable here" line, as text. */
+async function notRunnable(): Promise<string> {
+  const html = await (await fetch(`${server.url}/apps/${apps.gpu.name}`, { headers: { 'accept-encoding': 'identity' } })).text();
+  return (/data-testid="not-runnable">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '').replace(/<!--.*?-->/g, '');
 }
 
 test('a worker renders the catalog and app pages: anonymous in public mode, a visitor, a full-access user', async ({ browser }) => {
@@ -162,6 +172,10 @@ test('a killed worker is replaced, and the pages keep answering meanwhile; the w
   fs.writeFileSync(inFlight, 'half an upload');
 
   const [before] = workerPids();
+  let fromWorker = '';
+  expect(await writtenByWorker(async () => (fromWorker = await notRunnable()))).toBeGreaterThan(10_000);
+  expect(fromWorker).toContain('The app asks for 2 GPUs (Runtime.GPUCount)');
+  expect(fromWorker).toContain('no-such-package-e2e');
   process.kill(before, 'SIGKILL');
   // Meanwhile the primary answers, with the same pages.
   for (let i = 0; i < 3; i++) {
@@ -169,6 +183,9 @@ test('a killed worker is replaced, and the pages keep answering meanwhile; the w
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(apps.pub.title);
   }
+  // The primary says the same as the worker did of a version this host cannot run.
+  expect(await notRunnable()).toBe(fromWorker);
+  expect((await health()).renderWorkers?.ready).toBe(0); // so the primary answered the requests above
   await expect.poll(async () => workerPids().some((pid) => pid !== before) && (await health()).renderWorkers?.ready === 1, { timeout: 60_000 }).toBe(true);
   const [after] = workerPids();
   expect(after).not.toBe(before);
