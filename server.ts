@@ -22,6 +22,7 @@ import { ConfigError, loadConfig, setProductionMode } from './lib/config';
 import { applySecurityHeaders, capPageWriteBody, hasMalformedPath, isCrossOriginPageWrite } from './lib/http/front';
 import { RENDER_WORKER_FLAG, startRenderWorkers, type PrimaryMessage, type RenderWorkers } from './lib/render/pool';
 import { markRenderWorker, setRenderWorkersStatus } from './lib/render/role';
+import { startUpPhase } from './lib/startup-phase';
 import { createInstanceRouter } from './lib/router/instance-router';
 import type { Runner, RunnerCapabilities } from './lib/runner/types';
 
@@ -39,8 +40,8 @@ export interface PortalRouter {
 export interface PortalServer {
   server: http.Server;
   url: string;
-  /** The render workers, when RENDER_WORKERS started some. */
-  renderWorkers: RenderWorkers | null;
+  /** Stops the render workers (RENDER_WORKERS), if any; close() does it first. */
+  stopRenderWorkers(): Promise<void>;
   /** Stops the render workers, then the server. */
   close(): Promise<void>;
 }
@@ -68,21 +69,35 @@ export async function startPortal(options: {
   await app.prepare(); // runs the start-up jobs (instrumentation.ts): migrations are done before a worker starts
   const handleWithNext = app.getRequestHandler();
   const handleUpgradeWithNext = app.getUpgradeHandler();
-  const workers =
-    (options.renderWorkers ?? 0) > 0
-      ? startRenderWorkers({
-          count: options.renderWorkers!,
-          entry: fileURLToPath(import.meta.url),
-          execArgv: process.execArgv,
-          args: ['-p', String(options.port), '-H', options.hostname],
-          capabilities: async () => {
-            const runner = installedRunner();
-            if (!runner) throw new Error('The instance manager has not been started.');
-            return runner.capabilities();
-          },
-        })
-      : null;
-  if (workers) setRenderWorkersStatus(workers.status);
+  const wanted = options.renderWorkers ?? 0;
+  let workers: RenderWorkers | null = null;
+  let stopped = false;
+  const startWorkers = () => {
+    if (stopped) return;
+    workers = startRenderWorkers({
+      count: wanted,
+      entry: fileURLToPath(import.meta.url),
+      execArgv: process.execArgv,
+      args: ['-p', String(options.port), '-H', options.hostname],
+      capabilities: async () => {
+        const runner = installedRunner();
+        if (!runner) throw new Error('The instance manager has not been started.');
+        return runner.capabilities();
+      },
+    });
+  };
+  if (wanted > 0) {
+    setRenderWorkersStatus(() => workers?.status() ?? { wanted, ready: 0 });
+    // Forked once the start-up's background part (the quick check, the sweep of unreferenced files) is done:
+    // until then the primary answers alone, so that a restart's first pages do not share the CPU with the
+    // workers' own start (on 2 cores, that doubled the time to the first page when the machine was busy).
+    const whenStartedUp = () => (startUpPhase() === 'running' ? setTimeout(whenStartedUp, 200).unref() : startWorkers());
+    whenStartedUp();
+  }
+  const stopRenderWorkers = async () => {
+    stopped = true;
+    await workers?.close();
+  };
   const renderHere = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       await handleWithNext(req, res);
@@ -137,9 +152,9 @@ export async function startPortal(options: {
   return {
     server,
     url: `http://${shown}:${options.port}`,
-    renderWorkers: workers,
+    stopRenderWorkers,
     async close() {
-      await workers?.close();
+      await stopRenderWorkers();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
@@ -221,12 +236,13 @@ async function main() {
     routers: [createInstanceRouter()],
     renderWorkers: config.renderWorkers,
   });
-  console.log(`App Store ready on ${portal.url}${portal.renderWorkers ? ` (${config.renderWorkers} render worker${config.renderWorkers > 1 ? 's' : ''})` : ''}`);
+  const workers = config.renderWorkers;
+  console.log(`App Store ready on ${portal.url}${workers ? ` (and ${workers} render worker${workers > 1 ? 's' : ''} once the start-up is done)` : ''}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void portal.close();
       // The workers stop first (they would also exit on their own when this process is gone).
-      void (portal.renderWorkers?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+      void portal.stopRenderWorkers().finally(() => process.exit(0));
     });
   }
 }
