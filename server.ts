@@ -66,7 +66,7 @@ export async function startPortal(options: {
 }): Promise<PortalServer> {
   const routers = options.routers ?? [];
   const app = next({ dev: false, dir: projectDir(), hostname: options.hostname, port: options.port });
-  await app.prepare(); // runs the start-up jobs (instrumentation.ts): migrations are done before a worker starts
+  await app.prepare(); // Next's own server, and with it the start-up jobs (instrumentation.ts), come with the first request
   const handleWithNext = app.getRequestHandler();
   const handleUpgradeWithNext = app.getUpgradeHandler();
   const wanted = options.renderWorkers ?? 0;
@@ -88,10 +88,10 @@ export async function startPortal(options: {
   };
   if (wanted > 0) {
     setRenderWorkersStatus(() => workers?.status() ?? { wanted, ready: 0 });
-    // Forked once the start-up's background part (the quick check, the sweep of unreferenced files) is done:
-    // until then the primary answers alone, so that a restart's first pages do not share the CPU with the
-    // workers' own start (on 2 cores, that doubled the time to the first page when the machine was busy).
-    const whenStartedUp = () => (startUpPhase() === 'running' ? setTimeout(whenStartedUp, 200).unref() : startWorkers());
+    // Forked once the primary's start-up is done (it runs with the first request), background part included
+    // (the quick check, the sweep of unreferenced files): the migrations have run before a worker opens the
+    // database, and a restart's first pages do not share the CPU with the workers' own start.
+    const whenStartedUp = () => (startUpPhase() === 'done' ? startWorkers() : setTimeout(whenStartedUp, 200).unref());
     whenStartedUp();
   }
   const stopRenderWorkers = async () => {
