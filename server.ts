@@ -74,6 +74,7 @@ export async function startPortal(options: {
   let stopped = false;
   const startWorkers = () => {
     if (stopped) return;
+    console.log(`Starting ${wanted} render worker${wanted > 1 ? 's' : ''}.`);
     workers = startRenderWorkers({
       count: wanted,
       entry: fileURLToPath(import.meta.url),

@@ -101,6 +101,13 @@ async function catalogNames(page: Page, query: string): Promise<string[]> {
   return page.getByTestId('app-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-app-name') ?? ''));
 }
 
+test("the worker starts after the primary's start-up (migrations, the first administrator), not before", async () => {
+  const output = server.output();
+  const admin = output.indexOf('Created administrator');
+  expect(admin).toBeGreaterThanOrEqual(0);
+  expect(output.indexOf('Starting 1 render worker.')).toBeGreaterThan(admin);
+});
+
 /** The app page's "Not runnable here" line, as text. */
 async function notRunnable(): Promise<string> {
   const html = await (await fetch(`${server.url}/apps/${apps.gpu.name}`, { headers: { 'accept-encoding': 'identity' } })).text();
