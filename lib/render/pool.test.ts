@@ -107,6 +107,26 @@ describe('render workers (the primary side)', () => {
     expect(seen.pid).not.toBe(before);
   });
 
+  it('waits longer before each new start of a worker that keeps failing, answering here meanwhile', async () => {
+    const lines: string[] = [];
+    const pool = startRenderWorkers({
+      count: 1,
+      entry: FIXTURE,
+      execArgv: [],
+      args: ['--fail-at-once'],
+      capabilities: async () => CAPABILITIES,
+      backoffMs: { first: 20, max: 50 },
+      log: { log: () => {}, error: (line: string) => lines.push(line) },
+    });
+    cleanup.push(() => pool.close());
+    const waits = () => lines.flatMap((l) => /again in (\d+) ms/.exec(l)?.[1] ?? []).map(Number);
+    await expect.poll(() => waits().length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+    expect(waits().slice(0, 4)).toEqual([20, 40, 50, 50]);
+    expect(pool.status()).toEqual({ wanted: 1, ready: 0 });
+    const req = { method: 'GET', url: '/', headers: {}, socket: {} } as unknown as http.IncomingMessage;
+    expect(pool.forward(req, {} as http.ServerResponse, () => {})).toBe(false);
+  });
+
   it("answers a worker's question about the runner with the primary's capabilities", async () => {
     const { port } = await front(1);
     expect(JSON.parse(await text(await get(port, '/apps/capabilities')))).toMatchObject({ type: 'capabilities', capabilities: CAPABILITIES });

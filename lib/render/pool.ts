@@ -84,11 +84,19 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
   function spawn(slot: Slot): void {
     slot.timer = null;
     if (closing) return;
-    fs.rmSync(slot.socketPath, { force: true });
-    const child = fork(options.entry, [RENDER_WORKER_FLAG, slot.socketPath, ...options.args], {
-      execArgv: options.execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    let child: ChildProcess;
+    try {
+      fs.rmSync(slot.socketPath, { force: true });
+      child = fork(options.entry, [RENDER_WORKER_FLAG, slot.socketPath, ...options.args], {
+        execArgv: options.execArgv,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+    } catch (error) {
+      // No process to be had now (EAGAIN, ENOMEM): the primary renders meanwhile and tries again later.
+      log.error(`Render worker ${slot.index + 1} could not be started:`, error);
+      retry(slot);
+      return;
+    }
     slot.child = child;
     child.on('message', (message: WorkerMessage) => {
       if (message?.type === 'ready') {
@@ -108,14 +116,19 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
       slot.agent.destroy();
       slot.agent = new http.Agent({ keepAlive: true });
       if (closing) return;
-      // A worker that served a while is restarted at once; one that keeps failing waits longer each time.
-      if (slot.readySince && Date.now() - slot.readySince > 60_000) slot.failures = 0;
-      const wait = Math.min(backoff.max, backoff.first * 2 ** slot.failures);
-      slot.failures += 1;
-      slot.readySince = 0;
-      log.error(`Render worker ${slot.index + 1} exited (${signal ?? `code ${code}`}); starting another in ${wait} ms.`);
-      slot.timer = setTimeout(() => spawn(slot), wait);
+      log.error(`Render worker ${slot.index + 1} exited (${signal ?? `code ${code}`}).`);
+      retry(slot);
     });
+  }
+
+  /** Forks the slot's worker again: after the first wait when it had served a while, else after a longer one each time. */
+  function retry(slot: Slot): void {
+    if (slot.readySince && Date.now() - slot.readySince > 60_000) slot.failures = 0;
+    const wait = Math.min(backoff.max, backoff.first * 2 ** slot.failures);
+    slot.failures += 1;
+    slot.readySince = 0;
+    log.error(`Starting render worker ${slot.index + 1} again in ${wait} ms.`);
+    slot.timer = setTimeout(() => spawn(slot), wait);
   }
 
   function reply(child: ChildProcess, message: PrimaryMessage): void {

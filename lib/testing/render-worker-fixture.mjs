@@ -3,6 +3,8 @@
 import http from 'node:http';
 
 const socketPath = process.argv[process.argv.indexOf('--render-worker') + 1];
+// A worker that cannot start (a broken build, say).
+if (process.argv.includes('--fail-at-once')) process.exit(1);
 let release = null;
 let asked = 0;
 const waiting = new Map();
