@@ -66,6 +66,8 @@ export async function startPortal(options: {
   routers?: PortalRouter[];
   /** Render workers to fork for the catalog's read pages (RENDER_WORKERS); 0 or absent: none. */
   renderWorkers?: number;
+  /** Where their sockets go (DATA_DIR/run); absent: a temporary directory. */
+  renderWorkerSockets?: string;
 }): Promise<PortalServer> {
   const routers = options.routers ?? [];
   const app = next({ dev: false, dir: projectDir(), hostname: options.hostname, port: options.port });
@@ -83,6 +85,7 @@ export async function startPortal(options: {
       entry: fileURLToPath(import.meta.url),
       execArgv: process.execArgv,
       args: ['-p', String(options.port), '-H', options.hostname],
+      socketParent: options.renderWorkerSockets,
       capabilities: async () => {
         const runner = installedRunner();
         if (!runner) throw new Error('The instance manager has not been started.');
@@ -241,6 +244,7 @@ async function main() {
     hostname: config.hostname,
     routers: [createInstanceRouter()],
     renderWorkers: config.renderWorkers,
+    renderWorkerSockets: path.join(config.dataDir, 'run'),
   });
   const workers = config.renderWorkers;
   console.log(`App Store ready on ${portal.url}${workers ? ` (and ${workers} render worker${workers > 1 ? 's' : ''} once the start-up is done)` : ''}`);

@@ -1,9 +1,11 @@
 // The primary's side of the render workers, with a stand-in worker (lib/testing/render-worker-fixture.mjs) that
 // answers with what it received: who the worker believes the client is, streaming, the front's security
 // headers, a worker that dies (rendered here meanwhile, then replaced), the runner facts, round-robin, close.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SOCKET_ADDRESS_HEADER } from '@/lib/auth/client-address';
@@ -22,9 +24,10 @@ afterEach(async () => {
 });
 
 /** A front like server.ts's: security headers, then the worker, else "primary"; the fallback says "rendered here". */
-async function front(count: number): Promise<{ pool: RenderWorkers; port: number }> {
+async function front(count: number, socketParent?: string): Promise<{ pool: RenderWorkers; port: number }> {
   const pool = startRenderWorkers({
     count,
+    socketParent,
     entry: FIXTURE,
     execArgv: [],
     args: [],
@@ -144,6 +147,34 @@ describe('render workers (the primary side)', () => {
     for (const pid of children) expect(() => process.kill(pid, 0)).toThrow();
     expect(fs.existsSync(socketDir)).toBe(false);
     expect(pool.status().ready).toBe(0);
+  });
+});
+
+describe('the sockets under DATA_DIR/run', () => {
+  it('go in a 0700 directory named after the primary, and what a killed primary left is removed', async () => {
+    const parent = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-render-test-')), 'run');
+    cleanup.push(async () => fs.rmSync(path.dirname(parent), { recursive: true, force: true }));
+    // A primary that is gone (a process that ran and exited), and one still running (this test's parent process).
+    const gone = spawnSync(process.execPath, ['-e', 'process.pid'], { stdio: 'ignore' }).pid!;
+    for (const pid of [gone, process.ppid]) fs.mkdirSync(path.join(parent, String(pid), 'x'), { recursive: true });
+    const { pool, port } = await front(1, parent);
+    expect(fs.existsSync(path.join(parent, String(gone)))).toBe(false);
+    expect(fs.existsSync(path.join(parent, String(process.ppid), 'x'))).toBe(true);
+    const own = path.join(parent, String(process.pid));
+    expect(socketOf(pool.pids()[0])).toBe(path.join(own, 'worker-1.sock'));
+    expect(fs.statSync(own).mode & 0o777).toBe(0o700);
+    expect(fs.statSync(parent).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(await text(await get(port, '/apps/echo'))).pid).toBe(pool.pids()[0]);
+    await pool.close();
+    expect(fs.existsSync(own)).toBe(false);
+  });
+
+  it('go in a temporary directory when the path would be too long for a unix socket', async () => {
+    const parent = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-render-test-')), 'x'.repeat(90));
+    cleanup.push(async () => fs.rmSync(path.dirname(parent), { recursive: true, force: true }));
+    const { pool } = await front(1, parent);
+    expect(socketOf(pool.pids()[0]).startsWith(path.join(os.tmpdir(), 'appstore-render-'))).toBe(true);
+    expect(fs.existsSync(parent)).toBe(false);
   });
 });
 

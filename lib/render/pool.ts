@@ -31,6 +31,12 @@ export interface RenderWorkersOptions {
   /** The primary's runner capabilities, asked by the workers' app pages. */
   capabilities(): Promise<RunnerCapabilities>;
   log?: Pick<Console, 'log' | 'error'>;
+  /**
+   * Where the sockets go: a directory per primary (its pid) under this one (DATA_DIR/run), where the next start
+   * removes what a killed primary left; a temporary directory when absent or when the path would be too long
+   * for a unix socket.
+   */
+  socketParent?: string;
   /** First and longest wait before forking a worker again after it exited. */
   backoffMs?: { first: number; max: number };
 }
@@ -61,12 +67,42 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
+/** A unix socket's path is at most 107 bytes (sun_path); leave room. */
+const SOCKET_PATH_MAX = 100;
+
+/** Whether a process with this id runs (EPERM: it does, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A directory only this user may enter (mode 0700): nothing else on the host, apps included, reaches the sockets. */
+function socketDirectory(parent: string | undefined): string {
+  if (parent && Buffer.byteLength(path.join(parent, String(process.pid), 'worker-99.sock')) <= SOCKET_PATH_MAX) {
+    fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
+    fs.chmodSync(parent, 0o700);
+    // What primaries killed before they could clean up left behind (their process is gone).
+    for (const name of fs.readdirSync(parent)) {
+      if (/^\d+$/.test(name) && Number(name) !== process.pid && !alive(Number(name))) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    }
+    const dir = path.join(parent, String(process.pid));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { mode: 0o700 });
+    return dir;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-render-'));
+  fs.chmodSync(dir, 0o700);
+  return dir;
+}
+
 export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers {
   const log = options.log ?? console;
   const backoff = options.backoffMs ?? { first: 500, max: 30_000 };
-  // Only this user may enter the directory: nothing else on the host (apps included) reaches the sockets.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-render-'));
-  fs.chmodSync(dir, 0o700);
+  const dir = socketDirectory(options.socketParent);
   let closing = false;
   let closed: Promise<void> | null = null;
   let next = 0;
