@@ -1,5 +1,8 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
+    // A render worker (server.ts, RENDER_WORKERS) only renders pages: the start-up jobs are the primary's.
+    const { isRenderWorker } = await import('./lib/render/role');
+    if (isRenderWorker()) return;
     const { startServing } = await import('./lib/startup');
     try {
       await startServing();

@@ -3,6 +3,10 @@
 // answer 500). It is the one place where requests may be routed before Next (instance traffic, next
 // issues): a router sees each request and upgrade first and either answers it or passes it on.
 // It never reads cookies or caches pages: authorization is Auth.js and lib/auth, inside the handlers.
+// With RENDER_WORKERS (default: one less than the cores, at most 3) it also forks render workers: this same file,
+// started with --render-worker <socket>, running Next on a private unix socket; the primary hands them the
+// catalog's read pages (lib/render/pool.ts, lib/render/forward-rule.ts) and keeps everything else, the start-up
+// jobs and the instances included (a worker runs none: lib/render/role.ts).
 // Takes the same options as `next start`: -p/--port (or PORT), -H/--hostname (or HOSTNAME).
 // `npm start` runs it compiled to plain JavaScript (scripts/build-if-stale.mjs writes <distDir>/portal-server.mjs):
 // through tsx, every module Next loads passes tsx's loader hooks and source maps: 0.7–0.9 s more CPU per start.
@@ -16,7 +20,11 @@ import next from 'next';
 import { SOCKET_ADDRESS_HEADER } from './lib/auth/client-address';
 import { ConfigError, loadConfig, setProductionMode } from './lib/config';
 import { applySecurityHeaders, capPageWriteBody, hasMalformedPath, isCrossOriginPageWrite } from './lib/http/front';
+import { RENDER_WORKER_FLAG, startRenderWorkers, type PrimaryMessage, type RenderWorkers } from './lib/render/pool';
+import { markRenderWorker, setRenderWorkersStatus } from './lib/render/role';
+import { startUpPhase } from './lib/startup-phase';
 import { createInstanceRouter } from './lib/router/instance-router';
+import type { Runner, RunnerCapabilities } from './lib/runner/types';
 
 /** Something that answers some requests before Next does (e.g. the instance router). */
 export interface PortalRouter {
@@ -32,6 +40,9 @@ export interface PortalRouter {
 export interface PortalServer {
   server: http.Server;
   url: string;
+  /** Stops the render workers (RENDER_WORKERS), if any; close() does it first. */
+  stopRenderWorkers(): Promise<void>;
+  /** Stops the render workers, then the server. */
   close(): Promise<void>;
 }
 
@@ -41,12 +52,70 @@ function projectDir(): string {
   return fs.existsSync(path.join(here, 'BUILD_ID')) ? path.dirname(here) : here;
 }
 
-export async function startPortal(options: { port: number; hostname: string; routers?: PortalRouter[] }): Promise<PortalServer> {
+/** How long after the start-up the render workers are forked: a restart's first pages come first. */
+const WORKER_START_DELAY_MS = 2000;
+
+/** The instance manager's runner, installed by the start-up (lib/instances/gateway.ts; outside Next's bundles here). */
+function installedRunner(): Pick<Runner, 'capabilities'> | undefined {
+  return (globalThis as { [key: symbol]: { runner: Pick<Runner, 'capabilities'> } | undefined })[Symbol.for('appstore.instanceManager')]?.runner;
+}
+
+export async function startPortal(options: {
+  port: number;
+  hostname: string;
+  routers?: PortalRouter[];
+  /** Render workers to fork for the catalog's read pages (RENDER_WORKERS); 0 or absent: none. */
+  renderWorkers?: number;
+  /** Where their sockets go (DATA_DIR/run); absent: a temporary directory. */
+  renderWorkerSockets?: string;
+}): Promise<PortalServer> {
   const routers = options.routers ?? [];
   const app = next({ dev: false, dir: projectDir(), hostname: options.hostname, port: options.port });
-  await app.prepare();
+  await app.prepare(); // Next's own server, and with it the start-up jobs (instrumentation.ts), come with the first request
   const handleWithNext = app.getRequestHandler();
   const handleUpgradeWithNext = app.getUpgradeHandler();
+  const wanted = options.renderWorkers ?? 0;
+  let workers: RenderWorkers | null = null;
+  let stopped = false;
+  const startWorkers = () => {
+    if (stopped) return;
+    console.log(`Starting ${wanted} render worker${wanted > 1 ? 's' : ''}.`);
+    workers = startRenderWorkers({
+      count: wanted,
+      entry: fileURLToPath(import.meta.url),
+      execArgv: process.execArgv,
+      args: ['-p', String(options.port), '-H', options.hostname],
+      socketParent: options.renderWorkerSockets,
+      capabilities: async () => {
+        const runner = installedRunner();
+        if (!runner) throw new Error('The instance manager has not been started.');
+        return runner.capabilities();
+      },
+    });
+  };
+  if (wanted > 0) {
+    setRenderWorkersStatus(() => workers?.status() ?? { wanted, ready: 0 });
+    // Forked once the primary's start-up is done (it runs with the first request), background part included
+    // (the quick check, the sweep of unreferenced files), and a moment later: the migrations have run before a
+    // worker opens the database, and a restart's first pages do not share the CPU with the workers' own start
+    // (about 1 s of CPU each; on a busy 2-core machine that made a fresh portal's first page 0.8 s slower).
+    const whenStartedUp = () =>
+      startUpPhase() === 'done' ? setTimeout(startWorkers, WORKER_START_DELAY_MS).unref() : setTimeout(whenStartedUp, 200).unref();
+    whenStartedUp();
+  }
+  const stopRenderWorkers = async () => {
+    stopped = true;
+    await workers?.close();
+  };
+  const renderHere = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    try {
+      await handleWithNext(req, res);
+    } catch (error) {
+      console.error('Request failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal server error');
+    }
+  };
 
   const server = http.createServer(async (req, res) => {
     try {
@@ -66,6 +135,8 @@ export async function startPortal(options: { port: number; hostname: string; rou
         return;
       }
       if (capPageWriteBody(req, res)) return;
+      // The catalog's read pages go to a render worker when one is ready; everything else is answered here.
+      if (workers?.forward(req, res, () => void renderHere(req, res))) return;
       await handleWithNext(req, res);
     } catch (error) {
       console.error('Request failed:', error);
@@ -90,13 +161,68 @@ export async function startPortal(options: { port: number; hostname: string; rou
   return {
     server,
     url: `http://${shown}:${options.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stopRenderWorkers,
+    async close() {
+      await stopRenderWorkers();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
+}
+
+/**
+ * A render worker (forked by the primary with --render-worker <socket>): Next on a unix socket only the primary
+ * can reach, so the headers the primary set are trusted as they come (the client address in
+ * SOCKET_ADDRESS_HEADER, the script nonce in Content-Security-Policy). It runs no start-up job and no instance
+ * manager; it exits when the primary goes away.
+ */
+async function startRenderWorker(socketPath: string, port: number, hostname: string): Promise<void> {
+  if (!process.send) throw new Error(`${RENDER_WORKER_FLAG} is for the workers the server forks itself.`);
+  process.on('disconnect', () => process.exit(0));
+  let asked = 0;
+  const waiting = new Map<number, { resolve: (c: RunnerCapabilities) => void; reject: (e: Error) => void }>();
+  process.on('message', (message: PrimaryMessage) => {
+    const pending = message?.type === 'capabilities' ? waiting.get(message.id) : undefined;
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.capabilities) pending.resolve(message.capabilities);
+    else pending.reject(new Error(message.error ?? 'no answer'));
+  });
+  // The primary's runner probed the sandbox once; its answer does not change while it runs.
+  let capabilities: Promise<RunnerCapabilities> | null = null;
+  markRenderWorker({
+    capabilities() {
+      capabilities ??= new Promise<RunnerCapabilities>((resolve, reject) => {
+        const id = ++asked;
+        waiting.set(id, { resolve, reject });
+        process.send!({ type: 'capabilities', id });
+      });
+      capabilities.catch(() => (capabilities = null));
+      return capabilities;
+    },
+  });
+  const app = next({ dev: false, dir: projectDir(), hostname, port });
+  await app.prepare();
+  const handleWithNext = app.getRequestHandler();
+  const server = http.createServer(async (req, res) => {
+    try {
+      await handleWithNext(req, res);
+    } catch (error) {
+      console.error('Request failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal server error');
+    }
+  });
+  // The primary keeps its connections to the worker open; an idle one is never closed from this side, so a
+  // request never meets a connection closing under it.
+  server.keepAliveTimeout = 0;
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  fs.chmodSync(socketPath, 0o600);
+  process.send({ type: 'ready' });
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, 'render-worker': { type: 'string' } },
     allowPositionals: true,
   });
   let config;
@@ -108,12 +234,25 @@ async function main() {
     console.error(`The App Store cannot start: ${error.message}`);
     process.exit(1);
   }
-  const portal = await startPortal({ port: config.port, hostname: config.hostname, routers: [createInstanceRouter()] });
-  console.log(`App Store ready on ${portal.url}`);
+  const socketPath = values['render-worker'];
+  if (socketPath) {
+    await startRenderWorker(socketPath, config.port, config.hostname);
+    return;
+  }
+  const portal = await startPortal({
+    port: config.port,
+    hostname: config.hostname,
+    routers: [createInstanceRouter()],
+    renderWorkers: config.renderWorkers,
+    renderWorkerSockets: path.join(config.dataDir, 'run'),
+  });
+  const workers = config.renderWorkers;
+  console.log(`App Store ready on ${portal.url}${workers ? ` (and ${workers} render worker${workers > 1 ? 's' : ''} once the start-up is done)` : ''}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void portal.close();
-      process.exit(0);
+      // The workers stop first (they would also exit on their own when this process is gone).
+      void portal.stopRenderWorkers().finally(() => process.exit(0));
     });
   }
 }

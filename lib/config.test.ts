@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -272,6 +273,11 @@ describe('the process configuration', () => {
       VISITOR_INSTANCE_LIMIT: [plain.instances.visitorLimit, literal],
       INSTANCE_TIMEOUT: [plain.instances.defaultTimeout, (t) => String(literal(t))],
       MIGRATION_BACKUPS_KEEP: [plain.migrationBackupsKeep, literal],
+      // The README states the rule, and what it gives on the 2-core machines the figures come from.
+      RENDER_WORKERS: [
+        plain.renderWorkers,
+        (t) => (t === 'cores − 1, at most `3` (`1` on 2 cores)' ? Math.max(0, Math.min(3, os.availableParallelism() - 1)) : t),
+      ],
     };
     // Nothing documented goes unchecked, and nothing checked goes undocumented.
     expect([...documented.keys()].sort()).toEqual(Object.keys(pinned).sort());

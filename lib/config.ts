@@ -1,6 +1,7 @@
 // Portal configuration: every environment variable the portal reads, validated once with zod (defaults as
 // listed in the README). Nothing else reads process.env. A bad value stops the start naming the variable;
 // the server (server.ts) and Next's start-up (instrumentation.ts → lib/startup.ts) load it first.
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { durationMs } from './instances/duration';
@@ -120,6 +121,11 @@ const bundleLimitFields = Object.fromEntries(
   Object.entries(DEFAULT_BUNDLE_LIMITS).map(([name, fallback]) => [name, count(fallback)]),
 ) as { [K in keyof BundleLimits]: ReturnType<typeof count> };
 
+/** Render workers by default: one less than the cores (the primary keeps one), at most 3. */
+export function defaultRenderWorkers(cores = os.availableParallelism()): number {
+  return Math.max(0, Math.min(3, cores - 1));
+}
+
 /** Shortest AUTH_SECRET accepted: 32 bytes, the key size of the HMAC/encryption it feeds. */
 export const AUTH_SECRET_MIN_BYTES = 32;
 
@@ -192,6 +198,7 @@ const schema = z.object({
   STAGED_UPLOAD_QUOTA: count(0),
   DB_BUSY_TIMEOUT_MS: count(20),
   DB_BUSY_RETRY_MS: count(2000),
+  RENDER_WORKERS: count(defaultRenderWorkers(), 64),
   ...bundleLimitFields,
 });
 
@@ -306,6 +313,8 @@ export interface Config {
   /** How long a write waits for a lock another process holds before answering 503. */
   databaseBusyTimeoutMs: number;
   databaseBusyRetryMs: number;
+  /** Processes forked to render the catalog's read pages beside the server (server.ts); 0: the server renders all. */
+  renderWorkers: number;
 }
 
 /** Variables whose values must not appear in a message or log line. */
@@ -411,6 +420,7 @@ export function parseConfig(env: Env): Config {
     stagedUploadQuota: env.STAGED_UPLOAD_QUOTA?.trim() ? e.STAGED_UPLOAD_QUOTA : 2 * limits.BUNDLE_MAX_BYTES,
     databaseBusyTimeoutMs: e.DB_BUSY_TIMEOUT_MS,
     databaseBusyRetryMs: e.DB_BUSY_RETRY_MS,
+    renderWorkers: e.RENDER_WORKERS,
   };
 }
 

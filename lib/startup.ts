@@ -11,6 +11,7 @@ import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
 import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
+import { assertNotRenderWorker } from './render/role';
 import { setStartUpPhase } from './startup-phase';
 
 /** The whole start-up, background part included (tests, scripts). */
@@ -27,6 +28,7 @@ export async function startServing(): Promise<void> {
 }
 
 async function prepareToServe(): Promise<void> {
+  assertNotRenderWorker('runs the start-up jobs');
   loadConfig(); // a bad value stops here, naming the variable
   authSecret(); // a missing key file is created now, not at the first sign-in
   try {

@@ -98,10 +98,21 @@ function catalogPages(categories: string[]): PathSource {
   return () => (random() < 0.5 ? '/' : `/?category=${categories[Math.floor(random() * categories.length)]}`);
 }
 
-/** CPU time (user + system) a process has used, in ms; robust to other processes sharing the cores. */
+/**
+ * CPU time (user + system) the server has used, in ms, its render workers (RENDER_WORKERS: its living child
+ * processes) included; robust to other processes sharing the cores.
+ */
 function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  const own = (p: number) => {
+    try {
+      const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    } catch {
+      return 0; // exited meanwhile
+    }
+  };
+  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return own(pid) + children.reduce((sum, child) => sum + own(child), 0);
 }
 
 interface Figures {
@@ -193,6 +204,11 @@ async function main() {
     const checked = Date.now();
     while (!server.output().includes('Storage check') && Date.now() - checked < 900_000) await new Promise((r) => setTimeout(r, 500));
     const storageCheck = Date.now() - checked;
+    // And until the render workers (RENDER_WORKERS) answer: the figures are those of the server at work.
+    type Health = { renderWorkers?: { wanted: number; ready: number } };
+    const workersOf = async () => ((await (await fetch(`${server.url}/api/health`)).json()) as Health).renderWorkers;
+    for (let w = await workersOf(); w && w.ready < w.wanted; w = await workersOf()) await new Promise((r) => setTimeout(r, 200));
+    const renderWorkers = (await workersOf())?.wanted ?? 0;
     const staticOf = (file: string): PathSource => () => `/${path.basename(file)}`;
     const same = (url: string): PathSource => () => url;
 
@@ -219,7 +235,7 @@ async function main() {
       rows.push({ ...figures, vs: `${(share * 100).toFixed(0)}%`, share });
     }
 
-    console.log(`\nCatalog benchmark: ${apps} apps, ${apps * VERSIONS_PER_NAME} versions, ${TAGS} tags (${CATEGORIES} categories); ${CONNECTIONS} connections × ${DURATION} s; signed in as a full-access user; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+    console.log(`\nCatalog benchmark: ${apps} apps, ${apps * VERSIONS_PER_NAME} versions, ${TAGS} tags (${CATEGORIES} categories); ${CONNECTIONS} connections × ${DURATION} s; signed in as a full-access user; ${renderWorkers} render worker(s); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
     console.table(rows.map((r) => ({ traffic: r.label, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, 'CPU ms/req': +r.cpu.toFixed(2), 'vs static': r.vs, errors: r.errors })));
     const weights = [
       { page: `catalog / (${cards} cards)`, KiB: +(Buffer.byteLength(home) / 1024).toFixed(1), target: WEIGHT_TARGETS.catalog / 1024 },

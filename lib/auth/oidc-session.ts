@@ -4,7 +4,7 @@
 // honours the grant (user removed or signed out there, consent revoked), every portal session of the user ends.
 // Also: the provider's end_session_endpoint for RP-initiated logout.
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import * as oauth from 'oauth4webapi';
 import { getDb } from '@/db';
 import { oidcGrants } from '@/db/schema';
@@ -47,6 +47,22 @@ export function deleteGrant(userId: string): void {
 const inFlight = new Map<string, Promise<void>>();
 
 /**
+ * Takes the due check of `userId`: moves checked_at from the value `seen` to now, which only one of the
+ * processes serving the portal (the primary and its render workers, README "How the server works") can do.
+ * The others go on with the current roles, as if they had come a moment earlier: a refresh token sent twice at
+ * once counts as replayed with providers that rotate them, and ends the user's grant.
+ */
+export function claimRoleCheck(userId: string, seen: Date, now = new Date()): boolean {
+  return (
+    getDb()
+      .update(oidcGrants)
+      .set({ checkedAt: now })
+      .where(and(eq(oidcGrants.userId, userId), eq(oidcGrants.checkedAt, seen)))
+      .run().changes === 1
+  );
+}
+
+/**
  * Before a request of `userId` is authorized: when the provider last confirmed the user's roles more than
  * the refresh interval ago, ask it again. Concurrent requests of one user wait for the same check.
  */
@@ -57,6 +73,14 @@ export async function refreshRolesIfDue(userId: string): Promise<void> {
   if (!row || Date.now() - row.checkedAt.getTime() < settings.refreshIntervalSeconds * 1000) return;
   let running = inFlight.get(userId);
   if (!running) {
+    let claimed = false;
+    try {
+      claimed = claimRoleCheck(userId, row.checkedAt);
+    } catch (error) {
+      // The database busy with another process's write: the next request asks again.
+      console.warn(`[auth] role refresh of user ${userId} not started: ${error instanceof Error ? error.name : 'error'}`);
+    }
+    if (!claimed) return;
     running = refreshRoles(userId, settings)
       // A failed check (say the database busy with another process's write) must not fail the request: the
       // roles stay as they are and the next request after the interval asks again.

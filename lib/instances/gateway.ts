@@ -10,7 +10,8 @@ import { accessSettings } from '@/lib/auth/access-settings';
 import { publicUrl } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
 import { basePath, instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
-import type { UpstreamEndpoint } from '@/lib/runner/types';
+import { assertNotRenderWorker, renderWorkerRunner } from '@/lib/render/role';
+import type { Runner, UpstreamEndpoint } from '@/lib/runner/types';
 import type { InstanceManager } from './manager';
 import { routerSettings } from './router-settings';
 import { aliasTarget, routeFacts } from './store';
@@ -143,6 +144,7 @@ const MANAGER = Symbol.for('appstore.instanceManager');
 type Holder = { [GATEWAY]?: InstanceGateway; [MANAGER]?: InstanceManager };
 
 export function installInstances(manager: InstanceManager): void {
+  assertNotRenderWorker('starts or stops instances');
   const holder = globalThis as Holder;
   holder[MANAGER] = manager;
   holder[GATEWAY] = createGateway(manager);
@@ -158,6 +160,14 @@ export function instanceManager(): InstanceManager {
 /** The instance manager when this process runs one (not in unit tests of the stores). */
 export function installedManager(): InstanceManager | undefined {
   return (globalThis as Holder)[MANAGER];
+}
+
+/**
+ * What pages ask of the runner (whether a version can run on this host): this process's manager's runner, or
+ * in a render worker the primary's answer (lib/render/role.ts).
+ */
+export function runnerFacts(): Pick<Runner, 'capabilities'> {
+  return installedManager()?.runner ?? renderWorkerRunner() ?? instanceManager().runner;
 }
 
 /** For the router in server.ts, which lives outside Next's bundles. */

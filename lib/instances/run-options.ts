@@ -9,7 +9,7 @@ import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
 import { versionUnrunnableReason } from '@/lib/runner';
 import { bundlePath } from '@/lib/storage/paths';
-import { instanceManager } from './gateway';
+import { runnerFacts } from './gateway';
 import { routerSettings } from './router-settings';
 import { appRunFacts, BROKEN_VERSION, newestDeployedInstances, systemGet } from './store';
 
@@ -53,7 +53,7 @@ export async function runOptions(viewer: Viewer | null, appId: string, settings:
     ? BROKEN_VERSION
     : lifecycle === 'LINK' || app.kind === 'link'
       ? null
-      : await versionUnrunnableReason({ runtime: app.runtime, bundlePath: bundlePath(app.bundleSha256) }, instanceManager().runner);
+      : await versionUnrunnableReason({ runtime: app.runtime, bundlePath: bundlePath(app.bundleSha256) }, runnerFacts());
   const mine = viewer
     ? getDb()
         .select({ id: instances.id, status: instances.status })

@@ -3,6 +3,7 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { config } from '@/lib/config';
+import { assertNotRenderWorker } from '@/lib/render/role';
 import { createInstanceCgroup, detectCgroups, type InstanceCgroup, type ResourceUsage } from './cgroups';
 import { bwrapPath, localRunnerConfig, slirp4netnsPath, type LocalRunnerConfig } from './config';
 import { blockedNetworks, gpuCount, waitForHttp } from './host';
@@ -61,6 +62,7 @@ export class LocalRunner implements Runner {
   private probe: Promise<string | null> | undefined;
 
   constructor(options: LocalRunnerOptions = {}) {
+    assertNotRenderWorker('runs instances');
     const { operatorEnv, ...overrides } = options;
     this.config = { ...localRunnerConfig(), ...overrides };
     this.operatorEnv = operatorEnv ?? config().runner.pipEnv;
