@@ -30,6 +30,7 @@ async function main() {
     apps: () => `/apps/${names[(i++ * 7919) % names.length]}`,
     searches: () => `/?${new URLSearchParams({ q: `${words[i % words.length]} ${words[(i++ * 3) % words.length].slice(0, 4)}`, ...(i % 2 ? { category: categories[i % categories.length] } : {}) })}`,
     catalog: () => (i++ % 2 ? '/' : `/?category=${categories[i % categories.length]}`),
+    help: () => '/help',
   };
   const port = Number(process.env.PORT ?? 5300);
   const server = await startServer({ port, dataDir, capture: true, untilStartedUp: false, wrapper: ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${profDir} "$@"`] });
