@@ -55,5 +55,10 @@ describe('the long description cache', () => {
     expect(renderToStaticMarkup(cachedLongDescription(huge, assetsOf('app-huge')))).toBe(`<p>${huge}</p>`);
     expect(longDescriptionCacheSize().chars).toBe(before); // too large to keep: rendered, not held
     expect(longDescriptionCacheSize().chars).toBeLessThanOrEqual(LONG_DESCRIPTION_CACHE.maxChars);
+    // Long descriptions: bound by the Markdown held, whatever the number of versions.
+    const eighth = LONG_DESCRIPTION_CACHE.maxChars / 8;
+    for (let i = 0; i < 12; i++) cachedLongDescription(`${i} ${'y'.repeat(eighth - 10)}`, assetsOf(`app-long-${i}`));
+    expect(longDescriptionCacheSize().chars).toBeLessThanOrEqual(LONG_DESCRIPTION_CACHE.maxChars);
+    expect(longDescriptionCacheSize().chars).toBeGreaterThan(LONG_DESCRIPTION_CACHE.maxChars - 2 * eighth);
   });
 });
