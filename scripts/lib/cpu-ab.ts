@@ -48,6 +48,7 @@ async function main() {
     const totals = builds.map(() => new Map<string, number[]>());
     for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
       for (const [kind, pathOf] of Object.entries(kinds)) {
+        if (process.env.KINDS && !process.env.KINDS.split(',').includes(kind)) continue;
         const run = (s: RunningServer, cookie: string, d: number) => {
           let n = 0;
           return autocannon({ url: s.url, connections: 8, duration: d, headers: { cookie }, requests: [{ setupRequest: (r: object) => ({ ...r, path: pathOf(n++) }) }] });
@@ -62,6 +63,7 @@ async function main() {
       }
     }
     for (const kind of Object.keys(kinds)) {
+      if (!totals[0].has(kind)) continue;
       const [a, b] = totals.map((t) => t.get(kind)!);
       const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
       console.log(`${kind.padEnd(18)} A ${a.map((x) => x.toFixed(2)).join(' ')}  B ${b.map((x) => x.toFixed(2)).join(' ')}  B/A ${(mean(b) / mean(a)).toFixed(3)}`);
