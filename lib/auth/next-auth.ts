@@ -15,6 +15,7 @@ import { claimOfToken } from './session-claim';
 import { loadActiveUser } from './viewer-store';
 import { authSecret } from './secret';
 import { authCookies, servedOverHttps } from './session-cookies';
+import { decodeSessionToken, encodeSessionToken } from './session-token';
 import { publicUrl } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
 
@@ -64,6 +65,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: authSecret(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
+  // Auth.js's token format, with its key derived once instead of twice per request (lib/auth/session-token.ts).
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   // Over https the session, csrf and callback cookies are `__Host-` cookies: an app host under the portal's
   // host cannot toss one in with `Domain=` (lib/auth/session-cookies.ts).
   cookies: authCookies(servedOverHttps(publicUrl())),

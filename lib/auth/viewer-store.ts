@@ -2,17 +2,24 @@
 // taken from a cookie or token, so a change takes effect on the next request; a session counts only while
 // its session version is the user's current one (lib/auth/revocation.ts).
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { eq, sql } from 'drizzle-orm';
+import { getDb, type Db } from '@/db';
 import { users, type User } from '@/db/schema';
 import { fullAccessRole } from '@/lib/config';
 import { touchLastSeen } from '@/lib/users/users';
 import { hasFullAccess, type Viewer } from './policy';
 import type { SessionClaim } from './session-claim';
 
+/** Every request reads its user: the statement is prepared once per connection, not built and compiled each time. */
+const userById = (db: Db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
+const userByIdOf = new WeakMap<Db, ReturnType<typeof userById>>();
+
 /** The user if it exists and is not disabled. */
 export function loadActiveUser(id: string): User | null {
-  const user = getDb().select().from(users).where(eq(users.id, id)).get();
+  const db = getDb();
+  let query = userByIdOf.get(db);
+  if (!query) userByIdOf.set(db, (query = userById(db)));
+  const user = query.get({ id });
   return user && !user.disabled ? user : null;
 }
 

@@ -1,9 +1,10 @@
 // The run buttons of an app page: Run / Open / Run another (ON_DEMAND), Start instance / Visit (MANAGED),
 // or why the app cannot run here — decided by lib/auth/instance-policy for this viewer.
 import 'server-only';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { and, desc, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { apps, instances } from '@/db/schema';
+import { instances } from '@/db/schema';
 import { allowedInstanceVisibilities, canOpenInstance, startRefusal, type InstanceLifecycle, type InstanceVisibility } from '@/lib/auth/instance-policy';
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { instanceUrl } from '@/lib/router/routes';
@@ -75,19 +76,29 @@ export async function runOptions(viewer: Viewer | null, appId: string, settings:
 }
 
 /**
+ * The DEPLOYED instances of MANAGED app versions among a page's version ids (a JSON array), newest first. One
+ * statement whatever the number of ids, prepared once per connection: the catalog runs it for every page. CROSS
+ * JOIN keeps the order written (each id, its instances by index, their app by key): SQLite would otherwise scan
+ * instances or apps, not knowing how few ids the list holds.
+ */
+export const DEPLOYED_MANAGED_SQL = `SELECT i.id, i.app_id AS appId, i.owner_id AS ownerId, i.visibility
+  FROM json_each(?) ids CROSS JOIN instances i ON i.app_id = ids.value CROSS JOIN apps a ON a.id = i.app_id
+  WHERE i.status = 'DEPLOYED' AND a.instance_lifecycle = 'MANAGED'
+  ORDER BY i.created_at DESC`;
+type DeployedRow = { id: string; appId: string; ownerId: string; visibility: InstanceVisibility };
+const deployedManaged = new WeakMap<Database.Database, Database.Statement<[string], DeployedRow>>();
+
+/**
  * For catalog cards: the URL of the newest DEPLOYED instance this viewer may open, for each MANAGED app
  * version among `appIds` that has one (the card then opens it directly, as the platform's does).
  */
 export function managedOpenUrls(viewer: Viewer | null, appIds: string[], settings: AccessSettings): Map<string, string> {
   const out = new Map<string, string>();
   if (appIds.length === 0) return out;
-  const rows = getDb()
-    .select({ id: instances.id, appId: instances.appId, ownerId: instances.ownerId, visibility: instances.visibility })
-    .from(instances)
-    .innerJoin(apps, eq(apps.id, instances.appId))
-    .where(and(inArray(instances.appId, appIds), eq(instances.status, 'DEPLOYED'), eq(apps.instanceLifecycle, 'MANAGED')))
-    .orderBy(desc(instances.createdAt))
-    .all();
+  const client = getDb().$client;
+  let statement = deployedManaged.get(client);
+  if (!statement) deployedManaged.set(client, (statement = client.prepare<[string], DeployedRow>(DEPLOYED_MANAGED_SQL)));
+  const rows = statement.all(JSON.stringify(appIds));
   const router = routerSettings();
   for (const row of rows) {
     if (out.has(row.appId)) continue;

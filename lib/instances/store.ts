@@ -225,24 +225,36 @@ export function newestDeployedInstances(appId: string): InstanceRecord[] {
   return selectRecords(getDb(), and(eq(instances.appId, appId), eq(instances.status, 'DEPLOYED')));
 }
 
+/** appRunFacts' two reads, prepared once per connection: every app page and every start asks them. */
+function runFactsQueries(db: Db) {
+  const id = sql.placeholder('id');
+  return {
+    app: db
+      .select({
+        id: apps.id,
+        ownerId: apps.ownerId,
+        visibility: apps.visibility,
+        kind: apps.kind,
+        instanceLifecycle: apps.instanceLifecycle,
+        brokenReason: apps.brokenReason,
+        runtime: apps.runtime,
+        bundleSha256: apps.bundleSha256,
+      })
+      .from(apps)
+      .where(eq(apps.id, id))
+      .prepare(),
+    tagVisitorRoles: db.select({ visitorRoles: tags.visitorRoles }).from(appTags).innerJoin(tags, eq(tags.id, appTags.tagId)).where(eq(appTags.appId, id)).prepare(),
+  };
+}
+const runFactsOf = new WeakMap<Db, ReturnType<typeof runFactsQueries>>();
+
 /** What the run rules need to know about an app version, or null when there is none. */
 export function appRunFacts(appId: string) {
   const db = getDb();
-  const app = db
-    .select({
-      id: apps.id,
-      ownerId: apps.ownerId,
-      visibility: apps.visibility,
-      kind: apps.kind,
-      instanceLifecycle: apps.instanceLifecycle,
-      brokenReason: apps.brokenReason,
-      runtime: apps.runtime,
-      bundleSha256: apps.bundleSha256,
-    })
-    .from(apps)
-    .where(eq(apps.id, appId))
-    .get();
-  return app ? { ...app, tagVisitorRoles: tagVisitorRolesOf(db, [app.id]).get(app.id) ?? [] } : null;
+  let queries = runFactsOf.get(db);
+  if (!queries) runFactsOf.set(db, (queries = runFactsQueries(db)));
+  const app = queries.app.get({ id: appId });
+  return app ? { ...app, tagVisitorRoles: queries.tagVisitorRoles.all({ id: appId }).map((r) => r.visitorRoles) } : null;
 }
 
 /** Why a version the storage check marked broken starts no instance. */

@@ -1,0 +1,58 @@
+// Profiles the portal's server CPU under one kind of catalog traffic (the bench's traffic, scripts/bench-catalog.ts):
+// starts a production build with `--cpu-prof` on a seeded catalog (BENCH_DATA_DIR, as left by `npm run bench:catalog`),
+// drives it for DURATION seconds with autocannon, stops it and prints the top functions by self time.
+//   BENCH_DATA_DIR=/tmp/seeded TRAFFIC=apps|searches|catalog DURATION=15 npx tsx scripts/profile-pages.ts
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { startServer } from './lib/server';
+import { signIn } from './lib/catalog-seed';
+import { summarize } from './lib/cpu-profile';
+
+const autocannon = createRequire(import.meta.url)('autocannon') as (o: object) => Promise<{ requests: { total: number; average: number } ; non2xx: number; errors: number }>;
+
+async function main() {
+  process.env.NEXT_DIST_DIR ??= '.next-bench';
+  const dataDir = path.resolve(process.env.BENCH_DATA_DIR ?? '');
+  if (!process.env.BENCH_DATA_DIR || !fs.existsSync(path.join(dataDir, 'appstore.db'))) throw new Error('Set BENCH_DATA_DIR to a catalog seeded by `npm run bench:catalog`.');
+  const traffic = process.env.TRAFFIC ?? 'apps';
+  const duration = Number(process.env.DURATION ?? 15);
+  const profDir = path.resolve(process.env.PROFILE_DIR ?? `/tmp/portal-profile-${traffic}-${Date.now()}`);
+  fs.mkdirSync(profDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'appstore.db'), { readonly: true });
+  const names = (db.prepare("SELECT name FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  db.close();
+  let i = 0;
+  const words = ['model', 'data', 'churn', 'fraud', 'vision', 'time', 'risk', 'score', 'sensor', 'graph'];
+  const next: Record<string, () => string> = {
+    apps: () => `/apps/${names[(i++ * 7919) % names.length]}`,
+    searches: () => `/?${new URLSearchParams({ q: `${words[i % words.length]} ${words[(i++ * 3) % words.length].slice(0, 4)}`, ...(i % 2 ? { category: categories[i % categories.length] } : {}) })}`,
+    catalog: () => (i++ % 2 ? '/' : `/?category=${categories[i % categories.length]}`),
+    help: () => '/help',
+  };
+  const port = Number(process.env.PORT ?? 5300);
+  const server = await startServer({ port, dataDir, capture: true, untilStartedUp: false, wrapper: ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${profDir} "$@"`] });
+  try {
+    const cookie = await signIn(server.url);
+    process.stdout.write('Waiting for the start-up storage check …\n');
+    while (!server.output().includes('Storage check')) await new Promise((r) => setTimeout(r, 500));
+    const run = (d: number) => autocannon({ url: server.url, connections: 16, duration: d, headers: { cookie }, requests: [{ setupRequest: (r: object) => ({ ...r, path: next[traffic]() }) }] });
+    await run(3);
+    const started = Date.now();
+    const result = await run(duration);
+    console.log(`${traffic}: ${result.requests.total} requests, ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors; profiling window from ${started}`);
+  } finally {
+    await server.stop();
+  }
+  const files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profDir, f));
+  const largest = files.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+  console.log(`Profile: ${largest}`);
+  console.log(summarize(largest, Number(process.env.TOP ?? 40)));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
