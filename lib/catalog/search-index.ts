@@ -14,6 +14,12 @@ const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
 const BITS = 6;
 const SATURATED = (1 << BITS) - 1;
 
+/** Whether any column's count in `packed` is saturated (its exact counts are in `overflow`). */
+function saturated(packed: number): boolean {
+  for (let c = 0; c < COLUMNS; c++) if (((packed >>> (c * BITS)) & SATURATED) === SATURATED) return true;
+  return false;
+}
+
 export interface SearchIndex {
   /** Number of documents (heads); documents are numbered 0..size-1 in the caller's order. */
   size: number;
@@ -167,10 +173,11 @@ export function searchDocuments(index: SearchIndex, terms: readonly string[], op
     for (let t = first; t < last; t++) {
       for (let p = index.start[t]; p < index.start[t + 1]; p++) {
         const doc = index.docs[p];
-        const columnCounts = index.overflow.get(p);
         const packed = index.counts[p];
         let f = 0;
-        for (let c = 0; c < COLUMNS; c++) f += weights[c] * (columnCounts ? columnCounts[c] : (packed >>> (c * BITS)) & SATURATED);
+        // Only a posting with a saturated count has exact counts aside (most have none: no map lookup).
+        const exact = saturated(packed) ? index.overflow.get(p) : undefined;
+        for (let c = 0; c < COLUMNS; c++) f += weights[c] * (exact ? exact[c] : (packed >>> (c * BITS)) & SATURATED);
         if (f === 0) continue; // only in a column this viewer does not search
         if (frequency[doc] === 0) touched[hits++] = doc;
         frequency[doc] += f;
