@@ -52,6 +52,21 @@ function projectDir(): string {
   return fs.existsSync(path.join(here, 'BUILD_ID')) ? path.dirname(here) : here;
 }
 
+type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+/** `handle`, answering 500 (and logging why) when it throws. */
+function answeredByNext(handle: RequestHandler): RequestHandler {
+  return async (req, res) => {
+    try {
+      await handle(req, res);
+    } catch (error) {
+      console.error('Request failed:', error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal server error');
+    }
+  };
+}
+
 /** How long after the start-up the render workers are forked: a restart's first pages come first. */
 const WORKER_START_DELAY_MS = 2000;
 
@@ -107,15 +122,7 @@ export async function startPortal(options: {
     stopped = true;
     await workers?.close();
   };
-  const renderHere = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    try {
-      await handleWithNext(req, res);
-    } catch (error) {
-      console.error('Request failed:', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Internal server error');
-    }
-  };
+  const renderHere = answeredByNext(handleWithNext);
 
   const server = http.createServer(async (req, res) => {
     try {
@@ -203,15 +210,7 @@ async function startRenderWorker(socketPath: string, port: number, hostname: str
   const app = next({ dev: false, dir: projectDir(), hostname, port });
   await app.prepare();
   const handleWithNext = app.getRequestHandler();
-  const server = http.createServer(async (req, res) => {
-    try {
-      await handleWithNext(req, res);
-    } catch (error) {
-      console.error('Request failed:', error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Internal server error');
-    }
-  });
+  const server = http.createServer(answeredByNext(handleWithNext));
   // The primary keeps its connections to the worker open; an idle one is never closed from this side, so a
   // request never meets a connection closing under it.
   server.keepAliveTimeout = 0;

@@ -1,9 +1,8 @@
 // Issue 16, bug 7: the audit log records user administration, API tokens and sign-in lockouts, filters by
 // who, kind, app and date, links to the app version or user it is about, and pages.
-import http from 'node:http';
 import { expect, test } from '@playwright/test';
 import { importApp } from './bundles';
-import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, unique } from './helpers';
+import { asAdmin, createUser, E2E_ADMIN, signIn, tokenFor, tokenRequest, unique } from './helpers';
 
 test('an administrator filters the audit log by person, kind, app and date, and follows its links', async ({ page, request }) => {
   const user = await createUser(request);
@@ -52,23 +51,6 @@ test('an administrator filters the audit log by person, kind, app and date, and 
   await expect(page).toHaveURL(new RegExp(`/apps/${name.replace(/\./g, '\\.')}/1\\.0\\.0$`));
 });
 
-/** POST /api/v1/auth/token from a given loopback address (a real connection from it); answers the status. */
-function tokenRequest(baseURL: string, from: string, body: object): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(`${baseURL}/api/v1/auth/token`, {
-      method: 'POST',
-      localAddress: from,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
-    });
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 test('a sign-in lockout is logged once, with the account and the address', async ({ page, request, baseURL }) => {
   const user = await createUser(request, { prefix: 'locked' });

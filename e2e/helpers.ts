@@ -1,4 +1,5 @@
 // Shared steps of the end-to-end tests: unique names, signing in, and admin calls through the API.
+import http from 'node:http';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E_ADMIN, RESTRICTED } from '../playwright.config';
 
@@ -54,4 +55,22 @@ export async function createUser(
   });
   expect(res.status(), await res.text()).toBe(201);
   return { ...user, id: (await res.json()).id };
+}
+
+/** POST /api/v1/auth/token from a given loopback address (a real connection from it); answers the status. */
+export function tokenRequest(baseURL: string, from: string, body: object, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = http.request(`${baseURL}/api/v1/auth/token`, {
+      method: 'POST',
+      localAddress: from,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }

@@ -4,13 +4,12 @@
 // throttle still counts per client address, and a worker never runs the start-up jobs. Runs on a server of its
 // own, started as `npm start` runs it (compiled), with one worker.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
 import { adminToken, startServer, type RunningServer } from '../scripts/lib/server';
 import { importApp } from './bundles';
-import { signIn, unique, type TestUser } from './helpers';
+import { signIn, tokenRequest, unique, type TestUser } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -207,28 +206,12 @@ test('a killed worker is replaced, and the pages keep answering meanwhile; the w
 });
 
 /** POST /api/v1/auth/token from a given local address; answers the status. */
-function tokenRequest(from: string, body: object): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(`${server.url}/api/v1/auth/token`, {
-      method: 'POST',
-      localAddress: from,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
-    });
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 test('the sign-in throttle still counts per client address', async ({ page }) => {
   const statuses: number[] = [];
-  for (let i = 0; i < 7; i++) statuses.push(await tokenRequest('127.0.0.2', { email: member.email, password: `guess-${i}` }));
+  for (let i = 0; i < 7; i++) statuses.push(await tokenRequest(server.url, '127.0.0.2', { email: member.email, password: `guess-${i}` }));
   expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
-  expect(await tokenRequest('127.0.0.1', { email: member.email, password: member.password })).toBe(201);
+  expect(await tokenRequest(server.url, '127.0.0.1', { email: member.email, password: member.password })).toBe(201);
   await signIn(page, member.email, member.password);
   await page.goto(`/apps/${apps.shared.name}`);
   await expect(page.getByRole('heading', { level: 1, name: apps.shared.title })).toBeVisible();

@@ -1,27 +1,8 @@
 // The sign-in throttle counts per (account, address) and per address, where the address is the TCP peer
 // (TRUST_PROXY is off here): another client's guesses never lock a user out, and X-Forwarded-For is ignored.
 // Requests from 127.0.0.2 and 127.0.0.3 are real connections from those loopback addresses.
-import http from 'node:http';
 import { expect, test } from '@playwright/test';
-import { createUser, signIn, unique } from './helpers';
-
-/** POST /api/v1/auth/token from a given local address; answers the status. */
-function tokenRequest(baseURL: string, from: string, body: object, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(`${baseURL}/api/v1/auth/token`, {
-      method: 'POST',
-      localAddress: from,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
-    });
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+import { createUser, signIn, tokenRequest, unique } from './helpers';
 
 test('a user signs in from their own address right after 50 failed guesses from another address', async ({ page, request, baseURL }) => {
   test.setTimeout(120_000);

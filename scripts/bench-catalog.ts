@@ -209,6 +209,16 @@ async function main() {
     const workersOf = async () => ((await (await fetch(`${server.url}/api/health`)).json()) as Health).renderWorkers;
     for (let w = await workersOf(); w && w.ready < w.wanted; w = await workersOf()) await new Promise((r) => setTimeout(r, 200));
     const renderWorkers = (await workersOf())?.wanted ?? 0;
+    // Each process builds an audience's search index at its first search after a catalog change (README: the
+    // rebuild); that cost is printed here, and the traffic figures below are those of the built index.
+    process.stdout.write('Warming up the search index in every process …\n');
+    const builds: number[] = [];
+    for (let i = 0; i < 2 * (renderWorkers + 1); i++) {
+      const begun = Date.now();
+      await bodyOf(`${server.url}/?q=warm${i}`, cookie);
+      builds.push(Date.now() - begun);
+    }
+    const firstSearch = Math.max(...builds);
     const staticOf = (file: string): PathSource => () => `/${path.basename(file)}`;
     const same = (url: string): PathSource => () => url;
 
@@ -258,6 +268,7 @@ async function main() {
     targets.push({ target: `catalog query ≤ ${QUERY_COST_TARGET_MS} ms (worst case)`, measured: `${worstQuery['CPU ms (head index)']} ms (${worstQuery.query})`, result: met(worstQuery['CPU ms (head index)'] <= QUERY_COST_TARGET_MS) });
     targets.push({ target: `cold start < ${COLD_START_TARGET_MS / 1000} s`, measured: `${(coldStart / 1000).toFixed(2)} s`, result: met(coldStart < COLD_START_TARGET_MS) });
     console.log(`(The start-up storage check ended ${(storageCheck / 1000).toFixed(0)} s after the first page; the figures above were measured after it.)`);
+    console.log(`(The first search in a process, which builds its search index, took up to ${firstSearch} ms; the figures above were measured after it.)`);
     console.log(`Targets of issue 15 at ${apps} apps:`);
     console.table(targets);
     const missed = targets.filter((t) => t.result !== 'met').length;
