@@ -1,6 +1,7 @@
 // The catalog: one card per app Name (its newest version the viewer may see, among ALL_USERS and
-// PUBLIC versions), searched, filtered by category and badge, sorted and paginated in SQL, with the
-// viewer's visibility applied inside every query so totals and counts never include a hidden app.
+// PUBLIC versions), searched, filtered by category and badge, sorted and paginated over the audience's
+// in-memory index (head-index.ts), which is built from the rows the viewer's visibility condition lets
+// through, so totals and counts never include a hidden app; catalogPageInSql does the same in SQL.
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
