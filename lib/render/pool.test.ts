@@ -53,6 +53,14 @@ function get(port: number, pathname: string, options: { from?: string; headers?:
   });
 }
 
+/** Lets a worker's held /apps/stream finish, asking the worker directly (the pool might render it here). */
+function release(pid: number) {
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.get({ socketPath: socketOf(pid), path: '/apps/release', agent: false }, resolve);
+    req.on('error', reject);
+  });
+}
+
 async function text(res: http.IncomingMessage): Promise<string> {
   let body = '';
   for await (const chunk of res) body += chunk;
@@ -88,16 +96,67 @@ describe('render workers (the primary side)', () => {
   });
 
   it('streams the answer as the worker writes it, keeping every Set-Cookie', async () => {
-    const { port } = await front(1);
+    const { pool, port } = await front(1);
     const res = await get(port, '/apps/stream');
     expect(res.headers['set-cookie']).toEqual(['a=1', 'b=2']);
     // The worker holds the rest back until /apps/release: a proxy that buffered would never show the first part.
     const chunks = res[Symbol.asyncIterator]();
     expect(String((await chunks.next()).value)).toBe('first part;');
-    expect(await text(await get(port, '/apps/release'))).toBe('released');
+    expect(await text(await release(pool.pids()[0]))).toBe('released');
     let rest = '';
     for (let c = await chunks.next(); !c.done; c = await chunks.next()) rest += c.value;
     expect(rest).toBe('second part');
+  });
+
+  it('renders a page here when every worker has more pages in progress than the primary, and counts them until they close', async () => {
+    const { pool, port } = await front(2);
+    const [a, b] = await Promise.all([get(port, '/apps/stream'), get(port, '/apps/stream')]);
+    // One held page on each worker (the least busy takes the next), none here: the next page is the primary's.
+    expect(pool.inProgress()).toEqual({ here: 0, workers: [1, 1] });
+    expect(await text(await get(port, '/apps/echo'))).toBe('primary');
+    // Not a catalog page: never counted.
+    expect(await text(await get(port, '/api/v1/apps'))).toBe('primary');
+    for (const pid of pool.pids()) expect(await text(await release(pid))).toBe('released');
+    expect(await text(a)).toBe('first part;second part');
+    expect(await text(b)).toBe('first part;second part');
+    await expect.poll(() => pool.inProgress(), { timeout: 5_000 }).toEqual({ here: 0, workers: [0, 0] });
+    // Nothing in progress anywhere: the workers take the pages (in turn), not the primary.
+    const pids = new Set<number>();
+    for (let i = 0; i < 2; i++) pids.add((JSON.parse(await text(await get(port, '/apps/echo'))) as { pid: number }).pid);
+    expect([...pids].sort()).toEqual([...pool.pids()].sort());
+  });
+
+  it('keeps counting a page rendered here until its answer closes', async () => {
+    const hold: { finish: (() => void) | null } = { finish: null };
+    const pool = startRenderWorkers({
+      count: 1,
+      entry: FIXTURE,
+      execArgv: [],
+      args: [],
+      capabilities: async () => CAPABILITIES,
+      log: { log: () => {}, error: () => {} },
+    });
+    // A primary whose own render of /apps/slow waits until the test lets it finish.
+    const server = http.createServer((req, res) => {
+      if (pool.forward(req, res, () => res.end('rendered here'))) return;
+      if (req.url === '/apps/slow') hold.finish = () => res.end('primary, slowly');
+      else res.end('primary');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => pool.close(), () => new Promise((r) => server.close(() => r())));
+    await expect.poll(() => pool.status().ready, { timeout: 10_000 }).toBe(1);
+    const port = (server.address() as AddressInfo).port;
+    const held = await get(port, '/apps/stream'); // the worker: 1 in progress
+    const slow = get(port, '/apps/slow'); // here: 0 < 1
+    await expect.poll(() => hold.finish !== null, { timeout: 5_000 }).toBe(true);
+    expect(pool.inProgress()).toEqual({ here: 1, workers: [1] });
+    // 1 here, 1 on the worker: a tie goes to the worker.
+    expect((JSON.parse(await text(await get(port, '/apps/echo'))) as { pid: number }).pid).toBe(pool.pids()[0]);
+    hold.finish!();
+    expect(await text(await slow)).toBe('primary, slowly');
+    await expect.poll(() => pool.inProgress().here, { timeout: 5_000 }).toBe(0);
+    expect(await text(await release(pool.pids()[0]))).toBe('released');
+    expect(await text(held)).toBe('first part;second part');
   });
 
   it('renders here when the worker dies before answering, then forks another', async () => {

@@ -1,8 +1,9 @@
 // The primary server's render workers (RENDER_WORKERS): child processes of the same entry (server.ts, compiled
 // or through tsx) that run Next on a unix socket in a private directory and render the catalog's read pages
-// (lib/render/forward-rule.ts), so that page renders use every core. The primary forwards such a request to a
-// ready worker in turn, streaming both ways; while none is ready, or when the worker fails before answering,
-// it renders the page itself. A worker that exits is forked again with backoff; workers exit with the
+// (lib/render/forward-rule.ts), so that page renders use every core. The primary is one of the renderers too:
+// each such request goes to whichever has the fewest pages in progress, the primary only when it has fewer than
+// every ready worker (ties go to the workers, in turn), streaming both ways; while no worker is ready, or when
+// the worker fails before answering, the primary renders the page itself. A worker that exits is forked again with backoff; workers exit with the
 // primary (IPC disconnect) and are stopped by close(). Workers ask the primary for the runner's capabilities
 // (the app page's "cannot run here"): they run no instance manager of their own.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -44,10 +45,14 @@ export interface RenderWorkersOptions {
 export interface RenderWorkers {
   /**
    * Hands the request to a ready worker and returns true, or returns false (synchronously) when it is not one
-   * to forward or no worker is ready. `fallback` renders it here when the worker fails before answering.
+   * to forward, no worker is ready, or the primary has fewer pages in progress than every ready worker (its
+   * share of the renders, counted until the answer closes). `fallback` renders it here when the worker fails
+   * before answering.
    */
   forward(req: http.IncomingMessage, res: http.ServerResponse, fallback: () => void): boolean;
   status(): RenderWorkersStatus;
+  /** Catalog pages in progress: rendered by the primary, and forwarded to each worker (for tests and operators). */
+  inProgress(): { here: number; workers: number[] };
   /** The workers' process ids (for tests and operators). */
   pids(): number[];
   close(): Promise<void>;
@@ -63,6 +68,8 @@ interface Slot {
   ready: boolean;
   readySince: number;
   failures: number;
+  /** Requests forwarded to it whose answer has not closed yet. */
+  inFlight: number;
   agent: http.Agent;
   timer: NodeJS.Timeout | null;
 }
@@ -106,6 +113,8 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
   let closing = false;
   let closed: Promise<void> | null = null;
   let next = 0;
+  /** The catalog pages the primary chose to render itself whose answer has not closed yet. */
+  let here = 0;
   const slots: Slot[] = Array.from({ length: options.count }, (_, index) => ({
     index,
     socketPath: path.join(dir, `worker-${index + 1}.sock`),
@@ -113,6 +122,7 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
     ready: false,
     readySince: 0,
     failures: 0,
+    inFlight: 0,
     agent: new http.Agent({ keepAlive: true }),
     timer: null,
   }));
@@ -171,21 +181,29 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
     if (child.connected) child.send(message);
   }
 
+  /** The ready worker with the fewest requests in progress; among equals, the next in turn. */
   function pick(): Slot | null {
+    let best: Slot | null = null;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[(next + i) % slots.length];
-      if (slot.ready) {
-        next = (slot.index + 1) % slots.length;
-        return slot;
-      }
+      if (slot.ready && (!best || slot.inFlight < best.inFlight)) best = slot;
     }
-    return null;
+    if (best) next = (best.index + 1) % slots.length;
+    return best;
   }
 
   function forward(req: http.IncomingMessage, res: http.ServerResponse, fallback: () => void): boolean {
     if (!rendersInWorker(req)) return false;
     const slot = pick();
     if (!slot) return false;
+    if (here < slot.inFlight) {
+      // The primary's core has room: this one is rendered here (server.ts goes on to Next).
+      here += 1;
+      res.once('close', () => (here -= 1));
+      return false;
+    }
+    slot.inFlight += 1;
+    res.once('close', () => (slot.inFlight -= 1));
     const headers: http.IncomingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
     // The TCP peer, whatever the client sent (server.ts sets it too): the worker takes it as it comes.
@@ -229,6 +247,7 @@ export function startRenderWorkers(options: RenderWorkersOptions): RenderWorkers
   return {
     forward,
     status: () => ({ wanted: slots.length, ready: slots.filter((s) => s.ready).length }),
+    inProgress: () => ({ here, workers: slots.map((s) => s.inFlight) }),
     pids: () => slots.flatMap((s) => (s.child?.pid ? [s.child.pid] : [])),
     close() {
       closed ??= stopAll();
