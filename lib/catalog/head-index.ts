@@ -201,16 +201,85 @@ export interface IndexResult {
   badges: { name: string; title: string; color: string; count: number }[];
 }
 
-/** The tag indexes named `names` of one kind; null for no filter. A name that is no such tag matches nothing. */
-function tagsNamed(index: HeadIndex, names: string[], kind: 'isCategory' | 'isBadge'): Set<number> | null {
+/** The tags named `names` of one kind, as a mask over tag indexes; null for no filter. A name that is no such tag matches nothing. */
+function tagsNamed(index: HeadIndex, names: string[], kind: 'isCategory' | 'isBadge'): Uint8Array | null {
   if (names.length === 0) return null;
   const wanted = new Set(names);
-  return new Set(index.tags.flatMap((t, i) => (wanted.has(t.name) && t[kind] ? [i] : [])));
+  return Uint8Array.from(index.tags, (t) => (wanted.has(t.name) && t[kind] ? 1 : 0));
 }
 
-function hasAnyTag(index: HeadIndex, head: number, tags: Set<number>): boolean {
-  for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) if (tags.has(index.tagList[j])) return true;
+function hasAnyTag(index: HeadIndex, head: number, tags: Uint8Array): boolean {
+  for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) if (tags[index.tagList[j]]) return true;
   return false;
+}
+
+/** The heads a filter lets through (recency order) and its facet counts: what a page without a search needs. */
+interface Filtered {
+  selected: Int32Array;
+  categoryCounts: Int32Array;
+  badgeCounts: Int32Array;
+}
+
+/**
+ * Per index: the filter results of pages without a search (`/`, a category, a badge), which are the same for
+ * every request of the audience until the catalog changes (the index is then replaced, and they with it), at
+ * most FILTERS_KEPT of them, the oldest first out; and the array a search's selection is gathered in.
+ */
+const FILTERS_KEPT = 8;
+const perIndex = new WeakMap<HeadIndex, { filtered: Map<string, Filtered>; selected: Int32Array; exact: Map<string, number[]> | null }>();
+
+function stateOf(index: HeadIndex) {
+  let state = perIndex.get(index);
+  if (!state) {
+    state = { filtered: new Map(), selected: new Int32Array(index.appIds.length), exact: null };
+    perIndex.set(index, state);
+  }
+  return state;
+}
+
+/** The heads whose lower-cased title or name is `exact` (relevance's exact-title boost), from a map built once. */
+function exactHeads(index: HeadIndex, state: ReturnType<typeof stateOf>, exact: string): readonly number[] {
+  if (!state.exact) {
+    const map = new Map<string, number[]>();
+    const add = (key: string, head: number) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [head]);
+      else if (list[list.length - 1] !== head) list.push(head);
+    };
+    for (let head = 0; head < index.appIds.length; head++) {
+      add(index.sortTitles[head], head);
+      add(index.lowerNames[head], head);
+    }
+    state.exact = map;
+  }
+  return state.exact.get(exact) ?? [];
+}
+
+/**
+ * The heads (of `heads`, ascending, or of every head) in the chosen categories and with the badge, and
+ * the facet counts (categories follow the badge filter, badges the category filter), into `into`.
+ */
+function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 'categories' | 'badge'>, into: Int32Array): Filtered {
+  const category = tagsNamed(index, q.categories, 'isCategory');
+  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  const categoryCounts = new Int32Array(index.tags.length);
+  const badgeCounts = new Int32Array(index.tags.length);
+  const { tagStart, tagList } = index;
+  let count = 0;
+  const n = heads ? heads.length : index.appIds.length;
+  for (let i = 0; i < n; i++) {
+    const head = heads ? heads[i] : i;
+    const inCategory = category === null || hasAnyTag(index, head, category);
+    const inBadge = badge === null || hasAnyTag(index, head, badge);
+    if (!inCategory && !inBadge) continue;
+    for (let j = tagStart[head]; j < tagStart[head + 1]; j++) {
+      const t = tagList[j];
+      if (inBadge) categoryCounts[t]++;
+      if (inCategory) badgeCounts[t]++;
+    }
+    if (inCategory && inBadge) into[count++] = head;
+  }
+  return { selected: into.subarray(0, count), categoryCounts, badgeCounts };
 }
 
 /**
@@ -218,50 +287,52 @@ function hasAnyTag(index: HeadIndex, head: number, tags: Set<number>): boolean {
  * badges the category filter), sort and page.
  */
 export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
-  const n = index.appIds.length;
-  const category = tagsNamed(index, q.categories, 'isCategory');
-  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
-  const categoryCounts = new Int32Array(index.tags.length);
-  const badgeCounts = new Int32Array(index.tags.length);
-  const selected: number[] = [];
-  const consider = (head: number) => {
-    const inCategory = category === null || hasAnyTag(index, head, category);
-    const inBadge = badge === null || hasAnyTag(index, head, badge);
-    if (!inCategory && !inBadge) return;
-    for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) {
-      const t = index.tagList[j];
-      if (inBadge) categoryCounts[t]++;
-      if (inCategory) badgeCounts[t]++;
-    }
-    if (inCategory && inBadge) selected.push(head);
-  };
-  let rank: Float64Array | null = null;
+  const state = stateOf(index);
+  let filtered: Filtered;
+  let score: Float64Array | null = null;
   if (q.search) {
     const result = searchDocuments(searchOf(index), q.search.terms, { includeTags: q.search.includeTags });
-    rank = result.rank;
-    for (const head of result.docs) consider(head); // ascending: recency order
+    score = result.rank;
+    filtered = filter(index, result.docs, q, state.selected); // ascending: recency order
   } else {
-    for (let head = 0; head < n; head++) consider(head);
+    const key = JSON.stringify([q.categories, q.badge]);
+    const kept = state.filtered.get(key);
+    if (kept) filtered = kept;
+    else {
+      const into = new Int32Array(index.appIds.length);
+      const found = filter(index, null, q, into);
+      filtered = { ...found, selected: into.slice(0, found.selected.length) };
+      state.filtered.set(key, filtered);
+      if (state.filtered.size > FILTERS_KEPT) state.filtered.delete(state.filtered.keys().next().value!);
+    }
   }
+  const { selected, categoryCounts, badgeCounts } = filtered;
 
   const total = selected.length;
   const pageCount = Math.max(1, Math.ceil(total / q.pageSize));
   const page = Math.min(q.page, pageCount);
   const start = (page - 1) * q.pageSize;
-  let ordered = selected; // recency order is the heads' order
-  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => index.titleRank[a] - index.titleRank[b]);
-  else if (q.sort === 'relevance' && rank) {
-    const score = rank;
-    const boost = (h: number) => (index.sortTitles[h] === q.exact || index.lowerNames[h] === q.exact ? 0 : 1);
-    ordered = firstInOrder(selected, start + q.pageSize, (a, b) => boost(a) - boost(b) || score[a] - score[b] || index.titleRank[a] - index.titleRank[b]);
+  const { titleRank } = index;
+  let ordered: ArrayLike<number> = selected; // recency order is the heads' order
+  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => titleRank[a] - titleRank[b]);
+  else if (q.sort === 'relevance' && score) {
+    const rank = score;
+    // The exact-title boost: the few heads whose title or name is the query come first (only those selected
+    // are ever compared, so the others in the set change nothing).
+    const boosted = new Set(exactHeads(index, state, q.exact));
+    ordered = boosted.size
+      ? firstInOrder(selected, start + q.pageSize, (a, b) => +!boosted.has(a) - +!boosted.has(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b])
+      : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b]);
   }
   const facet = (counts: Int32Array, kind: 'isCategory' | 'isBadge') =>
     index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
+  const appIds: string[] = [];
+  for (let i = start; i < Math.min(start + q.pageSize, ordered.length); i++) appIds.push(index.appIds[ordered[i]]);
   return {
     total,
     page,
     pageCount,
-    appIds: ordered.slice(start, start + q.pageSize).map((h) => index.appIds[h]),
+    appIds,
     categories: facet(categoryCounts, 'isCategory'),
     badges: facet(badgeCounts, 'isBadge'),
   };
@@ -271,8 +342,8 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
  * The first `k` of `items` in `compare` order (a total order): a bounded heap when k is small against the
  * items (a search's first page among tens of thousands of matches), a full sort otherwise.
  */
-export function firstInOrder(items: number[], k: number, compare: (a: number, b: number) => number): number[] {
-  if (k * 8 >= items.length) return [...items].sort(compare);
+export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number): number[] {
+  if (k * 8 >= items.length) return Array.from(items).sort(compare);
   // A max-heap of the k best so far: its root is the worst of them.
   const heap: number[] = [];
   const siftDown = (i: number) => {
@@ -287,7 +358,8 @@ export function firstInOrder(items: number[], k: number, compare: (a: number, b:
       i = worst;
     }
   };
-  for (const item of items) {
+  for (let at = 0; at < items.length; at++) {
+    const item = items[at];
     if (heap.length < k) {
       heap.push(item);
       for (let i = heap.length - 1; i > 0; ) {

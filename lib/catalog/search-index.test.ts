@@ -45,6 +45,10 @@ describe('search index', () => {
         expect([...result.docs], label).toEqual(expected.map(([doc]) => doc));
         // Equal but for the last bits of `log` (C's and V8's may differ in the final place).
         for (const [doc, rank] of expected) expect(Math.abs(result.rank[doc] - rank), `${label} doc ${doc}: ${result.rank[doc]} vs ${rank}`).toBeLessThanOrEqual(Math.abs(rank) * 1e-12);
+        // The same index answered the previous queries (its scratch arrays are reused): nothing of them is left.
+        const matching = new Set(expected.map(([doc]) => doc));
+        const stale = documents.flatMap((_, doc) => (!matching.has(doc) && result.rank[doc] !== 0 ? [doc] : []));
+        expect(stale, label).toEqual([]);
       }
     }
   });

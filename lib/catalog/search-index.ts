@@ -14,12 +14,6 @@ const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
 const BITS = 6;
 const SATURATED = (1 << BITS) - 1;
 
-/** Whether any column's count in `packed` is saturated (its exact counts are in `overflow`). */
-function saturated(packed: number): boolean {
-  for (let c = 0; c < COLUMNS; c++) if (((packed >>> (c * BITS)) & SATURATED) === SATURATED) return true;
-  return false;
-}
-
 export interface SearchIndex {
   /** Number of documents (heads); documents are numbered 0..size-1 in the caller's order. */
   size: number;
@@ -141,7 +135,10 @@ function lowerBound(terms: string[], word: string): number {
 export interface SearchResult {
   /** The matching documents, ascending. */
   docs: Int32Array;
-  /** bm25 of each document (lower is better; FTS5's sign), 0 for those that do not match. */
+  /**
+   * bm25 of each document (lower is better; FTS5's sign), 0 for those that do not match. The index's own
+   * scratch array, valid until its next search (callers read it at once, in the same synchronous call).
+   */
   rank: Float64Array;
 }
 
@@ -149,17 +146,44 @@ const K1 = 1.2;
 const B = 0.75;
 
 /**
+ * Per index, the arrays a search works in, one slot per document: allocated once, not per search (at
+ * 100,000 cards five fresh arrays were 2.9 MB per search, and collecting them a tenth of its time). Left
+ * zeroed after each search but for `rank`, whose non-zero entries (the last result's documents) the next
+ * search clears. Searches are synchronous, so one set per index is never shared by two at once.
+ */
+interface Scratch {
+  rank: Float64Array;
+  score: Float64Array;
+  matched: Uint8Array;
+  frequency: Float64Array;
+  touched: Int32Array;
+  last: Int32Array;
+}
+const scratches = new WeakMap<SearchIndex, Scratch>();
+
+function scratchOf(index: SearchIndex): Scratch {
+  let scratch = scratches.get(index);
+  if (!scratch) {
+    const n = index.size;
+    scratch = { rank: new Float64Array(n), score: new Float64Array(n), matched: new Uint8Array(n), frequency: new Float64Array(n), touched: new Int32Array(n), last: new Int32Array(0) };
+    scratches.set(index, scratch);
+  }
+  for (const doc of scratch.last) scratch.rank[doc] = 0;
+  scratch.last = new Int32Array(0);
+  return scratch;
+}
+
+/**
  * The documents holding every one of `terms` (FTS5 words: search-terms.ts), each as a prefix unless it
  * is one character long, in the columns searched (tag names only with `includeTags`), ranked by bm25.
  */
 export function searchDocuments(index: SearchIndex, terms: readonly string[], options: { includeTags: boolean }): SearchResult {
   const { size } = index;
-  const rank = new Float64Array(size);
-  const score = new Float64Array(size);
-  const matched = new Uint8Array(size); // phrases matched so far
-  const frequency = new Float64Array(size);
-  const touched = new Int32Array(size);
+  const scratch = scratchOf(index);
+  const { rank, score, matched, frequency, touched } = scratch; // phrases matched so far: `matched`
   const weights = BM25_WEIGHTS.map((w, c) => (c === TAGS_COLUMN && !options.includeTags ? 0 : w));
+  if (terms.length > 255) throw new RangeError('At most 255 words per search (`matched` counts them in a byte).');
+  if (terms.length === 0) return { docs: new Int32Array(0), rank };
 
   for (let phrase = 0; phrase < terms.length; phrase++) {
     const term = terms[phrase];
@@ -175,9 +199,18 @@ export function searchDocuments(index: SearchIndex, terms: readonly string[], op
         const doc = index.docs[p];
         const packed = index.counts[p];
         let f = 0;
-        // Only a posting with a saturated count has exact counts aside (most have none: no map lookup).
-        const exact = saturated(packed) ? index.overflow.get(p) : undefined;
-        for (let c = 0; c < COLUMNS; c++) f += weights[c] * (exact ? exact[c] : (packed >>> (c * BITS)) & SATURATED);
+        let full = false;
+        for (let c = 0; c < COLUMNS; c++) {
+          const n = (packed >>> (c * BITS)) & SATURATED;
+          full ||= n === SATURATED;
+          f += weights[c] * n;
+        }
+        if (full) {
+          // Only a posting with a saturated count has exact counts aside (most have none: no map lookup).
+          const exact = index.overflow.get(p)!;
+          f = 0;
+          for (let c = 0; c < COLUMNS; c++) f += weights[c] * exact[c];
+        }
         if (f === 0) continue; // only in a column this viewer does not search
         if (frequency[doc] === 0) touched[hits++] = doc;
         frequency[doc] += f;
@@ -197,14 +230,18 @@ export function searchDocuments(index: SearchIndex, terms: readonly string[], op
   }
 
   let count = 0;
-  for (let doc = 0; doc < size; doc++) if (terms.length > 0 && matched[doc] === terms.length) count++;
+  for (let doc = 0; doc < size; doc++) if (matched[doc] === terms.length) count++;
   const docs = new Int32Array(count);
   count = 0;
   for (let doc = 0; doc < size; doc++) {
-    if (terms.length > 0 && matched[doc] === terms.length) {
+    if (matched[doc] === 0) continue;
+    if (matched[doc] === terms.length) {
       docs[count++] = doc;
       rank[doc] = -1.0 * score[doc];
     }
+    matched[doc] = 0;
+    score[doc] = 0;
   }
+  scratch.last = docs;
   return { docs, rank };
 }
