@@ -24,6 +24,7 @@ import { RENDER_WORKER_FLAG, startRenderWorkers, type PrimaryMessage, type Rende
 import { markRenderWorker, setRenderWorkersStatus } from './lib/render/role';
 import { startUpPhase } from './lib/startup-phase';
 import { createInstanceRouter } from './lib/router/instance-router';
+import { installedManager } from './lib/instances/installed';
 import type { Runner, RunnerCapabilities } from './lib/runner/types';
 
 /** Something that answers some requests before Next does (e.g. the instance router). */
@@ -70,9 +71,9 @@ function answeredByNext(handle: RequestHandler): RequestHandler {
 /** How long after the start-up the render workers are forked: a restart's first pages come first. */
 const WORKER_START_DELAY_MS = 2000;
 
-/** The instance manager's runner, installed by the start-up (lib/instances/gateway.ts; outside Next's bundles here). */
+/** The instance manager's runner, installed by the start-up (lib/instances/installed.ts; outside Next's bundles here). */
 function installedRunner(): Pick<Runner, 'capabilities'> | undefined {
-  return (globalThis as { [key: symbol]: { runner: Pick<Runner, 'capabilities'> } | undefined })[Symbol.for('appstore.instanceManager')]?.runner;
+  return installedManager()?.runner;
 }
 
 export async function startPortal(options: {

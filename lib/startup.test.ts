@@ -39,6 +39,29 @@ describe('the start-up sweep', () => {
     expect(log.lines).toEqual(['Removed 1 leftover file(s) from DATA_DIR.']);
   });
 
+  it('removes what the runner prepared for app versions that are gone, and keeps the others', async () => {
+    const { LocalRunner } = await import('@/lib/runner/local-runner');
+    const { InstanceManager } = await import('@/lib/instances/manager');
+    const { installInstances } = await import('@/lib/instances/gateway');
+    const { clearInstalled } = await import('@/lib/instances/installed');
+    const runner = new LocalRunner();
+    installInstances(new InstanceManager(runner));
+    try {
+      const existing = insertAppRow({ ownerId: insertUser().id, name: 'ai.sweep.kept' });
+      const apps = path.join(runner.config.dir, 'apps');
+      for (const id of [existing, 'b1f0c2a4-5d6e-4f70-8a9b-0c1d2e3f4a5b']) {
+        fs.mkdirSync(path.join(apps, id), { recursive: true });
+        fs.writeFileSync(path.join(apps, id, 'app.py'), '');
+      }
+      const log = logger();
+      expect(await sweepOrphansIfSound(log)).toEqual({ removed: 1 });
+      expect(fs.readdirSync(apps)).toEqual([existing]);
+      expect(log.lines).toEqual(['Removed the prepared files of 1 deleted app version(s) from RUNNER_DIR/apps.']);
+    } finally {
+      clearInstalled();
+    }
+  });
+
   it('removes nothing, and says why, when the database is damaged', async () => {
     const owner = insertUser();
     for (let i = 0; i < 3; i++) insertAppRow({ ownerId: owner.id, name: `ai.sweep${i}` });

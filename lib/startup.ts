@@ -10,6 +10,7 @@ import { MigrationError } from '@/db/migrate';
 import { loadConfig, stagedUploadTtlMs } from '@/lib/config';
 import { ensureFirstAdmin } from '@/lib/auth/bootstrap';
 import { authSecret } from '@/lib/auth/secret';
+import { installedManager } from '@/lib/instances/installed';
 import { sweepExpiredStaging, sweepOrphanFiles } from '@/lib/storage/sweep';
 import { assertNotRenderWorker } from './render/role';
 import { setStartUpPhase } from './startup-phase';
@@ -67,7 +68,9 @@ export async function afterStart(log: Pick<Console, 'log' | 'error'> = console):
 
 /**
  * Removes bundles and images no row references (leftovers of a crash between placing a file and committing
- * its row, of refused imports, of deleted versions), unless SQLite's quick check finds the database damaged.
+ * its row, of refused imports, of deleted versions), and what the runner prepared for app versions that are gone
+ * (RUNNER_DIR/apps/<id>: deleted while the portal was down, or a removal that failed), unless SQLite's quick check
+ * finds the database damaged.
  */
 export async function sweepOrphansIfSound(log: Pick<Console, 'log' | 'error'> = console): Promise<{ removed: number } | null> {
   const { integrityProblemsOffThread } = await import('@/lib/backup/fsck');
@@ -80,7 +83,9 @@ export async function sweepOrphansIfSound(log: Pick<Console, 'log' | 'error'> = 
   }
   const swept = await sweepOrphanFiles();
   if (swept.removed > 0) log.log(`Removed ${swept.removed} leftover file(s) from DATA_DIR.`);
-  return swept;
+  const prepared = (await installedManager()?.sweepAppVersions()) ?? 0;
+  if (prepared > 0) log.log(`Removed the prepared files of ${prepared} deleted app version(s) from RUNNER_DIR/apps.`);
+  return { removed: swept.removed + prepared };
 }
 
 /** While the server runs, staged uploads whose import never came expire after STAGED_UPLOAD_TTL. */

@@ -10,6 +10,7 @@ import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { forbidden } from '@/lib/errors';
 import { tagChip, type TagChip } from '@/lib/tags/chip';
 import { assetUrl } from '@/lib/urls';
+import { API_PAGE_MAX } from '@/lib/api/paging';
 import { clampPage, containsPattern, pageCountOf } from '@/lib/list-params';
 
 export type { TagChip };
@@ -72,7 +73,7 @@ function whereOf(viewer: Viewer | null, settings: AccessSettings, q: AppQuery): 
 /** The versions the viewer may see that match `q`, by Name, newest version first within a Name. */
 export function readAppVersions(viewer: Viewer | null, settings: AccessSettings, q: AppQuery = {}): AppVersionView[] {
   let query = getDb().select().from(apps).where(whereOf(viewer, settings, q)).orderBy(asc(apps.name), desc(apps.versionKey)).$dynamic();
-  if (q.limit !== undefined) query = query.limit(Math.min(q.limit, 500)).offset(q.offset ?? 0);
+  if (q.limit !== undefined) query = query.limit(Math.min(q.limit, API_PAGE_MAX)).offset(q.offset ?? 0);
   return present(viewer, query.all());
 }
 

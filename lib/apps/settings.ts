@@ -11,6 +11,7 @@ import { accessSettings } from '@/lib/auth/access-settings';
 import { publicMode } from '@/lib/config';
 import { AppError, forbidden, notFound, type Problem } from '@/lib/errors';
 import { presentInstance } from '@/lib/instances/present';
+import { installedManager } from '@/lib/instances/installed';
 import { listInstances, retireInstancesOf, type InstanceRecord } from '@/lib/instances/store';
 import { withStorageLock } from '@/lib/storage/lock';
 import { removeUnreferencedFiles, storedFilesOf } from '@/lib/storage/sweep';
@@ -181,7 +182,11 @@ export function deleteAppVersion(
   );
 }
 
-/** Deletes one version and then its bundle and image files, unless another version (or a running instance of it) needs them. */
+/**
+ * Deletes one version and then its bundle and image files, unless another version (or a running instance of it)
+ * needs them, and, when no instance of it is left, what the runner prepared for it (RUNNER_DIR/apps/<id>; with
+ * instances kept running, that goes when the last of them is terminated).
+ */
 export async function deleteAppVersionWithFiles(
   viewer: Viewer,
   appId: string,
@@ -190,5 +195,6 @@ export async function deleteAppVersionWithFiles(
   const files = storedFilesOf(appId);
   const deleted = deleteAppVersion(viewer, appId, options);
   await withStorageLock(() => removeUnreferencedFiles(files));
+  await installedManager()?.releaseAppVersion(appId);
   return deleted;
 }

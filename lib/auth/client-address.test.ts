@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientAddressFrom, clientAddressOf, SOCKET_ADDRESS_HEADER } from './client-address';
+import { clientAddressFrom, clientAddressOf, SOCKET_ADDRESS_HEADER, throttleNetwork } from './client-address';
 import { setEnv } from '@/lib/testing/env';
 
 afterEach(() => {
@@ -35,5 +35,18 @@ describe('clientAddressFrom', () => {
     // A bad value is refused when the configuration is read (at start-up), naming the variable.
     expect(() => setEnv({ TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY: must be true or false/);
     expect(() => setEnv({ TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '0' })).toThrow(/TRUST_PROXY_HOPS: must be at least 1/);
+  });
+});
+
+describe('throttleNetwork', () => {
+  it('keeps IPv4 addresses, counts IPv6 ones by their /64 and IPv4-mapped ones as IPv4', () => {
+    expect(throttleNetwork('198.51.100.7')).toBe('198.51.100.7');
+    expect(throttleNetwork('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
+    expect(throttleNetwork('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(throttleNetwork('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(throttleNetwork('::1')).toBe('::/64');
+    expect(throttleNetwork('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(throttleNetwork('::ffff:c000:207')).toBe('192.0.2.7');
+    expect(throttleNetwork('unknown')).toBe('unknown');
   });
 });

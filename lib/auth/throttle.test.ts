@@ -60,6 +60,28 @@ describe('sign-in throttle escalation', () => {
   });
 });
 
+describe('IPv6 clients', () => {
+  it('are counted by their /64: fresh addresses from one /64 do not get fresh guesses, another /64 does', () => {
+    // 30 failures over any accounts, each from another address of 2001:db8:1:2::/64.
+    for (let i = 0; i < 30; i++) expect(beginAttempt(throttleKeys(`v6-${i}@test`, `2001:db8:1:2::${(i + 1).toString(16)}`))).toBe(0);
+    expect(beginAttempt(throttleKeys('fresh@test', '2001:db8:1:2:ffff:ffff:ffff:fffe'))).toBeGreaterThan(0);
+    expect(beginAttempt(throttleKeys('fresh@test', '2001:db8:1:3::1'))).toBe(0);
+    expect(failuresOf({ kind: 'address', key: '2001:db8:1:2::/64' })).toBe(30);
+  });
+
+  it('guessing one account from many addresses of one /64 stops at the per-address limit', async () => {
+    for (let i = 0; i < 5; i++) expect(await authenticate(victim, `guess-${i}`, `2001:db8:9:9::${i + 1}`)).toMatchObject({ reason: 'invalid' });
+    expect(await authenticate(victim, PASSWORD, '2001:db8:9:9:abcd::1')).toMatchObject({ ok: false, reason: 'throttled' });
+    expect((await authenticate(victim, PASSWORD, '2001:db8:9:a::1')).ok).toBe(true);
+  });
+
+  it('an IPv4-mapped IPv6 address is counted as its IPv4 address', () => {
+    for (let i = 0; i < 5; i++) expect(beginAttempt(throttleKeys('mapped@test', i % 2 ? '::ffff:192.0.2.77' : '192.0.2.77'))).toBe(0);
+    expect(beginAttempt(throttleKeys('mapped@test', '::ffff:c000:24d'))).toBeGreaterThan(0);
+    expect(failuresOf({ kind: 'accountAddress', key: 'mapped@test|192.0.2.77' })).toBe(5);
+  });
+});
+
 describe('authenticate', () => {
   it("an attacker's failures from one address never stop the user signing in from another", async () => {
     for (let i = 0; i < 50; i++) await authenticate(victim, `guess-${i}`, '203.0.113.9');

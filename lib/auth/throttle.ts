@@ -8,6 +8,7 @@ import { getDb } from '@/db';
 import { signInThrottle } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import { signInThrottleLimits } from '@/lib/config';
+import { throttleNetwork } from './client-address';
 
 export const BASE_DELAY_MS = 30_000;
 export const MAX_DELAY_MS = 15 * 60_000;
@@ -17,11 +18,15 @@ const WINDOW_MS = 60 * 60_000;
 export type ThrottleKind = 'accountAddress' | 'address' | 'account';
 export type ThrottleKey = { kind: ThrottleKind; key: string };
 
-/** The counters one attempt by `account` from `address` is checked against and counted in. */
+/**
+ * The counters one attempt by `account` from `address` is checked against and counted in. An IPv6 client is
+ * counted by its /64 (throttleNetwork), which it can fill with addresses of its own.
+ */
 export function throttleKeys(account: string, address: string): ThrottleKey[] {
+  const network = throttleNetwork(address);
   return [
-    { kind: 'accountAddress', key: `${account}|${address}` },
-    { kind: 'address', key: address },
+    { kind: 'accountAddress', key: `${account}|${network}` },
+    { kind: 'address', key: network },
     { kind: 'account', key: account },
   ];
 }

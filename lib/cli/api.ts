@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import semver from 'semver';
 import type { z } from 'zod';
+import { API_PAGE_MAX } from '@/lib/api/paging';
 import { VISIBILITIES, visibilitySchema, type Visibility } from '@/lib/apps/visibility';
 import { resolveTarget, type Target } from './config-file';
 import { CliError, UsageError, parsingArguments } from './errors';
@@ -21,6 +22,21 @@ export async function call(target: Target, method: string, path: string, body?: 
   const { json } = await readAnswer(res);
   if (!res.ok) throw new CliError(errorMessage(res, json));
   return json;
+}
+
+/**
+ * Every item of one of /api/v1's paged lists (lib/api/paging.ts): the largest pages, one after the other, until one
+ * comes back shorter. A portal that answers more than was asked for does not page: its answer is the whole list.
+ */
+export async function callAllPages<T>(target: Target, path: string, params: Record<string, string> = {}): Promise<T[]> {
+  const all: T[] = [];
+  for (;;) {
+    const query = new URLSearchParams({ ...params, limit: String(API_PAGE_MAX), offset: String(all.length) });
+    const page = (await call(target, 'GET', `${path}?${query}`)) as T[];
+    if (page.length > API_PAGE_MAX) return page;
+    all.push(...page);
+    if (page.length < API_PAGE_MAX) return all;
+  }
 }
 
 /** An app or instance visibility from the command line, in any letter case, parsed by lib/apps/visibility. */

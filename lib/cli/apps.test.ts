@@ -67,3 +67,21 @@ describe('appstore app delete', () => {
     expect(deletes().slice(1)).toEqual([`/api/v1/apps/${APP_ID}`, `/api/v1/apps/${APP_ID}?force=true`]);
   });
 });
+
+describe('appstore app list', () => {
+  it('follows the portal’s pages to the end, keeping its filters on every page', async () => {
+    await server.close();
+    const versions = Array.from({ length: 1234 }, (_, i) => ({ id: `id-${i}`, name: `app${i}`, title: `App ${i}`, version: '1.0.0', owner: { name: 'A' }, importedAt: '2026-01-01', visibility: 'PRIVATE', tags: [] }));
+    server = await startStub((req) => {
+      const query = new URL(req.url, 'http://stub').searchParams;
+      const limit = Math.min(Number(query.get('limit') ?? 100), 500); // as the portal caps it
+      const offset = Number(query.get('offset') ?? 0);
+      return { status: 200, body: versions.slice(offset, offset + limit) };
+    });
+    const { code, out } = await run('', 'app', 'list', '--mine', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(out).map((a: { id: string }) => a.id)).toEqual(versions.map((v) => v.id));
+    const asked = server.requests.map((r) => Object.fromEntries(new URL(r.url, 'http://stub').searchParams));
+    expect(asked).toEqual([0, 500, 1000].map((offset) => ({ mine: '1', limit: '500', offset: String(offset) })));
+  });
+});

@@ -5,7 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { call, formatFields, print, resolveAppId, verbArguments, visibilityOf } from './api';
+import { call, callAllPages, formatFields, print, resolveAppId, verbArguments, visibilityOf } from './api';
 import { CliError, UsageError } from './errors';
 import { bearer, errorMessage, readAnswer, send } from './http';
 import type { CliIo } from './io';
@@ -97,10 +97,10 @@ export async function appVersionCommand(verb: string | undefined, args: string[]
   switch (verb) {
     case 'list': {
       const { values, json, target } = await verbArguments(io, args, { mine: { type: 'boolean' }, name: { type: 'string' } }, { count: 0, usage: USAGE.list });
-      const query = new URLSearchParams({ limit: '1000' });
-      if (values.mine) query.set('mine', '1');
-      if (typeof values.name === 'string') query.set('name', values.name);
-      const list = (await call(await target(), 'GET', `/api/v1/apps?${query}`)) as AppVersion[];
+      const query: Record<string, string> = {};
+      if (values.mine) query.mine = '1';
+      if (typeof values.name === 'string') query.name = values.name;
+      const list = await callAllPages<AppVersion>(await target(), '/api/v1/apps', query);
       print(io, json, list, () => formatAppList(list));
       return 0;
     }

@@ -10,7 +10,7 @@ import { writeAudit } from '@/lib/audit/audit';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
 import { aliasNameProblem, instanceUrl } from '@/lib/router/routes';
-import { installedManager } from './gateway';
+import { installedManager } from './installed';
 import { routerSettings } from './router-settings';
 import { systemGet } from './store';
 

@@ -12,6 +12,7 @@ import { loginUrl } from '@/lib/urls';
 import { basePath, instanceUrl, isInstanceId, upstreamPath, type InstanceRequest, type RouterSettings } from '@/lib/router/routes';
 import { assertNotRenderWorker, renderWorkerRunner } from '@/lib/render/role';
 import type { Runner, UpstreamEndpoint } from '@/lib/runner/types';
+import { installedManager, setInstalled } from './installed';
 import type { InstanceManager } from './manager';
 import { routerSettings } from './router-settings';
 import { aliasTarget, routeFacts } from './store';
@@ -137,29 +138,18 @@ export function createGateway(manager: InstanceManager): InstanceGateway {
   };
 }
 
-// ── The process-wide manager and gateway, created at start-up (lib/startup.ts) ───────────────────
-
-const GATEWAY = Symbol.for('appstore.instanceGateway');
-const MANAGER = Symbol.for('appstore.instanceManager');
-type Holder = { [GATEWAY]?: InstanceGateway; [MANAGER]?: InstanceManager };
+// ── The process-wide manager and gateway, created at start-up (lib/startup.ts), kept in ./installed ────────
 
 export function installInstances(manager: InstanceManager): void {
   assertNotRenderWorker('starts or stops instances');
-  const holder = globalThis as Holder;
-  holder[MANAGER] = manager;
-  holder[GATEWAY] = createGateway(manager);
+  setInstalled(manager, createGateway(manager));
 }
 
 /** The instance manager of this server process; throws when the server did not start one. */
 export function instanceManager(): InstanceManager {
-  const manager = (globalThis as Holder)[MANAGER];
+  const manager = installedManager();
   if (!manager) throw new Error('The instance manager has not been started (lib/startup.ts).');
   return manager;
-}
-
-/** The instance manager when this process runs one (not in unit tests of the stores). */
-export function installedManager(): InstanceManager | undefined {
-  return (globalThis as Holder)[MANAGER];
 }
 
 /**
@@ -168,9 +158,4 @@ export function installedManager(): InstanceManager | undefined {
  */
 export function runnerFacts(): Pick<Runner, 'capabilities'> {
   return installedManager()?.runner ?? renderWorkerRunner() ?? instanceManager().runner;
-}
-
-/** For the router in server.ts, which lives outside Next's bundles. */
-export function installedGateway(): InstanceGateway | undefined {
-  return (globalThis as Holder)[GATEWAY];
 }

@@ -33,6 +33,8 @@ function fakeRunner() {
     endpoint: (id) => (running.has(id) ? ({ host: '127.0.0.1', port: 1 } as never) : null),
     logs: () => ({ read: async () => '', follow: async function* () {} }),
     shutdown: async () => undefined,
+    forgetAppVersion: async () => undefined,
+    forgetAppVersionsExcept: async () => 0,
   };
   return { runner, log };
 }

@@ -53,6 +53,14 @@ class FakeRunner implements Runner {
     return { read: async () => '', follow: async function* () {} };
   }
   async shutdown() {}
+  /** App versions the manager told it to forget. */
+  readonly forgotten: string[] = [];
+  async forgetAppVersion(appVersionId: string) {
+    this.forgotten.push(appVersionId);
+  }
+  async forgetAppVersionsExcept() {
+    return 0;
+  }
 }
 
 /** A clock the test moves by hand. */
@@ -193,5 +201,25 @@ describe('recovery after a portal restart', () => {
     } finally {
       await manager.shutdown();
     }
+  });
+});
+
+describe('what the runner prepared for an app version', () => {
+  it('is forgotten when the last instance of a deleted version is terminated, not before, and never for a version that exists', async () => {
+    const { deleteAppVersion } = await import('@/lib/apps/settings');
+    const runner = new FakeRunner();
+    const manager = new InstanceManager(runner, manualClock().now);
+    const owner = insertUser();
+    const appId = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS', bundleSha256: 'b'.repeat(64) });
+    const first = createInstance(viewerOf(owner), { appId }, settings);
+    const second = createInstance(viewerOf(owner), { appId }, settings);
+
+    await manager.terminate(first.id, owner.id); // the version exists: its files stay
+    expect(runner.forgotten).toEqual([]);
+    deleteAppVersion(viewerOf(owner), appId, { force: true }); // the second instance keeps running on it
+    await manager.releaseAppVersion(appId);
+    expect(runner.forgotten).toEqual([]);
+    await manager.terminate(second.id, owner.id);
+    expect(runner.forgotten).toEqual([appId]);
   });
 });

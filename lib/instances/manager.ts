@@ -8,7 +8,7 @@ import { RunnerError, type Runner, type UpstreamEndpoint } from '@/lib/runner/ty
 import { basePath } from '@/lib/router/routes';
 import { durationMs } from './duration';
 import { instanceSpec, SpecProblem } from './spec';
-import { systemDelete, systemGet, systemList, systemSetState, systemSetSuspendAfter, type InstanceRecord } from './store';
+import { appVersionInUse, systemDelete, systemGet, systemList, systemSetState, systemSetSuspendAfter, type InstanceRecord } from './store';
 
 const IDLE_SWEEP_MS = 1_000;
 
@@ -186,10 +186,29 @@ export class InstanceManager {
       await this.runner.terminate(id);
       this.deployed.delete(id);
       this.bases.delete(id);
-      systemDelete(id, actorId);
+      const appVersionId = systemDelete(id, actorId);
+      if (appVersionId) await this.releaseAppVersion(appVersionId);
     } finally {
       this.stopping.delete(id);
     }
+  }
+
+  /**
+   * After a version was deleted or one of its instances terminated: once neither the version nor any instance of
+   * it is left, what the runner prepared for it (the extracted bundle) goes. A failure is logged, not raised: the
+   * start-up's sweep (sweepAppVersions) removes it later.
+   */
+  async releaseAppVersion(appVersionId: string): Promise<void> {
+    try {
+      if (!appVersionInUse(appVersionId)) await this.runner.forgetAppVersion(appVersionId);
+    } catch (error) {
+      console.error(`Removing the prepared files of app version ${appVersionId} failed:`, error);
+    }
+  }
+
+  /** What the runner prepared for app versions no longer in use (deleted while the portal was down, or a failed removal). */
+  sweepAppVersions(): Promise<number> {
+    return this.runner.forgetAppVersionsExcept(appVersionInUse);
   }
 
   /** Suspends every DEPLOYED instance whose idle deadline has passed. */

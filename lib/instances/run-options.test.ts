@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Runner, RunnerCapabilities } from '@/lib/runner/types';
 import { insertAppRow, insertUser, useTempDataDir, viewerOf } from '@/lib/testing/db';
 import { installInstances } from './gateway';
+import { clearInstalled } from './installed';
 import { InstanceManager } from './manager';
 import { runOptions } from './run-options';
 import { BROKEN_VERSION } from './store';
@@ -32,8 +33,7 @@ function version(runtime: Record<string, unknown>, over: Parameters<typeof inser
 }
 
 afterEach(() => {
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for('appstore.instanceManager')];
-  delete (globalThis as Record<symbol, unknown>)[Symbol.for('appstore.instanceGateway')];
+  clearInstalled();
 });
 
 describe('run options: why an app cannot run on this host', () => {

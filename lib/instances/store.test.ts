@@ -219,6 +219,46 @@ describe('deleting an app version with instances', () => {
   });
 });
 
+describe('deleting an app version: what the runner prepared for it (RUNNER_DIR/apps/<id>)', () => {
+  it('goes with a version that has no instances, and with the last instance of one deleted while they ran', async () => {
+    const { deleteAppVersionWithFiles } = await import('@/lib/apps/settings');
+    const { LocalRunner } = await import('@/lib/runner/local-runner');
+    const { InstanceManager } = await import('./manager');
+    const { installInstances } = await import('./gateway');
+    const { clearInstalled } = await import('./installed');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const runner = new LocalRunner();
+    const manager = new InstanceManager(runner);
+    installInstances(manager);
+    try {
+      const prepare = (appId: string) => {
+        const dir = path.join(runner.config.dir, 'apps', appId);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'app.py'), '');
+        return dir;
+      };
+      const owner = viewerOf();
+      const alone = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS', bundleSha256: 'c'.repeat(64) });
+      const aloneDir = prepare(alone);
+      const sibling = prepare(insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS' }));
+      await deleteAppVersionWithFiles(owner, alone);
+      expect(fs.existsSync(aloneDir)).toBe(false);
+      expect(fs.existsSync(sibling)).toBe(true);
+
+      const running = insertAppRow({ ownerId: owner.id, visibility: 'ALL_USERS', bundleSha256: 'd'.repeat(64) });
+      const runningDir = prepare(running);
+      const { id } = createInstance(owner, { appId: running }, settings);
+      await deleteAppVersionWithFiles(owner, running, { force: true });
+      expect(fs.existsSync(runningDir)).toBe(true); // its instance still runs from it
+      await manager.terminate(id, owner.id);
+      expect(fs.existsSync(runningDir)).toBe(false);
+    } finally {
+      clearInstalled();
+    }
+  });
+});
+
 describe('narrowing an app version\'s visibility', () => {
   it('leaves its running instances alone but starts no new ones for those no longer allowed', async () => {
     const { updateAppSettings } = await import('@/lib/apps/settings');

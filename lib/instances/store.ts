@@ -536,9 +536,17 @@ export function systemSetSuspendAfter(id: string, suspendAfter: Date | null): vo
   getDb().update(instances).set({ suspendAfter }).where(eq(instances.id, id)).run();
 }
 
-/** Deletes the row (terminated instances are gone) and records who terminated it. */
-export function systemDelete(id: string, actorId: string | null): void {
-  const retiredBundle = getDb().transaction(
+/**
+ * Whether an app version is still needed to run instances: it exists, or an instance of it (kept running after
+ * the version was deleted) does. What the runner prepared for a version not in use can go.
+ */
+export function appVersionInUse(appVersionId: string): boolean {
+  return !!getDb().$client.prepare('select 1 from apps where id = ? union all select 1 from instances where app_id = ? limit 1').get(appVersionId, appVersionId);
+}
+
+/** Deletes the row (terminated instances are gone) and records who terminated it; returns its app version's id (null: no such row). */
+export function systemDelete(id: string, actorId: string | null): string | null {
+  const deleted = getDb().transaction(
     (tx) => {
       const record = recordById(tx, id);
       if (!record) return null;
@@ -550,12 +558,14 @@ export function systemDelete(id: string, actorId: string | null): void {
         targetId: id,
         details: { name: record.app.name, version: record.app.version, appId: record.app.id },
       });
-      return record.appSnapshot?.bundleSha256 ?? null;
+      return { appId: record.appId, retiredBundle: record.appSnapshot?.bundleSha256 ?? null };
     },
     { behavior: 'immediate' },
   );
   // The last instance of a deleted version held its bundle: unless another row needs it, it goes now.
+  const retiredBundle = deleted?.retiredBundle;
   if (retiredBundle) {
     void withStorageLock(async () => removeUnreferencedFiles([bundlePath(retiredBundle)])).catch((error) => console.error('Removing a bundle failed:', error));
   }
+  return deleted?.appId ?? null;
 }

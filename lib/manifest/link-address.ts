@@ -1,5 +1,6 @@
 // Rules for a LINK app's Link.Address: an absolute http(s) URL a browser will open exactly as shown,
 // stored (and redirected to) only in its normalised URL.href form.
+import ipaddr from 'ipaddr.js';
 
 export const LINK_ADDRESS_MAX_LENGTH = 2048;
 
@@ -75,34 +76,35 @@ function isInternalIPv4([a, b]: number[]): boolean {
   );
 }
 
-function isInternalIPv6(address: string): boolean {
-  const groups = expandIPv6(address);
-  if (!groups) return true; // unparseable: do not let it through
-  if (groups.every((g) => g === 0)) return true; // ::
-  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return true; // ::1
-  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses are the IPv4 address.
-  if (groups.slice(0, 5).every((g) => g === 0) && (groups[5] === 0xffff || groups[5] === 0)) {
-    return isInternalIPv4([groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff]);
-  }
-  const first = groups[0];
-  return (
-    (first & 0xfe00) === 0xfc00 || // unique local fc00::/7
-    (first & 0xffc0) === 0xfe80 || // link-local fe80::/10
-    (first & 0xffc0) === 0xfec0 || // site-local (deprecated) fec0::/10
-    (first & 0xff00) === 0xff00 || // multicast
-    (first === 0x64 && groups[1] === 0xff9b) // NAT64 64:ff9b::/96 reaches IPv4 targets
-  );
+/** IPv6 ranges that stay inside the host or its network (ipaddr.js's names). */
+const INTERNAL_IPV6_RANGES = new Set(['unspecified', 'loopback', 'linkLocal', 'deprecatedSiteLocal', 'uniqueLocal', 'multicast']);
+
+function isInternalIPv6(text: string): boolean {
+  if (!ipaddr.IPv6.isValid(text)) return true; // unparseable: do not let it through
+  const address = ipaddr.IPv6.parse(text);
+  const carried = embeddedIPv4(address);
+  if (carried) return carried.length === 0 || carried.some(isInternalIPv4);
+  return INTERNAL_IPV6_RANGES.has(address.range());
 }
 
-/** Eight 16-bit groups of an IPv6 address as URL.hostname serialises it (hex groups, `::` compressed). */
-function expandIPv6(address: string): number[] | null {
-  const halves = address.split('::');
-  if (halves.length > 2) return null;
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill(0), ...tail];
-  return groups.some(Number.isNaN) ? null : groups;
+/**
+ * The IPv4 addresses an IPv6 address stands for, where it is one of the forms that embed IPv4 (and reach it: a
+ * relay or translator delivers the traffic there), else null; an empty list where the IPv4 target is one of the
+ * local network's own (a local-use NAT64 prefix). Such an address is judged by the IPv4 address alone.
+ */
+export function embeddedIPv4(address: ipaddr.IPv6): number[][] | null {
+  const p = address.parts;
+  const v4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff];
+  const zeros = (from: number, to: number) => p.slice(from, to).every((g) => g === 0);
+  if (zeros(0, 6)) return [v4(p[6], p[7])]; // IPv4-compatible ::a.b.c.d (::/96, :: and ::1 included)
+  if (zeros(0, 5) && p[5] === 0xffff) return [v4(p[6], p[7])]; // IPv4-mapped ::ffff:a.b.c.d
+  if (zeros(0, 4) && p[4] === 0xffff && p[5] === 0) return [v4(p[6], p[7])]; // IPv4-translated ::ffff:0:a.b.c.d (RFC 6145)
+  if (p[0] === 0x64 && p[1] === 0xff9b) {
+    if (zeros(2, 6)) return [v4(p[6], p[7])]; // NAT64 well-known prefix 64:ff9b::/96
+    if (p[2] === 1) return []; // 64:ff9b:1::/48: a NAT64 prefix for local use (RFC 8215)
+  }
+  if (p[0] === 0x2002) return [v4(p[1], p[2])]; // 6to4 2002:AABB:CCDD::/48
+  // Teredo 2001:0::/32: the server's IPv4 address, and the client's, stored inverted in the last 32 bits.
+  if (p[0] === 0x2001 && p[1] === 0) return [v4(p[2], p[3]), v4(~p[6] & 0xffff, ~p[7] & 0xffff)];
+  return null;
 }

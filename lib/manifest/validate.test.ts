@@ -499,6 +499,7 @@ describe('LINK apps', () => {
     ['http://[::ffff:127.0.0.1]/', 'private'],
     ['http://[fe80::1]/', 'private'],
     ['http://[fd00::1]/', 'private'],
+    ['http://[2002:7f00:1::]/', 'private'], // 6to4 of 127.0.0.1 (every embedding form: link-address.test.ts)
   ])('Link.Address %j is refused at Link.Address', (address, hint) => {
     const r = check(link('', `Address = ${JSON.stringify(address)}`));
     expect(r.errorPaths).toEqual(['Link.Address']);

@@ -5,10 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { InstanceGateway } from '@/lib/instances/gateway';
+import { installedGateway } from '@/lib/instances/installed';
 import { createInstanceProxy } from './proxy';
 import { parseInstanceRequest, type InstanceRequest } from './routes';
-
-const GATEWAY = Symbol.for('appstore.instanceGateway');
 
 export interface RequestRouter {
   /** False at once (synchronously) for traffic that is not an instance's, so the portal's own handling starts in the same tick. */
@@ -18,10 +17,9 @@ export interface RequestRouter {
 
 export function createInstanceRouter(): RequestRouter {
   const proxy = createInstanceProxy();
-  const gateway = () => (globalThis as { [GATEWAY]?: InstanceGateway })[GATEWAY];
 
   function classify(req: IncomingMessage): { g: InstanceGateway; target: InstanceRequest } | null {
-    const g = gateway();
+    const g = installedGateway();
     if (!g) return null;
     const target = parseInstanceRequest(req.headers.host, req.url ?? '/', g.settings());
     return target ? { g, target } : null;

@@ -11,7 +11,7 @@ import { appFilePath, instanceCommand, instanceEnvironment, unrunnableReason } f
 import { InstanceLog } from './logs';
 import { missingPackages, parsePackagesTxt } from './packages';
 import { missingPackagesReason } from './runnable';
-import { choosePython, ensureRunnerDir, ensureVenv, extractBundle } from './prepare';
+import { choosePython, ensureRunnerDir, ensureVenv, extractBundle, removePreparedApp, sweepPreparedApps } from './prepare';
 import { APP_ROOT, GUEST_ADDRESS, launchSandbox, VENV_ROOT, type SandboxFile, type SandboxHandle } from './sandbox';
 import { freePort } from './slirp';
 import {
@@ -361,6 +361,14 @@ export class LocalRunner implements Runner {
 
   async shutdown(): Promise<void> {
     await Promise.all([...this.live.keys()].map((id) => this.stop(id)));
+  }
+
+  async forgetAppVersion(appVersionId: string): Promise<void> {
+    await removePreparedApp(this.config.dir, appVersionId);
+  }
+
+  forgetAppVersionsExcept(inUse: (appVersionId: string) => boolean): Promise<number> {
+    return sweepPreparedApps(this.config.dir, inUse);
   }
 }
 

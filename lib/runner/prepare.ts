@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstat, readdir, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { openBundle } from '@/lib/bundle/zip-reader';
 import { bundleLimits } from '@/lib/config';
@@ -63,6 +64,61 @@ async function extract(target: string, bundlePath: string): Promise<string> {
   } finally {
     await bundle.close();
   }
+}
+
+/** An app version id as a directory name under `<root>/apps` (ids are UUIDs; nothing that could name another path). */
+const APP_DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+/** An interrupted extraction: `.tmp-<app version id>-<uuid>` (see extract). */
+const EXTRACTING_NAME = /^\.tmp-(.+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `<root>/apps` when it is a real directory: a symbolic link there (or anything else) is not followed, so a
+ * removal never reaches outside RUNNER_DIR.
+ */
+async function appsDirOf(root: string): Promise<string | null> {
+  const dir = path.join(root, 'apps');
+  const stat = await lstat(dir).catch(() => null);
+  return stat?.isDirectory() ? dir : null;
+}
+
+/**
+ * Removes one entry of `<root>/apps`: a directory with everything in it (links inside are removed, never
+ * followed; files of any owner go, the portal runs as root where apps have uids of their own), anything else
+ * (a link) by itself.
+ */
+async function removeEntry(file: string): Promise<boolean> {
+  const stat = await lstat(file).catch(() => null);
+  if (!stat) return false;
+  if (stat.isDirectory()) await rm(file, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  else await unlink(file);
+  return true;
+}
+
+/** Removes the extracted bundle of an app version (`<root>/apps/<appVersionId>`); resolves to whether there was one. */
+export async function removePreparedApp(root: string, appVersionId: string): Promise<boolean> {
+  if (!APP_DIR_NAME.test(appVersionId)) throw new Error(`Not an app version id: ${JSON.stringify(appVersionId)}`);
+  const apps = await appsDirOf(root);
+  if (!apps) return false;
+  const target = path.join(apps, appVersionId);
+  await extracting.get(target)?.catch(() => undefined); // an extraction still writing would leave its result behind
+  return removeEntry(target);
+}
+
+/**
+ * Removes the extracted bundles (and interrupted extractions) of every app version `inUse` says is gone; resolves
+ * to how many entries went. `inUse` is asked at the moment each entry is looked at, so a version imported meanwhile
+ * is kept. Names that are no app version's are left alone.
+ */
+export async function sweepPreparedApps(root: string, inUse: (appVersionId: string) => boolean): Promise<number> {
+  const apps = await appsDirOf(root);
+  if (!apps) return 0;
+  let removed = 0;
+  for (const name of await readdir(apps)) {
+    const id = APP_DIR_NAME.test(name) ? name : EXTRACTING_NAME.exec(name)?.[1];
+    if (!id || !APP_DIR_NAME.test(id) || inUse(id)) continue;
+    if (await removeEntry(path.join(apps, name))) removed++;
+  }
+  return removed;
 }
 
 export interface PythonChoice {

@@ -137,6 +137,10 @@ export interface Runner {
   logs(instanceId: string): InstanceLogs;
   /** Stops every instance (portal shutdown); volumes stay. */
   shutdown(): Promise<void>;
+  /** Removes what was prepared for an app version no instance will start again (its extracted bundle). */
+  forgetAppVersion(appVersionId: string): Promise<void>;
+  /** The same for every prepared app version `inUse` says is gone (the start-up's sweep); resolves to how many went. */
+  forgetAppVersionsExcept(inUse: (appVersionId: string) => boolean): Promise<number>;
 }
 
 export type RunnerErrorCode =

@@ -5,6 +5,7 @@ import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { users, type User } from '@/db/schema';
+import { API_PAGE_MAX, type Paging } from '@/lib/api/paging';
 import { writeAudit } from '@/lib/audit/audit';
 import { canManageUsers, selfChangeRefusal, type Viewer } from '@/lib/auth/policy';
 import { AppError, forbidden, notFound } from '@/lib/errors';
@@ -59,8 +60,9 @@ export const userPatchSchema = z
   .strict();
 export type UserPatch = z.infer<typeof userPatchSchema>;
 
-export function listUsers(): PublicUser[] {
-  return getDb().select().from(users).orderBy(asc(users.email)).all().map(toPublicUser);
+/** One page of the user accounts, by e-mail (unique, so pages never overlap or skip). */
+export function listUsers(paging: Paging): PublicUser[] {
+  return getDb().select().from(users).orderBy(asc(users.email)).limit(Math.min(paging.limit, API_PAGE_MAX)).offset(paging.offset).all().map(toPublicUser);
 }
 
 /** How the administrators' Users page orders its rows. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pagingQuery } from '@/lib/api/paging';
 import { apiHandler } from '@/lib/api/route';
 import { importStagedBundle } from '@/lib/apps/import';
 import { appJson } from '@/lib/apps/api-json';
@@ -12,14 +13,11 @@ import { apiAppUrl } from '@/lib/urls';
 
 export const dynamic = 'force-dynamic';
 
-const count = (fallback: number) => z.coerce.number<string>().int().min(0, 'must be a non-negative integer').default(fallback);
-
 const listQuery = z.object({
   name: z.string().optional(),
   visibility: z.preprocess((v) => (v === '' ? undefined : v), visibilitySchema.optional()),
   mine: z.string().optional(),
-  limit: count(100),
-  offset: count(0),
+  ...pagingQuery,
 });
 
 /** Apps the caller may see; filters `name`, `visibility`, `mine=1`, paging `limit`/`offset`. */
