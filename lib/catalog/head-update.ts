@@ -12,7 +12,7 @@
 import 'server-only';
 import type { SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { docPositions, headIndexQueries, readTags, tagLists, type Audience, type HeadIndex } from './head-index';
+import { docPositions, headIndexQueries, readTags, type Audience, type HeadIndex } from './head-index';
 
 /** Writes up to this long before a build started may be missing from it (clock resolution and small steps). */
 export const CLOCK_MARGIN_MS = 60_000;
@@ -91,11 +91,24 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
       else readTagsOf.set(appId, [t]);
     }
 
+    // Tag indexes keep their order through tagMap unless a tag moved in the facet order (a rename).
+    let tagOrderKept = true;
+    for (let t = 0, last = -1; t < tagMap.length; t++) {
+      if (tagMap[t] < 0) continue;
+      if (tagMap[t] < last) tagOrderKept = false;
+      last = tagMap[t];
+    }
     const appIdsOut: string[] = new Array(size);
     const sortTitles: string[] = new Array(size);
     const lowerNames: string[] = new Array(size);
     const names: string[] = new Array(size);
-    const perHead: number[][] = new Array(size);
+    const tagStart = new Int32Array(size + 1);
+    for (let i = 0; i < size; i++) {
+      const j = from[i];
+      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : (readTagsOf.get(rows[i][1])?.length ?? 0);
+      tagStart[i + 1] = tagStart[i] + count;
+    }
+    const tagList = new Int32Array(tagStart[size]);
     for (let i = 0; i < size; i++) {
       const j = from[i];
       if (j >= 0) {
@@ -103,14 +116,13 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
         sortTitles[i] = previous.sortTitles[j];
         lowerNames[i] = previous.lowerNames[j];
         names[i] = previous.names[j];
-        const list: number[] = [];
-        for (let k = previous.tagStart[j]; k < previous.tagStart[j + 1]; k++) list.push(tagMap[previous.tagList[k]]);
-        perHead[i] = list;
+        for (let k = previous.tagStart[j], at = tagStart[i]; k < previous.tagStart[j + 1]; k++) tagList[at++] = tagMap[previous.tagList[k]];
+        if (!tagOrderKept) tagList.subarray(tagStart[i], tagStart[i + 1]).sort();
       } else {
         const fields = read.get(rows[i][0]);
         if (!fields || fields[0] !== rows[i][1]) throw new Error('catalog_heads changed inside one read transaction');
         [appIdsOut[i], sortTitles[i], lowerNames[i], names[i]] = fields;
-        perHead[i] = readTagsOf.get(fields[0]) ?? [];
+        tagList.set((readTagsOf.get(fields[0]) ?? []).sort((x, y) => x - y), tagStart[i]);
       }
     }
 
@@ -120,19 +132,20 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     for (let i = 0; i < size; i++) if (from[i] >= 0) newPosition[from[i]] = i;
     const previousByTitle = new Int32Array(previous.appIds.length);
     for (let j = 0; j < previous.appIds.length; j++) previousByTitle[previous.titleRank[j]] = j;
-    const kept: number[] = [];
-    for (const j of previousByTitle) if (newPosition[j] >= 0) kept.push(newPosition[j]);
     const added = [...changed].sort(byTitle);
     const titleRank = new Int32Array(size);
     let rank = 0;
-    for (let a = 0, b = 0; a < kept.length || b < added.length; ) {
-      const next = b >= added.length || (a < kept.length && byTitle(kept[a], added[b]) < 0) ? kept[a++] : added[b++];
-      titleRank[next] = rank++;
+    let b = 0;
+    for (const j of previousByTitle) {
+      const kept = newPosition[j];
+      if (kept < 0) continue;
+      while (b < added.length && byTitle(added[b], kept) < 0) titleRank[added[b++]] = rank++;
+      titleRank[kept] = rank++;
     }
+    while (b < added.length) titleRank[added[b++]] = rank++;
 
     headUpdateStats.updated++;
     headUpdateStats.reread += changed.length;
-    const { tagStart, tagList } = tagLists(perHead);
     const docIds = rows.map((r) => r[0]);
     return {
       appIds: appIdsOut,

@@ -14,10 +14,15 @@ const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
 const BITS = 6;
 const SATURATED = (1 << BITS) - 1;
 
+/** Bit 0 of each column's field. */
+const FIELD_LOW_BITS = Array.from({ length: COLUMNS }, (_, c) => 1 << (c * BITS)).reduce((a, b) => a | b, 0);
+
 /** Whether any column's count in `packed` is saturated (its exact counts are in `overflow`). */
 export function saturated(packed: number): boolean {
-  for (let c = 0; c < COLUMNS; c++) if (((packed >>> (c * BITS)) & SATURATED) === SATURATED) return true;
-  return false;
+  // A field is all ones iff its lowest bit survives and-ing the value with itself shifted by 1..BITS-1.
+  let ones = packed;
+  for (let shift = 1; shift < BITS; shift++) ones &= packed >>> shift;
+  return (ones & FIELD_LOW_BITS) !== 0;
 }
 
 export interface SearchIndex {

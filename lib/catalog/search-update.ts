@@ -73,43 +73,58 @@ export function updateSearchIndex(previous: HeadIndex, next: HeadIndex): SearchI
   const fresh = invert(postings, words, order);
 
   // Merge word by word: the previous postings renumbered (dropping cards that left or changed), and the added cards'.
-  const capacity = old.docs.length + fresh.docs.length;
-  const docs = new Int32Array(capacity);
-  const counts = new Uint32Array(capacity);
+  let keptPostings = 0;
+  for (let p = 0; p < old.docs.length; p++) if (renumber[old.docs[p]] >= 0) keptPostings++;
+  const docs = new Int32Array(keptPostings + fresh.docs.length);
+  const counts = new Uint32Array(docs.length);
   const overflow = new Map<number, number[]>();
   const terms: string[] = [];
   const start: number[] = [0];
+  const oldDocs = old.docs;
+  const oldCounts = old.counts;
+  const oldExact = old.overflow.size > 0;
   let at = 0;
   let a = 0;
   let b = 0;
   while (a < old.terms.length || b < fresh.terms.length) {
     const cmp = a >= old.terms.length ? 1 : b >= fresh.terms.length ? -1 : old.terms[a] < fresh.terms[b] ? -1 : old.terms[a] > fresh.terms[b] ? 1 : 0;
-    const term = cmp <= 0 ? old.terms[a] : fresh.terms[b];
-    let p = cmp <= 0 ? old.start[a] : 0;
-    const pEnd = cmp <= 0 ? old.start[a + 1] : 0;
-    let q = cmp >= 0 ? fresh.start[b] : 0;
-    const qEnd = cmp >= 0 ? fresh.start[b + 1] : 0;
     const first = at;
-    for (;;) {
-      while (p < pEnd && renumber[old.docs[p]] < 0) p++;
-      const fromOld = p < pEnd ? renumber[old.docs[p]] : -1;
-      const fromNew = q < qEnd ? added[fresh.docs[q]] : -1;
-      if (fromOld < 0 && fromNew < 0) break;
-      if (fromNew < 0 || (fromOld >= 0 && fromOld < fromNew)) {
-        docs[at] = fromOld;
-        counts[at] = old.counts[p];
-        if (saturated(old.counts[p])) copyExact(old.overflow, p, overflow, at);
-        p++;
-      } else {
-        docs[at] = fromNew;
-        counts[at] = fresh.counts[q];
-        if (saturated(fresh.counts[q])) copyExact(fresh.overflow, q, overflow, at);
-        q++;
+    if (cmp < 0) {
+      // Most words: only previous postings, renumbered in order.
+      for (let p = old.start[a], end = old.start[a + 1]; p < end; p++) {
+        const doc = renumber[oldDocs[p]];
+        if (doc < 0) continue;
+        docs[at] = doc;
+        counts[at] = oldCounts[p];
+        if (oldExact && saturated(oldCounts[p])) copyExact(old.overflow, p, overflow, at);
+        at++;
       }
-      at++;
+    } else {
+      let p = cmp === 0 ? old.start[a] : 0;
+      const pEnd = cmp === 0 ? old.start[a + 1] : 0;
+      let q = fresh.start[b];
+      const qEnd = fresh.start[b + 1];
+      for (;;) {
+        while (p < pEnd && renumber[oldDocs[p]] < 0) p++;
+        const fromOld = p < pEnd ? renumber[oldDocs[p]] : -1;
+        const fromNew = q < qEnd ? added[fresh.docs[q]] : -1;
+        if (fromOld < 0 && fromNew < 0) break;
+        if (fromNew < 0 || (fromOld >= 0 && fromOld < fromNew)) {
+          docs[at] = fromOld;
+          counts[at] = oldCounts[p];
+          if (saturated(oldCounts[p])) copyExact(old.overflow, p, overflow, at);
+          p++;
+        } else {
+          docs[at] = fromNew;
+          counts[at] = fresh.counts[q];
+          if (saturated(fresh.counts[q])) copyExact(fresh.overflow, q, overflow, at);
+          q++;
+        }
+        at++;
+      }
     }
     if (at > first) {
-      terms.push(term);
+      terms.push(cmp <= 0 ? old.terms[a] : fresh.terms[b]);
       start.push(at);
     }
     if (cmp <= 0) a++;
@@ -125,8 +140,8 @@ export function updateSearchIndex(previous: HeadIndex, next: HeadIndex): SearchI
     size,
     terms,
     start: Int32Array.from(start),
-    docs: docs.slice(0, at),
-    counts: counts.slice(0, at),
+    docs,
+    counts,
     overflow,
     lengths,
     averageLength: size > 0 ? total / size : 0,
