@@ -1,11 +1,11 @@
 // The words of each version's immutable texts (name, title, description, long description), tokenized
 // once per process and kept, so that rebuilding an audience's search index after a catalog change costs
 // the changed documents' tokenizing plus an assembly of cached postings, not re-reading and re-tokenizing
-// every card. A version's texts never change after import (the only writes to apps after it are
-// visibility, listing time and broken state); its tags column, which does change, is not cached: it is
-// composed from the head index's tag lists and the tags' names and titles, as app_search's triggers
-// compose it (group_concat of `name || ' ' || title`). The result equals buildSearchIndex over the texts
-// in app_search (document-words.test.ts compares them after real catalog changes).
+// every card. A version's texts never change after import (no write after it touches name, title,
+// description or long description); its tags column, which does change, is not cached: it is composed
+// from the head index's tag lists and the tags' names and titles, as app_search's triggers compose it
+// (group_concat of `name || ' ' || title`). The result equals buildSearchIndex over the texts in
+// app_search (head-update.test.ts compares them after real catalog changes).
 import 'server-only';
 import type Database from 'better-sqlite3';
 import { getDb } from '@/db';
@@ -18,12 +18,13 @@ const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
 const TEXT_COLUMNS = TAGS_COLUMN;
 
 /**
- * Memory bound: at most MAX_CACHED_POSTINGS postings (8 bytes each in typed arrays, ~64 MB, plus about 100
- * bytes per document) are kept, least recently used documents out; and the word dictionary holds at most
- * MAX_WORDS words (past it, the cache and the dictionary start over). 100,000 apps' heads hold about 5.1
- * million postings and 200,000 words.
+ * Memory bound: at most MAX_CACHED_POSTINGS postings (8 bytes each in typed arrays: 64 MB) of at most
+ * MAX_CACHED_DOCUMENTS documents (about 350 bytes each besides: 140 MB) are kept, least recently used
+ * documents out; and the word dictionary holds at most MAX_WORDS words (past it, the cache and the
+ * dictionary start over). 100,000 apps' heads hold about 5.1 million postings and 200,000 words.
  */
 export const MAX_CACHED_POSTINGS = 8_000_000;
+export const MAX_CACHED_DOCUMENTS = 400_000;
 export const MAX_WORDS = 2_000_000;
 
 /** The texts of documents not cached yet (a JSON array of doc ids), in SEARCH_COLUMNS order without the tags. */
@@ -282,11 +283,12 @@ export function dictionary(): { words: readonly string[]; order: Int32Array } {
 
 /** Least recently used documents out until the cache is within its bound (with room to spare, so eviction is rare). */
 function evict(assembly: number): void {
-  if (cachedPostings <= MAX_CACHED_POSTINGS) return;
+  const within = (share: number) => cachedPostings <= MAX_CACHED_POSTINGS * share && documents.size <= MAX_CACHED_DOCUMENTS * share;
+  if (within(1)) return;
   const entries = [...documents].sort((a, b) => a[1].used - b[1].used);
   for (const [doc, entry] of entries) {
-    if (cachedPostings <= (MAX_CACHED_POSTINGS * 3) / 4) break;
-    if (entry.used === assembly && cachedPostings <= MAX_CACHED_POSTINGS) break;
+    if (within(3 / 4)) break;
+    if (entry.used === assembly && within(1)) break; // this assembly's documents go only past the bound itself
     documents.delete(doc);
     cachedPostings -= entry.terms.length;
   }

@@ -42,7 +42,7 @@ async function main() {
     const { getDb } = await import('../../db');
     const { visibleAppsWhere } = await import('../../lib/auth/visibility-sql');
     const { audienceOf, freshHeadIndex, freshSearchIndex, headIndex, searchOf } = await import('../../lib/catalog/head-index');
-    const { assembleSearchIndex, documentWordStats } = await import('../../lib/catalog/document-words');
+    const { assembleSearchIndex, cachedDocumentWords, documentWordStats } = await import('../../lib/catalog/document-words');
     const { headUpdateStats } = await import('../../lib/catalog/head-update');
     const { searchUpdateStats } = await import('../../lib/catalog/search-update');
     const { versionKey } = await import('../../lib/catalog/version-order');
@@ -53,9 +53,17 @@ async function main() {
     const visible = visibleAppsWhere(viewer, settings);
     const db = getDb().$client;
 
+    const heapBefore = process.memoryUsage();
     const cold = timed(() => searchOf(headIndex(audience, visible)));
     const cards = headIndex(audience, visible).appIds.length;
     console.log(`${cards} cards; first build in this process (head index + words, every text tokenized): ${cold.wall.toFixed(0)} ms`);
+    const heapAfter = process.memoryUsage();
+    const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    const cache = cachedDocumentWords();
+    console.log(
+      `memory after it: heap +${megabytes(heapAfter.heapUsed - heapBefore.heapUsed)} MB, typed arrays +${megabytes(heapAfter.arrayBuffers - heapBefore.arrayBuffers)} MB ` +
+        `(the audience's index and the words cache: ${cache.documents} documents, ${cache.postings} postings, ${cache.words} words)`,
+    );
 
     const tagIds = (db.prepare('SELECT id FROM tags ORDER BY name LIMIT 2').pluck().all() as string[]);
     const template = db.prepare(`SELECT * FROM apps WHERE visibility IN ('ALL_USERS', 'PUBLIC') ORDER BY rowid LIMIT 1 OFFSET ?`);
@@ -74,15 +82,24 @@ async function main() {
     };
 
     // Updates and full builds in separate rounds, so that neither pays for the garbage the other leaves.
-    const rows: { round: number; 'update (ms)': number; 'full, cached words (ms)': number; 'full from scratch (ms)': number; 'heads re-read': number; 'cards re-derived': number; tokenized: number }[] = [];
+    const rows: { round: number; 'update (ms)': number; 'of which GC (ms)': number; 'full, cached words (ms)': number; 'full from scratch (ms)': number; 'heads re-read': number; 'cards re-derived': number; tokenized: number }[] = [];
+    const { PerformanceObserver } = await import('node:perf_hooks');
+    let gcMs = 0;
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => (gcMs += e.duration))).observe({ entryTypes: ['gc'] });
+    // GC pauses are reported to the observer asynchronously: a turn of the event loop delivers them.
+    const delivered = () => new Promise((resolve) => setImmediate(resolve));
     for (let round = 1; round <= rounds; round++) {
       importOne(round);
+      await delivered();
+      const gcBefore = gcMs;
       const before = { ...headUpdateStats, ...searchUpdateStats, tokenized: documentWordStats.tokenized };
       const update = timed(() => searchOf(headIndex(audience, visible)));
       if (headUpdateStats.updated === before.updated) throw new Error('the index was rebuilt, not updated');
+      await delivered();
       rows.push({
         round,
         'update (ms)': +update.wall.toFixed(0),
+        'of which GC (ms)': +(gcMs - gcBefore).toFixed(0),
         'full, cached words (ms)': 0,
         'full from scratch (ms)': 0,
         'heads re-read': headUpdateStats.reread - before.reread,
