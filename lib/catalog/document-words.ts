@@ -26,6 +26,12 @@ const TEXT_COLUMNS = TAGS_COLUMN;
 export const MAX_CACHED_POSTINGS = 8_000_000;
 export const MAX_CACHED_DOCUMENTS = 400_000;
 export const MAX_WORDS = 2_000_000;
+const limits = { postings: MAX_CACHED_POSTINGS, documents: MAX_CACHED_DOCUMENTS, words: MAX_WORDS };
+
+/** Lower bounds, for tests of the eviction (the defaults above otherwise). */
+export function limitDocumentWords(bounds: Partial<typeof limits> = {}): void {
+  Object.assign(limits, { postings: MAX_CACHED_POSTINGS, documents: MAX_CACHED_DOCUMENTS, words: MAX_WORDS }, bounds);
+}
 
 /** The texts of documents not cached yet (a JSON array of doc ids), in SEARCH_COLUMNS order without the tags. */
 export const documentTextsQuery = 'SELECT rowid, name, title, description, long_description FROM app_search WHERE rowid IN (SELECT value FROM json_each(?))';
@@ -177,7 +183,7 @@ export function assembleSearchIndex(heads: IndexedHeads): SearchIndex {
  */
 export function documentPostings(heads: IndexedHeads, positions: readonly number[]): DocumentPostings {
   const client = getDb().$client;
-  if (client !== lastClient || words.length > MAX_WORDS) {
+  if (client !== lastClient || words.length > limits.words) {
     reset(); // another database (tests switch DATA_DIR), or the dictionary is past its bound
     lastClient = client;
   }
@@ -283,7 +289,7 @@ export function dictionary(): { words: readonly string[]; order: Int32Array } {
 
 /** Least recently used documents out until the cache is within its bound (with room to spare, so eviction is rare). */
 function evict(assembly: number): void {
-  const within = (share: number) => cachedPostings <= MAX_CACHED_POSTINGS * share && documents.size <= MAX_CACHED_DOCUMENTS * share;
+  const within = (share: number) => cachedPostings <= limits.postings * share && documents.size <= limits.documents * share;
   if (within(1)) return;
   const entries = [...documents].sort((a, b) => a[1].used - b[1].used);
   for (const [doc, entry] of entries) {

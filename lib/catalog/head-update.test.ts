@@ -6,7 +6,7 @@ import { apps, appTags, tags, type Visibility } from '@/db/schema';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
-import { documentWordStats } from './document-words';
+import { cachedDocumentWords, documentWordStats, limitDocumentWords } from './document-words';
 import { audienceOf, freshHeadIndex, freshSearchIndex, headIndex, searchOf, type HeadIndex } from './head-index';
 import { compareBinary, headUpdateStats } from './head-update';
 import { searchUpdateStats } from './search-update';
@@ -173,5 +173,27 @@ describe('updating the head and search indexes after catalog changes', () => {
     const before = stats();
     expectFresh(full, 'after a bulk import');
     expect(delta(before).declined).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps the words cache within its bounds, evicting or starting over, with the same result', () => {
+    const owner = insertUser();
+    const full: Viewer = { id: owner.id, email: owner.email, name: owner.name, isAdmin: false, roles: [], fullAccess: true };
+    for (let i = 0; i < 60; i++) version(owner.id, `bounded-${i}`, '1.0.0', { old: true });
+    try {
+      limitDocumentWords({ documents: 40, postings: 100_000 });
+      expectFresh(full, 'documents bounded');
+      expect(cachedDocumentWords().documents).toBeLessThanOrEqual(40);
+      limitDocumentWords({ postings: 200 });
+      version(owner.id, 'bounded-new', '1.0.0');
+      expectFresh(full, 'postings bounded');
+      expect(cachedDocumentWords().postings).toBeLessThanOrEqual(200);
+      const resets = documentWordStats.resets;
+      limitDocumentWords({ words: 5 });
+      version(owner.id, 'bounded-newer', '1.0.0');
+      expectFresh(full, 'words bounded');
+      expect(documentWordStats.resets).toBeGreaterThan(resets);
+    } finally {
+      limitDocumentWords();
+    }
   });
 });

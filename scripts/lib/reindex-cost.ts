@@ -82,24 +82,15 @@ async function main() {
     };
 
     // Updates and full builds in separate rounds, so that neither pays for the garbage the other leaves.
-    const rows: { round: number; 'update (ms)': number; 'of which GC (ms)': number; 'full, cached words (ms)': number; 'full from scratch (ms)': number; 'heads re-read': number; 'cards re-derived': number; tokenized: number }[] = [];
-    const { PerformanceObserver } = await import('node:perf_hooks');
-    let gcMs = 0;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => (gcMs += e.duration))).observe({ entryTypes: ['gc'] });
-    // GC pauses are reported to the observer asynchronously: a turn of the event loop delivers them.
-    const delivered = () => new Promise((resolve) => setImmediate(resolve));
+    const rows: { round: number; 'update (ms)': number; 'full, cached words (ms)': number; 'full from scratch (ms)': number; 'heads re-read': number; 'cards re-derived': number; tokenized: number }[] = [];
     for (let round = 1; round <= rounds; round++) {
       importOne(round);
-      await delivered();
-      const gcBefore = gcMs;
       const before = { ...headUpdateStats, ...searchUpdateStats, tokenized: documentWordStats.tokenized };
       const update = timed(() => searchOf(headIndex(audience, visible)));
       if (headUpdateStats.updated === before.updated) throw new Error('the index was rebuilt, not updated');
-      await delivered();
       rows.push({
         round,
         'update (ms)': +update.wall.toFixed(0),
-        'of which GC (ms)': +(gcMs - gcBefore).toFixed(0),
         'full, cached words (ms)': 0,
         'full from scratch (ms)': 0,
         'heads re-read': headUpdateStats.reread - before.reread,
