@@ -73,16 +73,17 @@ export function updateSearchIndex(previous: HeadIndex, next: HeadIndex): SearchI
   const fresh = invert(postings, words, order);
 
   // Merge word by word: the previous postings renumbered (dropping cards that left or changed), and the added cards'.
-  let keptPostings = 0;
-  for (let p = 0; p < old.docs.length; p++) if (renumber[old.docs[p]] >= 0) keptPostings++;
-  const docs = new Int32Array(keptPostings + fresh.docs.length);
+  // Room for every previous posting and the added ones; the few of cards that left are the slack (views below).
+  const docs = new Int32Array(old.docs.length + fresh.docs.length);
   const counts = new Uint32Array(docs.length);
   const overflow = new Map<number, number[]>();
   const terms: string[] = [];
   const start: number[] = [0];
   const oldDocs = old.docs;
   const oldCounts = old.counts;
-  const oldExact = old.overflow.size > 0;
+  // Previous postings are visited in ascending order: their exact counts are met in key order.
+  const exactAt = Int32Array.from(old.overflow.keys()).sort();
+  let nextExact = 0;
   let at = 0;
   let a = 0;
   let b = 0;
@@ -96,7 +97,8 @@ export function updateSearchIndex(previous: HeadIndex, next: HeadIndex): SearchI
         if (doc < 0) continue;
         docs[at] = doc;
         counts[at] = oldCounts[p];
-        if (oldExact && saturated(oldCounts[p])) copyExact(old.overflow, p, overflow, at);
+        while (nextExact < exactAt.length && exactAt[nextExact] < p) nextExact++;
+        if (nextExact < exactAt.length && exactAt[nextExact] === p) copyExact(old.overflow, p, overflow, at);
         at++;
       }
     } else {
@@ -140,8 +142,8 @@ export function updateSearchIndex(previous: HeadIndex, next: HeadIndex): SearchI
     size,
     terms,
     start: Int32Array.from(start),
-    docs,
-    counts,
+    docs: docs.subarray(0, at),
+    counts: counts.subarray(0, at),
     overflow,
     lengths,
     averageLength: size > 0 ? total / size : 0,
