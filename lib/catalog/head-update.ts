@@ -20,9 +20,9 @@ export const CLOCK_MARGIN_MS = 60_000;
 const MAX_CHANGED_SHARE = 0.25;
 
 export const headUpdateQueries = {
-  /** The changed heads' fields (a JSON array of doc ids). */
-  heads: `SELECT doc_id, app_id, sort_title, lower(name), name FROM catalog_heads
-    WHERE audience = ? AND doc_id IN (SELECT value FROM json_each(?))`,
+  /** The changed heads' fields (a JSON array of doc ids, then the audience): one index search per doc id. */
+  heads: `SELECT h.doc_id, h.app_id, h.sort_title, lower(h.name), h.name
+    FROM json_each(?) AS j CROSS JOIN catalog_heads h INDEXED BY catalog_heads_doc_idx ON h.doc_id = j.value AND h.audience = ?`,
   /** The changed heads' tags (a JSON array of app ids). */
   tags: 'SELECT app_id, tag_id FROM app_tags WHERE app_id IN (SELECT value FROM json_each(?))',
 };
@@ -78,7 +78,7 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
 
     const read = new Map<number, [string, string, string, string]>();
     const docs = JSON.stringify(changed.map((i) => rows[i][0]));
-    for (const [doc, ...fields] of client.prepare(headUpdateQueries.heads).raw().all(audience.heads, docs) as [number, string, string, string, string][]) {
+    for (const [doc, ...fields] of client.prepare(headUpdateQueries.heads).raw().all(docs, audience.heads) as [number, string, string, string, string][]) {
       read.set(doc, fields);
     }
     const readTagsOf = new Map<string, number[]>();
