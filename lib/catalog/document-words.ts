@@ -33,8 +33,12 @@ export function limitDocumentWords(bounds: Partial<typeof limits> = {}): void {
   Object.assign(limits, { postings: MAX_CACHED_POSTINGS, documents: MAX_CACHED_DOCUMENTS, words: MAX_WORDS }, bounds);
 }
 
-/** The texts of documents not cached yet (a JSON array of doc ids), in SEARCH_COLUMNS order without the tags. */
-export const documentTextsQuery = 'SELECT rowid, name, title, description, long_description FROM app_search WHERE rowid IN (SELECT value FROM json_each(?))';
+/**
+ * The texts of documents not cached yet (a JSON array of doc ids), in SEARCH_COLUMNS order without the tags,
+ * after the version each belongs to now (a doc id deleted and reused since the head index was read is another version's).
+ */
+export const documentTextsQuery = `SELECT s.rowid, d.app_id, s.name, s.title, s.description, s.long_description
+  FROM app_search s JOIN app_search_docs d ON d.doc_id = s.rowid WHERE s.rowid IN (SELECT value FROM json_each(?))`;
 
 interface CachedDocument {
   /** The version the doc id belonged to when cached (a doc id is reused after the newest version is deleted). */
@@ -198,8 +202,9 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
   }
   const gone = new Set<number>();
   if (missing.size > 0) {
-    const rows = client.prepare(documentTextsQuery).raw().all(JSON.stringify([...missing.keys()])) as [number, ...string[]][];
-    tokenizeDocuments(rows.map(([doc, ...texts]) => [doc, missing.get(doc)!, ...texts]));
+    const all = client.prepare(documentTextsQuery).raw().all(JSON.stringify([...missing.keys()])) as [number, string, ...string[]][];
+    const rows = all.filter(([doc, appId]) => missing.get(doc) === appId);
+    tokenizeDocuments(rows);
     const found = new Set(rows.map(([doc]) => doc));
     for (const doc of missing.keys()) if (!found.has(doc)) gone.add(doc);
   }
