@@ -214,7 +214,9 @@ export function headIndex(audience: Audience, visible: SQL): HeadIndex {
     indexes.set(audience.key, hit); // most recently used last
     return hit.index;
   }
-  const started = Date.now();
+  // When this index's snapshot began bounds what the next update may reuse (head-update.ts); inside a caller's
+  // transaction the snapshot may be older than now, so nothing is reused from it.
+  const started = client.inTransaction ? 0 : Date.now();
   let index: HeadIndex | null = null;
   if (hit && hit.client === client && audience.heads && hit.generation < generation) {
     index = updateHeadIndex(hit.index, hit.started, audience, visible);

@@ -196,4 +196,17 @@ describe('updating the head and search indexes after catalog changes', () => {
       limitDocumentWords();
     }
   });
+
+  it("reuses nothing from an index built inside a caller's transaction (its snapshot may be older than the build)", () => {
+    const owner = insertUser();
+    const full: Viewer = { id: owner.id, email: owner.email, name: owner.name, isAdmin: false, roles: [], fullAccess: true };
+    for (let i = 0; i < 80; i++) version(owner.id, `in-transaction-${i}`, '1.0.0', { old: true });
+    // Every head older than the clock margin: an index built outside a transaction would be updated, not rebuilt.
+    getDb().update(apps).set({ importedAt: twoDaysAgo(), listedAt: null }).run();
+    getDb().$client.transaction(() => expectFresh(full, 'inside a transaction'))();
+    version(owner.id, 'after-transaction', '1.0.0');
+    const before = stats();
+    expectFresh(full, 'after it');
+    expect(delta(before).declined).toBe(1);
+  });
 });
