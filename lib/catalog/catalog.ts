@@ -8,7 +8,7 @@ import { getDb } from '@/db';
 import { canSeeTags, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
-import { audienceOf, candidates, freshHeadIndex, headIndex, queryIndex, searchOf, SHARED, type Audience } from './head-index';
+import { audienceOf, candidates, freshHeadIndex, freshSearchIndex, headIndex, queryIndex, SHARED, type Audience } from './head-index';
 import { searchDocuments } from './search-index';
 import { matchExpression, queryTerms } from './search-terms';
 import { PAGE_SIZE, type CatalogParams } from './search-query';
@@ -59,7 +59,7 @@ function baseQuery(viewer: Viewer | null, settings: AccessSettings, audience: Au
   let from = candidates(audience, visible);
   if (match) {
     const index = freshHeadIndex(audience, visible);
-    const { docs, rank } = searchDocuments(searchOf(index), terms, { includeTags });
+    const { docs, rank } = searchDocuments(freshSearchIndex(index), terms, { includeTags });
     // The ranks in a keyed temporary table (this connection's own), so the join is a lookup per card.
     const client = getDb().$client;
     client.exec('CREATE TEMP TABLE IF NOT EXISTS search_ranks (doc_id INTEGER PRIMARY KEY, rank REAL NOT NULL)');

@@ -10,6 +10,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { catalogGeneration } from './cache';
+import { assembleSearchIndex } from './document-words';
+import { headUpdateStats, updateHeadIndex } from './head-update';
+import { updateSearchIndex } from './search-update';
 import { buildSearchIndex, searchDocuments, type SearchIndex } from './search-index';
 
 /**
@@ -45,6 +48,15 @@ export function candidates(audience: Audience, visible: SQL): SQL {
     ) AS x JOIN app_search_docs d ON d.app_id = x.id WHERE x.rn = 1) AS apps`;
 }
 
+export interface IndexedTag {
+  id: string;
+  name: string;
+  title: string;
+  color: string;
+  isCategory: boolean;
+  isBadge: boolean;
+}
+
 export interface HeadIndex {
   /** Per head, in recency order (updated_at DESC, name): */
   appIds: string[];
@@ -52,13 +64,16 @@ export interface HeadIndex {
   /** lower(sort_title) and lower(name), for the exact-match boost of relevance sorting. */
   sortTitles: string[];
   lowerNames: string[];
+  /** The Names and coalesce(listed_at, created_at), for updating the index in place (head-update.ts). */
+  names: string[];
+  updatedAt: Float64Array;
   /** Position in title order (sort_title, name). */
   titleRank: Int32Array;
-  /** Tag indexes of each head: tagsOf[tagStart[i] .. tagStart[i+1]). */
+  /** Tag indexes of each head, ascending: tagList[tagStart[i] .. tagStart[i+1]). */
   tagStart: Int32Array;
   tagList: Int32Array;
   /** Facet tags in display order (title COLLATE NOCASE, name). */
-  tags: { name: string; title: string; color: string; isCategory: boolean; isBadge: boolean }[];
+  tags: IndexedTag[];
   /** doc_id → head position, -1 for a document that is no head (older versions). */
   byDoc: Int32Array;
   /** The heads' words, built by the audience's first search (searchOf). */
@@ -70,7 +85,7 @@ export const headIndexQueries = {
   /** The audience's heads it may see, in recency order, with their title order. */
   heads: (audience: Audience, visible: SQL) => sql`
     SELECT apps.id, apps.doc_id AS docId, apps.sort_title AS sortTitle, lower(apps.name) AS lowerName,
-      row_number() OVER (ORDER BY apps.sort_title, apps.name) - 1 AS titleRank
+      apps.name, apps.updated_at AS updatedAt, row_number() OVER (ORDER BY apps.sort_title, apps.name) - 1 AS titleRank
     FROM ${candidates(audience, visible)}
     WHERE ${SHARED} AND ${visible}
     ORDER BY apps.updated_at DESC, apps.name ASC`,
@@ -79,6 +94,19 @@ export const headIndexQueries = {
     audience.heads
       ? sql`SELECT at.app_id, at.tag_id FROM app_tags at JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${audience.heads}`
       : sql`SELECT app_id, tag_id FROM app_tags WHERE app_id IN (SELECT value FROM json_each(${JSON.stringify(appIds)}))`,
+  /**
+   * Every head's identity in recency order, under the same conditions as `heads`: what an update
+   * (head-update.ts) reads of every head.
+   */
+  identities: (audience: Audience, visible: SQL) => sql`
+    SELECT apps.doc_id, apps.id, apps.updated_at
+    FROM ${candidates(audience, visible)}
+    WHERE ${SHARED} AND ${visible}
+    ORDER BY apps.updated_at DESC, apps.name ASC`,
+  /** Every tag, in facet display order. */
+  tags: sql`SELECT id, name, title, color, is_category AS isCategory,
+      (is_category = 0 AND json_array_length(visitor_roles) = 0) AS isBadge
+    FROM tags ORDER BY title COLLATE NOCASE, name`,
   /** The heads' searchable texts (a JSON array of doc ids), in SEARCH_COLUMNS order. */
   texts: 'SELECT rowid, name, title, description, long_description, tags FROM app_search WHERE rowid IN (SELECT value FROM json_each(?))',
 };
@@ -90,18 +118,17 @@ export const headIndexQueries = {
  */
 const MAX_INDEXES = 32;
 const MAX_CARDS = 400_000;
-const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex }>();
+const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex; started: number }>();
 
 /** The audience's heads and their tags, read in one snapshot. */
 function build(audience: Audience, visible: SQL): HeadIndex {
   const db = getDb();
   return db.$client.transaction(() => {
-    const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; titleRank: number }>(headIndexQueries.heads(audience, visible));
-    const tagRows = db.all<{ id: string; name: string; title: string; color: string; isCategory: number; isBadge: number }>(sql`
-      SELECT id, name, title, color, is_category AS isCategory,
-        (is_category = 0 AND json_array_length(visitor_roles) = 0) AS isBadge
-      FROM tags ORDER BY title COLLATE NOCASE, name`);
-    const tagIndex = new Map(tagRows.map((t, i) => [t.id, i]));
+    const rows = db.all<{ id: string; docId: number; sortTitle: string; lowerName: string; name: string; updatedAt: number; titleRank: number }>(
+      headIndexQueries.heads(audience, visible),
+    );
+    const tags = readTags();
+    const tagIndex = new Map(tags.map((t, i) => [t.id, i]));
     const position = new Map(rows.map((r, i) => [r.id, i]));
     const perHead: number[][] = rows.map(() => []);
     const headTags = db.values<[string, string]>(headIndexQueries.headTags(audience, rows.map((r) => r.id)));
@@ -110,44 +137,74 @@ function build(audience: Audience, visible: SQL): HeadIndex {
       const t = tagIndex.get(tagId);
       if (i !== undefined && t !== undefined) perHead[i].push(t);
     }
-    const tagStart = new Int32Array(rows.length + 1);
-    perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
-    const tagList = new Int32Array(perHead.flat());
+    const { tagStart, tagList } = tagLists(perHead);
     return {
       appIds: rows.map((r) => r.id),
       docIds: Int32Array.from(rows, (r) => r.docId),
       sortTitles: rows.map((r) => r.sortTitle),
       lowerNames: rows.map((r) => r.lowerName),
+      names: rows.map((r) => r.name),
+      updatedAt: Float64Array.from(rows, (r) => r.updatedAt),
       titleRank: Int32Array.from(rows, (r) => r.titleRank),
       tagStart,
       tagList,
-      tags: tagRows.map((t) => ({ name: t.name, title: t.title, color: t.color, isCategory: !!t.isCategory, isBadge: !!t.isBadge })),
+      tags,
       byDoc: docPositions(rows.map((r) => r.docId)),
       search: null,
     };
   })();
 }
 
+/** Every tag in facet order (inside the caller's snapshot). */
+export function readTags(): IndexedTag[] {
+  return getDb()
+    .all<{ id: string; name: string; title: string; color: string; isCategory: number; isBadge: number }>(headIndexQueries.tags)
+    .map((t) => ({ id: t.id, name: t.name, title: t.title, color: t.color, isCategory: !!t.isCategory, isBadge: !!t.isBadge }));
+}
+
+/** Each head's tag indexes, ascending, as one list with offsets. */
+export function tagLists(perHead: number[][]): { tagStart: Int32Array; tagList: Int32Array } {
+  const tagStart = new Int32Array(perHead.length + 1);
+  perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
+  const tagList = new Int32Array(tagStart[perHead.length]);
+  perHead.forEach((list, i) => tagList.set(list.sort((a, b) => a - b), tagStart[i]));
+  return { tagStart, tagList };
+}
+
 /**
- * The heads' search index, read from app_search (the texts the triggers keep there) the first time the
- * audience searches this generation. A head whose document is gone by then (deleted a moment ago) has no words.
+ * The heads' search index, built the first time the audience searches this generation from the words
+ * cached per document (document-words.ts: only versions not seen before in this process are read and
+ * tokenized; the tags column is composed from the head index's tag lists).
  */
 export function searchOf(index: HeadIndex): SearchIndex {
-  if (index.search) return index.search;
-  const documents: string[][] = Array.from({ length: index.appIds.length }, () => []);
-  const rows = getDb().$client.prepare(headIndexQueries.texts).raw().all(JSON.stringify([...index.docIds])) as [number, ...string[]][];
-  for (const [doc, ...texts] of rows) documents[index.byDoc[doc]] = texts;
-  index.search = buildSearchIndex(documents);
+  index.search ??= assembleSearchIndex(index);
   return index.search;
 }
 
-function docPositions(docIds: number[]): Int32Array {
-  const byDoc = new Int32Array(Math.max(0, ...docIds) + 1).fill(-1);
+/**
+ * The heads' search index built from scratch from app_search's texts (every document read and tokenized):
+ * the reference the cached assembly is tested against, and the SQL reference path's ranks. A head whose
+ * document is gone by then (deleted a moment ago) has no words.
+ */
+export function freshSearchIndex(index: HeadIndex): SearchIndex {
+  const documents: string[][] = Array.from({ length: index.appIds.length }, () => []);
+  const rows = getDb().$client.prepare(headIndexQueries.texts).raw().all(JSON.stringify([...index.docIds])) as [number, ...string[]][];
+  for (const [doc, ...texts] of rows) documents[index.byDoc[doc]] = texts;
+  return buildSearchIndex(documents);
+}
+
+export function docPositions(docIds: number[]): Int32Array {
+  let max = 0;
+  for (const doc of docIds) if (doc > max) max = doc;
+  const byDoc = new Int32Array(max + 1).fill(-1);
   docIds.forEach((doc, i) => (byDoc[doc] = i));
   return byDoc;
 }
 
-/** The audience's index, current with the catalog's generation. */
+/**
+ * The audience's index, current with the catalog's generation: the previous generation's updated with
+ * what changed (head-update.ts) where the audience's cards are catalog_heads, else built afresh.
+ */
 export function headIndex(audience: Audience, visible: SQL): HeadIndex {
   const generation = catalogGeneration();
   const client = getDb().$client;
@@ -157,8 +214,17 @@ export function headIndex(audience: Audience, visible: SQL): HeadIndex {
     indexes.set(audience.key, hit); // most recently used last
     return hit.index;
   }
-  const index = build(audience, visible);
-  indexes.set(audience.key, { generation, client, index });
+  // When this index's snapshot began bounds what the next update may reuse (head-update.ts); inside a caller's
+  // transaction the snapshot may be older than now, so nothing is reused from it.
+  const started = client.inTransaction ? 0 : Date.now();
+  let index: HeadIndex | null = null;
+  if (hit && hit.client === client && audience.heads && hit.generation < generation) {
+    index = updateHeadIndex(hit.index, hit.started, audience, visible);
+    if (index) index.search = hit.index.search && updateSearchIndex(hit.index, index);
+    else headUpdateStats.declined++;
+  }
+  index ??= build(audience, visible);
+  indexes.set(audience.key, { generation, client, index, started });
   let cards = 0;
   for (const entry of indexes.values()) cards += entry.index.appIds.length;
   for (const [key, entry] of indexes) {

@@ -6,12 +6,17 @@ import { getDb } from '@/db';
 import type { Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { documentTextsQuery } from './document-words';
 import { headIndexQueries } from './head-index';
+import { headUpdateQueries } from './head-update';
 
 useTempDataDir();
 
-const plan = (query: SQL | string): string[] =>
-  (typeof query === 'string' ? getDb().$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all('[]') : getDb().all(sql`EXPLAIN QUERY PLAN ${query}`)).map(
+const plan = (query: SQL | string, ...params: string[]): string[] =>
+  (typeof query === 'string'
+    ? getDb().$client.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...(params.length > 0 ? params : ['[]']))
+    : getDb().all(sql`EXPLAIN QUERY PLAN ${query}`)
+  ).map(
     (row) => (row as { detail: string }).detail,
   );
 
@@ -55,6 +60,26 @@ describe('catalog query plans', () => {
     expectNoScans(visitorTags);
     // One rowid lookup per head (`=`), not a scan of the whole FTS5 table.
     expect(plan(headIndexQueries.texts).join('\n')).toMatch(/SCAN app_search VIRTUAL TABLE INDEX 0:=/);
+  });
+
+  it("updates an audience's head index reading every head through the recency index, and the changed ones, their tags and texts by key", () => {
+    const visible = visibleAppsWhere(viewer, { publicMode: false, fullAccessRole: '' });
+    for (const heads of ['shared', 'public'] as const) {
+      const lines = plan(headIndexQueries.identities({ heads, key: heads }, visible));
+      expect(lines.join('\n')).toMatch(/SEARCH catalog_heads USING INDEX catalog_heads_recent_idx \(audience=\?\)/);
+      expect(lines.join('\n')).not.toMatch(/TEMP B-TREE/);
+      expectNoScans(lines);
+      const changed = plan(headUpdateQueries.heads, '[1, 2]', heads);
+      expect(changed.join('\n')).toMatch(/SEARCH h USING (COVERING )?INDEX catalog_heads_doc_idx \(doc_id=\? AND audience=\?\)/);
+      expectNoScans(changed);
+    }
+    const tags = plan(headUpdateQueries.tags, '["a"]');
+    expect(tags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expectNoScans(tags);
+    const texts = plan(documentTextsQuery);
+    expect(texts.join('\n')).toMatch(/SCAN s VIRTUAL TABLE INDEX 0:=/);
+    expect(texts.join('\n')).toMatch(/SEARCH d USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expectNoScans(texts);
   });
 
   it('keeps the catalog up to date from triggers that find their rows by index (imports stay linear in the catalog)', () => {

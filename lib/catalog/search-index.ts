@@ -14,6 +14,17 @@ const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
 const BITS = 6;
 const SATURATED = (1 << BITS) - 1;
 
+/** Bit 0 of each column's field. */
+const FIELD_LOW_BITS = Array.from({ length: COLUMNS }, (_, c) => 1 << (c * BITS)).reduce((a, b) => a | b, 0);
+
+/** Whether any column's count in `packed` is saturated (its exact counts are in `overflow`). */
+export function saturated(packed: number): boolean {
+  // A field is all ones iff its lowest bit survives and-ing the value with itself shifted by 1..BITS-1.
+  let ones = packed;
+  for (let shift = 1; shift < BITS; shift++) ones &= packed >>> shift;
+  return (ones & FIELD_LOW_BITS) !== 0;
+}
+
 export interface SearchIndex {
   /** Number of documents (heads); documents are numbered 0..size-1 in the caller's order. */
   size: number;
@@ -32,6 +43,46 @@ export interface SearchIndex {
 /** The columns' texts of each document, in SEARCH_COLUMNS order. */
 export type SearchDocument = readonly string[];
 
+/**
+ * Postings per document (doc-major): postTerm/postCounts[docStart[d] .. docStart[d+1]) are document d's
+ * distinct words (term ids, in any order) with their packed per-column counts; exact counts of saturated
+ * postings are in postOverflow. The first pass of a build, by tokenizing (buildSearchIndex) or from
+ * cached words (document-words.ts); invert() turns it into the index.
+ */
+export interface DocumentPostings {
+  size: number;
+  posts: number;
+  docStart: Int32Array;
+  postTerm: Int32Array;
+  postCounts: Uint32Array;
+  postOverflow: Map<number, number[]>;
+  lengths: Int32Array;
+}
+
+/**
+ * Counts one more instance of a word in `column` into posting p, as FTS5 counts instances: packed while
+ * every column's count is below 63; the 63rd instance in one column moves the posting's counts to an exact
+ * array, which alone is counted from then on (the packed value then keeps the counts it had).
+ */
+export function countInstance(postCounts: Uint32Array, postOverflow: Map<number, number[]>, p: number, column: number): void {
+  const exact = postOverflow.get(p);
+  if (exact) exact[column]++;
+  else if (((postCounts[p] >>> (column * BITS)) & SATURATED) === SATURATED - 1) {
+    const counts = Array.from({ length: COLUMNS }, (_, c) => (postCounts[p] >>> (c * BITS)) & SATURATED);
+    counts[column]++;
+    postOverflow.set(p, counts);
+    postCounts[p] = (postCounts[p] + (1 << (column * BITS))) >>> 0;
+  } else postCounts[p] = (postCounts[p] + (1 << (column * BITS))) >>> 0;
+}
+
+/** A typed array twice as long, its new half filled with `fill`. */
+export function grow<T extends Int32Array | Uint32Array>(array: T, fill = 0): T {
+  const grown = new (array.constructor as new (n: number) => T)(array.length * 2);
+  grown.fill(fill as never);
+  grown.set(array);
+  return grown;
+}
+
 export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIndex {
   const size = documents.length;
   const texts: string[] = [];
@@ -49,12 +100,6 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIn
   const docStart = new Int32Array(size + 1);
   const lengths = new Int32Array(size);
   let currentDoc = 0;
-  const grow = <T extends Int32Array | Uint32Array>(array: T, fill = 0): T => {
-    const grown = new (array.constructor as new (n: number) => T)(array.length * 2);
-    grown.fill(fill as never);
-    grown.set(array);
-    return grown;
-  };
   tokenizeAll(texts, (textIndex, word) => {
     const doc = (textIndex / COLUMNS) | 0;
     const column = textIndex % COLUMNS;
@@ -82,27 +127,33 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIn
       postTerm[p] = term;
       postCounts[p] = 0;
     }
-    const exact = postOverflow.get(p);
-    if (exact) exact[column]++;
-    else if (((postCounts[p] >>> (column * BITS)) & SATURATED) === SATURATED - 1) {
-      // The 63rd instance in one column: counted exactly from now on.
-      const counts = Array.from({ length: COLUMNS }, (_, c) => (postCounts[p] >>> (c * BITS)) & SATURATED);
-      counts[column]++;
-      postOverflow.set(p, counts);
-      postCounts[p] = (postCounts[p] + (1 << (column * BITS))) >>> 0;
-    } else postCounts[p] = (postCounts[p] + (1 << (column * BITS))) >>> 0;
+    countInstance(postCounts, postOverflow, p, column);
     lengths[doc]++;
   });
   while (currentDoc < size) docStart[++currentDoc] = posts;
-
-  // Pass 2: sort the words and invert to term-major postings, documents ascending within each word.
   const order = words.map((_, i) => i).sort((a, b) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0));
+  return invert({ size, posts, docStart, postTerm, postCounts, postOverflow, lengths }, words, order);
+}
+
+/**
+ * Pass 2: term-major postings, documents ascending within each word, the words sorted. `order` is term ids
+ * in word order (UTF-16); it may hold words no document has (they are left out of the index).
+ */
+export function invert(postings: DocumentPostings, words: readonly string[], order: ArrayLike<number>): SearchIndex {
+  const { size, posts, docStart, postTerm, postCounts, postOverflow, lengths } = postings;
+  const postingsOf = new Int32Array(words.length);
+  for (let p = 0; p < posts; p++) postingsOf[postTerm[p]]++;
   const rankOf = new Int32Array(words.length);
-  order.forEach((term, rank) => (rankOf[term] = rank));
-  const start = new Int32Array(words.length + 1);
-  for (let p = 0; p < posts; p++) start[rankOf[postTerm[p]] + 1]++;
-  for (let t = 0; t < words.length; t++) start[t + 1] += start[t];
-  const fill = start.slice(0, words.length);
+  const terms: string[] = [];
+  const start: number[] = [0];
+  for (let i = 0; i < order.length; i++) {
+    const term = order[i];
+    if (postingsOf[term] === 0) continue;
+    rankOf[term] = terms.length;
+    terms.push(words[term]);
+    start.push(start[start.length - 1] + postingsOf[term]);
+  }
+  const fill = Int32Array.from(start.slice(0, terms.length));
   const docs = new Int32Array(posts);
   const counts = new Uint32Array(posts);
   const overflow = new Map<number, number[]>();
@@ -111,13 +162,16 @@ export function buildSearchIndex(documents: readonly SearchDocument[]): SearchIn
       const at = fill[rankOf[postTerm[p]]]++;
       docs[at] = doc;
       counts[at] = postCounts[p];
-      const exact = postOverflow.get(p);
-      if (exact) overflow.set(at, exact);
+      // A posting with exact counts has a saturated column: most postings need no map lookup.
+      if (saturated(postCounts[p])) {
+        const exact = postOverflow.get(p);
+        if (exact) overflow.set(at, exact);
+      }
     }
   }
   let total = 0;
   for (let doc = 0; doc < size; doc++) total += lengths[doc];
-  return { size, terms: order.map((t) => words[t]), start, docs, counts, overflow, lengths, averageLength: size > 0 ? total / size : 0 };
+  return { size, terms, start: Int32Array.from(start), docs, counts, overflow, lengths, averageLength: size > 0 ? total / size : 0 };
 }
 
 /** The first position in the sorted terms at or after `word`. */
