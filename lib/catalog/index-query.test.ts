@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstInOrder } from './head-index';
+import { firstInOrder } from './index-query';
 
 describe('firstInOrder', () => {
   it('gives the first k items of a full sort, for small and large k, with ties broken by the order given', () => {

@@ -1,0 +1,204 @@
+// A page of one audience's cards from its in-memory index (head-index.ts): the filters (any of the chosen
+// categories, and the badge), the facet counts, a search's matches and ranks (search-index.ts), the sort and
+// the page, computed over typed arrays. Everything here works on an index the caller chose behind the
+// authorization layer (catalog.ts); it reads no viewer.
+import 'server-only';
+import { searchOf, type HeadIndex } from './head-index';
+import { searchDocuments } from './search-index';
+
+export interface IndexQuery {
+  /** The query's words (search-terms.ts) and whether tag names are searched; null for no search. */
+  search: { terms: string[]; includeTags: boolean } | null;
+  /** Any of these categories (none: no category filter). */
+  categories: string[];
+  badge: string;
+  sort: 'relevance' | 'updated' | 'title';
+  /** The lower-cased query, for the exact-title boost. */
+  exact: string;
+  page: number;
+  pageSize: number;
+}
+
+export interface IndexResult {
+  total: number;
+  page: number;
+  pageCount: number;
+  appIds: string[];
+  categories: { name: string; title: string; color: string; count: number }[];
+  badges: { name: string; title: string; color: string; count: number }[];
+}
+
+/** The tags named `names` of one kind, as a mask over tag indexes; null for no filter. A name that is no such tag matches nothing. */
+function tagsNamed(index: HeadIndex, names: string[], kind: 'isCategory' | 'isBadge'): Uint8Array | null {
+  if (names.length === 0) return null;
+  const wanted = new Set(names);
+  return Uint8Array.from(index.tags, (t) => (wanted.has(t.name) && t[kind] ? 1 : 0));
+}
+
+function hasAnyTag(index: HeadIndex, head: number, tags: Uint8Array): boolean {
+  for (let j = index.tagStart[head]; j < index.tagStart[head + 1]; j++) if (tags[index.tagList[j]]) return true;
+  return false;
+}
+
+/** The heads a filter lets through (recency order) and its facet counts: what a page without a search needs. */
+interface Filtered {
+  selected: Int32Array;
+  categoryCounts: Int32Array;
+  badgeCounts: Int32Array;
+}
+
+/**
+ * Per index: the filter results of pages without a search (`/`, a category, a badge), which are the same for
+ * every request of the audience until the catalog changes (the index is then replaced, and they with it), at
+ * most FILTERS_KEPT of them, the oldest first out; and the array a search's selection is gathered in.
+ */
+const FILTERS_KEPT = 8;
+const perIndex = new WeakMap<HeadIndex, { filtered: Map<string, Filtered>; selected: Int32Array; exact: Map<string, number[]> | null }>();
+
+function stateOf(index: HeadIndex) {
+  let state = perIndex.get(index);
+  if (!state) {
+    state = { filtered: new Map(), selected: new Int32Array(index.appIds.length), exact: null };
+    perIndex.set(index, state);
+  }
+  return state;
+}
+
+/** The heads whose lower-cased title or name is `exact` (relevance's exact-title boost), from a map built once. */
+function exactHeads(index: HeadIndex, state: ReturnType<typeof stateOf>, exact: string): readonly number[] {
+  if (!state.exact) {
+    const map = new Map<string, number[]>();
+    const add = (key: string, head: number) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [head]);
+      else if (list[list.length - 1] !== head) list.push(head);
+    };
+    for (let head = 0; head < index.appIds.length; head++) {
+      add(index.sortTitles[head], head);
+      add(index.lowerNames[head], head);
+    }
+    state.exact = map;
+  }
+  return state.exact.get(exact) ?? [];
+}
+
+/**
+ * The heads (of `heads`, ascending, or of every head) in the chosen categories and with the badge, and
+ * the facet counts (categories follow the badge filter, badges the category filter), into `into`.
+ */
+function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 'categories' | 'badge'>, into: Int32Array): Filtered {
+  const category = tagsNamed(index, q.categories, 'isCategory');
+  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  const categoryCounts = new Int32Array(index.tags.length);
+  const badgeCounts = new Int32Array(index.tags.length);
+  const { tagStart, tagList } = index;
+  let count = 0;
+  const n = heads ? heads.length : index.appIds.length;
+  for (let i = 0; i < n; i++) {
+    const head = heads ? heads[i] : i;
+    const inCategory = category === null || hasAnyTag(index, head, category);
+    const inBadge = badge === null || hasAnyTag(index, head, badge);
+    if (!inCategory && !inBadge) continue;
+    for (let j = tagStart[head]; j < tagStart[head + 1]; j++) {
+      const t = tagList[j];
+      if (inBadge) categoryCounts[t]++;
+      if (inCategory) badgeCounts[t]++;
+    }
+    if (inCategory && inBadge) into[count++] = head;
+  }
+  return { selected: into.subarray(0, count), categoryCounts, badgeCounts };
+}
+
+/**
+ * Filters (any of the chosen categories, and the badge), facet counts (categories follow the badge filter,
+ * badges the category filter), sort and page.
+ */
+export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
+  const state = stateOf(index);
+  let filtered: Filtered;
+  let score: Float64Array | null = null;
+  if (q.search) {
+    const result = searchDocuments(searchOf(index), q.search.terms, { includeTags: q.search.includeTags });
+    score = result.rank;
+    filtered = filter(index, result.docs, q, state.selected); // ascending: recency order
+  } else {
+    const key = JSON.stringify([q.categories, q.badge]);
+    const kept = state.filtered.get(key);
+    if (kept) filtered = kept;
+    else {
+      const into = new Int32Array(index.appIds.length);
+      const found = filter(index, null, q, into);
+      filtered = { ...found, selected: into.slice(0, found.selected.length) };
+      state.filtered.set(key, filtered);
+      if (state.filtered.size > FILTERS_KEPT) state.filtered.delete(state.filtered.keys().next().value!);
+    }
+  }
+  const { selected, categoryCounts, badgeCounts } = filtered;
+
+  const total = selected.length;
+  const pageCount = Math.max(1, Math.ceil(total / q.pageSize));
+  const page = Math.min(q.page, pageCount);
+  const start = (page - 1) * q.pageSize;
+  const { titleRank } = index;
+  let ordered: ArrayLike<number> = selected; // recency order is the heads' order
+  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => titleRank[a] - titleRank[b]);
+  else if (q.sort === 'relevance' && score) {
+    const rank = score;
+    // The exact-title boost: the few heads whose title or name is the query come first (only those selected
+    // are ever compared, so the others in the set change nothing).
+    const boosted = new Set(exactHeads(index, state, q.exact));
+    ordered = boosted.size
+      ? firstInOrder(selected, start + q.pageSize, (a, b) => +!boosted.has(a) - +!boosted.has(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b])
+      : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b]);
+  }
+  const facet = (counts: Int32Array, kind: 'isCategory' | 'isBadge') =>
+    index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
+  const appIds: string[] = [];
+  for (let i = start; i < Math.min(start + q.pageSize, ordered.length); i++) appIds.push(index.appIds[ordered[i]]);
+  return {
+    total,
+    page,
+    pageCount,
+    appIds,
+    categories: facet(categoryCounts, 'isCategory'),
+    badges: facet(badgeCounts, 'isBadge'),
+  };
+}
+
+/**
+ * The first `k` of `items` in `compare` order (a total order): a bounded heap when k is small against the
+ * items (a search's first page among tens of thousands of matches), a full sort otherwise.
+ */
+export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number): number[] {
+  if (k * 8 >= items.length) return Array.from(items).sort(compare);
+  // A max-heap of the k best so far: its root is the worst of them.
+  const heap: number[] = [];
+  const siftDown = (i: number) => {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && compare(heap[left], heap[worst]) > 0) worst = left;
+      if (right < heap.length && compare(heap[right], heap[worst]) > 0) worst = right;
+      if (worst === i) return;
+      [heap[i], heap[worst]] = [heap[worst], heap[i]];
+      i = worst;
+    }
+  };
+  for (let at = 0; at < items.length; at++) {
+    const item = items[at];
+    if (heap.length < k) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (compare(heap[i], heap[parent]) <= 0) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+    } else if (k > 0 && compare(item, heap[0]) < 0) {
+      heap[0] = item;
+      siftDown(0);
+    }
+  }
+  return heap.sort(compare);
+}
