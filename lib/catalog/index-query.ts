@@ -50,9 +50,12 @@ interface Filtered {
 /**
  * Per index: the filter results of pages without a search (`/`, a category, a badge), which are the same for
  * every request of the audience until the catalog changes (the index is then replaced, and they with it), at
- * most FILTERS_KEPT of them, the oldest first out; and the array a search's selection is gathered in.
+ * most FILTERS_KEPT of them holding at most FILTERED_HEADS_KEPT times the index's heads together, least
+ * recently used out (every category of a catalog fits: they take turns in real traffic); and the array a
+ * search's selection is gathered in.
  */
-const FILTERS_KEPT = 8;
+const FILTERS_KEPT = 64;
+const FILTERED_HEADS_KEPT = 4;
 const perIndex = new WeakMap<HeadIndex, { filtered: Map<string, Filtered>; selected: Int32Array; exact: Map<string, number[]> | null }>();
 
 function stateOf(index: HeadIndex) {
@@ -124,14 +127,22 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
   } else {
     const key = JSON.stringify([q.categories, q.badge]);
     const kept = state.filtered.get(key);
-    if (kept) filtered = kept;
-    else {
+    if (kept) {
+      filtered = kept;
+      state.filtered.delete(key); // most recently used last
+    } else {
       const into = new Int32Array(index.appIds.length);
       const found = filter(index, null, q, into);
       filtered = { ...found, selected: into.slice(0, found.selected.length) };
-      state.filtered.set(key, filtered);
-      if (state.filtered.size > FILTERS_KEPT) state.filtered.delete(state.filtered.keys().next().value!);
+      let heads = filtered.selected.length;
+      for (const entry of state.filtered.values()) heads += entry.selected.length;
+      for (const [oldest, entry] of state.filtered) {
+        if (state.filtered.size < FILTERS_KEPT && heads <= FILTERED_HEADS_KEPT * index.appIds.length) break;
+        state.filtered.delete(oldest);
+        heads -= entry.selected.length;
+      }
     }
+    state.filtered.set(key, filtered);
   }
   const { selected, categoryCounts, badgeCounts } = filtered;
 
