@@ -204,7 +204,9 @@ export function docPositions(docIds: number[]): Int32Array {
 
 /**
  * The audience's index, current with the catalog's generation: the previous generation's updated with
- * what changed (head-update.ts) where the audience's cards are catalog_heads, else built afresh.
+ * what changed (head-update.ts) where the audience's cards are catalog_heads, else built afresh: a visitor's
+ * heads are computed over every shared version, and reading just their identities costs 82–84 % of the build
+ * (scripts/lib/reindex-cost.ts), so an update would save little.
  */
 export function headIndex(audience: Audience, visible: SQL): HeadIndex {
   const generation = catalogGeneration();

@@ -5,6 +5,10 @@
 //   - the update the server now does: headIndex() + searchOf() (head-update.ts, search-update.ts);
 //   - a full build from the cached words: freshHeadIndex() + assembleSearchIndex() (document-words.ts);
 //   - a full build from scratch, as before: freshHeadIndex() + freshSearchIndex() (every text read and tokenized).
+// Then the same for a visitor with roles (an audience of their own, whose cards are computed from the versions
+// they may see, not read from catalog_heads; a seed without authorization tags gets some in the copy): their
+// full build, and the identity read an update would need first (every head's doc id, version id and
+// updated_at under the visitor's visibility condition, as head-update.ts reads them for the other audiences).
 // Run with the react-server condition so `server-only` modules load outside Next:
 //   DATA_DIR=/tmp/seeded node --conditions=react-server --import tsx scripts/lib/reindex-cost.ts [--rounds 5]
 import { randomUUID } from 'node:crypto';
@@ -41,7 +45,7 @@ async function main() {
 
     const { getDb } = await import('../../db');
     const { visibleAppsWhere } = await import('../../lib/auth/visibility-sql');
-    const { audienceOf, freshHeadIndex, freshSearchIndex, headIndex, searchOf } = await import('../../lib/catalog/head-index');
+    const { audienceOf, freshHeadIndex, freshSearchIndex, headIndex, headIndexQueries, searchOf } = await import('../../lib/catalog/head-index');
     const { assembleSearchIndex, cachedDocumentWords, documentWordStats } = await import('../../lib/catalog/document-words');
     const { headUpdateStats } = await import('../../lib/catalog/head-update');
     const { searchUpdateStats } = await import('../../lib/catalog/search-update');
@@ -120,6 +124,42 @@ async function main() {
       `median after one import at ${cards} cards (CPU time, head index + search index): update ${median(rows.map((r) => r['update (CPU ms)']))} ms ` +
         `(wall ${median(rows.map((r) => r['update (wall ms)']))} ms), full build from cached words ${median(rows.map((r) => r['full, cached words (CPU ms)']))} ms, ` +
         `full build from scratch ${median(rows.map((r) => r['full from scratch (CPU ms)']))} ms`,
+    );
+
+    // A visitor with roles: the seed's authorization tags, or, without any, ten tags made ones in the copy.
+    const role = 'bench-partner';
+    const exposing = db.prepare('SELECT count(*) FROM tags WHERE json_array_length(visitor_roles) > 0').pluck().get() as number;
+    if (exposing === 0) db.prepare(`UPDATE tags SET visitor_roles = json_array(?) WHERE id IN (SELECT id FROM tags ORDER BY name LIMIT 10)`).run(role);
+    const roles = exposing === 0 ? [role] : [...new Set(db.prepare('SELECT r.value FROM tags t, json_each(t.visitor_roles) r').pluck().all() as string[])];
+    const visitor = { id: 'bench-visitor', email: 'visitor@bench.test', name: 'Visitor', isAdmin: false, roles, fullAccess: false };
+    const visitorAudience = audienceOf(visitor, settings);
+    const visitorVisible = visibleAppsWhere(visitor, settings);
+    const visitorCold = timed(() => searchOf(headIndex(visitorAudience, visitorVisible)));
+    const visitorCards = headIndex(visitorAudience, visitorVisible).appIds.length;
+    console.log(
+      `visitor with roles ${roles.join(', ')} (${exposing === 0 ? 'ten tags given that role in the copy' : `${exposing} authorization tags in the seed`}): ` +
+        `${visitorCards} cards; first build ${visitorCold.cpu.toFixed(0)} ms CPU`,
+    );
+    const visitorRows: { round: number; 'identity read (CPU ms)': number; 'head index build (CPU ms)': number; 'search from cached words (CPU ms)': number }[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      importOne(2 * rounds + round);
+      const identities = timed(() => getDb().values(headIndexQueries.identities(visitorAudience, visitorVisible)));
+      const build = timed(() => freshHeadIndex(visitorAudience, visitorVisible));
+      if (identities.value.length !== build.value.appIds.length) throw new Error('the identity read and the build disagree');
+      const search = timed(() => assembleSearchIndex(build.value));
+      visitorRows.push({
+        round,
+        'identity read (CPU ms)': +identities.cpu.toFixed(0),
+        'head index build (CPU ms)': +build.cpu.toFixed(0),
+        'search from cached words (CPU ms)': +search.cpu.toFixed(0),
+      });
+    }
+    console.table(visitorRows);
+    const identity = median(visitorRows.map((r) => r['identity read (CPU ms)']));
+    const visitorBuild = median(visitorRows.map((r) => r['head index build (CPU ms)']));
+    console.log(
+      `median after one import, visitor at ${visitorCards} cards (CPU time): identity read ${identity} ms, head index build ${visitorBuild} ms ` +
+        `(the read alone is ${((100 * identity) / visitorBuild).toFixed(0)} % of it), search index from cached words ${median(visitorRows.map((r) => r['search from cached words (CPU ms)']))} ms`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
