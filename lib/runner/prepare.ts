@@ -122,18 +122,19 @@ export async function removePreparedApp(root: string, appVersionId: string): Pro
 }
 
 /**
- * Removes the extracted bundles (interrupted extractions, environment records) of every app version `inUse` says is gone; resolves
- * to how many entries went. `inUse` is asked at the moment each entry is looked at, so a version imported meanwhile
- * is kept. Names that are no app version's are left alone.
+ * Removes the extracted bundles (and interrupted extractions, and records of the environment used) of every app
+ * version `inUse` says is gone; resolves to how many bundles and extractions went. `inUse` is asked at the moment
+ * each entry is looked at, so a version imported meanwhile is kept. Names that are no app version's are left alone.
  */
 export async function sweepPreparedApps(root: string, inUse: (appVersionId: string) => boolean): Promise<number> {
   const apps = await appsDirOf(root);
   if (!apps) return 0;
   let removed = 0;
   for (const name of await readdir(apps)) {
-    const id = APP_DIR_NAME.test(name) ? name : (EXTRACTING_NAME.exec(name) ?? VENV_MARKER_NAME.exec(name))?.[1];
+    const record = VENV_MARKER_NAME.exec(name)?.[1];
+    const id = APP_DIR_NAME.test(name) ? name : (record ?? EXTRACTING_NAME.exec(name)?.[1]);
     if (!id || !APP_DIR_NAME.test(id) || inUse(id)) continue;
-    if (await removeEntry(path.join(apps, name))) removed++;
+    if ((await removeEntry(path.join(apps, name))) && !record) removed++;
   }
   return removed;
 }

@@ -86,7 +86,7 @@ describe('the sweep of Python environments', () => {
     const gone = preparedVersion([key('b')]);
     environment(key('a'));
     environment(key('b'));
-    expect(await sweepPreparedApps(root, (id) => id === kept)).toBe(2); // the bundle and its record
+    expect(await sweepPreparedApps(root, (id) => id === kept)).toBe(1); // the bundle (its record goes with it)
     expect(fs.readdirSync(path.join(root, 'apps')).sort()).toEqual([kept, `${kept}.venv-key`].sort());
     expect(gone).not.toBe(kept);
     expect(await sweepVenvs(root, () => false)).toEqual({ environments: 1, leftovers: 0 });
