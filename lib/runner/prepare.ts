@@ -130,7 +130,8 @@ export async function sweepPreparedApps(root: string, inUse: (appVersionId: stri
   const apps = await appsDirOf(root);
   if (!apps) return 0;
   let removed = 0;
-  for (const name of await readdir(apps)) {
+  // Sorted, a bundle goes before its record: a sweep of environments meanwhile never sees it unrecorded.
+  for (const name of (await readdir(apps)).sort()) {
     const record = VENV_MARKER_NAME.exec(name)?.[1];
     const id = APP_DIR_NAME.test(name) ? name : (record ?? EXTRACTING_NAME.exec(name)?.[1]);
     if (!id || !APP_DIR_NAME.test(id) || inUse(id)) continue;

@@ -31,7 +31,15 @@ export interface VenvSweep {
  * asked at the moment of the decision) and not recorded by a prepared app version; and the leftovers of builds
  * that are over. Names it does not know are left alone, and nothing is followed out of RUNNER_DIR.
  */
-export async function sweepVenvs(root: string, inUse: (key: string) => boolean): Promise<VenvSweep> {
+export function sweepVenvs(root: string, inUse: (key: string) => boolean): Promise<VenvSweep> {
+  // One at a time: two sweeps would race to remove the same directories.
+  const next = queue.then(() => sweep(root, inUse));
+  queue = next.catch(() => undefined);
+  return next;
+}
+let queue: Promise<unknown> = Promise.resolve();
+
+async function sweep(root: string, inUse: (key: string) => boolean): Promise<VenvSweep> {
   const result: VenvSweep = { environments: 0, leftovers: 0 };
   const venvs = await realDir(path.join(root, 'venvs'));
   if (!venvs) return result;
@@ -80,7 +88,15 @@ function recordedVenvKeys(root: string): Set<string> {
   for (const name of names) {
     if (APP_DIR_NAME.test(name) && !present.has(`${name}.venv-key`)) {
       const appDir = path.join(apps, name);
-      if (lstatSync(appDir).isDirectory()) writeFileSync(venvMarkerPath(appDir), possibleKeys(appDir).map((k) => `${k}\n`).join(''), { mode: 0o644 });
+      if (!lstatSync(appDir, { throwIfNoEntry: false })?.isDirectory()) continue;
+      let keys: string[];
+      try {
+        keys = possibleKeys(appDir);
+      } catch (error) {
+        if (!existsSync(appDir)) continue; // removed meanwhile: it needs nothing
+        throw error;
+      }
+      writeFileSync(venvMarkerPath(appDir), keys.map((k) => `${k}\n`).join(''), { mode: 0o644 });
     }
   }
   for (const name of readdirSync(apps)) {
