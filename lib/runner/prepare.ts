@@ -83,7 +83,7 @@ export function venvMarkerPath(appDir: string): string {
  * `<root>/apps` when it is a real directory: a symbolic link there (or anything else) is not followed, so a
  * removal never reaches outside RUNNER_DIR.
  */
-export async function appsDirOf(root: string): Promise<string | null> {
+async function appsDirOf(root: string): Promise<string | null> {
   return realDir(path.join(root, 'apps'));
 }
 
@@ -173,7 +173,7 @@ export function choosePython(wanted: string | null): PythonChoice {
 }
 
 /** Wheels anywhere in the extracted bundle, as (relative path, sha256), sorted. */
-export function bundledWheels(appDir: string): [string, string][] {
+function bundledWheels(appDir: string): [string, string][] {
   const out: [string, string][] = [];
   const walk = (rel: string) => {
     for (const e of readdirSync(path.join(appDir, rel), { withFileTypes: true })) {
