@@ -62,6 +62,45 @@ describe('the start-up sweep', () => {
     }
   });
 
+  it('removes the Python environments only deleted versions used, and leftovers of crashed builds, keeping those of existing versions', async () => {
+    const { LocalRunner } = await import('@/lib/runner/local-runner');
+    const { InstanceManager } = await import('@/lib/instances/manager');
+    const { installInstances } = await import('@/lib/instances/gateway');
+    const { clearInstalled } = await import('@/lib/instances/installed');
+    const { venvMarkerPath } = await import('@/lib/runner/prepare');
+    const runner = new LocalRunner();
+    installInstances(new InstanceManager(runner));
+    try {
+      const existing = insertAppRow({ ownerId: insertUser().id, name: 'ai.sweep.venv' });
+      const deleted = 'c2f0c2a4-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+      const [kept, gone] = ['a'.repeat(32), 'b'.repeat(32)];
+      const apps = path.join(runner.config.dir, 'apps');
+      const venvs = path.join(runner.config.dir, 'venvs');
+      for (const [id, key] of [
+        [existing, kept],
+        [deleted, gone],
+      ]) {
+        fs.mkdirSync(path.join(apps, id), { recursive: true });
+        fs.writeFileSync(venvMarkerPath(path.join(apps, id)), `${key}\n`);
+        fs.mkdirSync(path.join(venvs, key, 'bin'), { recursive: true });
+      }
+      const crashedBuild = path.join(venvs, `${kept}.tmp-0b8f7c2e-3a41-4d5e-9f60-7a8b9c0d1e2f`);
+      fs.mkdirSync(crashedBuild);
+      const log = logger();
+      expect(await sweepOrphansIfSound(log)).toEqual({ removed: 2 });
+      const left = fs.readdirSync(apps); // with the versions of the tests before (same RUNNER_DIR)
+      expect(left).toEqual(expect.arrayContaining([existing, `${existing}.venv-key`]));
+      expect(left.filter((name) => name.startsWith(deleted))).toEqual([]);
+      expect(fs.readdirSync(venvs)).toEqual([kept]);
+      expect(log.lines).toEqual([
+        'Removed the prepared files of 1 deleted app version(s) from RUNNER_DIR/apps.',
+        'Removed 1 Python environment(s) no app version uses from RUNNER_DIR/venvs.',
+      ]);
+    } finally {
+      clearInstalled();
+    }
+  });
+
   it('removes nothing, and says why, when the database is damaged', async () => {
     const owner = insertUser();
     for (let i = 0; i < 3; i++) insertAppRow({ ownerId: owner.id, name: `ai.sweep${i}` });

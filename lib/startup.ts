@@ -69,7 +69,8 @@ export async function afterStart(log: Pick<Console, 'log' | 'error'> = console):
 /**
  * Removes bundles and images no row references (leftovers of a crash between placing a file and committing
  * its row, of refused imports, of deleted versions), and what the runner prepared for app versions that are gone
- * (RUNNER_DIR/apps/<id>: deleted while the portal was down, or a removal that failed), unless SQLite's quick check
+ * (RUNNER_DIR/apps/<id>: deleted while the portal was down, or a removal that failed) with the Python environments
+ * no version or instance uses any more (RUNNER_DIR/venvs) and leftovers of interrupted builds, unless SQLite's quick check
  * finds the database damaged.
  */
 export async function sweepOrphansIfSound(log: Pick<Console, 'log' | 'error'> = console): Promise<{ removed: number } | null> {
@@ -83,9 +84,10 @@ export async function sweepOrphansIfSound(log: Pick<Console, 'log' | 'error'> = 
   }
   const swept = await sweepOrphanFiles();
   if (swept.removed > 0) log.log(`Removed ${swept.removed} leftover file(s) from DATA_DIR.`);
-  const prepared = (await installedManager()?.sweepAppVersions()) ?? 0;
-  if (prepared > 0) log.log(`Removed the prepared files of ${prepared} deleted app version(s) from RUNNER_DIR/apps.`);
-  return { removed: swept.removed + prepared };
+  const { appVersions, environments } = (await installedManager()?.sweepAppVersions()) ?? { appVersions: 0, environments: 0 };
+  if (appVersions > 0) log.log(`Removed the prepared files of ${appVersions} deleted app version(s) from RUNNER_DIR/apps.`);
+  if (environments > 0) log.log(`Removed ${environments} Python environment(s) no app version uses from RUNNER_DIR/venvs.`);
+  return { removed: swept.removed + appVersions + environments };
 }
 
 /** While the server runs, staged uploads whose import never came expire after STAGED_UPLOAD_TTL. */

@@ -34,7 +34,7 @@ function fakeRunner() {
     logs: () => ({ read: async () => '', follow: async function* () {} }),
     shutdown: async () => undefined,
     forgetAppVersion: async () => undefined,
-    forgetAppVersionsExcept: async () => 0,
+    forgetAppVersionsExcept: async () => ({ appVersions: 0, environments: 0 }),
   };
   return { runner, log };
 }

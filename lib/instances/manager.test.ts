@@ -59,7 +59,7 @@ class FakeRunner implements Runner {
     this.forgotten.push(appVersionId);
   }
   async forgetAppVersionsExcept() {
-    return 0;
+    return { appVersions: 0, environments: 0 };
   }
 }
 

@@ -207,7 +207,7 @@ export class InstanceManager {
   }
 
   /** What the runner prepared for app versions no longer in use (deleted while the portal was down, or a failed removal). */
-  sweepAppVersions(): Promise<number> {
+  sweepAppVersions(): Promise<{ appVersions: number; environments: number }> {
     return this.runner.forgetAppVersionsExcept(appVersionInUse);
   }
 

@@ -472,6 +472,33 @@ describe('local runner', () => {
     }
   }, 180_000);
 
+  it('removes a Python environment once neither a prepared version nor a live instance uses it', async () => {
+    const bundle = await writeBundle(path.join(root, 'venv-gc.wave'), {
+      'app.toml': '[App]\nName = "venv-gc"\nVersion = "1.0.0"\n[Runtime]\nModule = "probe"\nAppMode = "python"\n',
+      'probe.py': PROBE_APP,
+      'requirements.txt': '# nothing to install: an environment of its own\n',
+    });
+    const s = spec({ appVersionId: 'venv-gc-v1', bundlePath: bundle });
+    const venvs = path.join(runner.config.dir, 'venvs');
+    const environments = () => readdirSync(venvs).filter((name) => /^(host-)?[0-9a-f]{32}$/.test(name));
+    // The RUNNER_SANDBOX=off runner above recorded host- environments for versions this one prepared: settle first.
+    await runner.forgetAppVersionsExcept(() => true);
+    const before = environments();
+    const r = await runner.start(s);
+    const mine = environments().filter((name) => !before.includes(name));
+    expect(mine).toHaveLength(1);
+    try {
+      // The version is gone (its extracted bundle and its record with it) while its instance runs: the environment stays.
+      expect(await runner.forgetAppVersionsExcept((id) => id !== 'venv-gc-v1')).toEqual({ appVersions: 1, environments: 0 });
+      expect(environments()).toContain(mine[0]);
+      expect((await getJson(r.endpoint, '/env')).python).toBe('/venv/bin/python');
+    } finally {
+      await runner.stop(s.instanceId);
+    }
+    await runner.forgetAppVersion('venv-gc-v1');
+    expect(environments().sort()).toEqual(before.sort()); // its environment went; those of the other versions stay
+  }, 120_000);
+
   it('takes its instances down with it when the portal is killed with SIGKILL', async () => {
     const id = '22222222-0000-4000-8000-000000000001';
     // One process (node with tsx's loader), not the tsx wrapper, so SIGKILL hits the supervisor itself.

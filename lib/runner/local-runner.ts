@@ -26,6 +26,7 @@ import {
   type UpstreamEndpoint,
 } from './types';
 import { launchUnsandboxed, reapLeftovers } from './unsandboxed';
+import { sweepVenvs } from './venv-sweep';
 import { WAVE_APP_PORT, WAVE_SERVER_PORT } from './wave';
 
 const DEFAULT_PYTHON_PORT = 8080;
@@ -47,6 +48,8 @@ interface Live {
   stopping: boolean;
   /** Settles when start() has finished, either way. */
   started: Promise<unknown>;
+  /** The Python environment it uses (RUNNER_DIR/venvs/<key>), from the moment its start resolves one. */
+  venvKey: string | null;
 }
 
 export interface LocalRunnerOptions extends Partial<LocalRunnerConfig> {
@@ -170,7 +173,7 @@ export class LocalRunner implements Runner {
   async start(spec: InstanceSpec, hooks: StartHooks = {}): Promise<RunningInstance> {
     if (this.live.has(spec.instanceId)) throw new RunnerError('ALREADY_RUNNING', 'The instance is already running or starting.');
     const abort = new AbortController();
-    const entry: Live = { spec, abort, sandbox: null, cgroup: null, endpoint: null, stopping: false, started: Promise.resolve() };
+    const entry: Live = { spec, abort, sandbox: null, cgroup: null, endpoint: null, stopping: false, started: Promise.resolve(), venvKey: null };
     this.live.set(spec.instanceId, entry);
     const log = this.log(spec.instanceId);
     const stage = (s: Stage, reason?: string) => {
@@ -228,7 +231,7 @@ export class LocalRunner implements Runner {
     stage('INSTALLING');
     const python = choosePython(spec.pythonVersion);
     if (python.note) log.note(python.note);
-    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal, buildTimeoutMs: this.config.startTimeoutMs, sandboxed });
+    const venv = await ensureVenv({ root: this.config.dir, appDir, python, builderUid: this.builderUid, operatorEnv: this.operatorEnv, log, signal, buildTimeoutMs: this.config.startTimeoutMs, sandboxed, onKey: (key) => (entry.venvKey = key) });
     check();
 
     stage('STARTING');
@@ -365,10 +368,18 @@ export class LocalRunner implements Runner {
 
   async forgetAppVersion(appVersionId: string): Promise<void> {
     await removePreparedApp(this.config.dir, appVersionId);
+    await this.sweepVenvs();
   }
 
-  forgetAppVersionsExcept(inUse: (appVersionId: string) => boolean): Promise<number> {
-    return sweepPreparedApps(this.config.dir, inUse);
+  async forgetAppVersionsExcept(inUse: (appVersionId: string) => boolean): Promise<{ appVersions: number; environments: number }> {
+    const appVersions = await sweepPreparedApps(this.config.dir, inUse);
+    const { environments } = await this.sweepVenvs();
+    return { appVersions, environments };
+  }
+
+  /** Removes the Python environments neither a prepared app version nor a live instance uses (see venv-sweep.ts). */
+  private sweepVenvs() {
+    return sweepVenvs(this.config.dir, (key) => [...this.live.values()].some((entry) => entry.venvKey === key));
   }
 }
 

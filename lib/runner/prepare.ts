@@ -70,13 +70,25 @@ async function extract(target: string, bundlePath: string): Promise<string> {
 const APP_DIR_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** An interrupted extraction: `.tmp-<app version id>-<uuid>` (see extract). */
 const EXTRACTING_NAME = /^\.tmp-(.+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Beside `<root>/apps/<id>`: the Python environment key(s) the version's instances use, one a line (see venv-sweep.ts). */
+const VENV_MARKER_SUFFIX = '.venv-key';
+const VENV_MARKER_NAME = /^(.+)\.venv-key$/;
+
+/** The file recording which environment(s) the app version extracted at `appDir` uses. */
+export function venvMarkerPath(appDir: string): string {
+  return `${appDir}${VENV_MARKER_SUFFIX}`;
+}
 
 /**
  * `<root>/apps` when it is a real directory: a symbolic link there (or anything else) is not followed, so a
  * removal never reaches outside RUNNER_DIR.
  */
 async function appsDirOf(root: string): Promise<string | null> {
-  const dir = path.join(root, 'apps');
+  return realDir(path.join(root, 'apps'));
+}
+
+/** `dir` when it is a real directory, not a link to one (nor anything else). */
+export async function realDir(dir: string): Promise<string | null> {
   const stat = await lstat(dir).catch(() => null);
   return stat?.isDirectory() ? dir : null;
 }
@@ -86,7 +98,7 @@ async function appsDirOf(root: string): Promise<string | null> {
  * followed; files of any owner go, the portal runs as root where apps have uids of their own), anything else
  * (a link) by itself.
  */
-async function removeEntry(file: string): Promise<boolean> {
+export async function removeEntry(file: string): Promise<boolean> {
   const stat = await lstat(file).catch(() => null);
   if (!stat) return false;
   if (stat.isDirectory()) await rm(file, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
@@ -94,29 +106,36 @@ async function removeEntry(file: string): Promise<boolean> {
   return true;
 }
 
-/** Removes the extracted bundle of an app version (`<root>/apps/<appVersionId>`); resolves to whether there was one. */
+/**
+ * Removes the extracted bundle of an app version (`<root>/apps/<appVersionId>`) and its record of the environment
+ * it used; resolves to whether there was a bundle.
+ */
 export async function removePreparedApp(root: string, appVersionId: string): Promise<boolean> {
   if (!APP_DIR_NAME.test(appVersionId)) throw new Error(`Not an app version id: ${JSON.stringify(appVersionId)}`);
   const apps = await appsDirOf(root);
   if (!apps) return false;
   const target = path.join(apps, appVersionId);
   await extracting.get(target)?.catch(() => undefined); // an extraction still writing would leave its result behind
-  return removeEntry(target);
+  const removed = await removeEntry(target);
+  await removeEntry(venvMarkerPath(target));
+  return removed;
 }
 
 /**
- * Removes the extracted bundles (and interrupted extractions) of every app version `inUse` says is gone; resolves
- * to how many entries went. `inUse` is asked at the moment each entry is looked at, so a version imported meanwhile
- * is kept. Names that are no app version's are left alone.
+ * Removes the extracted bundles (and interrupted extractions, and records of the environment used) of every app
+ * version `inUse` says is gone; resolves to how many bundles and extractions went. `inUse` is asked at the moment
+ * each entry is looked at, so a version imported meanwhile is kept. Names that are no app version's are left alone.
  */
 export async function sweepPreparedApps(root: string, inUse: (appVersionId: string) => boolean): Promise<number> {
   const apps = await appsDirOf(root);
   if (!apps) return 0;
   let removed = 0;
-  for (const name of await readdir(apps)) {
-    const id = APP_DIR_NAME.test(name) ? name : EXTRACTING_NAME.exec(name)?.[1];
+  // Sorted, a bundle goes before its record: a sweep of environments meanwhile never sees it unrecorded.
+  for (const name of (await readdir(apps)).sort()) {
+    const record = VENV_MARKER_NAME.exec(name)?.[1];
+    const id = APP_DIR_NAME.test(name) ? name : (record ?? EXTRACTING_NAME.exec(name)?.[1]);
     if (!id || !APP_DIR_NAME.test(id) || inUse(id)) continue;
-    if (await removeEntry(path.join(apps, name))) removed++;
+    if ((await removeEntry(path.join(apps, name))) && !record) removed++;
   }
   return removed;
 }
@@ -186,6 +205,23 @@ export function pipEnvironment(env: Record<string, string | undefined>): Record<
 
 const building = new Map<string, Promise<string>>();
 
+/** Whether this process is building the environment `key` (its `<key>.tmp-<uuid>` directory, or `host-<key>` itself, is being written). */
+export function isBuildingVenv(key: string): boolean {
+  return building.has(key);
+}
+
+/** The requirements.txt of an extracted bundle, null when it has none. */
+export function requirementsOf(appDir: string): Buffer | null {
+  const requirementsPath = path.join(appDir, 'requirements.txt');
+  return existsSync(requirementsPath) ? readFileSync(requirementsPath) : null;
+}
+
+/** The environment directory name for an extracted bundle and Python version. */
+export function venvKeyOf(appDir: string, python: string, sandboxed: boolean, requirements = requirementsOf(appDir)): string {
+  // Unsandboxed environments hold their host path in scripts, so they are kept apart from /venv ones.
+  return `${sandboxed ? '' : 'host-'}${venvKey(python, requirements, bundledWheels(appDir))}`;
+}
+
 export interface VenvRequest {
   root: string;
   appDir: string;
@@ -199,14 +235,17 @@ export interface VenvRequest {
   buildTimeoutMs: number;
   /** False with RUNNER_SANDBOX=off: the environment is built and used at its host path. */
   sandboxed: boolean;
+  /** Told the environment's key before anything can wait: from then on the caller's use keeps it from the sweep. */
+  onKey?: (key: string) => void;
 }
 
 /** The app's virtual environment directory, built once per key; concurrent starts wait for the same build. */
 export async function ensureVenv(r: VenvRequest): Promise<string> {
-  const requirementsPath = path.join(r.appDir, 'requirements.txt');
-  const requirements = existsSync(requirementsPath) ? readFileSync(requirementsPath) : null;
-  // Unsandboxed environments hold their host path in scripts, so they are kept apart from /venv ones.
-  const key = `${r.sandboxed ? '' : 'host-'}${venvKey(r.python.version, requirements, bundledWheels(r.appDir))}`;
+  const requirements = requirementsOf(r.appDir);
+  const key = venvKeyOf(r.appDir, r.python.version, r.sandboxed, requirements);
+  r.onKey?.(key);
+  // The version's record of its environment, which keeps it while the version exists (see venv-sweep.ts).
+  writeFileSync(venvMarkerPath(r.appDir), `${key}\n`, { mode: 0o644 });
   const venvsDir = path.join(r.root, 'venvs');
   ensureRunnerDir(venvsDir);
   const target = path.join(venvsDir, key);

@@ -137,10 +137,16 @@ export interface Runner {
   logs(instanceId: string): InstanceLogs;
   /** Stops every instance (portal shutdown); volumes stay. */
   shutdown(): Promise<void>;
-  /** Removes what was prepared for an app version no instance will start again (its extracted bundle). */
+  /**
+   * Removes what was prepared for an app version no instance will start again (its extracted bundle), and the
+   * Python environments nothing needs any more.
+   */
   forgetAppVersion(appVersionId: string): Promise<void>;
-  /** The same for every prepared app version `inUse` says is gone (the start-up's sweep); resolves to how many went. */
-  forgetAppVersionsExcept(inUse: (appVersionId: string) => boolean): Promise<number>;
+  /**
+   * The same for every prepared app version `inUse` says is gone (the start-up's sweep), with leftovers of
+   * interrupted builds; resolves to how many app versions and environments went.
+   */
+  forgetAppVersionsExcept(inUse: (appVersionId: string) => boolean): Promise<{ appVersions: number; environments: number }>;
 }
 
 export type RunnerErrorCode =
