@@ -2,22 +2,14 @@
 // whoever owns it, and nothing outside RUNNER_DIR, whatever links point there.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { addSandboxOwnedFile, runnerDirsPerTest } from '@/lib/testing/runner-dirs';
 import { removePreparedApp, sweepPreparedApps } from './prepare';
 
 let root = '';
 let outside = '';
-beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-dir-'));
-  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-runner-'));
-  fs.writeFileSync(path.join(outside, 'precious.txt'), 'not the runner’s');
-});
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.rmSync(outside, { recursive: true, force: true });
-});
+runnerDirsPerTest((dirs) => ({ root, outside } = dirs));
 
 /** An extracted bundle as the runner leaves it, with a subdirectory and a file owned by a sandbox uid where the test may chown. */
 function prepared(name: string): string {
@@ -25,12 +17,7 @@ function prepared(name: string): string {
   fs.mkdirSync(path.join(dir, 'static'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'app.py'), 'print(1)');
   fs.writeFileSync(path.join(dir, 'static', 'icon.png'), 'png');
-  if (process.getuid?.() === 0) {
-    fs.mkdirSync(path.join(dir, 'cache'), { mode: 0o700 });
-    fs.writeFileSync(path.join(dir, 'cache', 'owned-by-sandbox'), 'x', { mode: 0o600 });
-    fs.chownSync(path.join(dir, 'cache', 'owned-by-sandbox'), 200_123, 200_123);
-    fs.chownSync(path.join(dir, 'cache'), 200_123, 200_123);
-  }
+  addSandboxOwnedFile(dir, 'cache', 'owned-by-sandbox', 200_123);
   return dir;
 }
 

@@ -4,24 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { addSandboxOwnedFile, runnerDirsPerTest } from '@/lib/testing/runner-dirs';
 import { InstanceLog } from './logs';
 import { choosePython, ensureVenv, removePreparedApp, sweepPreparedApps, venvKeyOf, venvMarkerPath } from './prepare';
 import { sweepVenvs } from './venv-sweep';
 
 let root = '';
 let outside = '';
-beforeEach(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-dir-'));
-  outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-runner-'));
-  fs.writeFileSync(path.join(outside, 'precious.txt'), 'not the runner’s');
-});
-afterEach(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.rmSync(outside, { recursive: true, force: true });
-});
+runnerDirsPerTest((dirs) => ({ root, outside } = dirs));
 
 const key = (c: string) => c.repeat(32);
 const venvs = () => path.join(root, 'venvs');
@@ -32,12 +24,7 @@ function environment(name: string): string {
   fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'pyvenv.cfg'), 'home = /usr/bin\n');
   fs.symlinkSync('/usr/bin/python3', path.join(dir, 'bin', 'python'));
-  if (process.getuid?.() === 0) {
-    fs.mkdirSync(path.join(dir, 'lib'), { mode: 0o700 });
-    fs.writeFileSync(path.join(dir, 'lib', 'built-by-sandbox'), 'x', { mode: 0o600 });
-    fs.chownSync(path.join(dir, 'lib', 'built-by-sandbox'), 200_000, 200_000);
-    fs.chownSync(path.join(dir, 'lib'), 200_000, 200_000);
-  }
+  addSandboxOwnedFile(dir, 'lib', 'built-by-sandbox', 200_000);
   return dir;
 }
 
