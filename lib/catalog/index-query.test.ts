@@ -23,7 +23,7 @@ describe('queryIndex without a search', () => {
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const n = 2000;
-  const tags = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, name: `tag-${i}`, title: `Tag ${i}`, color: '#000000', isCategory: i < 20, isBadge: i >= 20 }));
+  const tags = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, rowid: i + 1, name: `tag-${i}`, title: `Tag ${i}`, color: '#000000', isCategory: i < 20, isBadge: i >= 20 }));
   const perHead = Array.from({ length: n }, () => [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * tags.length)))].sort((a, b) => a - b));
   const tagStart = new Int32Array(n + 1);
   perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));

@@ -54,10 +54,14 @@ describe('catalog query plans', () => {
     for (const heads of ['shared', 'public'] as const) {
       const tags = plan(headIndexQueries.headTags({ heads, key: heads }, []));
       expect(tags.join('\n')).toMatch(/SEARCH (h|at) USING (COVERING )?INDEX/);
+      expect(tags.join('\n')).toMatch(/SEARCH t USING (COVERING )?INDEX \w+ \(id=\?\)/);
+      expectNoScans(tags);
     }
-    const visitorTags = plan(headIndexQueries.headTags({ heads: null, key: 'visitor' }, ['a', 'b']));
-    expect(visitorTags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
-    expectNoScans(visitorTags);
+    const visitorTags = plan(headIndexQueries.headTags({ heads: null, key: 'visitor' }, ['a', 'b'])).join('\n');
+    expect(visitorTags).toMatch(/SEARCH at USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expect(visitorTags).toMatch(/SEARCH d USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expect(visitorTags).toMatch(/SEARCH t USING (COVERING )?INDEX \w+ \(id=\?\)/);
+    expectNoScans(visitorTags.split('\n'));
     // One rowid lookup per head (`=`), not a scan of the whole FTS5 table.
     expect(plan(headIndexQueries.texts).join('\n')).toMatch(/SCAN app_search VIRTUAL TABLE INDEX 0:=/);
   });
