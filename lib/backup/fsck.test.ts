@@ -60,6 +60,17 @@ describe('fsck', () => {
     expect((await fsck()).orphans).toEqual([]);
   });
 
+  it('counts a file gone between the listing and its reading as missing, not as a failure of the check', async () => {
+    const a = await importOne(`ai.fsck.race${Date.now().toString(36)}`);
+    // A dangling link in the file's place: listed, then not there when read (as a file a delete removes meanwhile).
+    fs.rmSync(a.bundle);
+    fs.symlinkSync(path.join(dir(), 'no-such-file'), a.bundle);
+    const report = await fsck();
+    expect(report.missing).toContainEqual({ file: path.relative(dir(), a.bundle), apps: [expect.stringMatching(/^ai\.fsck\.race.* 1\.0\.0$/)] });
+    expect(report.corrupted.map((c) => c.file)).not.toContain(path.relative(dir(), a.bundle));
+    fs.rmSync(a.bundle);
+  });
+
   it('marks the version whose files are missing or corrupted broken, saying which, and clears it once they are back', async () => {
     await fsck({ repair: true });
     const gone = await importOne(`ai.fsck.broken${Date.now().toString(36)}`);

@@ -198,7 +198,15 @@ export function fsck(options: { repair?: boolean } = {}): Promise<FsckReport> {
         report.orphans.push(file);
         continue;
       }
-      const { sha256 } = await sha256File(path.join(dataDir(), file));
+      let sha256: string;
+      try {
+        ({ sha256 } = await sha256File(path.join(dataDir(), file)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // Gone since the listing (removed by a delete meanwhile, or a dangling link): not present.
+        present.delete(file);
+        continue;
+      }
       if (sha256 !== path.basename(file)) report.corrupted.push({ file, sha256 });
     }
     if (needs) for (const [file, need] of needs) if (!present.has(file)) report.missing.push({ file, apps: [...new Set(need.apps)] });
