@@ -93,15 +93,17 @@ export const headIndexQueries = {
     WHERE ${SHARED} AND ${visible}
     ORDER BY apps.updated_at DESC, apps.name ASC`,
   /**
-   * The tags of an audience's precomputed heads (one join), or of a visitor's cards (a JSON array of app ids),
-   * as the head's doc id and the tag's rowid: integers, not the two text ids (a tenth less time at 100,000 apps).
+   * The tags of an audience's precomputed heads (one join), or of a visitor's cards (tagsOf), as the head's doc
+   * id and the tag's rowid: integers, not the two text ids (a tenth less time at 100,000 apps).
    */
   headTags: (audience: Audience, appIds: string[]) =>
     audience.heads
       ? sql`SELECT h.doc_id, t.rowid FROM app_tags at JOIN catalog_heads h ON h.app_id = at.app_id AND h.audience = ${audience.heads}
           JOIN tags t ON t.id = at.tag_id`
-      : sql`SELECT d.doc_id, t.rowid FROM app_tags at JOIN app_search_docs d ON d.app_id = at.app_id JOIN tags t ON t.id = at.tag_id
-          WHERE at.app_id IN (SELECT value FROM json_each(${JSON.stringify(appIds)}))`,
+      : headIndexQueries.tagsOf(appIds),
+  /** The tags of these app versions (a JSON array of their ids), as headTags gives them: doc id, tag rowid. */
+  tagsOf: (appIds: string[]) => sql`SELECT d.doc_id, t.rowid FROM app_tags at JOIN app_search_docs d ON d.app_id = at.app_id
+      JOIN tags t ON t.id = at.tag_id WHERE at.app_id IN (SELECT value FROM json_each(${JSON.stringify(appIds)}))`,
   /**
    * Every head's identity in recency order, under the same conditions as `heads`: what an update
    * (head-update.ts) reads of every head.

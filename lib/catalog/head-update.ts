@@ -23,8 +23,6 @@ export const headUpdateQueries = {
   /** The changed heads' fields (a JSON array of doc ids, then the audience): one index search per doc id. */
   heads: `SELECT h.doc_id, h.app_id, h.sort_title, lower(h.name), h.name
     FROM json_each(?) AS j CROSS JOIN catalog_heads h INDEXED BY catalog_heads_doc_idx ON h.doc_id = j.value AND h.audience = ?`,
-  /** The changed heads' tags (a JSON array of app ids). */
-  tags: 'SELECT app_id, tag_id FROM app_tags WHERE app_id IN (SELECT value FROM json_each(?))',
 };
 
 /** Counters for tests and the benchmark: updates done, heads re-read by them, and full builds instead. */
@@ -81,14 +79,15 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     for (const [doc, ...fields] of client.prepare(headUpdateQueries.heads).raw().all(docs, audience.heads) as [number, string, string, string, string][]) {
       read.set(doc, fields);
     }
-    const readTagsOf = new Map<string, number[]>();
-    const appIds = JSON.stringify(changed.map((i) => rows[i][1]));
-    for (const [appId, tagId] of client.prepare(headUpdateQueries.tags).raw().all(appIds) as [string, string][]) {
-      const t = tagIndex.get(tagId);
+    // The changed heads' tags, by doc id (headIndexQueries.tagsOf: the query a visitor's full build uses).
+    const tagByRow = new Map(tags.map((t, i) => [t.rowid, i]));
+    const readTagsOf = new Map<number, number[]>();
+    for (const [doc, tagRow] of db.values<[number, number]>(headIndexQueries.tagsOf(changed.map((i) => rows[i][1])))) {
+      const t = tagByRow.get(tagRow);
       if (t === undefined) continue;
-      const list = readTagsOf.get(appId);
+      const list = readTagsOf.get(doc);
       if (list) list.push(t);
-      else readTagsOf.set(appId, [t]);
+      else readTagsOf.set(doc, [t]);
     }
 
     // Tag indexes keep their order through tagMap unless a tag moved in the facet order (a rename).
@@ -105,7 +104,7 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     const tagStart = new Int32Array(size + 1);
     for (let i = 0; i < size; i++) {
       const j = from[i];
-      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : (readTagsOf.get(rows[i][1])?.length ?? 0);
+      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : (readTagsOf.get(rows[i][0])?.length ?? 0);
       tagStart[i + 1] = tagStart[i] + count;
     }
     const tagList = new Int32Array(tagStart[size]);
@@ -122,7 +121,7 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
         const fields = read.get(rows[i][0]);
         if (!fields || fields[0] !== rows[i][1]) throw new Error('catalog_heads changed inside one read transaction');
         [appIdsOut[i], sortTitles[i], lowerNames[i], names[i]] = fields;
-        tagList.set((readTagsOf.get(fields[0]) ?? []).sort((x, y) => x - y), tagStart[i]);
+        tagList.set((readTagsOf.get(rows[i][0]) ?? []).sort((x, y) => x - y), tagStart[i]);
       }
     }
 

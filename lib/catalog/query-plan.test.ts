@@ -77,9 +77,11 @@ describe('catalog query plans', () => {
       expect(changed.join('\n')).toMatch(/SEARCH h USING (COVERING )?INDEX catalog_heads_doc_idx \(doc_id=\? AND audience=\?\)/);
       expectNoScans(changed);
     }
-    const tags = plan(headUpdateQueries.tags, '["a"]');
-    expect(tags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
-    expectNoScans(tags);
+    const tags = plan(headIndexQueries.tagsOf(['a'])).join('\n');
+    expect(tags).toMatch(/SEARCH at USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expect(tags).toMatch(/SEARCH d USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expect(tags).toMatch(/SEARCH t USING (COVERING )?INDEX \w+ \(id=\?\)/);
+    expectNoScans(tags.split('\n'));
     const texts = plan(documentTextsQuery);
     expect(texts.join('\n')).toMatch(/SCAN s VIRTUAL TABLE INDEX 0:=/);
     expect(texts.join('\n')).toMatch(/SEARCH d USING INTEGER PRIMARY KEY \(rowid=\?\)/);
