@@ -131,9 +131,8 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
       filtered = kept;
       state.filtered.delete(key); // most recently used last
     } else {
-      const into = new Int32Array(index.appIds.length);
-      const found = filter(index, null, q, into);
-      filtered = { ...found, selected: into.slice(0, found.selected.length) };
+      const found = filter(index, null, q, state.selected);
+      filtered = { ...found, selected: found.selected.slice() }; // kept: a copy out of the scratch array
       let heads = filtered.selected.length;
       for (const entry of state.filtered.values()) heads += entry.selected.length;
       for (const [oldest, entry] of state.filtered) {
