@@ -13,7 +13,7 @@ import { REPO_ROOT } from '@/lib/testing/corpus';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { JSON_BODY_MAX_BYTES } from './body';
 
-vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null })); // no session: Bearer tokens or anonymous
+vi.mock('next/headers', () => ({ headers: async () => new Headers() })); // no session cookie: Bearer tokens or anonymous
 
 useTempDataDir();
 

@@ -1,7 +1,7 @@
 // Auth.js (next-auth v5) set-up: credentials against the users table, optional OpenID Connect.
 // The session JWT carries only the user id and the user's session version (`sv`); everything else is re-read
 // per request (lib/auth/viewer.ts), and a session whose version is no longer the user's is refused.
-import NextAuth, { CredentialsSignin } from 'next-auth';
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { authenticate, clientAddressOf } from './credentials';
@@ -61,7 +61,8 @@ function providers(): Provider[] {
   return list;
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+/** Auth.js's configuration (exported for session-reader.test.ts, which checks the portal's reading against Auth.js's). */
+export const authConfig = (): NextAuthConfig => ({
   secret: authSecret(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
@@ -136,7 +137,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (claim) await retryWhileBusy(() => endSessionsFrom(claim));
     },
   },
-}));
+});
+
+export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);
 
 declare module 'next-auth' {
   interface Session {

@@ -1,13 +1,12 @@
 // The viewer of a request the instance router sees before Next (a plain Node request): the portal session
-// is read by Auth.js exactly as for pages (same cookies, same checks), and on app hosts the router's own
-// host session (lib/auth/instance-session.ts). Either way the user is then read afresh from the database.
+// is read exactly as for pages (lib/auth/session-reader.ts: same cookies, same checks), and on app hosts the
+// router's own host session (lib/auth/instance-session.ts). Either way the user is then read afresh from the database.
 import 'server-only';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { auth } from './next-auth';
 import { cookieValue, HOST_SESSION_COOKIE, verifyHostSession } from './instance-session';
 import type { Viewer } from './policy';
 import { authSecret } from './secret';
-import { claimOfSession } from './session-claim';
+import { portalSessionOf } from './session-reader';
 import { viewerFromSession } from './viewer-store';
 import { refreshRolesIfDue } from './oidc-session';
 import { hasDuplicateSessionCookie } from './session-cookies';
@@ -16,20 +15,7 @@ import { hasDuplicateSessionCookie } from './session-cookies';
 export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
   // As for pages (lib/auth/viewer.ts): a session cookie sent twice is no session.
   if (hasDuplicateSessionCookie(req.headers.cookie)) return null;
-  const plain: Record<string, string> = {};
-  for (const name of ['cookie', 'host', 'x-forwarded-proto', 'x-forwarded-host']) {
-    const value = req.headers[name];
-    if (typeof value === 'string') plain[name] = value;
-  }
-  // As Next does for its own handlers: the scheme decides which cookie name (__Secure- or not) is read.
-  plain['x-forwarded-proto'] ??= (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  // The pages-router form of auth(): it answers the session; a refreshed cookie is not sent along with an
-  // app's response (the portal's own pages refresh it).
-  const session = await (auth as unknown as (req: { headers: Record<string, string> }, res: { headers: Headers }) => Promise<{ user?: { id?: string }; sessionVersion?: number } | null>)(
-    { headers: plain },
-    { headers: new Headers() },
-  );
-  const claim = claimOfSession(session);
+  const claim = (await portalSessionOf(req.headers.cookie))?.claim ?? null;
   if (claim) await refreshRolesIfDue(claim.userId);
   return viewerFromSession(claim);
 }

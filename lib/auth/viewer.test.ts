@@ -1,15 +1,20 @@
 // The session is refused for cross-site writes to the API (CSRF), whatever the method; same-origin writes
-// and Bearer tokens pass. The session itself comes from next-auth, stood in for here by a signed-in user.
+// and Bearer tokens pass. The session is a real session cookie, made with the codec Auth.js issues them with.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { authSecret } from './secret';
+import { encodeSessionToken } from './session-token';
 import { issueToken } from './tokens';
 
-let sessionUserId: string | null = null;
-let sessionVersion = 0;
-vi.mock('./next-auth', () => ({ auth: async () => (sessionUserId ? { user: { id: sessionUserId }, sessionVersion } : null) }));
-/** The request's Cookie header as Next's headers() answers it (Auth.js reads the session from it; mocked above). */
-let cookieHeader = 'authjs.session-token=the-session';
+/** The request's Cookie header as Next's headers() answers it. */
+let cookieHeader = '';
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ cookie: cookieHeader }) }));
+/** A session cookie of `userId` at session version `sv`, as Auth.js issues it at sign-in. */
+const sessionCookie = async (userId: string, sv: number) =>
+  `authjs.session-token=${await encodeSessionToken({ token: { sub: userId, sv }, secret: authSecret(), salt: 'authjs.session-token', maxAge: 3600 })}`;
+const signInAs = async (userId: string, sv = 0) => {
+  cookieHeader = await sessionCookie(userId, sv);
+};
 const { getApiViewer } = await import('./viewer');
 const { apiHandler } = await import('@/lib/api/route');
 /** An API route any signed-in caller may use: the guard every write route goes through. */
@@ -23,9 +28,9 @@ const request = (method: string, headers: Record<string, string>) =>
 
 describe('getApiViewer with a session cookie', () => {
   let userId = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     userId = insertUser().id;
-    sessionUserId = userId;
+    await signInAs(userId);
   });
 
   const crossSite: [string, Record<string, string>][] = [
@@ -68,14 +73,13 @@ describe('getViewer and session revocation', () => {
     const { signOutEverywhere } = await import('./revocation');
     const { getViewer } = await import('./viewer');
     const user = insertUser();
-    sessionUserId = user.id;
-    sessionVersion = 0;
+    await signInAs(user.id, 0);
     const viewer = await getViewer();
     expect(viewer).toMatchObject({ id: user.id });
     signOutEverywhere(viewer!);
     expect(await getViewer()).toBeNull();
     expect(await getApiViewer(request('GET', {}))).toBeNull();
-    sessionVersion = 1; // a session issued after it
+    await signInAs(user.id, 1); // a session issued after it
     expect(await getViewer()).toMatchObject({ id: user.id });
   });
 });
@@ -84,18 +88,19 @@ describe('a session cookie sent twice (one planted for a parent domain by an app
   it('is treated as signed out, for pages and for the API', async () => {
     const { getViewer } = await import('./viewer');
     const user = insertUser();
-    sessionUserId = user.id;
-    sessionVersion = 0;
+    await signInAs(user.id);
+    const own = cookieHeader;
     try {
       expect(await getViewer()).toMatchObject({ id: user.id });
-      cookieHeader = 'authjs.session-token=the-session; theme=dark; authjs.session-token=planted';
+      // Planted: a valid cookie of another user would be read first by a reader that keeps the first one.
+      cookieHeader = `${await sessionCookie(insertUser().id, 0)}; theme=dark; ${own}`;
       expect(await getViewer()).toBeNull();
       expect(await getApiViewer(request('GET', {}))).toBeNull();
       // A Bearer token is not a cookie: it still works.
       const { token } = issueToken(user.id, 'test');
       expect(await getApiViewer(request('GET', { authorization: `Bearer ${token}` }))).toMatchObject({ id: user.id });
     } finally {
-      cookieHeader = 'authjs.session-token=the-session';
+      cookieHeader = own;
     }
   });
 });

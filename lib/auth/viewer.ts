@@ -5,11 +5,11 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { loginUrl } from '@/lib/urls';
 import { AppError } from '@/lib/errors';
-import { auth } from './next-auth';
 import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
 import { userForProviderToken } from './provider-tokens';
-import { claimOfSession, type SessionClaim } from './session-claim';
+import type { SessionClaim } from './session-claim';
+import { portalSessionOf } from './session-reader';
 import { viewerFromSession, viewerFromUser } from './viewer-store';
 import { refreshRolesIfDue } from './oidc-session';
 import { hasDuplicateSessionCookie } from './session-cookies';
@@ -22,10 +22,10 @@ export { accessSettings };
 
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
 export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
-  const session = await auth();
+  const cookie = (await headers()).get('cookie');
   // A session cookie sent twice (one planted for a parent domain by a sibling host): signed out, not a guess.
-  if (session && hasDuplicateSessionCookie((await headers()).get('cookie'))) return null;
-  const claim = claimOfSession(session);
+  if (hasDuplicateSessionCookie(cookie)) return null;
+  const claim = (await portalSessionOf(cookie))?.claim ?? null;
   // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
   if (claim) await refreshRolesIfDue(claim.userId);
   const viewer = viewerFromSession(claim);

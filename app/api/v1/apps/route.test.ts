@@ -8,7 +8,7 @@ import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { setEnv } from '@/lib/testing/env';
 
-vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null })); // no session: Bearer tokens or anonymous
+vi.mock('next/headers', () => ({ headers: async () => new Headers() })); // no session cookie: Bearer tokens or anonymous
 const list = await import('./route');
 const one = await import('./[id]/route');
 const bundle = await import('./[id]/bundle/route');

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { useTempDataDir } from '@/lib/testing/db';
 
 // No session: the caller is anonymous (Auth.js itself needs Next's server runtime).
-vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers() })); // no session cookie
 const { GET } = await import('./route');
 
 useTempDataDir();

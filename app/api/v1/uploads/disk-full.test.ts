@@ -12,7 +12,7 @@ import { stagedBytes } from '@/lib/storage/staged-bytes';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { setEnv } from '@/lib/testing/env';
 
-vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null })); // no session: Bearer tokens
+vi.mock('next/headers', () => ({ headers: async () => new Headers() })); // no session cookie: Bearer tokens
 const uploads = await import('./route');
 const apps = await import('../apps/route');
 

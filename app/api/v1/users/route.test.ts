@@ -6,7 +6,7 @@ import { users } from '@/db/schema';
 import { issueToken } from '@/lib/auth/tokens';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 
-vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null })); // no session: Bearer tokens or anonymous
+vi.mock('next/headers', () => ({ headers: async () => new Headers() })); // no session cookie: Bearer tokens or anonymous
 const route = await import('./route');
 
 useTempDataDir();

@@ -7,7 +7,7 @@ import { issueToken } from '@/lib/auth/tokens';
 import { lastFsck } from '@/lib/backup/fsck';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 
-vi.mock('@/lib/auth/next-auth', () => ({ auth: async () => null })); // no session: Bearer tokens or anonymous
+vi.mock('next/headers', () => ({ headers: async () => new Headers() })); // no session cookie: Bearer tokens or anonymous
 const backups = await import('./route');
 const fsckRoute = await import('../fsck/route');
 
