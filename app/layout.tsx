@@ -21,7 +21,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         {children}
         <footer className="mx-auto mt-8 flex max-w-6xl flex-wrap gap-x-4 gap-y-1 border-t border-gray-200 px-4 py-4 text-sm text-gray-700" data-testid="site-footer">
           <span>App Store portal {portalVersion}</span>
-          <Link href="/help" className="text-blue-800 underline">
+          <Link prefetch={false} href="/help" className="text-blue-800 underline">
             Help: app.toml and the CLI
           </Link>
         </footer>

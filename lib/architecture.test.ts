@@ -26,3 +26,25 @@ describe('dependency direction', () => {
     expect(readers).toEqual([path.join('lib', 'config.ts')]);
   });
 });
+
+describe('links', () => {
+  // Every page of the portal is rendered per request (it depends on the viewer), so a prefetched link brings
+  // only its loading shell, at the price of a request to the server for each link in view on each page load:
+  // a catalog page's 24 cards, 50 facets and the header made 22 to 85 of them, five times the page's own CPU
+  // (issue 15). A click still navigates in place, fetching the page then.
+  it('every next/link Link turns prefetching off', () => {
+    const files = [...sources('app'), ...sources('components')].filter((f) => f.endsWith('.tsx'));
+    const offenders: string[] = [];
+    let links = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(root, file), 'utf8');
+      if (!/from 'next\/link'/.test(text)) continue;
+      for (const match of text.matchAll(/<Link(?![\w.])\s+(\S+)/g)) {
+        links++;
+        if (match[1] !== 'prefetch={false}') offenders.push(`${file}: ${match[0]}`);
+      }
+    }
+    expect(links).toBeGreaterThan(40);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -18,7 +18,7 @@ export default async function AccountPage() {
         <dd className="break-all">{viewer.email}</dd>
       </dl>
       <p>
-        <Link href="/account/tokens" className="text-blue-800 underline">
+        <Link prefetch={false} href="/account/tokens" className="text-blue-800 underline">
           API tokens
         </Link>{' '}
         for the <code>appstore</code> CLI and scripts.

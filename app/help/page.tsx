@@ -56,11 +56,11 @@ export default function HelpPage() {
         </h2>
         <ol className="list-decimal space-y-1 pl-6">
           <li>
-            <Link href="/my-apps/import" className="text-blue-800 underline">
+            <Link prefetch={false} href="/my-apps/import" className="text-blue-800 underline">
               Import the bundle
             </Link>
             : it arrives PRIVATE (only you and administrators see it). Create the secrets it names on{' '}
-            <Link href="/my-secrets" className="text-blue-800 underline">
+            <Link prefetch={false} href="/my-secrets" className="text-blue-800 underline">
               My secrets
             </Link>{' '}
             first.
@@ -68,7 +68,7 @@ export default function HelpPage() {
           <li>Run it from its page and try it.</li>
           <li>
             Publish it from{' '}
-            <Link href="/my-apps" className="text-blue-800 underline">
+            <Link prefetch={false} href="/my-apps" className="text-blue-800 underline">
               My Apps
             </Link>{' '}
             (visibility ALL_USERS) and add tags. To change an app, import a new Version.
@@ -93,7 +93,7 @@ appstore secret create my-db --from-literal password=…
 appstore env runtime-version list`}</pre>
         <p>
           Every command takes <code>--json</code>; API tokens for scripts are on{' '}
-          <Link href="/account/tokens" className="text-blue-800 underline">
+          <Link prefetch={false} href="/account/tokens" className="text-blue-800 underline">
             API tokens
           </Link>
           . The portal&apos;s README describes every command, the REST API (<code>/api/v1</code>) and the app.toml rules.

@@ -19,7 +19,7 @@ export default async function MyInstancesPage() {
         <h1 className="text-2xl font-semibold">My instances</h1>
         <p className="text-sm text-gray-700">
           {records.length} {records.length === 1 ? 'instance' : 'instances'}. Run an app from its page in the{' '}
-          <Link href="/" className="text-blue-800 underline">
+          <Link prefetch={false} href="/" className="text-blue-800 underline">
             catalog
           </Link>
           .
@@ -36,7 +36,7 @@ export default async function MyInstancesPage() {
               <li key={record.id} className="space-y-2 rounded-lg border border-gray-200 bg-white p-4" data-testid="instance-row">
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <h2 className="font-semibold break-words">
-                    <Link href={`/instances/${record.id}`} className="text-blue-800 underline">
+                    <Link prefetch={false} href={`/instances/${record.id}`} className="text-blue-800 underline">
                       {record.app.title} {record.app.version}
                     </Link>
                     {record.app.deletedAt && <span className="ml-2 text-sm font-normal text-amber-800">(version deleted)</span>}
@@ -55,7 +55,7 @@ export default async function MyInstancesPage() {
                 <InstanceActions instance={instance} rights={rights} />
                 {rights.logs && (
                   <p className="text-sm">
-                    <Link href={`/instances/${record.id}#logs`} className="text-blue-800 underline">
+                    <Link prefetch={false} href={`/instances/${record.id}#logs`} className="text-blue-800 underline">
                       Logs<span className="sr-only"> of {record.app.title} {record.app.version}</span>
                     </Link>
                   </p>

@@ -37,7 +37,7 @@ export default async function MyAppsPage({ searchParams }: { searchParams: Promi
           </p>
         </div>
         {canImportApps(viewer) && (
-          <Link href="/my-apps/import" className={buttonClass}>
+          <Link prefetch={false} href="/my-apps/import" className={buttonClass}>
             Import app
           </Link>
         )}

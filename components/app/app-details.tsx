@@ -54,7 +54,7 @@ export function AppDetails({
           {latest && latest.id !== app.id && (
             <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950" data-testid="older-version">
               This is an older version. The latest is{' '}
-              <Link href={appUrl(app.name, latest.version)} className="font-medium underline">
+              <Link prefetch={false} href={appUrl(app.name, latest.version)} className="font-medium underline">
                 version {latest.version}
               </Link>
               .

@@ -9,7 +9,7 @@ function SecretStatus({ need }: { need: SecretNeed }) {
     return (
       <span className="text-red-800">
         missing:{' '}
-        <Link href={mySecretsUrl({ name: need.name, keys: need.keys })} className="underline">
+        <Link prefetch={false} href={mySecretsUrl({ name: need.name, keys: need.keys })} className="underline">
           create it on My secrets
         </Link>
       </span>
@@ -19,7 +19,7 @@ function SecretStatus({ need }: { need: SecretNeed }) {
     return (
       <span className="text-red-800">
         lacks {need.status.lacking.join(', ')}:{' '}
-        <Link href={mySecretsUrl()} className="underline">
+        <Link prefetch={false} href={mySecretsUrl()} className="underline">
           My secrets
         </Link>
       </span>

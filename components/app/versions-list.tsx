@@ -14,6 +14,7 @@ export function VersionsList({ name, versions, currentId }: { name: string; vers
         {versions.map((v, i) => (
           <li key={v.id} className="flex flex-wrap items-baseline gap-x-2">
             <Link
+              prefetch={false}
               href={appUrl(name, v.version)}
               aria-current={v.id === currentId ? 'page' : undefined}
               className={v.id === currentId ? 'font-semibold text-gray-900' : 'text-blue-800 underline'}

@@ -22,7 +22,7 @@ export function AppCard({ card, facets }: { card: CardData; facets: FacetTag[] }
                 <span className="sr-only"> (opens the running app)</span>
               </a>
             ) : (
-              <Link href={appUrl(card.name)} className="card-link">
+              <Link prefetch={false} href={appUrl(card.name)} className="card-link">
                 {title}
               </Link>
             )}

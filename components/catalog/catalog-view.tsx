@@ -16,7 +16,7 @@ function EmptyState({ params, filtered, anonymous }: { params: CatalogParams; fi
         {filtered ? (
           <>
             Nothing matches {params.q ? <>“{params.q}”</> : 'these filters'}. Try fewer or other words, or{' '}
-            <Link href="/" className="text-blue-800 underline">
+            <Link prefetch={false} href="/" className="text-blue-800 underline">
               clear the search and filters
             </Link>
             .
@@ -24,7 +24,7 @@ function EmptyState({ params, filtered, anonymous }: { params: CatalogParams; fi
         ) : anonymous ? (
           <>
             No public apps are published yet.{' '}
-            <Link href="/login" className="text-blue-800 underline">
+            <Link prefetch={false} href="/login" className="text-blue-800 underline">
               Sign in
             </Link>{' '}
             to see the apps shared with you.
@@ -60,7 +60,7 @@ export function CatalogView({
       {anonymous && (
         <p className="rounded-md border border-blue-200 bg-blue-50 px-4 py-3 text-sm text-blue-950">
           You are browsing the public apps.{' '}
-          <Link href="/login" className="font-medium underline">
+          <Link prefetch={false} href="/login" className="font-medium underline">
             Sign in
           </Link>{' '}
           to see more.

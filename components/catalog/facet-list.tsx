@@ -13,13 +13,14 @@ export function FacetList({ label, options, clearHref }: { label: string; option
       <h2 className="mb-1 text-sm font-semibold text-gray-900">{label}</h2>
       <ul className="space-y-0.5">
         <li>
-          <Link href={clearHref} aria-current={options.some((o) => o.chosen) ? undefined : 'true'} className="facet">
+          <Link prefetch={false} href={clearHref} aria-current={options.some((o) => o.chosen) ? undefined : 'true'} className="facet">
             All
           </Link>
         </li>
         {options.map((option) => (
           <li key={option.name}>
             <Link
+              prefetch={false}
               href={option.href}
               aria-current={option.chosen ? 'true' : undefined}
               className="facet"

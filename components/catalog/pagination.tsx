@@ -8,7 +8,7 @@ export function Pagination({ params, page, pageCount }: { params: CatalogParams;
   return (
     <nav aria-label="Pagination" className="flex items-center justify-center gap-3">
       {page > 1 ? (
-        <Link href={catalogHref(params, { page: page - 1 })} rel="prev" className={link}>
+        <Link prefetch={false} href={catalogHref(params, { page: page - 1 })} rel="prev" className={link}>
           Previous
         </Link>
       ) : (
@@ -18,7 +18,7 @@ export function Pagination({ params, page, pageCount }: { params: CatalogParams;
         Page {page} of {pageCount}
       </span>
       {page < pageCount ? (
-        <Link href={catalogHref(params, { page: page + 1 })} rel="next" className={link}>
+        <Link prefetch={false} href={catalogHref(params, { page: page + 1 })} rel="next" className={link}>
           Next
         </Link>
       ) : (

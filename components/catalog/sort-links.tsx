@@ -15,6 +15,7 @@ export function SortLinks({ params }: { params: CatalogParams }) {
       <span className="text-gray-700">Sort:</span>
       {SORTS.filter((s) => s.value !== 'relevance' || searching).map((s) => (
         <Link
+          prefetch={false}
           key={s.value}
           href={catalogHref(params, { sort: s.value, page: 1 })}
           aria-current={params.sort === s.value ? 'true' : undefined}

@@ -158,7 +158,7 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
           <p className="text-sm text-red-900">{failure.message}</p>
           {failure.link && (
             <p className="mt-1 text-sm">
-              <Link href={failure.link.href} className="font-medium text-red-900 underline">
+              <Link prefetch={false} href={failure.link.href} className="font-medium text-red-900 underline">
                 {failure.link.label}
               </Link>
             </p>
@@ -171,7 +171,7 @@ export function ImportForm({ publicMode, action }: { publicMode: boolean; action
                   {p.link && (
                     <>
                       {' '}
-                      <Link href={p.link.href} className="font-medium underline">
+                      <Link prefetch={false} href={p.link.href} className="font-medium underline">
                         {p.link.label}
                       </Link>
                     </>
@@ -235,17 +235,17 @@ function ImportedPanel({ app, message, warnings }: { app: ImportedApp; message: 
       <h3 className="mt-3 text-sm font-semibold">Next steps</h3>
       <ul className="mt-1 flex flex-wrap gap-3 text-sm">
         <li>
-          <Link href={appUrl(app.name, app.version)} className="text-blue-800 underline">
+          <Link prefetch={false} href={appUrl(app.name, app.version)} className="text-blue-800 underline">
             Open the app&apos;s page
           </Link>
         </li>
         <li>
-          <Link href={`/my-apps?edit=${encodeURIComponent(app.id)}`} className="text-blue-800 underline">
+          <Link prefetch={false} href={`/my-apps?edit=${encodeURIComponent(app.id)}`} className="text-blue-800 underline">
             Publish and add tags
           </Link>
         </li>
         <li>
-          <Link href="/my-apps" className="text-blue-800 underline">
+          <Link prefetch={false} href="/my-apps" className="text-blue-800 underline">
             Open My Apps
           </Link>
         </li>

@@ -9,7 +9,7 @@ export function NotFoundPage({ title, detail }: { title: string; detail: string 
       <h1 className="text-2xl font-semibold text-gray-900">{title}</h1>
       <p className="text-gray-700">{detail}</p>
       <p>
-        <Link href="/" className={buttonClass}>
+        <Link prefetch={false} href="/" className={buttonClass}>
           Back to the catalog
         </Link>
       </p>

@@ -11,22 +11,22 @@ export async function SiteHeader({ signOut }: { signOut: FormAction }) {
   return (
     <header className="border-b border-gray-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3">
-        <Link href="/" className="text-lg font-bold text-blue-800">
+        <Link prefetch={false} href="/" className="text-lg font-bold text-blue-800">
           App Store
         </Link>
         {viewer && (
           <>
-            <Link href="/" className="text-sm text-gray-800 hover:underline">
+            <Link prefetch={false} href="/" className="text-sm text-gray-800 hover:underline">
               Catalog
             </Link>
-            <Link href="/my-apps" className="text-sm text-gray-800 hover:underline">
+            <Link prefetch={false} href="/my-apps" className="text-sm text-gray-800 hover:underline">
               My Apps
             </Link>
-            <Link href="/instances" className="text-sm text-gray-800 hover:underline">
+            <Link prefetch={false} href="/instances" className="text-sm text-gray-800 hover:underline">
               My instances
             </Link>
             {viewer.fullAccess && (
-              <Link href="/my-secrets" className="text-sm text-gray-800 hover:underline">
+              <Link prefetch={false} href="/my-secrets" className="text-sm text-gray-800 hover:underline">
                 My secrets
               </Link>
             )}
@@ -48,7 +48,7 @@ export async function SiteHeader({ signOut }: { signOut: FormAction }) {
                 ['/admin/audit', 'Audit log'],
               ].map(([href, label]) => (
                 <li key={href}>
-                  <Link href={href} className="block rounded px-3 py-2 hover:bg-gray-100">
+                  <Link prefetch={false} href={href} className="block rounded px-3 py-2 hover:bg-gray-100">
                     {label}
                   </Link>
                 </li>
@@ -69,10 +69,10 @@ export async function SiteHeader({ signOut }: { signOut: FormAction }) {
             >
               <div className="absolute right-0 z-20 mt-2 w-56 rounded-md border border-gray-200 bg-white p-2 shadow-lg">
                 <p className="truncate px-2 pb-2 text-xs text-gray-600">{viewer.email}</p>
-                <Link href="/account" className="block rounded px-2 py-2 hover:bg-gray-100">
+                <Link prefetch={false} href="/account" className="block rounded px-2 py-2 hover:bg-gray-100">
                   Your account
                 </Link>
-                <Link href="/account/tokens" className="block rounded px-2 py-2 hover:bg-gray-100">
+                <Link prefetch={false} href="/account/tokens" className="block rounded px-2 py-2 hover:bg-gray-100">
                   API tokens
                 </Link>
                 <ActionButton action={signOut} className="w-full rounded px-2 py-2 text-left hover:bg-gray-100">
@@ -81,7 +81,7 @@ export async function SiteHeader({ signOut }: { signOut: FormAction }) {
               </div>
             </HeaderMenu>
           ) : (
-            <Link href="/login" className="text-sm font-medium text-blue-800 hover:underline">
+            <Link prefetch={false} href="/login" className="text-sm font-medium text-blue-800 hover:underline">
               Sign in
             </Link>
           )}

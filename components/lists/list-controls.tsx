@@ -70,7 +70,7 @@ export function ListSearchForm({
           Apply
         </button>
         {active && (
-          <Link href={action} className={secondaryButtonClass}>
+          <Link prefetch={false} href={action} className={secondaryButtonClass}>
             Clear
           </Link>
         )}
@@ -93,7 +93,7 @@ export function ListPagination({ page, pageCount, href, label }: { page: number;
   return (
     <nav aria-label={label} className="flex flex-wrap items-center justify-center gap-3">
       {page > 1 ? (
-        <Link href={href(page - 1)} rel="prev" className={link}>
+        <Link prefetch={false} href={href(page - 1)} rel="prev" className={link}>
           Previous
         </Link>
       ) : (
@@ -105,7 +105,7 @@ export function ListPagination({ page, pageCount, href, label }: { page: number;
         Page {page} of {pageCount}
       </span>
       {page < pageCount ? (
-        <Link href={href(page + 1)} rel="next" className={link}>
+        <Link prefetch={false} href={href(page + 1)} rel="next" className={link}>
           Next
         </Link>
       ) : (

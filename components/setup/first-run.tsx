@@ -39,7 +39,7 @@ export function FirstRun({ viewer, query }: { viewer: Viewer | null; query: Reco
             Package an app as a <code>.wave</code> bundle and import it: it starts PRIVATE, so you can try it before you
             publish it to everyone.
           </p>
-          <Link href="/my-apps/import" className={`${buttonClass} inline-block`}>
+          <Link prefetch={false} href="/my-apps/import" className={`${buttonClass} inline-block`}>
             Import app
           </Link>
         </div>
@@ -49,7 +49,7 @@ export function FirstRun({ viewer, query }: { viewer: Viewer | null; query: Reco
           <h3 className="font-semibold">Set up this portal</h3>
           <ul className="mt-2 space-y-2 text-sm text-gray-900" data-testid="setup-checklist">
             <Check done={checklist.categories > 0}>
-              <Link href="/admin/tags" className="text-blue-800 underline">
+              <Link prefetch={false} href="/admin/tags" className="text-blue-800 underline">
                 Create categories
               </Link>{' '}
               (tags marked as a category) so people can filter the catalog.{' '}
@@ -58,7 +58,7 @@ export function FirstRun({ viewer, query }: { viewer: Viewer | null; query: Reco
               </span>
             </Check>
             <Check done={checklist.otherUsers > 0}>
-              <Link href="/admin/users" className="text-blue-800 underline">
+              <Link prefetch={false} href="/admin/users" className="text-blue-800 underline">
                 Invite users
               </Link>
               : create their accounts (or switch on single sign-on).{' '}
@@ -84,7 +84,7 @@ export function FirstRun({ viewer, query }: { viewer: Viewer | null; query: Reco
       )}
       <p className="mt-5 text-sm text-gray-800">
         New to bundles?{' '}
-        <Link href="/help" className="text-blue-800 underline">
+        <Link prefetch={false} href="/help" className="text-blue-800 underline">
           Read the guide to app.toml and the appstore CLI
         </Link>
         .

@@ -42,7 +42,7 @@ export default async function AdminAliasesPage() {
                 <p className="text-sm break-all">
                   {alias.instanceId && alias.app ? (
                     <>
-                      <Link href={`/instances/${alias.instanceId}`} className="text-blue-800 underline">
+                      <Link prefetch={false} href={`/instances/${alias.instanceId}`} className="text-blue-800 underline">
                         {alias.app.title} {alias.app.version}
                       </Link>{' '}
                       · {alias.instanceStatus} · {alias.active ? 'answers' : 'does not answer'}

@@ -57,7 +57,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             Filter
           </button>
           {filtered && (
-            <Link href="/admin/audit" className={secondaryButtonClass}>
+            <Link prefetch={false} href="/admin/audit" className={secondaryButtonClass}>
               Clear
             </Link>
           )}
@@ -87,7 +87,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <td className="whitespace-nowrap px-3 py-2">{formatUtc(e.at)}</td>
                     <td className="px-3 py-2">
                       {e.actor ? (
-                        <Link href={auditPageUrl({ ...filter.values, actor: e.actor.email })} className="text-blue-800 underline">
+                        <Link prefetch={false} href={auditPageUrl({ ...filter.values, actor: e.actor.email })} className="text-blue-800 underline">
                           {e.actor.name} <span className="text-gray-700">({e.actor.email})</span>
                         </Link>
                       ) : (
@@ -96,7 +96,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     </td>
                     <td className="px-3 py-2">
                       {href ? (
-                        <Link href={href} className="text-blue-800 underline">
+                        <Link prefetch={false} href={href} className="text-blue-800 underline">
                           {d.target}
                         </Link>
                       ) : (
@@ -118,7 +118,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       )}
       {entries.length === PAGE && (
-        <Link href={auditPageUrl({ ...filter.values, before: String(entries.at(-1)!.id) })} className="text-blue-800 underline">
+        <Link prefetch={false} href={auditPageUrl({ ...filter.values, before: String(entries.at(-1)!.id) })} className="text-blue-800 underline">
           Older entries
         </Link>
       )}

@@ -64,7 +64,7 @@ export default async function AdminInstancesPage({ searchParams }: { searchParam
           <li key={record.id} className="space-y-2 rounded-lg border border-gray-200 bg-white p-4" data-testid="admin-instance">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <h2 className="font-semibold break-words">
-                <Link href={`/instances/${record.id}`} className="text-blue-800 underline">
+                <Link prefetch={false} href={`/instances/${record.id}`} className="text-blue-800 underline">
                   {record.app.title} {record.app.version}
                 </Link>
               </h2>

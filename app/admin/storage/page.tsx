@@ -56,7 +56,7 @@ export default async function AdminStoragePage() {
                 {r.broken.map((b) => (
                   <li key={b.id}>
                     Marked broken until a check finds its files again:{' '}
-                    <Link href={appUrl(b.name, b.version)} className="text-blue-800 underline">
+                    <Link prefetch={false} href={appUrl(b.name, b.version)} className="text-blue-800 underline">
                       {b.name} {b.version}
                     </Link>
                   </li>

@@ -35,7 +35,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
     <main id="main" className="mx-auto max-w-4xl space-y-6 px-4 py-6">
       <div>
         <p className="text-sm text-gray-700">
-          <Link href="/instances" className="text-blue-800 underline">
+          <Link prefetch={false} href="/instances" className="text-blue-800 underline">
             My instances
           </Link>
         </p>
@@ -59,7 +59,7 @@ export default async function InstancePage({ params, searchParams }: Props) {
           {record.app.deletedAt === null && (
             <>
               {' · '}
-              <Link href={appUrl(record.app.name, record.app.version)} className="text-blue-800 underline">
+              <Link prefetch={false} href={appUrl(record.app.name, record.app.version)} className="text-blue-800 underline">
                 app page
               </Link>
             </>

@@ -14,7 +14,7 @@ export default async function ImportPage() {
   return (
     <main id="main" className="mx-auto max-w-2xl space-y-6 px-4 py-6">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/my-apps" className="text-blue-800 hover:underline">
+        <Link prefetch={false} href="/my-apps" className="text-blue-800 hover:underline">
           My Apps
         </Link>
       </nav>
