@@ -155,7 +155,15 @@ test("a private app's page, icon and visit route answer 404 to another user", as
   expect(own.headers()['content-type']).toBe('image/png');
   expect(own.headers()['x-content-type-options']).toBe('nosniff');
   expect(own.headers()['content-security-policy']).toContain("default-src 'none'");
-  expect(own.headers()['cache-control']).toBe('private, no-store');
+  // Kept by the owner's browser alone, for ten minutes; asked again with its ETag, it answers 304 without the bytes.
+  expect(own.headers()['cache-control']).toBe('private, max-age=600');
+  const etag = own.headers()['etag'];
+  expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+  const again = await request.get(`/assets/${app.id}/icon`, { headers: { ...admin, 'if-none-match': `W/"other", ${etag}` } });
+  expect(again.status()).toBe(304);
+  expect(again.headers()['cache-control']).toBe('private, max-age=600');
+  expect((await again.body()).length).toBe(0);
+  expect((await request.get(`/assets/${app.id}/icon`, { headers: { ...admin, 'if-none-match': '"other"' } })).status()).toBe(200);
 
   const user = await createUser(request);
   await signIn(page, user.email, user.password);
@@ -164,6 +172,8 @@ test("a private app's page, icon and visit route answer 404 to another user", as
     expect(res?.status(), path).toBe(404);
   }
   expect((await page.request.get(`/assets/${app.id}/icon`)).status()).toBe(404);
+  // Knowing the ETag opens nothing: who may see it is checked first.
+  expect((await page.request.get(`/assets/${app.id}/icon`, { headers: { 'if-none-match': etag } })).status()).toBe(404);
   expect((await page.request.get(`/apps/${app.name}/${app.version}/visit`, { maxRedirects: 0 })).status()).toBe(404);
   // The same answers as for something that never existed: the portal's own 404 page.
   expect((await page.goto(`/apps/${unique('ai.e2e.nothing')}`))?.status()).toBe(404);
