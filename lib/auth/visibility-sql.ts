@@ -19,13 +19,15 @@ export function visibleAppsWhere(viewer: Viewer | null, settings: AccessSettings
         sql`, `,
       );
       // The tags exposing apps to this visitor are found once (an uncorrelated subquery SQLite
-      // materializes); each app is then a primary-key lookup in app_tags.
+      // materializes); each app's own few tags are then walked by primary-key prefix and checked against
+      // them (`+` keeps SQLite from a lookup per exposing tag instead: a visitor's catalog index is built
+      // a quarter faster; lib/catalog/query-plan.test.ts).
       anyOf.push(
         and(
           shared,
           sql`exists (select 1 from app_tags at
                      where at.app_id = ${apps.id}
-                       and at.tag_id in (select t.id from tags t, json_each(t.visitor_roles) r where r.value in (${roles})))`,
+                       and +at.tag_id in (select t.id from tags t, json_each(t.visitor_roles) r where r.value in (${roles})))`,
         )!,
       );
     }
