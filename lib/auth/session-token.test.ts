@@ -20,6 +20,19 @@ describe('the session cookie codec', () => {
     expect(await encodeSessionToken({ token: claims, secret, salt })).not.toBe(await encodeSessionToken({ token: claims, secret, salt }));
   });
 
+  it('encrypts new tokens with A256GCM, which Auth.js reads, and still reads its A256CBC-HS512 ones', async () => {
+    const ours = await encodeSessionToken({ token: claims, secret, salt });
+    const header = JSON.parse(Buffer.from(ours.split('.')[0], 'base64url').toString());
+    expect(header).toMatchObject({ alg: 'dir', enc: 'A256GCM' });
+    expect(await authjsDecode({ token: ours, secret, salt })).toMatchObject({ sub: 'user-1', sv: 3 });
+    const cbc = await authjsEncode({ token: claims, secret, salt });
+    expect(JSON.parse(Buffer.from(cbc.split('.')[0], 'base64url').toString())).toMatchObject({ enc: 'A256CBC-HS512' });
+    expect(await decodeSessionToken({ token: cbc, secret, salt })).toMatchObject({ sub: 'user-1', sv: 3 });
+    // A GCM token with the right key id but made with another key is refused.
+    const forged = await new EncryptJWT(claims).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: header.kid }).setExpirationTime('1h').encrypt(new Uint8Array(32));
+    await expect(decodeSessionToken({ token: forged, secret, salt })).rejects.toThrow();
+  });
+
   it('refuses a token made with another secret or for another cookie name', async () => {
     const ours = await encodeSessionToken({ token: claims, secret, salt });
     await expect(decodeSessionToken({ token: ours, secret: 'another-secret-0123456789abcdef', salt })).rejects.toThrow();
