@@ -41,7 +41,7 @@ function hasAnyTag(index: HeadIndex, head: number, tags: Uint8Array): boolean {
 }
 
 /** The heads a filter lets through (recency order) and its facet counts: what a page without a search needs. */
-interface Filtered {
+export interface Filtered {
   selected: Int32Array;
   categoryCounts: Int32Array;
   badgeCounts: Int32Array;
@@ -92,11 +92,21 @@ function exactHeads(index: HeadIndex, state: ReturnType<typeof stateOf>, exact: 
 function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 'categories' | 'badge'>, into: Int32Array): Filtered {
   const category = tagsNamed(index, q.categories, 'isCategory');
   const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  const { tagStart, tagList } = index;
+  const n = heads ? heads.length : index.appIds.length;
+  if (category === null && badge === null) {
+    // No filter: every head is selected and both facets count the same heads (one array serves both).
+    const counts = new Int32Array(index.tags.length);
+    for (let i = 0; i < n; i++) {
+      const head = heads ? heads[i] : i;
+      for (let j = tagStart[head], end = tagStart[head + 1]; j < end; j++) counts[tagList[j]]++;
+      into[i] = head;
+    }
+    return { selected: into.subarray(0, n), categoryCounts: counts, badgeCounts: counts };
+  }
   const categoryCounts = new Int32Array(index.tags.length);
   const badgeCounts = new Int32Array(index.tags.length);
-  const { tagStart, tagList } = index;
   let count = 0;
-  const n = heads ? heads.length : index.appIds.length;
   for (let i = 0; i < n; i++) {
     const head = heads ? heads[i] : i;
     const inCategory = category === null || hasAnyTag(index, head, category);
@@ -113,6 +123,95 @@ function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 
 }
 
 /**
+ * What filter() gives for a search's matches `heads` (ascending), worked out from `whole`, the same filter's
+ * result over every head (kept per filter: a page without a search), by taking away what the heads that do
+ * not match add to it: when a search matches most of the catalog, its matches' tag lists are more to walk
+ * than the others'. The selection is `whole`'s selected heads that match, merged in order.
+ */
+function filterByComplement(index: HeadIndex, heads: Int32Array, q: Pick<IndexQuery, 'categories' | 'badge'>, whole: Filtered, into: Int32Array): Filtered {
+  const category = tagsNamed(index, q.categories, 'isCategory');
+  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  const { tagStart, tagList } = index;
+  const size = index.appIds.length;
+  const categoryCounts = whole.categoryCounts.slice();
+  // Without a filter the two facets count the same heads (as filter() does, one array serves both).
+  const same = category === null && badge === null;
+  const badgeCounts = same ? categoryCounts : whole.badgeCounts.slice();
+  // The heads that do not match come in runs between two matches; a run's tags are one stretch of tagList.
+  for (let i = 0, from = 0; i <= heads.length; i++) {
+    const to = i < heads.length ? heads[i] : size; // the run is heads from .. to - 1
+    if (same) for (let j = tagStart[from], end = tagStart[to]; j < end; j++) categoryCounts[tagList[j]]--;
+    else {
+      for (let head = from; head < to; head++) {
+        const inCategory = category === null || hasAnyTag(index, head, category);
+        const inBadge = badge === null || hasAnyTag(index, head, badge);
+        if (!inCategory && !inBadge) continue;
+        for (let j = tagStart[head]; j < tagStart[head + 1]; j++) {
+          const t = tagList[j];
+          if (inBadge) categoryCounts[t]--;
+          if (inCategory) badgeCounts[t]--;
+        }
+      }
+    }
+    from = to + 1;
+  }
+  if (same) {
+    into.set(heads); // every head is selected without a filter: the matches are
+    return { selected: into.subarray(0, heads.length), categoryCounts, badgeCounts };
+  }
+  const { selected } = whole;
+  let count = 0;
+  for (let i = 0, j = 0; i < selected.length && j < heads.length; ) {
+    if (selected[i] < heads[j]) i++;
+    else if (selected[i] > heads[j]) j++;
+    else {
+      into[count++] = selected[i];
+      i++;
+      j++;
+    }
+  }
+  return { selected: into.subarray(0, count), categoryCounts, badgeCounts };
+}
+
+/**
+ * filter() over a search's matches: their own tag lists when they are at most half the catalog, else the
+ * others' taken away from the unsearched result (filterByComplement). `by` forces one way (for tests).
+ */
+export function filterMatches(
+  index: HeadIndex,
+  heads: Int32Array,
+  q: Pick<IndexQuery, 'categories' | 'badge'>,
+  by: 'auto' | 'matches' | 'complement' = 'auto',
+): Filtered {
+  const state = stateOf(index);
+  const useComplement = by === 'complement' || (by === 'auto' && heads.length * 2 > index.appIds.length);
+  return useComplement ? filterByComplement(index, heads, q, unsearched(index, state, q), state.selected) : filter(index, heads, q, state.selected);
+}
+
+/**
+ * The filter's result over every head (a page without a search), kept per filter until the index is replaced,
+ * least recently used out.
+ */
+function unsearched(index: HeadIndex, state: ReturnType<typeof stateOf>, q: Pick<IndexQuery, 'categories' | 'badge'>): Filtered {
+  const key = JSON.stringify([q.categories, q.badge]);
+  let filtered = state.filtered.get(key);
+  if (filtered) state.filtered.delete(key); // most recently used last
+  else {
+    const found = filter(index, null, q, state.selected);
+    filtered = { ...found, selected: found.selected.slice() }; // kept: a copy out of the scratch array
+    let heads = filtered.selected.length;
+    for (const entry of state.filtered.values()) heads += entry.selected.length;
+    for (const [oldest, entry] of state.filtered) {
+      if (state.filtered.size < FILTERS_KEPT && heads <= FILTERED_HEADS_KEPT * index.appIds.length) break;
+      state.filtered.delete(oldest);
+      heads -= entry.selected.length;
+    }
+  }
+  state.filtered.set(key, filtered);
+  return filtered;
+}
+
+/**
  * Filters (any of the chosen categories, and the badge), facet counts (categories follow the badge filter,
  * badges the category filter), sort and page.
  */
@@ -123,26 +222,8 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
   if (q.search) {
     const result = searchDocuments(searchOf(index), q.search.terms, { includeTags: q.search.includeTags });
     score = result.rank;
-    filtered = filter(index, result.docs, q, state.selected); // ascending: recency order
-  } else {
-    const key = JSON.stringify([q.categories, q.badge]);
-    const kept = state.filtered.get(key);
-    if (kept) {
-      filtered = kept;
-      state.filtered.delete(key); // most recently used last
-    } else {
-      const found = filter(index, null, q, state.selected);
-      filtered = { ...found, selected: found.selected.slice() }; // kept: a copy out of the scratch array
-      let heads = filtered.selected.length;
-      for (const entry of state.filtered.values()) heads += entry.selected.length;
-      for (const [oldest, entry] of state.filtered) {
-        if (state.filtered.size < FILTERS_KEPT && heads <= FILTERED_HEADS_KEPT * index.appIds.length) break;
-        state.filtered.delete(oldest);
-        heads -= entry.selected.length;
-      }
-    }
-    state.filtered.set(key, filtered);
-  }
+    filtered = filterMatches(index, result.docs, q); // ascending: recency order
+  } else filtered = unsearched(index, state, q);
   const { selected, categoryCounts, badgeCounts } = filtered;
 
   const total = selected.length;
@@ -151,7 +232,7 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
   const start = (page - 1) * q.pageSize;
   const { titleRank } = index;
   let ordered: ArrayLike<number> = selected; // recency order is the heads' order
-  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => titleRank[a] - titleRank[b]);
+  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => titleRank[a] - titleRank[b], titleRank);
   else if (q.sort === 'relevance' && score) {
     const rank = score;
     // The exact-title boost: the few heads whose title or name is the query come first (only those selected
@@ -159,7 +240,7 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
     const boosted = new Set(exactHeads(index, state, q.exact));
     ordered = boosted.size
       ? firstInOrder(selected, start + q.pageSize, (a, b) => +!boosted.has(a) - +!boosted.has(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b])
-      : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b]);
+      : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b], rank);
   }
   const facet = (counts: Int32Array, kind: 'isCategory' | 'isBadge') =>
     index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
@@ -177,9 +258,11 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
 
 /**
  * The first `k` of `items` in `compare` order (a total order): a bounded heap when k is small against the
- * items (a search's first page among tens of thousands of matches), a full sort otherwise.
+ * items (a search's first page among tens of thousands of matches), a full sort otherwise. `key`, when
+ * given, is the order's first key (compare(a, b) > 0 whenever key[a] > key[b]): an item whose key is above
+ * the heap's worst is passed over without a call to `compare` (most items, once the heap is full).
  */
-export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number): number[] {
+export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number, key?: ArrayLike<number>): number[] {
   if (k * 8 >= items.length) return Array.from(items).sort(compare);
   // A max-heap of the k best so far: its root is the worst of them.
   const heap: number[] = [];
@@ -195,19 +278,26 @@ export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: n
       i = worst;
     }
   };
-  for (let at = 0; at < items.length; at++) {
-    const item = items[at];
-    if (heap.length < k) {
-      heap.push(item);
-      for (let i = heap.length - 1; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (compare(heap[i], heap[parent]) <= 0) break;
-        [heap[i], heap[parent]] = [heap[parent], heap[i]];
-        i = parent;
+  let at = 0;
+  for (; at < items.length && heap.length < k; at++) {
+    heap.push(items[at]);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (compare(heap[i], heap[parent]) <= 0) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+  if (k > 0) {
+    let worstKey = key ? key[heap[0]] : 0;
+    for (; at < items.length; at++) {
+      const item = items[at];
+      if (key && key[item] > worstKey) continue;
+      if (compare(item, heap[0]) < 0) {
+        heap[0] = item;
+        siftDown(0);
+        if (key) worstKey = key[heap[0]];
       }
-    } else if (k > 0 && compare(item, heap[0]) < 0) {
-      heap[0] = item;
-      siftDown(0);
     }
   }
   return heap.sort(compare);

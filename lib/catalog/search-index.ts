@@ -203,7 +203,9 @@ const B = 0.75;
  * Per index, the arrays a search works in, one slot per document: allocated once, not per search (at
  * 100,000 cards five fresh arrays were 2.9 MB per search, and collecting them a tenth of its time). Left
  * zeroed after each search but for `rank`, whose non-zero entries (the last result's documents) the next
- * search clears. Searches are synchronous, so one set per index is never shared by two at once.
+ * search clears. Searches are synchronous, so one set per index is never shared by two at once. `norm` is
+ * each document's bm25 length term, K1 * (1 - B + B * D / avgdl), worked out once per index (8 bytes a
+ * card) with the very expression a search would evaluate, so its ranks are the same to the last bit.
  */
 interface Scratch {
   rank: Float64Array;
@@ -211,6 +213,9 @@ interface Scratch {
   matched: Uint8Array;
   frequency: Float64Array;
   touched: Int32Array;
+  /** The first phrase's documents (ascending when it is one word): every document a search may have marked. */
+  firstDocs: Int32Array;
+  norm: Float64Array;
   last: Int32Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
@@ -219,75 +224,174 @@ function scratchOf(index: SearchIndex): Scratch {
   let scratch = scratches.get(index);
   if (!scratch) {
     const n = index.size;
-    scratch = { rank: new Float64Array(n), score: new Float64Array(n), matched: new Uint8Array(n), frequency: new Float64Array(n), touched: new Int32Array(n), last: new Int32Array(0) };
+    const norm = new Float64Array(n);
+    for (let doc = 0; doc < n; doc++) norm[doc] = K1 * (1 - B + (B * index.lengths[doc]) / index.averageLength);
+    scratch = {
+      rank: new Float64Array(n),
+      score: new Float64Array(n),
+      matched: new Uint8Array(n),
+      frequency: new Float64Array(n),
+      touched: new Int32Array(n),
+      firstDocs: new Int32Array(n),
+      norm,
+      last: new Int32Array(0),
+    };
     scratches.set(index, scratch);
   }
-  for (const doc of scratch.last) scratch.rank[doc] = 0;
+  // An indexed loop: for…of over a typed array's tens of thousands of entries took a millisecond.
+  const { last, rank } = scratch;
+  for (let i = 0; i < last.length; i++) rank[last[i]] = 0;
   scratch.last = new Int32Array(0);
   return scratch;
+}
+
+/** The range of terms a query word matches: every word it begins, or itself alone when one character long. */
+function termRange(index: SearchIndex, term: string): [number, number] {
+  const first = lowerBound(index.terms, term);
+  let last = first;
+  if (term.length > 1) while (last < index.terms.length && index.terms[last].startsWith(term)) last++;
+  else if (index.terms[first] === term) last = first + 1;
+  return [first, last];
+}
+
+/** The bm25 weights of the columns, the tags' 0 when tag names are not searched. */
+function weightsOf(options: { includeTags: boolean }): number[] {
+  return BM25_WEIGHTS.map((w, c) => (c === TAGS_COLUMN && !options.includeTags ? 0 : w));
+}
+
+/**
+ * f(q, D) of a posting whose packed counts are `packed`: the weighted count of a word's instances in a
+ * document (xInst in FTS5's bm25). The counts and weights are small integers, so the sum is exact in any
+ * order. Unrolled (SEARCH_COLUMNS has five columns: checked below): a loop over the columns took 3-4
+ * times as long. A posting with a saturated count has its exact counts aside (weightedExact).
+ */
+function weighted(packed: number, weights: readonly number[]): number {
+  return (
+    weights[0] * (packed & SATURATED) +
+    weights[1] * ((packed >>> BITS) & SATURATED) +
+    weights[2] * ((packed >>> (2 * BITS)) & SATURATED) +
+    weights[3] * ((packed >>> (3 * BITS)) & SATURATED) +
+    weights[4] * ((packed >>> (4 * BITS)) & SATURATED)
+  );
+}
+SEARCH_COLUMNS.length satisfies 5;
+
+function weightedExact(index: SearchIndex, p: number, weights: readonly number[]): number {
+  const counts = index.overflow.get(p)!;
+  let f = 0;
+  for (let c = 0; c < COLUMNS; c++) f += weights[c] * counts[c];
+  return f;
+}
+
+/** idf as FTS5 computes it, from the number of documents the phrase matches. */
+function idfOf(size: number, hits: number): number {
+  const idf = Math.log((size - hits + 0.5) / (hits + 0.5));
+  return idf <= 0.0 ? 1e-6 : idf;
 }
 
 /**
  * The documents holding every one of `terms` (FTS5 words: search-terms.ts), each as a prefix unless it
  * is one character long, in the columns searched (tag names only with `includeTags`), ranked by bm25.
+ * A query of one word that begins one indexed word alone (most searches) is its postings read once
+ * (searchOneTerm); any other goes through the phrase by phrase walk (searchPhrases). Both give the same.
  */
 export function searchDocuments(index: SearchIndex, terms: readonly string[], options: { includeTags: boolean }): SearchResult {
+  if (terms.length === 1) {
+    const [first, last] = termRange(index, terms[0]);
+    if (last - first === 1) return searchOneTerm(index, first, options);
+  }
+  return searchPhrases(index, terms, options);
+}
+
+/**
+ * One indexed word's documents and ranks straight from its postings (documents ascending): no per-document
+ * sums, no walk over the whole catalog. Its ranks are the general walk's to the last bit (the same sums of
+ * the same numbers): tested against searchPhrases.
+ */
+export function searchOneTerm(index: SearchIndex, term: number, options: { includeTags: boolean }): SearchResult {
+  const scratch = scratchOf(index);
+  const { rank, frequency, norm } = scratch;
+  const weights = weightsOf(options);
+  // Most indexes have no exact counts aside: then no posting is checked for them.
+  const exact = index.overflow.size > 0;
+  const found = scratch.touched;
+  const { counts, docs: postingDocs } = index; // locals: the loop reads no field of `index`
+  let hits = 0;
+  for (let p = index.start[term], end = index.start[term + 1]; p < end; p++) {
+    const packed = counts[p];
+    const f = exact && saturated(packed) ? weightedExact(index, p, weights) : weighted(packed, weights);
+    if (f === 0) continue; // only in a column this viewer does not search
+    frequency[hits] = f; // scratch: the i-th hit's f, zeroed again below
+    found[hits++] = postingDocs[p];
+  }
+  const idf = idfOf(index.size, hits);
+  const docs = found.subarray(0, hits);
+  for (let i = 0; i < hits; i++) {
+    const f = frequency[i];
+    frequency[i] = 0;
+    rank[docs[i]] = -1.0 * (idf * ((f * (K1 + 1.0)) / (f + norm[docs[i]])));
+  }
+  scratch.last = docs;
+  return { docs, rank };
+}
+
+/**
+ * Any query, phrase by phrase: each phrase's weighted counts summed per document over the words it
+ * begins, its idf from how many documents it matches, and the bm25 term added to the documents every
+ * phrase so far has matched.
+ */
+export function searchPhrases(index: SearchIndex, terms: readonly string[], options: { includeTags: boolean }): SearchResult {
   const { size } = index;
   const scratch = scratchOf(index);
-  const { rank, score, matched, frequency, touched } = scratch; // phrases matched so far: `matched`
-  const weights = BM25_WEIGHTS.map((w, c) => (c === TAGS_COLUMN && !options.includeTags ? 0 : w));
+  const { rank, score, matched, frequency, touched, firstDocs, norm } = scratch; // phrases matched so far: `matched`
+  const weights = weightsOf(options);
+  const exact = index.overflow.size > 0;
+  const { counts, docs: postingDocs } = index;
   if (terms.length > 255) throw new RangeError('At most 255 words per search (`matched` counts them in a byte).');
   if (terms.length === 0) return { docs: new Int32Array(0), rank };
 
+  let firstHits = 0;
+  let firstAscending = false;
   for (let phrase = 0; phrase < terms.length; phrase++) {
-    const term = terms[phrase];
-    const first = lowerBound(index.terms, term);
-    let last = first;
-    if (term.length > 1) while (last < index.terms.length && index.terms[last].startsWith(term)) last++;
-    else if (index.terms[first] === term) last = first + 1;
-
-    // f(q, D): the weighted count of the phrase's instances in each document (xInst in FTS5's bm25).
+    const [first, last] = termRange(index, terms[phrase]);
+    // f(q, D) of each document, summed over the words the phrase begins.
     let hits = 0;
     for (let t = first; t < last; t++) {
-      for (let p = index.start[t]; p < index.start[t + 1]; p++) {
-        const doc = index.docs[p];
-        const packed = index.counts[p];
-        let f = 0;
-        let full = false;
-        for (let c = 0; c < COLUMNS; c++) {
-          const n = (packed >>> (c * BITS)) & SATURATED;
-          full ||= n === SATURATED;
-          f += weights[c] * n;
-        }
-        if (full) {
-          // Only a posting with a saturated count has exact counts aside (most have none: no map lookup).
-          const exact = index.overflow.get(p)!;
-          f = 0;
-          for (let c = 0; c < COLUMNS; c++) f += weights[c] * exact[c];
-        }
+      for (let p = index.start[t], end = index.start[t + 1]; p < end; p++) {
+        const packed = counts[p];
+        const f = exact && saturated(packed) ? weightedExact(index, p, weights) : weighted(packed, weights);
         if (f === 0) continue; // only in a column this viewer does not search
+        const doc = postingDocs[p];
         if (frequency[doc] === 0) touched[hits++] = doc;
         frequency[doc] += f;
       }
     }
-    // idf as FTS5 computes it, from the number of documents the phrase matches.
-    let idf = Math.log((size - hits + 0.5) / (hits + 0.5));
-    if (idf <= 0.0) idf = 1e-6;
+    const idf = idfOf(size, hits);
     for (let i = 0; i < hits; i++) {
       const doc = touched[i];
       const f = frequency[doc];
       frequency[doc] = 0;
       if (matched[doc] !== phrase) continue;
       matched[doc] = phrase + 1;
-      score[doc] += idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * index.lengths[doc]) / index.averageLength)));
+      score[doc] += idf * ((f * (K1 + 1.0)) / (f + norm[doc]));
+    }
+    if (phrase === 0) {
+      firstDocs.set(touched.subarray(0, hits));
+      firstHits = hits;
+      firstAscending = last - first <= 1; // one word's postings are in document order
     }
   }
 
+  // Every document marked is one of the first phrase's: walk those (in document order when they are one
+  // word's postings) rather than the whole catalog.
+  const marked = firstAscending ? firstDocs.subarray(0, firstHits) : null;
+  const n = marked ? firstHits : size;
   let count = 0;
-  for (let doc = 0; doc < size; doc++) if (matched[doc] === terms.length) count++;
+  for (let i = 0; i < n; i++) if (matched[marked ? marked[i] : i] === terms.length) count++;
   const docs = new Int32Array(count);
   count = 0;
-  for (let doc = 0; doc < size; doc++) {
+  for (let i = 0; i < n; i++) {
+    const doc = marked ? marked[i] : i;
     if (matched[doc] === 0) continue;
     if (matched[doc] === terms.length) {
       docs[count++] = doc;
