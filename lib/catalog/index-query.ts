@@ -5,6 +5,7 @@
 import 'server-only';
 import { searchOf, type HeadIndex } from './head-index';
 import { searchDocuments } from './search-index';
+import { filterBySets, tagSetsOf, type Filtered } from './tag-sets';
 
 export interface IndexQuery {
   /** The query's words (search-terms.ts) and whether tag names are searched; null for no search. */
@@ -40,12 +41,6 @@ function hasAnyTag(index: HeadIndex, head: number, tags: Uint8Array): boolean {
   return false;
 }
 
-/** The heads a filter lets through (recency order) and its facet counts: what a page without a search needs. */
-export interface Filtered {
-  selected: Int32Array;
-  categoryCounts: Int32Array;
-  badgeCounts: Int32Array;
-}
 
 /**
  * Per index: the filter results of pages without a search (`/`, a category, a badge), which are the same for
@@ -123,69 +118,19 @@ function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 
 }
 
 /**
- * What filter() gives for a search's matches `heads` (ascending), worked out from `whole`, the same filter's
- * result over every head (kept per filter: a page without a search), by taking away what the heads that do
- * not match add to it: when a search matches most of the catalog, its matches' tag lists are more to walk
- * than the others'. The selection is `whole`'s selected heads that match, merged in order.
+ * filter() over a search's matches (ascending): their own tag lists, or each facet tag's count over bitsets
+ * (tag-sets.ts) when walking the matches' tag lists would take more steps (a search matching a large share of
+ * the catalog). `by` forces one way (for tests). Only facet tags' counts of their own kind are the same both
+ * ways (the only ones a page shows).
  */
-function filterByComplement(index: HeadIndex, heads: Int32Array, q: Pick<IndexQuery, 'categories' | 'badge'>, whole: Filtered, into: Int32Array): Filtered {
+export function filterMatches(index: HeadIndex, heads: Int32Array, q: Pick<IndexQuery, 'categories' | 'badge'>, by: 'auto' | 'lists' | 'sets' = 'auto'): Filtered {
+  const state = stateOf(index);
+  const walk = (heads.length * index.tagList.length) / Math.max(1, index.appIds.length); // tag list entries
+  const useSets = by === 'sets' || (by === 'auto' && walk > tagSetsOf(index).cost + heads.length / 4);
+  if (!useSets) return filter(index, heads, q, state.selected);
   const category = tagsNamed(index, q.categories, 'isCategory');
   const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
-  const { tagStart, tagList } = index;
-  const size = index.appIds.length;
-  const categoryCounts = whole.categoryCounts.slice();
-  // Without a filter the two facets count the same heads (as filter() does, one array serves both).
-  const same = category === null && badge === null;
-  const badgeCounts = same ? categoryCounts : whole.badgeCounts.slice();
-  // The heads that do not match come in runs between two matches; a run's tags are one stretch of tagList.
-  for (let i = 0, from = 0; i <= heads.length; i++) {
-    const to = i < heads.length ? heads[i] : size; // the run is heads from .. to - 1
-    if (same) for (let j = tagStart[from], end = tagStart[to]; j < end; j++) categoryCounts[tagList[j]]--;
-    else {
-      for (let head = from; head < to; head++) {
-        const inCategory = category === null || hasAnyTag(index, head, category);
-        const inBadge = badge === null || hasAnyTag(index, head, badge);
-        if (!inCategory && !inBadge) continue;
-        for (let j = tagStart[head]; j < tagStart[head + 1]; j++) {
-          const t = tagList[j];
-          if (inBadge) categoryCounts[t]--;
-          if (inCategory) badgeCounts[t]--;
-        }
-      }
-    }
-    from = to + 1;
-  }
-  if (same) {
-    into.set(heads); // every head is selected without a filter: the matches are
-    return { selected: into.subarray(0, heads.length), categoryCounts, badgeCounts };
-  }
-  const { selected } = whole;
-  let count = 0;
-  for (let i = 0, j = 0; i < selected.length && j < heads.length; ) {
-    if (selected[i] < heads[j]) i++;
-    else if (selected[i] > heads[j]) j++;
-    else {
-      into[count++] = selected[i];
-      i++;
-      j++;
-    }
-  }
-  return { selected: into.subarray(0, count), categoryCounts, badgeCounts };
-}
-
-/**
- * filter() over a search's matches: their own tag lists when they are at most half the catalog, else the
- * others' taken away from the unsearched result (filterByComplement). `by` forces one way (for tests).
- */
-export function filterMatches(
-  index: HeadIndex,
-  heads: Int32Array,
-  q: Pick<IndexQuery, 'categories' | 'badge'>,
-  by: 'auto' | 'matches' | 'complement' = 'auto',
-): Filtered {
-  const state = stateOf(index);
-  const useComplement = by === 'complement' || (by === 'auto' && heads.length * 2 > index.appIds.length);
-  return useComplement ? filterByComplement(index, heads, q, unsearched(index, state, q), state.selected) : filter(index, heads, q, state.selected);
+  return filterBySets(index, heads, category, badge, state.selected);
 }
 
 /**

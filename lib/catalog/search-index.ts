@@ -213,7 +213,7 @@ interface Scratch {
   matched: Uint8Array;
   frequency: Float64Array;
   touched: Int32Array;
-  /** The first phrase's documents (ascending when it is one word): every document a search may have marked. */
+  /** The first phrase's documents (ascending when it is one word): every document a search may have marked; searchTerms' matches. */
   firstDocs: Int32Array;
   norm: Float64Array;
   last: Int32Array;
@@ -292,47 +292,101 @@ function idfOf(size: number, hits: number): number {
 /**
  * The documents holding every one of `terms` (FTS5 words: search-terms.ts), each as a prefix unless it
  * is one character long, in the columns searched (tag names only with `includeTags`), ranked by bm25.
- * A query of one word that begins one indexed word alone (most searches) is its postings read once
- * (searchOneTerm); any other goes through the phrase by phrase walk (searchPhrases). Both give the same.
+ * A query each of whose words begins one indexed word alone (most searches) is a merge of those words'
+ * postings (searchTerms); any other goes through the phrase by phrase walk (searchPhrases). Both give the same.
  */
 export function searchDocuments(index: SearchIndex, terms: readonly string[], options: { includeTags: boolean }): SearchResult {
-  if (terms.length === 1) {
-    const [first, last] = termRange(index, terms[0]);
-    if (last - first === 1) return searchOneTerm(index, first, options);
+  if (terms.length === 0) return searchPhrases(index, terms, options);
+  const single: number[] = [];
+  for (const term of terms) {
+    const [first, last] = termRange(index, term);
+    if (last - first !== 1) return searchPhrases(index, terms, options);
+    single.push(first);
   }
-  return searchPhrases(index, terms, options);
+  return searchTerms(index, single, options);
 }
 
 /**
- * One indexed word's documents and ranks straight from its postings (documents ascending): no per-document
- * sums, no walk over the whole catalog. Its ranks are the general walk's to the last bit (the same sums of
- * the same numbers): tested against searchPhrases.
+ * The documents holding every one of the indexed words `termIds` (one phrase each), straight from their
+ * postings (documents ascending): the first word's documents with their bm25 terms, narrowed by a merge
+ * with each next word's postings, whose terms are added in phrase order. No per-document sums and no walk
+ * over the whole catalog; the ranks are searchPhrases' to the last bit (the same sums of the same numbers in
+ * the same order): tested against it (search-index.test.ts).
  */
-export function searchOneTerm(index: SearchIndex, term: number, options: { includeTags: boolean }): SearchResult {
+export function searchTerms(index: SearchIndex, termIds: readonly number[], options: { includeTags: boolean }): SearchResult {
   const scratch = scratchOf(index);
-  const { rank, frequency, norm } = scratch;
+  // The documents matched so far, ascending, and their scores: compact, in firstDocs/score (score zeroed again).
+  const { rank, firstDocs: found, score, norm } = scratch;
   const weights = weightsOf(options);
   // Most indexes have no exact counts aside: then no posting is checked for them.
   const exact = index.overflow.size > 0;
-  const found = scratch.touched;
-  const { counts, docs: postingDocs } = index; // locals: the loop reads no field of `index`
-  let hits = 0;
-  for (let p = index.start[term], end = index.start[term + 1]; p < end; p++) {
-    const packed = counts[p];
-    const f = exact && saturated(packed) ? weightedExact(index, p, weights) : weighted(packed, weights);
-    if (f === 0) continue; // only in a column this viewer does not search
-    frequency[hits] = f; // scratch: the i-th hit's f, zeroed again below
-    found[hits++] = postingDocs[p];
+  // With every column searched, each posting has an instance in a searched column: a word's documents are its postings.
+  const everyPosting = weights.every((w) => w > 0);
+  const { counts, docs: postingDocs } = index; // locals: the loops read no field of `index`
+  let count = 0;
+  for (let phrase = 0; phrase < termIds.length; phrase++) {
+    const begin = index.start[termIds[phrase]];
+    const end = index.start[termIds[phrase] + 1];
+    // idf from the number of documents the word is in, in the columns searched.
+    let hits = end - begin;
+    if (!everyPosting) {
+      for (let p = begin; p < end; p++) if ((exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights)) === 0) hits--;
+    }
+    const idf = idfOf(index.size, hits);
+    if (phrase === 0 && termIds.length === 1) {
+      // One word: its postings are the result (a score starts at 0, and 0 + term is term).
+      for (let p = begin; p < end; p++) {
+        // Written out, not a closure: a closure here took twice as long.
+        const fp = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
+        if (fp === 0) continue; // only in a column this viewer does not search
+        const doc = postingDocs[p];
+        rank[doc] = -1.0 * (idf * ((fp * (K1 + 1.0)) / (fp + norm[doc])));
+        found[count++] = doc;
+      }
+      return finish(scratch, found.subarray(0, count));
+    }
+    if (phrase === 0) {
+      for (let p = begin; p < end; p++) {
+        const fp = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
+        if (fp === 0) continue;
+        const doc = postingDocs[p];
+        score[count] = idf * ((fp * (K1 + 1.0)) / (fp + norm[doc]));
+        found[count++] = doc;
+      }
+      continue;
+    }
+    // Both ascending: keep the documents with this word too, in place, adding its term.
+    let kept = 0;
+    for (let i = 0, p = begin; i < count && p < end; ) {
+      const doc = found[i];
+      const other = postingDocs[p];
+      if (doc < other) i++;
+      else if (doc > other) p++;
+      else {
+        const fp = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
+        if (fp !== 0) {
+          found[kept] = doc;
+          score[kept++] = score[i] + idf * ((fp * (K1 + 1.0)) / (fp + norm[doc]));
+        }
+        i++;
+        p++;
+      }
+    }
+    score.fill(0, kept, count);
+    count = kept;
   }
-  const idf = idfOf(index.size, hits);
-  const docs = found.subarray(0, hits);
-  for (let i = 0; i < hits; i++) {
-    const f = frequency[i];
-    frequency[i] = 0;
-    rank[docs[i]] = -1.0 * (idf * ((f * (K1 + 1.0)) / (f + norm[docs[i]])));
+  const docs = found.subarray(0, count);
+  for (let i = 0; i < count; i++) {
+    rank[docs[i]] = -1.0 * score[i];
+    score[i] = 0;
   }
+  return finish(scratch, docs);
+}
+
+/** The result, its documents remembered so that the next search clears their ranks. */
+function finish(scratch: Scratch, docs: Int32Array): SearchResult {
   scratch.last = docs;
-  return { docs, rank };
+  return { docs, rank: scratch.rank };
 }
 
 /**
