@@ -216,6 +216,10 @@ interface Scratch {
   /** The first phrase's documents (ascending when it is one word): every document a search may have marked; searchTerms' matches. */
   firstDocs: Int32Array;
   norm: Float64Array;
+  /** searchTerms' bitsets over documents: the first word's, and the documents every word so far is in (two, in turn). */
+  firstBits: Uint32Array;
+  bits: Uint32Array;
+  nextBits: Uint32Array;
   last: Int32Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
@@ -234,6 +238,9 @@ function scratchOf(index: SearchIndex): Scratch {
       touched: new Int32Array(n),
       firstDocs: new Int32Array(n),
       norm,
+      firstBits: new Uint32Array((n + 31) >>> 5),
+      bits: new Uint32Array((n + 31) >>> 5),
+      nextBits: new Uint32Array((n + 31) >>> 5),
       last: new Int32Array(0),
     };
     scratches.set(index, scratch);
@@ -308,22 +315,24 @@ export function searchDocuments(index: SearchIndex, terms: readonly string[], op
 
 /**
  * The documents holding every one of the indexed words `termIds` (one phrase each), straight from their
- * postings (documents ascending): the first word's documents with their bm25 terms, narrowed by a merge
- * with each next word's postings, whose terms are added in phrase order. No per-document sums and no walk
- * over the whole catalog; the ranks are searchPhrases' to the last bit (the same sums of the same numbers in
- * the same order): tested against it (search-index.test.ts).
+ * postings, with no walk over the whole catalog. One word: its postings are the result. More: the documents
+ * every word so far is in are a bitset (n/32 words, cache-resident where a merge of two sorted lists of tens
+ * of thousands of documents stalls on every other comparison); the scores are summed in `rank` itself, word by
+ * word, and negated at the end. The ranks are searchPhrases' to the last bit (the same sums of the same
+ * numbers in the same order): tested against it (search-index.test.ts).
  */
 export function searchTerms(index: SearchIndex, termIds: readonly number[], options: { includeTags: boolean }): SearchResult {
   const scratch = scratchOf(index);
-  // The documents matched so far, ascending, and their scores: compact, in firstDocs/score (score zeroed again).
-  const { rank, firstDocs: found, score, norm } = scratch;
+  const { rank, firstDocs: found, norm, firstBits, bits, nextBits } = scratch;
   const weights = weightsOf(options);
   // Most indexes have no exact counts aside: then no posting is checked for them.
   const exact = index.overflow.size > 0;
   // With every column searched, each posting has an instance in a searched column: a word's documents are its postings.
   const everyPosting = weights.every((w) => w > 0);
   const { counts, docs: postingDocs } = index; // locals: the loops read no field of `index`
-  let count = 0;
+  // The documents every word so far is in: the first word's, then bits and nextBits in turn (the one not in
+  // use is all zeros).
+  let current = firstBits;
   for (let phrase = 0; phrase < termIds.length; phrase++) {
     const begin = index.start[termIds[phrase]];
     const end = index.start[termIds[phrase] + 1];
@@ -335,52 +344,52 @@ export function searchTerms(index: SearchIndex, termIds: readonly number[], opti
     const idf = idfOf(index.size, hits);
     if (phrase === 0 && termIds.length === 1) {
       // One word: its postings are the result (a score starts at 0, and 0 + term is term).
+      let count = 0;
       for (let p = begin; p < end; p++) {
         // Written out, not a closure: a closure here took twice as long.
-        const fp = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
-        if (fp === 0) continue; // only in a column this viewer does not search
+        const f = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
+        if (f === 0) continue; // only in a column this viewer does not search
         const doc = postingDocs[p];
-        rank[doc] = -1.0 * (idf * ((fp * (K1 + 1.0)) / (fp + norm[doc])));
+        rank[doc] = -1.0 * (idf * ((f * (K1 + 1.0)) / (f + norm[doc])));
         found[count++] = doc;
       }
       return finish(scratch, found.subarray(0, count));
     }
     if (phrase === 0) {
       for (let p = begin; p < end; p++) {
-        const fp = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
-        if (fp === 0) continue;
+        const f = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
+        if (f === 0) continue;
         const doc = postingDocs[p];
-        score[count] = idf * ((fp * (K1 + 1.0)) / (fp + norm[doc]));
-        found[count++] = doc;
+        rank[doc] = idf * ((f * (K1 + 1.0)) / (f + norm[doc])); // 0 + term is term
+        firstBits[doc >>> 5] |= 1 << (doc & 31);
       }
       continue;
     }
-    // Both ascending: keep the documents with this word too, in place, adding its term.
-    let kept = 0;
-    for (let i = 0, p = begin; i < count && p < end; ) {
-      const doc = found[i];
-      const other = postingDocs[p];
-      if (doc < other) i++;
-      else if (doc > other) p++;
-      else {
-        const fp = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
-        if (fp !== 0) {
-          found[kept] = doc;
-          score[kept++] = score[i] + idf * ((fp * (K1 + 1.0)) / (fp + norm[doc]));
-        }
-        i++;
-        p++;
-      }
+    const next = current === bits ? nextBits : bits;
+    for (let p = begin; p < end; p++) {
+      const doc = postingDocs[p];
+      if (!((current[doc >>> 5] >>> (doc & 31)) & 1)) continue;
+      const f = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
+      if (f === 0) continue;
+      rank[doc] = rank[doc] + idf * ((f * (K1 + 1.0)) / (f + norm[doc]));
+      next[doc >>> 5] |= 1 << (doc & 31);
     }
-    score.fill(0, kept, count);
-    count = kept;
+    if (current !== firstBits) current.fill(0);
+    current = next;
   }
-  const docs = found.subarray(0, count);
-  for (let i = 0; i < count; i++) {
-    rank[docs[i]] = -1.0 * score[i];
-    score[i] = 0;
+  // The matches, ascending, their ranks negated; the first word's other documents' partial sums back to 0.
+  let count = 0;
+  for (let w = 0; w < firstBits.length; w++) {
+    for (let x = current[w]; x !== 0; x &= x - 1) {
+      const doc = (w << 5) | (31 - Math.clz32(x & -x));
+      rank[doc] = -1.0 * rank[doc];
+      found[count++] = doc;
+    }
+    for (let x = firstBits[w] & ~current[w]; x !== 0; x &= x - 1) rank[(w << 5) | (31 - Math.clz32(x & -x))] = 0;
   }
-  return finish(scratch, docs);
+  firstBits.fill(0);
+  current.fill(0);
+  return finish(scratch, found.subarray(0, count));
 }
 
 /** The result, its documents remembered so that the next search clears their ranks. */
