@@ -318,7 +318,7 @@ export function searchDocuments(index: SearchIndex, terms: readonly string[], op
  * postings, with no walk over the whole catalog. One word: its postings are the result. More: the documents
  * every word so far is in are a bitset (n/32 words, cache-resident where a merge of two sorted lists of tens
  * of thousands of documents stalls on every other comparison); the scores are summed in `rank` itself, word by
- * word, and negated at the end. The ranks are searchPhrases' to the last bit (the same sums of the same
+ * word, and negated with the last word's term. The ranks are searchPhrases' to the last bit (the same sums of the same
  * numbers in the same order): tested against it (search-index.test.ts).
  */
 export function searchTerms(index: SearchIndex, termIds: readonly number[], options: { includeTags: boolean }): SearchResult {
@@ -366,25 +366,23 @@ export function searchTerms(index: SearchIndex, termIds: readonly number[], opti
       continue;
     }
     const next = current === bits ? nextBits : bits;
+    // The last word's sum is the score: negated (FTS5's sign) as it is written, not in a pass of its own.
+    const sign = phrase === termIds.length - 1 ? -1.0 : 1.0;
     for (let p = begin; p < end; p++) {
       const doc = postingDocs[p];
       if (!((current[doc >>> 5] >>> (doc & 31)) & 1)) continue;
       const f = exact && saturated(counts[p]) ? weightedExact(index, p, weights) : weighted(counts[p], weights);
       if (f === 0) continue;
-      rank[doc] = rank[doc] + idf * ((f * (K1 + 1.0)) / (f + norm[doc]));
+      rank[doc] = sign * (rank[doc] + idf * ((f * (K1 + 1.0)) / (f + norm[doc])));
       next[doc >>> 5] |= 1 << (doc & 31);
     }
     if (current !== firstBits) current.fill(0);
     current = next;
   }
-  // The matches, ascending, their ranks negated; the first word's other documents' partial sums back to 0.
+  // The matches, ascending; the first word's other documents' partial sums back to 0.
   let count = 0;
   for (let w = 0; w < firstBits.length; w++) {
-    for (let x = current[w]; x !== 0; x &= x - 1) {
-      const doc = (w << 5) | (31 - Math.clz32(x & -x));
-      rank[doc] = -1.0 * rank[doc];
-      found[count++] = doc;
-    }
+    for (let x = current[w]; x !== 0; x &= x - 1) found[count++] = (w << 5) | (31 - Math.clz32(x & -x));
     for (let x = firstBits[w] & ~current[w]; x !== 0; x &= x - 1) rank[(w << 5) | (31 - Math.clz32(x & -x))] = 0;
   }
   firstBits.fill(0);
