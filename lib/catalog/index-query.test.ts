@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HeadIndex } from './head-index';
 import { filterMatches, firstInOrder, queryIndex } from './index-query';
-import { buildSearchIndex, searchPhrases } from './search-index';
+import { buildSearchIndex } from './search-index';
+import { searchPhrases } from './search-walk';
 import { popcount, tagSetsOf } from './tag-sets';
 
 describe('firstInOrder', () => {

@@ -1,10 +1,10 @@
 // A page of one audience's cards from its in-memory index (head-index.ts): the filters (any of the chosen
-// categories, and the badge), the facet counts, a search's matches and ranks (search-index.ts), the sort and
-// the page, computed over typed arrays. Everything here works on an index the caller chose behind the
+// categories, and the badge), the facet counts (of many matches: tag-sets.ts), a search's matches and ranks
+// (search-walk.ts), the sort and the page, computed over typed arrays. Everything here works on an index the caller chose behind the
 // authorization layer (catalog.ts); it reads no viewer.
 import 'server-only';
 import { searchOf, type HeadIndex } from './head-index';
-import { searchDocuments } from './search-index';
+import { searchDocuments } from './search-walk';
 import { filterBySets, tagSetsOf, type Filtered } from './tag-sets';
 
 export interface IndexQuery {

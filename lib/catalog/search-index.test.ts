@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BM25_WEIGHTS } from './search-query';
-import { buildSearchIndex, searchDocuments, searchPhrases, searchTerms, type SearchDocument, type SearchIndex } from './search-index';
+import { buildSearchIndex, type SearchDocument, type SearchIndex } from './search-index';
+import { searchDocuments, searchPhrases, searchTerms } from './search-walk';
 import { matchExpression, queryTerms } from './search-terms';
 
 /** A stand-in for app_search with the same columns, tokenizer and prefix indexes. */
