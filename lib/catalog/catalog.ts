@@ -10,7 +10,7 @@ import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { cachedCatalog } from './cache';
 import { audienceOf, candidates, freshHeadIndex, freshSearchIndex, headIndex, SHARED, type Audience } from './head-index';
 import { queryIndex } from './index-query';
-import { searchDocuments } from './search-index';
+import { searchDocuments } from './search-walk';
 import { matchExpression, queryTerms } from './search-terms';
 import { PAGE_SIZE, type CatalogParams } from './search-query';
 import { readAppCards, type AppCardView } from '@/lib/apps/read';
@@ -50,7 +50,7 @@ interface Query {
 
 /**
  * The candidates, and with a search those FTS5 matches, each with its rank: bm25 over the audience's
- * cards as search-index.ts computes it (FTS5's own bm25 would count every version in the table).
+ * cards as search-walk.ts computes it (FTS5's own bm25 would count every version in the table).
  */
 function baseQuery(viewer: Viewer | null, settings: AccessSettings, audience: Audience, params: CatalogParams): Query {
   const visible = visibleAppsWhere(viewer, settings);

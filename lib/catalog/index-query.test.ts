@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HeadIndex } from './head-index';
-import { firstInOrder, queryIndex } from './index-query';
+import { filterMatches, firstInOrder, queryIndex } from './index-query';
+import { buildSearchIndex } from './search-index';
+import { searchPhrases } from './search-walk';
+import { popcount, tagSetsOf } from './tag-sets';
 
 describe('firstInOrder', () => {
   it('gives the first k items of a full sort, for small and large k, with ties broken by the order given', () => {
@@ -13,6 +16,140 @@ describe('firstInOrder', () => {
       const sorted = [...items].sort(compare);
       for (const k of [0, 1, 24, 48, 250, n]) {
         expect(firstInOrder(items, k, compare).slice(0, k), `n=${n} k=${k}`).toEqual(sorted.slice(0, k));
+        // With the first key given (items above the heap's worst passed over unseen): the same, ties included.
+        expect(firstInOrder(items, k, compare, key).slice(0, k), `n=${n} k=${k} keyed`).toEqual(sorted.slice(0, k));
+      }
+    }
+  });
+});
+
+describe('popcount', () => {
+  it('counts the set bits of any 32-bit word', () => {
+    for (const x of [0, 1, 2, 3, 0xff, 0x80000000, 0xffffffff, 0x55555555, 0x12345678, -1, -2147483648]) {
+      expect(popcount(x), String(x)).toBe([...(x >>> 0).toString(2)].filter((b) => b === '1').length);
+    }
+  });
+});
+
+describe('queryIndex with a search', () => {
+  // 2,000 heads (63 words of 32 bits): 8 categories, 8 badges, 2 tags of neither kind; some tags on most
+  // heads (kept as bitsets), some on a few (kept as lists of heads).
+  let seed = 11;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const n = 2000;
+  const tags = Array.from({ length: 18 }, (_, i) => ({ id: `t${i}`, rowid: i + 1, name: `tag-${i}`, title: `Tag ${i}`, color: '#000000', isCategory: i < 8, isBadge: i >= 8 && i < 16 }));
+  const share = tags.map((_, i) => [0.6, 0.3, 0.1, 0.01, 0.002, 0, 0.5, 0.04, 0.7, 0.02, 0.005, 0.2, 0.001, 0.9, 0.03, 0.25, 0.4, 0.01][i]);
+  const perHead = Array.from({ length: n }, () => tags.flatMap((_, t) => (random() < share[t] ? [t] : [])));
+  const tagStart = new Int32Array(n + 1);
+  perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
+  const titleRank = new Int32Array(n);
+  Array.from({ length: n }, (_, i) => i).sort(() => random() - 0.5).forEach((head, rank) => (titleRank[head] = rank));
+  const vocabulary = ['data', 'dashboard', 'model', 'vision', 'forecast', 'rare', 'churn', 'a'];
+  // Words on most heads, and a rare one; a few titles equal to a word (the exact-title boost).
+  const weight = [0.8, 0.5, 0.7, 0.3, 0.9, 0.003, 0.6, 0.4];
+  const words = () => vocabulary.filter((_, w) => random() < weight[w]).join(' ');
+  const documents = Array.from({ length: n }, (_, i) => [`app-${i}`, i % 397 === 0 ? 'model' : words(), words(), words(), perHead[i].map((t) => tags[t].name).join(' ')]);
+  const index: HeadIndex = {
+    appIds: Array.from({ length: n }, (_, i) => `app-${i}`),
+    docIds: Int32Array.from({ length: n }, (_, i) => i),
+    sortTitles: documents.map((d) => d[1].toLowerCase()),
+    lowerNames: Array.from({ length: n }, (_, i) => `app-${i}`),
+    names: Array.from({ length: n }, (_, i) => `app-${i}`),
+    updatedAt: new Float64Array(n),
+    titleRank,
+    tagStart,
+    tagList: Int32Array.from(perHead.flat()),
+    tags,
+    byDoc: Int32Array.from({ length: n }, (_, i) => i),
+    search: buildSearchIndex(documents),
+  };
+
+  it('keeps dense tags as bitsets and sparse ones as lists', () => {
+    const sets = tagSetsOf(index);
+    expect(sets.bits.filter(Boolean).length).toBeGreaterThan(3);
+    expect(sets.lists.filter(Boolean).length).toBeGreaterThan(3);
+    expect(sets.bits[16]).toBeNull(); // neither a category nor a badge: not counted
+    expect(sets.lists[16]).toBeNull();
+  });
+
+  const filters: [string[], string][] = [
+    [[], ''],
+    [['tag-0'], ''],
+    [['tag-3'], ''],
+    [['tag-1', 'tag-4', 'tag-7'], ''],
+    [[], 'tag-13'],
+    [[], 'tag-12'],
+    [['tag-0', 'tag-2'], 'tag-8'],
+    [['tag-5'], ''],
+    [['no-such-tag'], ''],
+    [[], 'tag-3'],
+  ];
+
+  it('counts facets and selects over bitsets exactly as over the matches\' tag lists', () => {
+    // Match sets of every density, and ones ending and starting at 32-bit word boundaries.
+    const matchSets = [
+      [],
+      [0],
+      [31, 32, 33, 63, 64, 1999],
+      Array.from({ length: n }, (_, i) => i),
+      ...[0.9, 0.5, 0.1, 0.01].map((p) => Array.from({ length: n }, (_, i) => i).filter(() => random() < p)),
+    ].map((heads) => Int32Array.from(heads));
+    for (const heads of matchSets) {
+      for (const [categories, badge] of filters) {
+        const label = JSON.stringify({ matches: heads.length, categories, badge });
+        const lists = filterMatches(index, heads, { categories, badge }, 'lists');
+        const byLists = { selected: [...lists.selected], categoryCounts: [...lists.categoryCounts], badgeCounts: [...lists.badgeCounts] };
+        const sets = filterMatches(index, heads, { categories, badge }, 'sets');
+        expect([...sets.selected], label).toEqual(byLists.selected);
+        // The counts a page shows: categories' of the category facet, badges' of the badge facet.
+        tags.forEach((tag, t) => {
+          if (tag.isCategory) expect(sets.categoryCounts[t], `${label} ${tag.name}`).toBe(byLists.categoryCounts[t]);
+          if (tag.isBadge) expect(sets.badgeCounts[t], `${label} ${tag.name}`).toBe(byLists.badgeCounts[t]);
+        });
+      }
+    }
+  });
+
+  /** The page worked out head by head: the general search, every head's tags, a full sort. */
+  function expected(q: string[], categories: string[], badge: string, sort: 'relevance' | 'updated' | 'title', page: number, exact: string) {
+    const { docs, rank: ranks } = searchPhrases(index.search!, q, { includeTags: true });
+    const rank = [...ranks];
+    const has = (head: number, names: string[], kind: 'isCategory' | 'isBadge') => perHead[head].some((t) => tags[t][kind] && names.includes(tags[t].name));
+    const inCategory = (h: number) => categories.length === 0 || has(h, categories, 'isCategory');
+    const inBadge = (h: number) => !badge || has(h, [badge], 'isBadge');
+    const matches = [...docs];
+    const heads = matches.filter((h) => inCategory(h) && inBadge(h));
+    const boosted = (h: number) => +!(index.sortTitles[h] === exact || index.lowerNames[h] === exact);
+    if (sort === 'title') heads.sort((a, b) => titleRank[a] - titleRank[b]);
+    if (sort === 'relevance') heads.sort((a, b) => boosted(a) - boosted(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b]);
+    const count = (kind: 'isCategory' | 'isBadge', within: (h: number) => boolean) =>
+      tags.flatMap((t, i) => {
+        const c = matches.filter((h) => within(h) && perHead[h].includes(i)).length;
+        return t[kind] && c > 0 ? [{ name: t.name, title: t.title, color: t.color, count: c }] : [];
+      });
+    const pageCount = Math.max(1, Math.ceil(heads.length / 24));
+    const p = Math.min(page, pageCount);
+    return {
+      total: heads.length,
+      page: p,
+      pageCount,
+      appIds: heads.slice((p - 1) * 24, p * 24).map((h) => `app-${h}`),
+      categories: count('isCategory', inBadge),
+      badges: count('isBadge', inCategory),
+    };
+  }
+
+  it('gives the page worked out head by head, for searches matching most heads, some, or few', () => {
+    const queries = ['data', 'forecast', 'model', 'rare', 'data model', 'forecast churn', 'dash vis', 'a', 'nothing', 'da', 'a rare'];
+    for (const query of queries) {
+      const terms = query.split(' ');
+      for (const [categories, badge] of filters) {
+        for (const sort of ['relevance', 'updated', 'title'] as const) {
+          const page = 1 + Math.floor(random() * 3);
+          const label = JSON.stringify({ query, categories, badge, sort, page });
+          const result = queryIndex(index, { search: { terms, includeTags: true }, categories, badge, sort, exact: query, page, pageSize: 24 });
+          expect(result, label).toEqual(expected(terms, categories, badge, sort, page, query));
+        }
       }
     }
   });

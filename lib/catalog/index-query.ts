@@ -1,10 +1,11 @@
 // A page of one audience's cards from its in-memory index (head-index.ts): the filters (any of the chosen
-// categories, and the badge), the facet counts, a search's matches and ranks (search-index.ts), the sort and
-// the page, computed over typed arrays. Everything here works on an index the caller chose behind the
+// categories, and the badge), the facet counts (of many matches: tag-sets.ts), a search's matches and ranks
+// (search-walk.ts), the sort and the page, computed over typed arrays. Everything here works on an index the caller chose behind the
 // authorization layer (catalog.ts); it reads no viewer.
 import 'server-only';
 import { searchOf, type HeadIndex } from './head-index';
-import { searchDocuments } from './search-index';
+import { searchDocuments } from './search-walk';
+import { filterBySets, tagSetsOf, type Filtered } from './tag-sets';
 
 export interface IndexQuery {
   /** The query's words (search-terms.ts) and whether tag names are searched; null for no search. */
@@ -40,12 +41,6 @@ function hasAnyTag(index: HeadIndex, head: number, tags: Uint8Array): boolean {
   return false;
 }
 
-/** The heads a filter lets through (recency order) and its facet counts: what a page without a search needs. */
-interface Filtered {
-  selected: Int32Array;
-  categoryCounts: Int32Array;
-  badgeCounts: Int32Array;
-}
 
 /**
  * Per index: the filter results of pages without a search (`/`, a category, a badge), which are the same for
@@ -92,11 +87,21 @@ function exactHeads(index: HeadIndex, state: ReturnType<typeof stateOf>, exact: 
 function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 'categories' | 'badge'>, into: Int32Array): Filtered {
   const category = tagsNamed(index, q.categories, 'isCategory');
   const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  const { tagStart, tagList } = index;
+  const n = heads ? heads.length : index.appIds.length;
+  if (category === null && badge === null) {
+    // No filter: every head is selected and both facets count the same heads (one array serves both).
+    const counts = new Int32Array(index.tags.length);
+    for (let i = 0; i < n; i++) {
+      const head = heads ? heads[i] : i;
+      for (let j = tagStart[head], end = tagStart[head + 1]; j < end; j++) counts[tagList[j]]++;
+      into[i] = head;
+    }
+    return { selected: into.subarray(0, n), categoryCounts: counts, badgeCounts: counts };
+  }
   const categoryCounts = new Int32Array(index.tags.length);
   const badgeCounts = new Int32Array(index.tags.length);
-  const { tagStart, tagList } = index;
   let count = 0;
-  const n = heads ? heads.length : index.appIds.length;
   for (let i = 0; i < n; i++) {
     const head = heads ? heads[i] : i;
     const inCategory = category === null || hasAnyTag(index, head, category);
@@ -113,6 +118,49 @@ function filter(index: HeadIndex, heads: Int32Array | null, q: Pick<IndexQuery, 
 }
 
 /**
+ * filter() over a search's matches (ascending): their own tag lists, or each facet tag's count over bitsets
+ * (tag-sets.ts) when walking the matches' tag lists would take more steps (a search matching a large share of
+ * the catalog). `by` forces one way (for tests). Only facet tags' counts of their own kind are the same both
+ * ways (the only ones a page shows).
+ */
+export function filterMatches(index: HeadIndex, heads: Int32Array, q: Pick<IndexQuery, 'categories' | 'badge'>, by: 'auto' | 'lists' | 'sets' = 'auto'): Filtered {
+  const state = stateOf(index);
+  // The steps of each way: the matches' tag list entries, walked once more per filter (hasAnyTag); the sets'
+  // words or entries of every facet tag, and setting the matches' bits (a step per few matches). Measured
+  // at 100,000 apps, a step of each takes about as long.
+  const filters = 1 + (q.categories.length > 0 ? 1 : 0) + (q.badge ? 1 : 0);
+  const walk = (filters * heads.length * index.tagList.length) / Math.max(1, index.appIds.length);
+  const useSets = by === 'sets' || (by === 'auto' && walk > tagSetsOf(index).cost + heads.length / 4);
+  if (!useSets) return filter(index, heads, q, state.selected);
+  const category = tagsNamed(index, q.categories, 'isCategory');
+  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  return filterBySets(index, heads, category, badge, state.selected);
+}
+
+/**
+ * The filter's result over every head (a page without a search), kept per filter until the index is replaced,
+ * least recently used out.
+ */
+function unsearched(index: HeadIndex, state: ReturnType<typeof stateOf>, q: Pick<IndexQuery, 'categories' | 'badge'>): Filtered {
+  const key = JSON.stringify([q.categories, q.badge]);
+  let filtered = state.filtered.get(key);
+  if (filtered) state.filtered.delete(key); // most recently used last
+  else {
+    const found = filter(index, null, q, state.selected);
+    filtered = { ...found, selected: found.selected.slice() }; // kept: a copy out of the scratch array
+    let heads = filtered.selected.length;
+    for (const entry of state.filtered.values()) heads += entry.selected.length;
+    for (const [oldest, entry] of state.filtered) {
+      if (state.filtered.size < FILTERS_KEPT && heads <= FILTERED_HEADS_KEPT * index.appIds.length) break;
+      state.filtered.delete(oldest);
+      heads -= entry.selected.length;
+    }
+  }
+  state.filtered.set(key, filtered);
+  return filtered;
+}
+
+/**
  * Filters (any of the chosen categories, and the badge), facet counts (categories follow the badge filter,
  * badges the category filter), sort and page.
  */
@@ -123,26 +171,8 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
   if (q.search) {
     const result = searchDocuments(searchOf(index), q.search.terms, { includeTags: q.search.includeTags });
     score = result.rank;
-    filtered = filter(index, result.docs, q, state.selected); // ascending: recency order
-  } else {
-    const key = JSON.stringify([q.categories, q.badge]);
-    const kept = state.filtered.get(key);
-    if (kept) {
-      filtered = kept;
-      state.filtered.delete(key); // most recently used last
-    } else {
-      const found = filter(index, null, q, state.selected);
-      filtered = { ...found, selected: found.selected.slice() }; // kept: a copy out of the scratch array
-      let heads = filtered.selected.length;
-      for (const entry of state.filtered.values()) heads += entry.selected.length;
-      for (const [oldest, entry] of state.filtered) {
-        if (state.filtered.size < FILTERS_KEPT && heads <= FILTERED_HEADS_KEPT * index.appIds.length) break;
-        state.filtered.delete(oldest);
-        heads -= entry.selected.length;
-      }
-    }
-    state.filtered.set(key, filtered);
-  }
+    filtered = filterMatches(index, result.docs, q); // ascending: recency order
+  } else filtered = unsearched(index, state, q);
   const { selected, categoryCounts, badgeCounts } = filtered;
 
   const total = selected.length;
@@ -151,7 +181,7 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
   const start = (page - 1) * q.pageSize;
   const { titleRank } = index;
   let ordered: ArrayLike<number> = selected; // recency order is the heads' order
-  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => titleRank[a] - titleRank[b]);
+  if (q.sort === 'title') ordered = firstInOrder(selected, start + q.pageSize, (a, b) => titleRank[a] - titleRank[b], titleRank);
   else if (q.sort === 'relevance' && score) {
     const rank = score;
     // The exact-title boost: the few heads whose title or name is the query come first (only those selected
@@ -159,7 +189,7 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
     const boosted = new Set(exactHeads(index, state, q.exact));
     ordered = boosted.size
       ? firstInOrder(selected, start + q.pageSize, (a, b) => +!boosted.has(a) - +!boosted.has(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b])
-      : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b]);
+      : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b], rank);
   }
   const facet = (counts: Int32Array, kind: 'isCategory' | 'isBadge') =>
     index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
@@ -177,9 +207,11 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
 
 /**
  * The first `k` of `items` in `compare` order (a total order): a bounded heap when k is small against the
- * items (a search's first page among tens of thousands of matches), a full sort otherwise.
+ * items (a search's first page among tens of thousands of matches), a full sort otherwise. `key`, when
+ * given, is the order's first key (compare(a, b) > 0 whenever key[a] > key[b]): an item whose key is above
+ * the heap's worst is passed over without a call to `compare` (most items, once the heap is full).
  */
-export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number): number[] {
+export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: number, b: number) => number, key?: ArrayLike<number>): number[] {
   if (k * 8 >= items.length) return Array.from(items).sort(compare);
   // A max-heap of the k best so far: its root is the worst of them.
   const heap: number[] = [];
@@ -195,19 +227,26 @@ export function firstInOrder(items: ArrayLike<number>, k: number, compare: (a: n
       i = worst;
     }
   };
-  for (let at = 0; at < items.length; at++) {
-    const item = items[at];
-    if (heap.length < k) {
-      heap.push(item);
-      for (let i = heap.length - 1; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (compare(heap[i], heap[parent]) <= 0) break;
-        [heap[i], heap[parent]] = [heap[parent], heap[i]];
-        i = parent;
+  let at = 0;
+  for (; at < items.length && heap.length < k; at++) {
+    heap.push(items[at]);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (compare(heap[i], heap[parent]) <= 0) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  }
+  if (k > 0) {
+    let worstKey = key ? key[heap[0]] : 0;
+    for (; at < items.length; at++) {
+      const item = items[at];
+      if (key && key[item] > worstKey) continue;
+      if (compare(item, heap[0]) < 0) {
+        heap[0] = item;
+        siftDown(0);
+        if (key) worstKey = key[heap[0]];
       }
-    } else if (k > 0 && compare(item, heap[0]) < 0) {
-      heap[0] = item;
-      siftDown(0);
     }
   }
   return heap.sort(compare);

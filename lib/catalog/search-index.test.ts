@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { BM25_WEIGHTS } from './search-query';
-import { buildSearchIndex, searchDocuments, type SearchDocument } from './search-index';
+import { buildSearchIndex, type SearchDocument, type SearchIndex } from './search-index';
+import { searchDocuments, searchPhrases, searchTerms } from './search-walk';
 import { matchExpression, queryTerms } from './search-terms';
 
 /** A stand-in for app_search with the same columns, tokenizer and prefix indexes. */
@@ -49,6 +50,56 @@ describe('search index', () => {
         const matching = new Set(expected.map(([doc]) => doc));
         const stale = documents.flatMap((_, doc) => (!matching.has(doc) && result.rank[doc] !== 0 ? [doc] : []));
         expect(stale, label).toEqual([]);
+      }
+    }
+  });
+
+  it('gives, through the postings merge of one indexed word per query word, exactly what the phrase by phrase walk gives', () => {
+    // 2,000 documents: the bitsets over documents span 63 words of 32 bits.
+    const documents = corpus(2000, 5);
+    const index = buildSearchIndex(documents);
+    /** The query words each of which begins one indexed word alone (searchDocuments' fast path), as term ids. */
+    const single = (words: string[]) => words.map((w) => index.terms.filter((t) => (w.length > 1 ? t.startsWith(w) : t === w)));
+    const queries = [['forecast'], ['finance'], ['h2o'], ['datum'], ['dashboard'], ['naïve'], ['中文'], ['forecast', 'finance'], ['finance', 'forecast'],
+      ['dashboard', 'datum', 'forecast'], ['visual', 'visual'], ['near', 'forecast'], ['ſtraße'], ['elan', 'datum']].map((q) => q.flatMap((w) => queryTerms(w)));
+    let fastPaths = 0;
+    for (const terms of queries) {
+      const ranges = single(terms);
+      expect(ranges.every((r) => r.length === 1), JSON.stringify(terms)).toBe(true);
+      for (const includeTags of [true, false]) {
+        const label = JSON.stringify({ terms, includeTags });
+        const general = searchPhrases(index, terms, { includeTags });
+        const expected = { docs: [...general.docs], rank: [...general.rank] };
+        const fast = searchTerms(index, ranges.map((r) => index.terms.indexOf(r[0])), { includeTags });
+        expect([...fast.docs], label).toEqual(expected.docs);
+        // The same sums in the same order: equal to the last bit, and 0 for every other document.
+        fast.rank.forEach((rank, doc) => expect(Object.is(rank, expected.rank[doc]), `${label} doc ${doc}: ${rank} vs ${expected.rank[doc]}`).toBe(true));
+        const through = searchDocuments(index, terms, { includeTags });
+        expect([...through.docs], label).toEqual(expected.docs);
+        fastPaths += expected.docs.length > 0 ? 1 : 0;
+      }
+    }
+    expect(fastPaths).toBeGreaterThan(20);
+    // Tag names only in the tags column: with tags not searched, `finance` matches fewer documents.
+    const finance = [index.terms.indexOf('finance')];
+    expect(searchTerms(index, finance, { includeTags: false }).docs.length).toBeLessThan(searchTerms(index, finance, { includeTags: true }).docs.length);
+  });
+
+  it('leaves no scratch state behind between the merge of postings and the phrase by phrase walk', () => {
+    const documents = corpus(700, 9);
+    const shared = buildSearchIndex(documents);
+    const queries = [['data'], ['dashboard', 'forecast'], ['da'], ['vis', 'forecast'], ['forecast', 'finance', 'h2o'], ['visual'], ['r'], ['datum', 'elan']];
+    for (let round = 0; round < 3; round++) {
+      for (const words of queries) {
+        const terms = words.flatMap((w) => queryTerms(w));
+        for (const includeTags of [true, false]) {
+          const fresh: SearchIndex = buildSearchIndex(documents);
+          const expected = searchDocuments(fresh, terms, { includeTags });
+          const result = searchDocuments(shared, terms, { includeTags });
+          const label = JSON.stringify({ round, words, includeTags });
+          expect([...result.docs], label).toEqual([...expected.docs]);
+          expect([...result.rank], label).toEqual([...expected.rank]);
+        }
       }
     }
   });

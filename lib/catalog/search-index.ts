@@ -1,18 +1,15 @@
 // An inverted index of the catalog cards one audience sees (their app_search documents), so a search
 // costs the matching words' postings instead of an FTS5 lookup that ranks every matching version in
-// the table. Words are FTS5's own (unicode61.ts); a query matches as app_search's MATCH expression does
-// (every term, each as a prefix, one-character terms whole, tag names only for viewers who may see
-// tags: search-terms.ts); the rank is FTS5's bm25 formula with the same column weights, computed over
-// the documents the viewer can see: a hidden app's words never move a visible app up or down.
+// the table. Words are FTS5's own (unicode61.ts); per word its documents and per-column counts. How a
+// query walks it (matches and bm25 as FTS5's) is search-walk.ts.
 import 'server-only';
 import { tokenizeAll } from './unicode61';
-import { BM25_WEIGHTS, SEARCH_COLUMNS } from './search-query';
+import { SEARCH_COLUMNS } from './search-query';
 
 const COLUMNS = SEARCH_COLUMNS.length;
-const TAGS_COLUMN = SEARCH_COLUMNS.indexOf('tags');
 /** Each posting's per-column counts, six bits each; a count of 63 or more is kept exactly in `overflow`. */
-const BITS = 6;
-const SATURATED = (1 << BITS) - 1;
+export const BITS = 6;
+export const SATURATED = (1 << BITS) - 1;
 
 /** Bit 0 of each column's field. */
 const FIELD_LOW_BITS = Array.from({ length: COLUMNS }, (_, c) => 1 << (c * BITS)).reduce((a, b) => a | b, 0);
@@ -172,130 +169,4 @@ export function invert(postings: DocumentPostings, words: readonly string[], ord
   let total = 0;
   for (let doc = 0; doc < size; doc++) total += lengths[doc];
   return { size, terms, start: Int32Array.from(start), docs, counts, overflow, lengths, averageLength: size > 0 ? total / size : 0 };
-}
-
-/** The first position in the sorted terms at or after `word`. */
-function lowerBound(terms: string[], word: string): number {
-  let low = 0;
-  let high = terms.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (terms[mid] < word) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-export interface SearchResult {
-  /** The matching documents, ascending. */
-  docs: Int32Array;
-  /**
-   * bm25 of each document (lower is better; FTS5's sign), 0 for those that do not match. The index's own
-   * scratch array, valid until its next search (callers read it at once, in the same synchronous call).
-   */
-  rank: Float64Array;
-}
-
-const K1 = 1.2;
-const B = 0.75;
-
-/**
- * Per index, the arrays a search works in, one slot per document: allocated once, not per search (at
- * 100,000 cards five fresh arrays were 2.9 MB per search, and collecting them a tenth of its time). Left
- * zeroed after each search but for `rank`, whose non-zero entries (the last result's documents) the next
- * search clears. Searches are synchronous, so one set per index is never shared by two at once.
- */
-interface Scratch {
-  rank: Float64Array;
-  score: Float64Array;
-  matched: Uint8Array;
-  frequency: Float64Array;
-  touched: Int32Array;
-  last: Int32Array;
-}
-const scratches = new WeakMap<SearchIndex, Scratch>();
-
-function scratchOf(index: SearchIndex): Scratch {
-  let scratch = scratches.get(index);
-  if (!scratch) {
-    const n = index.size;
-    scratch = { rank: new Float64Array(n), score: new Float64Array(n), matched: new Uint8Array(n), frequency: new Float64Array(n), touched: new Int32Array(n), last: new Int32Array(0) };
-    scratches.set(index, scratch);
-  }
-  for (const doc of scratch.last) scratch.rank[doc] = 0;
-  scratch.last = new Int32Array(0);
-  return scratch;
-}
-
-/**
- * The documents holding every one of `terms` (FTS5 words: search-terms.ts), each as a prefix unless it
- * is one character long, in the columns searched (tag names only with `includeTags`), ranked by bm25.
- */
-export function searchDocuments(index: SearchIndex, terms: readonly string[], options: { includeTags: boolean }): SearchResult {
-  const { size } = index;
-  const scratch = scratchOf(index);
-  const { rank, score, matched, frequency, touched } = scratch; // phrases matched so far: `matched`
-  const weights = BM25_WEIGHTS.map((w, c) => (c === TAGS_COLUMN && !options.includeTags ? 0 : w));
-  if (terms.length > 255) throw new RangeError('At most 255 words per search (`matched` counts them in a byte).');
-  if (terms.length === 0) return { docs: new Int32Array(0), rank };
-
-  for (let phrase = 0; phrase < terms.length; phrase++) {
-    const term = terms[phrase];
-    const first = lowerBound(index.terms, term);
-    let last = first;
-    if (term.length > 1) while (last < index.terms.length && index.terms[last].startsWith(term)) last++;
-    else if (index.terms[first] === term) last = first + 1;
-
-    // f(q, D): the weighted count of the phrase's instances in each document (xInst in FTS5's bm25).
-    let hits = 0;
-    for (let t = first; t < last; t++) {
-      for (let p = index.start[t]; p < index.start[t + 1]; p++) {
-        const doc = index.docs[p];
-        const packed = index.counts[p];
-        let f = 0;
-        let full = false;
-        for (let c = 0; c < COLUMNS; c++) {
-          const n = (packed >>> (c * BITS)) & SATURATED;
-          full ||= n === SATURATED;
-          f += weights[c] * n;
-        }
-        if (full) {
-          // Only a posting with a saturated count has exact counts aside (most have none: no map lookup).
-          const exact = index.overflow.get(p)!;
-          f = 0;
-          for (let c = 0; c < COLUMNS; c++) f += weights[c] * exact[c];
-        }
-        if (f === 0) continue; // only in a column this viewer does not search
-        if (frequency[doc] === 0) touched[hits++] = doc;
-        frequency[doc] += f;
-      }
-    }
-    // idf as FTS5 computes it, from the number of documents the phrase matches.
-    let idf = Math.log((size - hits + 0.5) / (hits + 0.5));
-    if (idf <= 0.0) idf = 1e-6;
-    for (let i = 0; i < hits; i++) {
-      const doc = touched[i];
-      const f = frequency[doc];
-      frequency[doc] = 0;
-      if (matched[doc] !== phrase) continue;
-      matched[doc] = phrase + 1;
-      score[doc] += idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * index.lengths[doc]) / index.averageLength)));
-    }
-  }
-
-  let count = 0;
-  for (let doc = 0; doc < size; doc++) if (matched[doc] === terms.length) count++;
-  const docs = new Int32Array(count);
-  count = 0;
-  for (let doc = 0; doc < size; doc++) {
-    if (matched[doc] === 0) continue;
-    if (matched[doc] === terms.length) {
-      docs[count++] = doc;
-      rank[doc] = -1.0 * score[doc];
-    }
-    matched[doc] = 0;
-    score[doc] = 0;
-  }
-  scratch.last = docs;
-  return { docs, rank };
 }

@@ -12,7 +12,7 @@ export function queryTerms(query: string): string[] {
 }
 
 /**
- * The FTS5 MATCH expression for `terms` that the in-memory index (search-index.ts) evaluates too: every
+ * The FTS5 MATCH expression for `terms` that the in-memory index (search-walk.ts) evaluates too: every
  * word, each as a prefix ("vis" finds "visual"), words of one character whole (a one-character prefix
  * would match most of the catalog). `includeTags: false` restricts it to the columns a visitor may
  * search (not tag names). Null without words.

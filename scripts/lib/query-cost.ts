@@ -2,6 +2,8 @@
 // and the SQL-only reference path (catalogPageInSql: FTS5 MATCH and SQL facets, its ranks' index built per call).
 // Run with the react-server condition so `server-only` modules load outside Next:
 //   DATA_DIR=/tmp/seeded CATALOG_CACHE=off npx tsx --conditions=react-server scripts/lib/query-cost.ts
+// Options: --json (one JSON line), --no-sql (the head index alone: the SQL path takes minutes at 100,000 apps),
+// --rounds=N (timed rounds per query kind, 30 by default; the median is printed).
 import { catalogPage, catalogPageInSql } from '../../lib/catalog/catalog';
 import { parseCatalogParams } from '../../lib/catalog/search-query';
 import { VOCABULARY } from './catalog-seed';
@@ -9,7 +11,7 @@ import { VOCABULARY } from './catalog-seed';
 const viewer = { id: 'bench', email: 'bench@bench.test', name: 'Bench', isAdmin: false, roles: [], fullAccess: true };
 const settings = { publicMode: false, fullAccessRole: '' } as Parameters<typeof catalogPage>[1];
 
-export function measureQueries(): { query: string; 'CPU ms (head index)': number; 'CPU ms (SQL only)': number }[] {
+export function measureQueries(options: { sql?: boolean; rounds?: number } = {}): { query: string; 'CPU ms (head index)': number; 'CPU ms (SQL only)'?: number }[] {
   const cases: [string, (i: number) => Record<string, string>][] = [
     ['/', () => ({})],
     ['category', (i) => ({ category: `category-${VOCABULARY[i % 12]}` })],
@@ -34,14 +36,15 @@ export function measureQueries(): { query: string; 'CPU ms (head index)': number
   };
   return cases.map(([query, params]) => ({
     query,
-    'CPU ms (head index)': median((i) => catalogPage(viewer, settings, parseCatalogParams(params(i)))),
+    'CPU ms (head index)': median((i) => catalogPage(viewer, settings, parseCatalogParams(params(i))), options.rounds),
     // The reference path builds its ranks' index afresh on every call: a few rounds are enough.
-    'CPU ms (SQL only)': median((i) => catalogPageInSql(viewer, settings, parseCatalogParams(params(i))), 5),
+    ...(options.sql === false ? {} : { 'CPU ms (SQL only)': median((i) => catalogPageInSql(viewer, settings, parseCatalogParams(params(i))), 5) }),
   }));
 }
 
 if (process.argv[1]?.endsWith('query-cost.ts')) {
-  const rows = measureQueries();
+  const rounds = process.argv.find((a) => a.startsWith('--rounds='));
+  const rows = measureQueries({ sql: !process.argv.includes('--no-sql'), rounds: rounds ? Number(rounds.slice('--rounds='.length)) : undefined });
   if (process.argv.includes('--json')) console.log(JSON.stringify(rows));
   else console.table(rows);
 }
