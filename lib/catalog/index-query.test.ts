@@ -1,9 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import type { HeadIndex } from './head-index';
+import type { HeadIndex, IndexedTag } from './head-index';
 import { filterMatches, firstInOrder, queryIndex } from './index-query';
 import { buildSearchIndex } from './search-index';
 import { searchPhrases } from './search-walk';
 import { popcount, tagSetsOf } from './tag-sets';
+
+/**
+ * A page as worked out head by head: `heads` (filtered and in page order) paged by 24, and each facet tag's count
+ * among the `matches` the other facet's filter lets through (categories follow the badge, badges the categories).
+ */
+function pageWorkedOut(o: {
+  heads: number[];
+  matches: number[];
+  perHead: number[][];
+  tags: IndexedTag[];
+  inCategory: (h: number) => boolean;
+  inBadge: (h: number) => boolean;
+  page: number;
+}) {
+  const count = (kind: 'isCategory' | 'isBadge', within: (h: number) => boolean) =>
+    o.tags.flatMap((t, i) => {
+      const c = o.matches.filter((h) => within(h) && o.perHead[h].includes(i)).length;
+      return t[kind] && c > 0 ? [{ name: t.name, title: t.title, color: t.color, count: c }] : [];
+    });
+  const pageCount = Math.max(1, Math.ceil(o.heads.length / 24));
+  const p = Math.min(o.page, pageCount);
+  return {
+    total: o.heads.length,
+    page: p,
+    pageCount,
+    appIds: o.heads.slice((p - 1) * 24, p * 24).map((h) => `app-${h}`),
+    categories: count('isCategory', o.inBadge),
+    badges: count('isBadge', o.inCategory),
+  };
+}
 
 describe('firstInOrder', () => {
   it('gives the first k items of a full sort, for small and large k, with ties broken by the order given', () => {
@@ -122,21 +152,7 @@ describe('queryIndex with a search', () => {
     const boosted = (h: number) => +!(index.sortTitles[h] === exact || index.lowerNames[h] === exact);
     if (sort === 'title') heads.sort((a, b) => titleRank[a] - titleRank[b]);
     if (sort === 'relevance') heads.sort((a, b) => boosted(a) - boosted(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b]);
-    const count = (kind: 'isCategory' | 'isBadge', within: (h: number) => boolean) =>
-      tags.flatMap((t, i) => {
-        const c = matches.filter((h) => within(h) && perHead[h].includes(i)).length;
-        return t[kind] && c > 0 ? [{ name: t.name, title: t.title, color: t.color, count: c }] : [];
-      });
-    const pageCount = Math.max(1, Math.ceil(heads.length / 24));
-    const p = Math.min(page, pageCount);
-    return {
-      total: heads.length,
-      page: p,
-      pageCount,
-      appIds: heads.slice((p - 1) * 24, p * 24).map((h) => `app-${h}`),
-      categories: count('isCategory', inBadge),
-      badges: count('isBadge', inCategory),
-    };
+    return pageWorkedOut({ heads, matches, perHead, tags, inCategory, inBadge, page });
   }
 
   it('gives the page worked out head by head, for searches matching most heads, some, or few', () => {
@@ -190,21 +206,8 @@ describe('queryIndex without a search', () => {
     const inBadge = (h: number) => !badge || has(h, [badge], 'isBadge');
     const heads = Array.from({ length: n }, (_, i) => i).filter((h) => inCategory(h) && inBadge(h));
     if (sort === 'title') heads.sort((a, b) => titleRank[a] - titleRank[b]);
-    const count = (kind: 'isCategory' | 'isBadge', within: (h: number) => boolean) =>
-      tags.flatMap((t, i) => {
-        const c = Array.from({ length: n }, (_, h) => h).filter((h) => within(h) && perHead[h].includes(i)).length;
-        return t[kind] && c > 0 ? [{ name: t.name, title: t.title, color: t.color, count: c }] : [];
-      });
-    const pageCount = Math.max(1, Math.ceil(heads.length / 24));
-    const p = Math.min(page, pageCount);
-    return {
-      total: heads.length,
-      page: p,
-      pageCount,
-      appIds: heads.slice((p - 1) * 24, p * 24).map((h) => `app-${h}`),
-      categories: count('isCategory', inBadge),
-      badges: count('isBadge', inCategory),
-    };
+    const all = Array.from({ length: n }, (_, h) => h);
+    return pageWorkedOut({ heads, matches: all, perHead, tags, inCategory, inBadge, page });
   }
 
   it('gives the same pages from the filter results it keeps as worked out afresh, over more filter sets than it keeps', () => {
