@@ -35,6 +35,28 @@ function pageWorkedOut(o: {
   };
 }
 
+/** A head index over heads 0..n-1 (`app-<i>`) in recency order, with each head's tags, title order and titles. */
+function syntheticIndex(o: { perHead: number[][]; tags: IndexedTag[]; titleRank: Int32Array; sortTitles: string[]; search: HeadIndex['search'] }): HeadIndex {
+  const n = o.perHead.length;
+  const tagStart = new Int32Array(n + 1);
+  o.perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
+  const ids = Array.from({ length: n }, (_, i) => `app-${i}`);
+  return {
+    appIds: ids,
+    docIds: Int32Array.from({ length: n }, (_, i) => i),
+    sortTitles: o.sortTitles,
+    lowerNames: ids,
+    names: ids,
+    updatedAt: new Float64Array(n),
+    titleRank: o.titleRank,
+    tagStart,
+    tagList: Int32Array.from(o.perHead.flat()),
+    tags: o.tags,
+    byDoc: Int32Array.from({ length: n }, (_, i) => i),
+    search: o.search,
+  };
+}
+
 describe('firstInOrder', () => {
   it('gives the first k items of a full sort, for small and large k, with ties broken by the order given', () => {
     let seed = 3;
@@ -70,8 +92,6 @@ describe('queryIndex with a search', () => {
   const tags = Array.from({ length: 18 }, (_, i) => ({ id: `t${i}`, rowid: i + 1, name: `tag-${i}`, title: `Tag ${i}`, color: '#000000', isCategory: i < 8, isBadge: i >= 8 && i < 16 }));
   const share = tags.map((_, i) => [0.6, 0.3, 0.1, 0.01, 0.002, 0, 0.5, 0.04, 0.7, 0.02, 0.005, 0.2, 0.001, 0.9, 0.03, 0.25, 0.4, 0.01][i]);
   const perHead = Array.from({ length: n }, () => tags.flatMap((_, t) => (random() < share[t] ? [t] : [])));
-  const tagStart = new Int32Array(n + 1);
-  perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
   const titleRank = new Int32Array(n);
   Array.from({ length: n }, (_, i) => i).sort(() => random() - 0.5).forEach((head, rank) => (titleRank[head] = rank));
   const vocabulary = ['data', 'dashboard', 'model', 'vision', 'forecast', 'rare', 'churn', 'a'];
@@ -79,20 +99,7 @@ describe('queryIndex with a search', () => {
   const weight = [0.8, 0.5, 0.7, 0.3, 0.9, 0.003, 0.6, 0.4];
   const words = () => vocabulary.filter((_, w) => random() < weight[w]).join(' ');
   const documents = Array.from({ length: n }, (_, i) => [`app-${i}`, i % 397 === 0 ? 'model' : words(), words(), words(), perHead[i].map((t) => tags[t].name).join(' ')]);
-  const index: HeadIndex = {
-    appIds: Array.from({ length: n }, (_, i) => `app-${i}`),
-    docIds: Int32Array.from({ length: n }, (_, i) => i),
-    sortTitles: documents.map((d) => d[1].toLowerCase()),
-    lowerNames: Array.from({ length: n }, (_, i) => `app-${i}`),
-    names: Array.from({ length: n }, (_, i) => `app-${i}`),
-    updatedAt: new Float64Array(n),
-    titleRank,
-    tagStart,
-    tagList: Int32Array.from(perHead.flat()),
-    tags,
-    byDoc: Int32Array.from({ length: n }, (_, i) => i),
-    search: buildSearchIndex(documents),
-  };
+  const index = syntheticIndex({ perHead, tags, titleRank, sortTitles: documents.map((d) => d[1].toLowerCase()), search: buildSearchIndex(documents) });
 
   it('keeps dense tags as bitsets and sparse ones as lists', () => {
     const sets = tagSetsOf(index);
@@ -178,25 +185,10 @@ describe('queryIndex without a search', () => {
   const n = 2000;
   const tags = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, rowid: i + 1, name: `tag-${i}`, title: `Tag ${i}`, color: '#000000', isCategory: i < 20, isBadge: i >= 20 }));
   const perHead = Array.from({ length: n }, () => [...new Set(Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * tags.length)))].sort((a, b) => a - b));
-  const tagStart = new Int32Array(n + 1);
-  perHead.forEach((list, i) => (tagStart[i + 1] = tagStart[i] + list.length));
   const titleOrder = Array.from({ length: n }, (_, i) => i).sort(() => random() - 0.5);
   const titleRank = new Int32Array(n);
   titleOrder.forEach((head, rank) => (titleRank[head] = rank));
-  const index: HeadIndex = {
-    appIds: Array.from({ length: n }, (_, i) => `app-${i}`),
-    docIds: Int32Array.from({ length: n }, (_, i) => i),
-    sortTitles: Array.from({ length: n }, (_, i) => `title ${i}`),
-    lowerNames: Array.from({ length: n }, (_, i) => `app-${i}`),
-    names: Array.from({ length: n }, (_, i) => `app-${i}`),
-    updatedAt: new Float64Array(n),
-    titleRank,
-    tagStart,
-    tagList: Int32Array.from(perHead.flat()),
-    tags,
-    byDoc: Int32Array.from({ length: n }, (_, i) => i),
-    search: null,
-  };
+  const index = syntheticIndex({ perHead, tags, titleRank, sortTitles: Array.from({ length: n }, (_, i) => `title ${i}`), search: null });
 
   /** The page worked out head by head, as the SQL reference would. */
   function expected(categories: string[], badge: string, sort: 'updated' | 'title', page: number) {
