@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { linkSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { unrunnableOnHost, versionUnrunnableReason } from './runnable';
+import { PACKAGES_KEPT, packagesKept, unrunnableOnHost, versionUnrunnableReason } from './runnable';
 import { writeBundle } from './testing/build';
 import type { RunnerCapabilities } from './types';
 
@@ -73,5 +73,39 @@ describe('versionUnrunnableReason: the facts read from a stored bundle and this 
     const installed = await writeBundle(path.join(dir, 'installed.wave'), { 'app.toml': '[App]\nName = "x"\n', 'packages.txt': 'bash\n' });
     expect(await versionUnrunnableReason({ runtime: python, bundlePath: none }, runner)).toBeNull();
     expect(await versionUnrunnableReason({ runtime: python, bundlePath: installed }, runner)).toBeNull();
+  });
+});
+
+describe("the bundles' packages kept in memory", () => {
+  it('are bounded, least recently used out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'runnable-kept-'));
+    try {
+      const runner = { capabilities: async () => ({ ...working, runner: 'local', resources: { memory: false, cpu: false, cgroupVersion: null, note: null }, egress: true }) as RunnerCapabilities };
+      const reasonOf = (bundlePath: string) => versionUnrunnableReason({ runtime: python, bundlePath }, runner);
+      const first = await writeBundle(path.join(dir, 'first.wave'), { 'app.toml': '[App]\nName = "x"\n', 'packages.txt': 'surely-not-a-package-2\n' });
+      expect(await reasonOf(first)).toMatch(/surely-not-a-package-2/);
+      rmSync(first); // from now on only the kept answer knows its packages
+      const filler = await writeBundle(path.join(dir, 'filler.wave'), { 'app.toml': '[App]\nName = "x"\n' });
+      const others = (from: number, count: number) => Array.from({ length: count }, (_, i) => path.join(dir, `f${from + i}.wave`));
+      for (const other of others(0, PACKAGES_KEPT - 1)) {
+        linkSync(filler, other);
+        await reasonOf(other);
+      }
+      expect(await reasonOf(first)).toMatch(/surely-not-a-package-2/); // kept, and now the most recently used
+      for (const other of others(PACKAGES_KEPT, 1)) {
+        linkSync(filler, other);
+        await reasonOf(other);
+      }
+      expect(packagesKept()).toBe(PACKAGES_KEPT);
+      expect(await reasonOf(first)).toMatch(/surely-not-a-package-2/); // f0 went out, not it
+      for (const other of others(PACKAGES_KEPT + 1, PACKAGES_KEPT)) {
+        linkSync(filler, other);
+        await reasonOf(other);
+      }
+      expect(packagesKept()).toBe(PACKAGES_KEPT);
+      expect(await reasonOf(first)).toBeNull(); // out: read again, and its bundle is gone (no packages known)
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

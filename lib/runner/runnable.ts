@@ -48,24 +48,41 @@ export function unrunnableOnHost(version: VersionRunFacts, host: HostRunFacts): 
   return reasons.length ? reasons.join(' ') : null;
 }
 
-/** packages.txt of a stored bundle, by its path (bundles are stored by content hash, so the answer never changes). */
+/**
+ * packages.txt of stored bundles, by path (bundles are stored by content hash, so an answer never changes): the
+ * app page asks on every view. Least recently used out past PACKAGES_KEPT, so that a large catalog's views do
+ * not keep one entry per version for the life of the process.
+ */
 const packagesOfBundle = new Map<string, Promise<string[]>>();
+export const PACKAGES_KEPT = 4096;
 
 async function bundlePackages(bundlePath: string): Promise<string[]> {
   let names = packagesOfBundle.get(bundlePath);
-  if (!names) {
-    names = (async () => {
-      const bundle = await openBundle(bundlePath);
-      try {
-        return bundle.get('packages.txt') ? parsePackagesTxt((await bundle.readFile('packages.txt', 1024 * 1024)).toString('utf8')) : [];
-      } finally {
-        await bundle.close();
-      }
-    })();
-    packagesOfBundle.set(bundlePath, names);
-    names.catch(() => packagesOfBundle.delete(bundlePath));
+  if (names) {
+    packagesOfBundle.delete(bundlePath);
+    packagesOfBundle.set(bundlePath, names); // most recently used last
+    return names;
   }
+  names = (async () => {
+    const bundle = await openBundle(bundlePath);
+    try {
+      return bundle.get('packages.txt') ? parsePackagesTxt((await bundle.readFile('packages.txt', 1024 * 1024)).toString('utf8')) : [];
+    } finally {
+      await bundle.close();
+    }
+  })();
+  packagesOfBundle.set(bundlePath, names);
+  if (packagesOfBundle.size > PACKAGES_KEPT) packagesOfBundle.delete(packagesOfBundle.keys().next().value!);
+  const kept = names;
+  names.catch(() => {
+    if (packagesOfBundle.get(bundlePath) === kept) packagesOfBundle.delete(bundlePath);
+  });
   return names;
+}
+
+/** How many bundles' packages are kept (tests). */
+export function packagesKept(): number {
+  return packagesOfBundle.size;
 }
 
 /**
