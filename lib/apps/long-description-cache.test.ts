@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { renderLongDescription, type MarkdownAssets } from '@/lib/catalog/markdown';
-import { cachedLongDescription, LONG_DESCRIPTION_CACHE, longDescriptionCacheSize } from './long-description-cache';
+import { cachedLongDescription, COMPILED_CACHE, LONG_DESCRIPTION_CACHE, longDescriptionCacheSize } from './long-description-cache';
 
 const assetsOf = (appId: string, shots = 1): MarkdownAssets => ({
   appId,
@@ -60,5 +60,43 @@ describe('the long description cache', () => {
     for (let i = 0; i < 12; i++) cachedLongDescription(`${i} ${'y'.repeat(eighth - 10)}`, assetsOf(`app-long-${i}`));
     expect(longDescriptionCacheSize().chars).toBeLessThanOrEqual(LONG_DESCRIPTION_CACHE.maxChars);
     expect(longDescriptionCacheSize().chars).toBeGreaterThan(LONG_DESCRIPTION_CACHE.maxChars - 2 * eighth);
+  });
+
+  it('renders a version whose tree is no longer kept from the compiled Markdown, without parsing it again', () => {
+    const md = '## Compiled\n\n![shot](static/screenshot1.png) [docs](https://example.com) <script>x</script>';
+    const first = html(md, assetsOf('app-c1'));
+    // Another version with the same Markdown: its own images, from the compiled form (no parse).
+    const parsed = longDescriptionCacheSize().parsed;
+    expect(html(md, assetsOf('app-c2'))).toBe(uncached(md, assetsOf('app-c2')));
+    expect(html(md, assetsOf('app-c2'))).toContain('/assets/app-c2/screenshot-1');
+    // Push the first version's tree out of the rendered trees: it comes back from the compiled form.
+    for (let i = 0; i < LONG_DESCRIPTION_CACHE.maxEntries; i++) cachedLongDescription(`filler ${i}`, assetsOf(`app-f${i}`));
+    const afterFill = longDescriptionCacheSize().parsed;
+    expect(afterFill - parsed).toBe(LONG_DESCRIPTION_CACHE.maxEntries); // the fillers, not the two versions above
+    expect(html(md, assetsOf('app-c1'))).toBe(first);
+    expect(longDescriptionCacheSize().parsed).toBe(afterFill);
+  });
+
+  it('bounds the compiled Markdown by its size, least recently used out', () => {
+    const bound = COMPILED_CACHE.maxChars;
+    COMPILED_CACHE.maxChars = 256 * 1024; // the same rule at a size a test parses quickly
+    onTestFinished(() => {
+      COMPILED_CACHE.maxChars = bound;
+    });
+    const part = COMPILED_CACHE.maxChars / 8 - 100; // the largest kept
+    const big = (i: number) => `${i} ${'z'.repeat(part - 20)}`;
+    for (let i = 0; i < 12; i++) cachedLongDescription(big(i), assetsOf(`app-big-${i}`));
+    const { compiledChars } = longDescriptionCacheSize();
+    expect(compiledChars).toBeLessThanOrEqual(COMPILED_CACHE.maxChars);
+    expect(compiledChars).toBeGreaterThan(COMPILED_CACHE.maxChars - 2 * part);
+    // The oldest went out: rendering it parses again.
+    const parsed = longDescriptionCacheSize().parsed;
+    cachedLongDescription(big(0), assetsOf('app-big-other'));
+    expect(longDescriptionCacheSize().parsed).toBe(parsed + 1);
+    // One too large to keep is parsed every time, never held.
+    const huge = 'h'.repeat(COMPILED_CACHE.maxChars / 8 + 10);
+    cachedLongDescription(huge, assetsOf('app-huge-1'));
+    cachedLongDescription(huge, assetsOf('app-huge-2'));
+    expect(longDescriptionCacheSize().parsed).toBe(parsed + 3);
   });
 });
