@@ -20,14 +20,23 @@ test('a published app appears in the catalog and a PRIVATE one does not', async 
   await signIn(page, user.email, user.password);
 
   await page.goto('/');
+  await expect(page.getByTestId('catalog-total')).toBeVisible();
+  // A search navigates in place (next/form): the page's part comes as a React payload, not a new document.
+  const documents: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'document') documents.push(r.url());
+  });
+  const payload = page.waitForRequest((r) => new URL(r.url()).searchParams.get('q') === w && r.headers()['rsc'] === '1');
   await page.getByRole('searchbox', { name: 'Search apps' }).fill(w);
   await page.keyboard.press('Enter');
+  await payload;
   await expect(page).toHaveURL(new RegExp(`[?&]q=${w}`));
   const cards = page.getByTestId('app-card');
   await expect(cards).toHaveCount(1);
   await expect(cards.first()).toHaveAttribute('data-app-name', published.name);
   await expect(page.getByTestId('catalog-total')).toHaveText('1 app');
   await expect(page.locator(`[data-app-name="${hidden.name}"]`)).toHaveCount(0);
+  expect(documents).toEqual([]);
 
   // The page sends a card's markup once: its React payload carries the card's data, not a second copy of its element tree.
   const html = await (await page.request.get(`/?q=${w}`)).text();

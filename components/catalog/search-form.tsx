@@ -1,10 +1,13 @@
-// The catalog's search box: a plain GET form, so results have a URL and work without JavaScript.
+// The catalog's search box: a GET form, so results have a URL and work without JavaScript. With JavaScript it is
+// next/form's: a search navigates in place (the page's part rendered again, not the whole document with its
+// layout; issue 15), never prefetching.
+import Form from 'next/form';
 import type { CatalogParams } from '@/lib/catalog/search-query';
 import { MAX_QUERY_LENGTH } from '@/lib/catalog/search-query';
 
 export function SearchForm({ params }: { params: CatalogParams }) {
   return (
-    <form role="search" action="/" method="get" className="flex w-full max-w-xl gap-2">
+    <Form role="search" action="/" prefetch={false} className="flex w-full max-w-xl gap-2">
       <label htmlFor="catalog-search" className="sr-only">
         Search apps
       </label>
@@ -24,6 +27,6 @@ export function SearchForm({ params }: { params: CatalogParams }) {
       <button type="submit" className="rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700">
         Search
       </button>
-    </form>
+    </Form>
   );
 }
