@@ -67,10 +67,11 @@ export interface HeadIndex {
   /** Per head, in recency order (updated_at DESC, name): */
   appIds: string[];
   docIds: Int32Array;
-  /** lower(sort_title) and lower(name), for the exact-match boost of relevance sorting. */
+  /**
+   * sort_title (the lower-cased title), for the exact-match boost of relevance sorting with the Names, and with
+   * the Names and coalesce(listed_at, created_at) for updating the index in place (head-update.ts).
+   */
   sortTitles: string[];
-  lowerNames: string[];
-  /** The Names and coalesce(listed_at, created_at), for updating the index in place (head-update.ts). */
   names: string[];
   updatedAt: Float64Array;
   /** Position in title order (sort_title, name). */
@@ -95,7 +96,7 @@ export const headIndexQueries = {
    * as much at 100,000 apps); build() sorts recency order itself.
    */
   heads: (audience: Audience, visible: SQL) => sql`
-    SELECT apps.id, apps.doc_id, apps.sort_title, lower(apps.name), apps.name, apps.updated_at,
+    SELECT apps.id, apps.doc_id, apps.sort_title, apps.name, apps.updated_at,
       ${audience.heads ? sql`apps.tag_ids` : sql`NULL`}
     FROM ${candidates(audience, visible, true)}
     WHERE ${SHARED} AND ${visible}
@@ -129,7 +130,7 @@ const MAX_INDEXES = 32;
 const MAX_CARDS = 400_000;
 const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex; started: number }>();
 
-type HeadRow = [id: string, docId: number, sortTitle: string, lowerName: string, name: string, updatedAt: number, tagIds: string | null];
+type HeadRow = [id: string, docId: number, sortTitle: string, name: string, updatedAt: number, tagIds: string | null];
 
 /** The audience's heads and their tags, read in one snapshot. */
 function build(audience: Audience, visible: SQL): HeadIndex {
@@ -138,15 +139,15 @@ function build(audience: Audience, visible: SQL): HeadIndex {
     const byTitle = db.values<HeadRow>(headIndexQueries.heads(audience, visible));
     const tags = readTags();
     // Recency order (updated_at DESC, name), as headIndexQueries.identities reads it for an update.
-    const titleRank = Int32Array.from(byTitle, (_, i) => i).sort(
-      (a, b) => byTitle[b][5] - byTitle[a][5] || compareBinary(byTitle[a][4], byTitle[b][4]),
-    );
+    const updated = Float64Array.from(byTitle, (r) => r[4]);
+    const named = byTitle.map((r) => r[3]);
+    const titleRank = Int32Array.from(byTitle, (_, i) => i).sort((a, b) => updated[b] - updated[a] || compareBinary(named[a], named[b]));
     const rows = Array.from(titleRank, (i) => byTitle[i]);
     const byDoc = docPositions(rows.map((r) => r[1]));
     let perHead: number[][];
     if (audience.heads) {
       const tagIds = tagIdIndexes(tags);
-      perHead = rows.map((r) => tagIds(r[6]!));
+      perHead = rows.map((r) => tagIds(r[5]!));
     } else {
       const tagIndex = new Map(tags.map((t, i) => [t.rowid, i]));
       perHead = rows.map(() => []);
@@ -162,9 +163,8 @@ function build(audience: Audience, visible: SQL): HeadIndex {
       appIds: rows.map((r) => r[0]),
       docIds: Int32Array.from(rows, (r) => r[1]),
       sortTitles: rows.map((r) => r[2]),
-      lowerNames: rows.map((r) => r[3]),
-      names: rows.map((r) => r[4]),
-      updatedAt: Float64Array.from(rows, (r) => r[5]),
+      names: rows.map((r) => r[3]),
+      updatedAt: Float64Array.from(titleRank, (i) => updated[i]),
       titleRank,
       tagStart,
       tagList,

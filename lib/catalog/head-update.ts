@@ -22,7 +22,7 @@ const MAX_CHANGED_SHARE = 0.25;
 
 export const headUpdateQueries = {
   /** The changed heads' fields and tags' ids (a JSON array of doc ids, then the audience): one index search per doc id. */
-  heads: `SELECT h.doc_id, h.app_id, h.sort_title, lower(h.name), h.name, h.tag_ids
+  heads: `SELECT h.doc_id, h.app_id, h.sort_title, h.name, h.tag_ids
     FROM json_each(?) AS j CROSS JOIN catalog_heads h INDEXED BY catalog_heads_doc_idx ON h.doc_id = j.value AND h.audience = ?`,
 };
 
@@ -75,9 +75,9 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     }
     if (changed.length > Math.max(64, size * MAX_CHANGED_SHARE)) return null;
 
-    const read = new Map<number, [string, string, string, string, string]>();
+    const read = new Map<number, [string, string, string, string]>();
     const docs = JSON.stringify(changed.map((i) => rows[i][0]));
-    for (const [doc, ...fields] of client.prepare(headUpdateQueries.heads).raw().all(docs, audience.heads) as [number, string, string, string, string, string][]) {
+    for (const [doc, ...fields] of client.prepare(headUpdateQueries.heads).raw().all(docs, audience.heads) as [number, string, string, string, string][]) {
       read.set(doc, fields);
     }
     const tagIds = tagIdIndexes(tags);
@@ -91,12 +91,11 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     }
     const appIdsOut: string[] = new Array(size);
     const sortTitles: string[] = new Array(size);
-    const lowerNames: string[] = new Array(size);
     const names: string[] = new Array(size);
     const tagStart = new Int32Array(size + 1);
     for (let i = 0; i < size; i++) {
       const j = from[i];
-      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : tagIds(read.get(rows[i][0])?.[4] ?? '[]').length;
+      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : tagIds(read.get(rows[i][0])?.[3] ?? '[]').length;
       tagStart[i + 1] = tagStart[i] + count;
     }
     const tagList = new Int32Array(tagStart[size]);
@@ -105,15 +104,14 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
       if (j >= 0) {
         appIdsOut[i] = previous.appIds[j];
         sortTitles[i] = previous.sortTitles[j];
-        lowerNames[i] = previous.lowerNames[j];
         names[i] = previous.names[j];
         for (let k = previous.tagStart[j], at = tagStart[i]; k < previous.tagStart[j + 1]; k++) tagList[at++] = tagMap[previous.tagList[k]];
         if (!tagOrderKept) tagList.subarray(tagStart[i], tagStart[i + 1]).sort();
       } else {
         const fields = read.get(rows[i][0]);
         if (!fields || fields[0] !== rows[i][1]) throw new Error('catalog_heads changed inside one read transaction');
-        [appIdsOut[i], sortTitles[i], lowerNames[i], names[i]] = fields;
-        tagList.set(tagIds(fields[4]), tagStart[i]);
+        [appIdsOut[i], sortTitles[i], names[i]] = fields;
+        tagList.set(tagIds(fields[3]), tagStart[i]);
       }
     }
 
@@ -142,7 +140,6 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
       appIds: appIdsOut,
       docIds: Int32Array.from(docIds),
       sortTitles,
-      lowerNames,
       names,
       updatedAt: Float64Array.from(rows, (r) => r[2]),
       titleRank,
