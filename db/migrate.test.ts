@@ -127,3 +127,35 @@ describe('0007: instances outlive their app version', () => {
     db.$client.close();
   });
 });
+
+describe('0013: each catalog head carries its tag ids', () => {
+  it("fills tag_ids of the heads a database already has from their versions' app_tags, in both audiences", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-0013-'));
+    const file = path.join(dir, 'appstore.db');
+    const before = open(file);
+    before.$client.pragma('foreign_keys = ON'); // as db/index.ts opens it
+    migrateDb(before, { migrationsFolder: folderWith(migrationIndex('0013')), log: () => {} });
+    const run = (sql: string) => before.$client.prepare(sql).run();
+    run("insert into users (id, email, name) values ('u1', 'a@b.test', 'A')");
+    run("insert into tags (id, name, title) values ('t1', 'one', 'One'), ('t2', 'two', 'Two')");
+    const app = (id: string, name: string, version: string, visibility: string) =>
+      run(`insert into apps (id, name, version, version_key, owner_id, kind, title, instance_lifecycle, runtime, env, files, bundle_sha256, bundle_size, visibility)
+           values ('${id}', '${name}', '${version}', '${version}', 'u1', 'wave', 'App', 'ON_DEMAND', '{}', '[]', '[]', 'sha', 1, '${visibility}')`);
+    app('a1', 'tagged', '1.0.0', 'PUBLIC');
+    app('a2', 'tagged', '2.0.0', 'ALL_USERS');
+    app('b1', 'untagged', '1.0.0', 'ALL_USERS');
+    run("insert into app_tags (app_id, tag_id) values ('a1', 't1'), ('a2', 't1'), ('a2', 't2')");
+    before.$client.close();
+
+    const db = open(file);
+    db.$client.pragma('foreign_keys = ON');
+    migrateDb(db, { log: () => {} });
+    const heads = db.$client.prepare('select audience, name, app_id as appId, tag_ids as tagIds from catalog_heads order by audience, name').all() as { tagIds: string }[];
+    expect(heads.map((h) => ({ ...h, tagIds: JSON.parse(h.tagIds).sort() }))).toEqual([
+      { audience: 'public', name: 'tagged', appId: 'a1', tagIds: ['t1'] },
+      { audience: 'shared', name: 'tagged', appId: 'a2', tagIds: ['t1', 't2'] },
+      { audience: 'shared', name: 'untagged', appId: 'b1', tagIds: [] },
+    ]);
+    db.$client.close();
+  });
+});

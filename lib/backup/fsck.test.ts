@@ -11,7 +11,7 @@ import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
 import { assetPath, bundlePath } from '@/lib/storage/paths';
 import { stageStream } from '@/lib/storage/staging';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
-import { fsck, integrityProblems, integrityProblemsOffThread } from './fsck';
+import { fsck, integrityCheckOffThread, integrityProblems, integrityProblemsOffThread } from './fsck';
 
 const { dir } = useTempDataDir();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -117,5 +117,15 @@ describe('fsck', () => {
     broken.close();
     expect(await integrityProblemsOffThread(file)).toEqual(problems);
     expect(await integrityProblemsOffThread(path.join(path.dirname(file), 'absent.db'))).toEqual([expect.stringContaining('could not be read')]);
+  });
+
+  it('runs the check in the worker at the lowest priority (Linux: of its own thread only), leaving the server at its own', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fsck-nice-')), 'x.db');
+    new Database(file).exec('create table t (id integer primary key)').close();
+    const before = os.getPriority();
+    const { problems, priority } = await integrityCheckOffThread(file, 'quick_check');
+    expect(problems).toEqual([]);
+    expect(priority).toBe(process.platform === 'linux' ? 19 : null);
+    expect(os.getPriority()).toBe(before);
   });
 });

@@ -33,20 +33,29 @@ export function integrityProblems(client: BetterSqlite3.Database): string[] {
   return rows.map((r) => r.integrity_check).filter((line) => line !== 'ok');
 }
 
-// Plain CommonJS run by the worker: better-sqlite3 resolved from the portal's folder, as the server does.
+// Plain CommonJS run by the worker: better-sqlite3 resolved from the portal's folder, as the server does. On
+// Linux the worker first lowers its own thread's priority (the nice value is per thread there; elsewhere
+// setPriority would change the whole process): the check is background work, and on a busy machine it must
+// not take the CPU from the pages being served, above all a restart's first ones (issue 15: cold start).
 const INTEGRITY_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const os = require('node:os');
+if (process.platform === 'linux') {
+  try { os.setPriority(19); } catch {}
+}
 const Database = require(require.resolve('better-sqlite3', { paths: [workerData.cwd] }));
 let db;
+let problems;
 try {
   db = new Database(workerData.file, { readonly: true, fileMustExist: true });
   const rows = db.pragma(workerData.check);
-  parentPort.postMessage(rows.map((r) => r[workerData.check]).filter((line) => line !== 'ok'));
+  problems = rows.map((r) => r[workerData.check]).filter((line) => line !== 'ok');
 } catch (error) {
-  parentPort.postMessage(['the database could not be read: ' + (error && error.message)]);
+  problems = ['the database could not be read: ' + (error && error.message)];
 } finally {
   if (db) db.close();
-}`;
+}
+parentPort.postMessage({ problems, priority: process.platform === 'linux' ? os.getPriority() : null });`;
 
 /**
  * The same check on its own read-only connection in a worker thread: on a large database it takes seconds
@@ -54,13 +63,18 @@ try {
  * lets it read a consistent snapshot while the portal writes. `quick_check` does less (it does not compare
  * indexes with their tables) and still finds damaged pages.
  */
-export function integrityProblemsOffThread(file: string, check: 'integrity_check' | 'quick_check' = 'integrity_check'): Promise<string[]> {
+export async function integrityProblemsOffThread(file: string, check: 'integrity_check' | 'quick_check' = 'integrity_check'): Promise<string[]> {
+  return (await integrityCheckOffThread(file, check)).problems;
+}
+
+/** integrityProblemsOffThread, with the worker thread's priority (its nice value on Linux, else null). */
+export function integrityCheckOffThread(file: string, check: 'integrity_check' | 'quick_check'): Promise<{ problems: string[]; priority: number | null }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(INTEGRITY_WORKER, { eval: true, workerData: { file, check, cwd: process.cwd() } });
     let answered = false;
-    worker.once('message', (problems: string[]) => {
+    worker.once('message', (answer: { problems: string[]; priority: number | null }) => {
       answered = true;
-      resolve(problems);
+      resolve(answer);
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {

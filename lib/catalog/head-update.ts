@@ -7,12 +7,13 @@
 // the previous build. That suffices because a version's texts never change and every write that changes
 // a head's tags sets its listed_at, and so its updated_at, to the time of the write (triggers
 // app_tags_listed_ai/ad, migration 0009): a tag change after the previous build started has an updated_at
-// after that start (less a margin for clocks). Other heads (new, moved, re-tagged) are read by doc id;
-// tags are re-read whole (renames, colours, roles). The result equals a fresh build (head-update.test.ts).
+// after that start (less a margin for clocks). Other heads (new, moved, re-tagged) are read by doc id, with
+// their tags from catalog_heads.tag_ids as a full build reads them; the tags themselves are re-read whole
+// (renames, colours, roles). The result equals a fresh build (head-update.test.ts).
 import 'server-only';
 import type { SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { docPositions, headIndexQueries, readTags, type Audience, type HeadIndex } from './head-index';
+import { docPositions, headIndexQueries, readTags, tagIdIndexes, type Audience, type HeadIndex } from './head-index';
 
 /** Writes up to this long before a build started may be missing from it (clock resolution and small steps). */
 export const CLOCK_MARGIN_MS = 60_000;
@@ -20,8 +21,8 @@ export const CLOCK_MARGIN_MS = 60_000;
 const MAX_CHANGED_SHARE = 0.25;
 
 export const headUpdateQueries = {
-  /** The changed heads' fields (a JSON array of doc ids, then the audience): one index search per doc id. */
-  heads: `SELECT h.doc_id, h.app_id, h.sort_title, lower(h.name), h.name
+  /** The changed heads' fields and tags' ids (a JSON array of doc ids, then the audience): one index search per doc id. */
+  heads: `SELECT h.doc_id, h.app_id, h.sort_title, h.name, h.tag_ids
     FROM json_each(?) AS j CROSS JOIN catalog_heads h INDEXED BY catalog_heads_doc_idx ON h.doc_id = j.value AND h.audience = ?`,
 };
 
@@ -79,16 +80,7 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     for (const [doc, ...fields] of client.prepare(headUpdateQueries.heads).raw().all(docs, audience.heads) as [number, string, string, string, string][]) {
       read.set(doc, fields);
     }
-    // The changed heads' tags, by doc id (headIndexQueries.tagsOf: the query a visitor's full build uses).
-    const tagByRow = new Map(tags.map((t, i) => [t.rowid, i]));
-    const readTagsOf = new Map<number, number[]>();
-    for (const [doc, tagRow] of db.values<[number, number]>(headIndexQueries.tagsOf(changed.map((i) => rows[i][1])))) {
-      const t = tagByRow.get(tagRow);
-      if (t === undefined) continue;
-      const list = readTagsOf.get(doc);
-      if (list) list.push(t);
-      else readTagsOf.set(doc, [t]);
-    }
+    const tagIds = tagIdIndexes(tags);
 
     // Tag indexes keep their order through tagMap unless a tag moved in the facet order (a rename).
     let tagOrderKept = true;
@@ -99,12 +91,11 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
     }
     const appIdsOut: string[] = new Array(size);
     const sortTitles: string[] = new Array(size);
-    const lowerNames: string[] = new Array(size);
     const names: string[] = new Array(size);
     const tagStart = new Int32Array(size + 1);
     for (let i = 0; i < size; i++) {
       const j = from[i];
-      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : (readTagsOf.get(rows[i][0])?.length ?? 0);
+      const count = j >= 0 ? previous.tagStart[j + 1] - previous.tagStart[j] : tagIds(read.get(rows[i][0])?.[3] ?? '[]').length;
       tagStart[i + 1] = tagStart[i] + count;
     }
     const tagList = new Int32Array(tagStart[size]);
@@ -113,15 +104,14 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
       if (j >= 0) {
         appIdsOut[i] = previous.appIds[j];
         sortTitles[i] = previous.sortTitles[j];
-        lowerNames[i] = previous.lowerNames[j];
         names[i] = previous.names[j];
         for (let k = previous.tagStart[j], at = tagStart[i]; k < previous.tagStart[j + 1]; k++) tagList[at++] = tagMap[previous.tagList[k]];
         if (!tagOrderKept) tagList.subarray(tagStart[i], tagStart[i + 1]).sort();
       } else {
         const fields = read.get(rows[i][0]);
         if (!fields || fields[0] !== rows[i][1]) throw new Error('catalog_heads changed inside one read transaction');
-        [appIdsOut[i], sortTitles[i], lowerNames[i], names[i]] = fields;
-        tagList.set((readTagsOf.get(rows[i][0]) ?? []).sort((x, y) => x - y), tagStart[i]);
+        [appIdsOut[i], sortTitles[i], names[i]] = fields;
+        tagList.set(tagIds(fields[3]), tagStart[i]);
       }
     }
 
@@ -150,7 +140,6 @@ export function updateHeadIndex(previous: HeadIndex, previousStart: number, audi
       appIds: appIdsOut,
       docIds: Int32Array.from(docIds),
       sortTitles,
-      lowerNames,
       names,
       updatedAt: Float64Array.from(rows, (r) => r[2]),
       titleRank,

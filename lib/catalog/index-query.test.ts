@@ -1,6 +1,7 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HeadIndex, IndexedTag } from './head-index';
-import { filterMatches, firstInOrder, queryIndex } from './index-query';
+import { filterMatches, firstInOrder, queryIndex, sqliteLower } from './index-query';
 import { buildSearchIndex } from './search-index';
 import { searchPhrases } from './search-walk';
 import { popcount, tagSetsOf } from './tag-sets';
@@ -45,7 +46,6 @@ function syntheticIndex(o: { perHead: number[][]; tags: IndexedTag[]; titleRank:
     appIds: ids,
     docIds: Int32Array.from({ length: n }, (_, i) => i),
     sortTitles: o.sortTitles,
-    lowerNames: ids,
     names: ids,
     updatedAt: new Float64Array(n),
     titleRank: o.titleRank,
@@ -56,6 +56,15 @@ function syntheticIndex(o: { perHead: number[][]; tags: IndexedTag[]; titleRank:
     search: o.search,
   };
 }
+
+describe('sqliteLower', () => {
+  it("lower-cases as SQLite's lower() does without ICU (ASCII letters only), which the SQL reference compares Names with", () => {
+    const strings = ['App-Name_1.0', 'ÄÖÜ Straße', 'ΣΊΣΥΦΟΣ', 'İstanbul', 'ＡＢＣ', 'MiXeD-ÉcLaIr', ''];
+    const db = new Database(':memory:');
+    for (const s of strings) expect(sqliteLower(s), s).toBe((db.prepare('SELECT lower(?) AS l').get(s) as { l: string }).l);
+    db.close();
+  });
+});
 
 describe('firstInOrder', () => {
   it('gives the first k items of a full sort, for small and large k, with ties broken by the order given', () => {
@@ -156,7 +165,7 @@ describe('queryIndex with a search', () => {
     const inBadge = (h: number) => !badge || has(h, [badge], 'isBadge');
     const matches = [...docs];
     const heads = matches.filter((h) => inCategory(h) && inBadge(h));
-    const boosted = (h: number) => +!(index.sortTitles[h] === exact || index.lowerNames[h] === exact);
+    const boosted = (h: number) => +!(index.sortTitles[h] === exact || sqliteLower(index.names[h]) === exact);
     if (sort === 'title') heads.sort((a, b) => titleRank[a] - titleRank[b]);
     if (sort === 'relevance') heads.sort((a, b) => boosted(a) - boosted(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b]);
     return pageWorkedOut({ heads, matches, perHead, tags, inCategory, inBadge, page });

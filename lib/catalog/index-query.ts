@@ -62,6 +62,11 @@ function stateOf(index: HeadIndex) {
   return state;
 }
 
+/** SQLite's lower() (without ICU): ASCII letters only, as catalog.ts compares lower(apps.name) in SQL. */
+export function sqliteLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+}
+
 /** The heads whose lower-cased title or name is `exact` (relevance's exact-title boost), from a map built once. */
 function exactHeads(index: HeadIndex, state: ReturnType<typeof stateOf>, exact: string): readonly number[] {
   if (!state.exact) {
@@ -73,7 +78,7 @@ function exactHeads(index: HeadIndex, state: ReturnType<typeof stateOf>, exact: 
     };
     for (let head = 0; head < index.appIds.length; head++) {
       add(index.sortTitles[head], head);
-      add(index.lowerNames[head], head);
+      add(sqliteLower(index.names[head]), head);
     }
     state.exact = map;
   }

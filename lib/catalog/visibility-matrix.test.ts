@@ -5,7 +5,8 @@
 // tag, a badge, both, two authorization tags, a category; several versions of one Name; public mode on and off.
 // A second pass changes the data through real updates (titles, visibility, tags added and removed, a
 // tag's visitor roles, owners, deleted versions) and checks the same agreement after each: the triggers
-// that keep catalog_heads on UPDATE and DELETE are held to the rule, not only the ones on INSERT.
+// that keep catalog_heads on UPDATE and DELETE are held to the rule, not only the ones on INSERT, and each
+// head's tag ids kept there (migration 0013) to the model's tags of its version.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
@@ -13,6 +14,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { apps, tags, type Visibility } from '@/db/schema';
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { storedHeadTags } from '@/lib/testing/catalog-heads';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from '@/lib/apps/settings';
 import { updateTag } from '@/lib/tags/tags';
@@ -165,6 +167,13 @@ function expectCatalogAgrees() {
   }
 }
 
+/** Each head's stored tag ids (catalog_heads.tag_ids, kept by triggers) are its version's tags in the model. */
+function expectHeadTagsAgree() {
+  const heads = storedHeadTags();
+  expect(heads.length).toBeGreaterThan(0);
+  for (const head of heads) expect(head.tagIds, `${head.audience} ${head.name}`).toEqual([...rows.find((r) => r.id === head.appId)!.tagIds].sort());
+}
+
 describe('the visibility matrix', () => {
   it('visibleAppsWhere selects exactly the versions canSeeApp allows', () => {
     expectSqlTwinAgrees();
@@ -172,6 +181,7 @@ describe('the visibility matrix', () => {
 
   it('the catalog shows, per Name, the newest shared version the viewer may see, and nothing else', () => {
     expectCatalogAgrees();
+    expectHeadTagsAgree();
   });
 });
 
@@ -191,6 +201,7 @@ describe('the visibility matrix after updates', () => {
   const expectAllAgree = () => {
     expectSqlTwinAgrees();
     expectCatalogAgrees();
+    expectHeadTagsAgree();
   };
 
   it('a title edited on every version', () => {
