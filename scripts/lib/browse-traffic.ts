@@ -77,15 +77,18 @@ export function median(values: number[]): number {
 
 /**
  * The reference page: the catalog page's HTML as a static file of the same size, without what would make
- * the browser ask the server for more (external scripts and their preloads, images) or run Next's client.
- * Inline scripts stay (the streamed results are moved into place by one), stylesheets stay (cached), and
- * a comment pads the file to the page's byte length.
+ * the browser ask the server for more or run code: scripts (Next's client, the React payload, and the inline
+ * script that moves the streamed results into place, which the Content-Security-Policy would block anyway:
+ * its nonce was the page's), script preloads and images. The streamed results are shown where they were
+ * sent (`<div hidden id="S:0">` loses `hidden`), the stylesheets stay (the browser has them cached), and a
+ * comment pads the file to the page's byte length.
  */
 export function staticReference(html: string): string {
   const stripped = html
-    .replace(/<script\b[^>]*\bsrc=[^>]*>\s*<\/script>/gi, '')
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '')
     .replace(/<link\b[^>]*\brel="(?:preload|modulepreload)"[^>]*>/gi, '')
-    .replace(/<img\b[^>]*>/gi, '');
+    .replace(/<img\b[^>]*>/gi, '')
+    .replace(/<div hidden(?:="")? id="S:/g, '<div id="S:');
   const padding = Buffer.byteLength(html) - Buffer.byteLength(stripped) - '<!---->'.length;
   if (padding < 0) return stripped;
   const comment = `<!--${'x'.repeat(padding)}-->`;
