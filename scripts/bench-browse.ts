@@ -147,6 +147,8 @@ interface StepResult {
   kind: string;
   url: string;
   visibleMs: number;
+  /** From the action to the end of the step (the network idle for IDLE_MS). */
+  seconds: number;
   cpuMs: number;
   /** The part of cpuMs until the content was visible; the rest went to what the page asked for after. */
   cpuToVisibleMs: number;
@@ -211,6 +213,12 @@ async function main() {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('signed-in-as').waitFor();
     await recorder.idle();
+    // What the server burns with nothing to answer (timers, the render workers' heartbeats): each step's
+    // figure includes this rate over its length (the wait for the network to be idle included).
+    const idleCpu0 = serverCpuNs(server.pid);
+    const idleT0 = performance.now();
+    await new Promise((r) => setTimeout(r, 3000)); // a measuring window, not a wait for a condition
+    const idleCpuPerSecond = (serverCpuNs(server.pid) - idleCpu0) / 1e6 / ((performance.now() - idleT0) / 1000);
 
     const random = rng(2026);
     const rounds = ROUNDS + 1; // the first one warms up the browser's cache and the server's code paths: not counted
@@ -241,9 +249,10 @@ async function main() {
       const cpuVisible = serverCpuNs(server.pid);
       await recorder.idle();
       const cpuEnd = serverCpuNs(server.pid);
+      const seconds = (performance.now() - t0) / 1000;
       const requests = recorder.log.slice(first).filter((r) => !r.cached);
       if (VERBOSE) console.log(`  ${kind} ${url}: ${requests.map((r) => `${r.cls} ${r.url.replace(server.url, '')}`).join('; ')}`);
-      if (round > 0) steps.push({ kind, url, visibleMs, cpuMs: (cpuEnd - cpu0) / 1e6, cpuToVisibleMs: (cpuVisible - cpu0) / 1e6, requests });
+      if (round > 0) steps.push({ kind, url, visibleMs, seconds, cpuMs: (cpuEnd - cpu0) / 1e6, cpuToVisibleMs: (cpuVisible - cpu0) / 1e6, requests });
     };
     /**
      * Waits until the page shows what `want` describes, checked every animation frame: the URL (or only its
@@ -343,6 +352,10 @@ async function main() {
       `A whole round (${KINDS.length} steps): server CPU ${roundCpu.toFixed(0)} ms (median), requests ${Object.entries(roundRequests)
         .map(([cls, n]) => `${cls} ${(n / ROUNDS).toFixed(1)}`)
         .join(', ')}; the reference ${median(steps.filter((s) => s.kind === REFERENCE).map((s) => s.cpuMs)).toFixed(1)} ms per load.`,
+    );
+    const stepSeconds = median(steps.map((s) => s.seconds));
+    console.log(
+      `An idle server used ${idleCpuPerSecond.toFixed(1)} ms of CPU per second; a step lasted ${stepSeconds.toFixed(2)} s (median, its wait for the network to be idle included).`,
     );
     if (prefetches.length > 0) {
       console.error(`\nFAIL: the browser sent ${prefetches.length} prefetch request(s) (links must not prefetch, commit 0188ba1):`);
