@@ -1,7 +1,7 @@
 // The browser benchmark's pure pieces: request classes as Next's client and Chromium send them, the process
 // tree from /proc, the statistics and the static reference page.
 import { describe, expect, it } from 'vitest';
-import { classifyRequest, countByClass, descendants, median, parentPid, percentile, schedstatRunNs, staticReference } from './browse-traffic';
+import { classifyRequest, countByClass, descendants, median, parentPid, percentile, schedstatRunNs, statCpuTicks, staticReference } from './browse-traffic';
 
 const ORIGIN = 'http://127.0.0.1:4460';
 // The headers Next's app router sets on a client navigation (app-router-headers.js).
@@ -59,6 +59,10 @@ describe('the process tree', () => {
     ]);
     expect(descendants(10, parents).sort()).toEqual([10, 11, 12, 13]);
     expect(descendants(21, parents)).toEqual([21]);
+  });
+
+  it('reads a process’s user and system time in clock ticks', () => {
+    expect(statCpuTicks('4243 (next-server (v16)) S 4242 4242 4242 0 -1 4194560 6536 72157 0 56 300 25 60 85 20 0 11 0')).toBe(325);
   });
 
   it('reads a thread’s run time in nanoseconds', () => {

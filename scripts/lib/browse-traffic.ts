@@ -54,6 +54,12 @@ export function descendants(root: number, parents: Map<number, number>): number[
   return tree;
 }
 
+/** User + system CPU time of a process in clock ticks (USER_HZ, 100 a second), from its /proc/<pid>/stat. */
+export function statCpuTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** Nanoseconds a thread has run, from its /proc/<pid>/task/<tid>/schedstat (`run wait slices`). */
 export function schedstatRunNs(schedstat: string): number {
   return Number(schedstat.trim().split(/\s+/)[0]);
