@@ -316,6 +316,7 @@ async function main() {
       await step(round, KINDS[4], search, () => page.evaluate(() => history.back()), () => catalogAt(search, `[data-app-name="${name}"]`));
       // 6. The results' page 2.
       const next = page.locator('nav[aria-label="Pagination"] a[rel="next"]');
+      if ((await next.count()) === 0) throw new Error(`The results of ${search} fit on one page: the benchmark needs a larger catalog (APPS, README).`);
       const page2 = (await next.getAttribute('href'))!;
       if (new URLSearchParams(page2.slice(2)).get('page') !== '2') throw new Error(`The next page's link is ${page2}.`);
       await step(round, KINDS[5], page2, () => next.click(), () =>
