@@ -26,6 +26,13 @@ test('every response carries X-Content-Type-Options and Referrer-Policy; HTML pa
   }
 });
 
+test('the favicon is kept by browsers for a day: they ask for it at every navigation otherwise', async ({ request }) => {
+  const res = await request.get('/favicon.ico');
+  expect(res.status()).toBe(200);
+  expect(res.headers()['cache-control']).toBe('public, max-age=86400');
+  expect(res.headers()['x-content-type-options']).toBe('nosniff');
+});
+
 test('the script nonce is new on every request, and every script of the page carries it', async ({ request }) => {
   const [a, b] = [await request.get('/login'), await request.get('/login')];
   const [nonceA, nonceB] = [nonceOf(a.headers()['content-security-policy']), nonceOf(b.headers()['content-security-policy'])];
