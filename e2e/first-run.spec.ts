@@ -44,6 +44,8 @@ async function signInHere(page: Page, email: string, password: string) {
 }
 
 async function expectAccessible(page: Page) {
+  // A page reached in place gets its title with its streamed metadata, which may land just after the content.
+  await expect(page).toHaveTitle(/\S/);
   const result = await new AxeBuilder({ page }).analyze();
   expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
@@ -78,6 +80,7 @@ for (const viewport of [
       await page.getByTestId('first-run').getByRole('link', { name: /guide to app\.toml and the appstore CLI/ }).click();
       await expect(page.getByRole('heading', { level: 1, name: 'Help: publishing an app' })).toBeVisible();
       await expect(page.getByRole('main')).toContainText(`appstore login --url http://127.0.0.1:${PORT}`);
+      await expect(page).toHaveTitle('Help · App Store');
       await expectAccessible(page);
       await context.close();
     });
