@@ -2,14 +2,15 @@
 // (the login page's button) and signing out (the account menu), which for a provider-signed-in session also
 // ends the provider's session (RP-initiated logout) and comes back to /login.
 import 'server-only';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { config } from '@/lib/config';
 import { loginUrl } from '@/lib/urls';
-import { auth, signIn, signOut } from './next-auth';
+import { signIn, signOut } from './next-auth';
 import { settleSignIn } from './oidc-errors';
 import { providerSignOutUrl } from './oidc-session';
 import { safeReturnPath } from './return-path';
-import { claimOfSession } from './session-claim';
+import { portalSessionOf } from './session-reader';
 
 /** Sends the browser to the provider; when the provider cannot be reached, back to /login saying so. */
 export async function signInThroughProvider(next: string): Promise<void> {
@@ -21,9 +22,9 @@ export async function signInThroughProvider(next: string): Promise<void> {
 
 /** Ends the portal sessions of the user, then (signed in through the provider) the provider's session too. */
 export async function signOutOfPortal(): Promise<void> {
-  const session = await auth();
-  const claim = claimOfSession(session);
-  const providerUrl = session?.viaProvider && claim ? await providerSignOutUrl(claim.userId, config().publicUrl) : null;
+  // The session as every request reads it (lib/auth/session-reader.ts), not a second reading through Auth.js.
+  const session = await portalSessionOf((await headers()).get('cookie'));
+  const providerUrl = session?.viaProvider ? await providerSignOutUrl(session.claim.userId, config().publicUrl) : null;
   await signOut({ redirect: false });
   redirect(providerUrl ?? '/login');
 }
