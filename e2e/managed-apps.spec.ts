@@ -39,6 +39,9 @@ test('the owner starts a MANAGED app’s instance open to all users; before it r
   const started = await (await request.get(`/api/v1/instances/${id}`, { headers: auth })).json();
   expect(started.visibility).toBe('ALL_USERS');
   await expect.poll(async () => (await (await request.get(`/api/v1/instances/${id}`, { headers: auth })).json()).status, { timeout: 30_000 }).toBe('DEPLOYED');
+  // The owner's page opens the app once it answers (?open=1); a navigation started before that would be
+  // aborted by it, so the test waits for it (CI failure: net::ERR_ABORTED on the next page.goto).
+  await page.waitForURL(new RegExp(`/instance/${id}/$`), { timeout: 30_000 });
 
   await userPage.goto(`/apps/${name}/1.0.0`);
   await expect(userPage.getByTestId('not-running')).toHaveCount(0);
