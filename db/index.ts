@@ -47,6 +47,21 @@ export function getDb(): Db {
   return holder.db;
 }
 
+/**
+ * What is built once per connection and then reused, such as the hot reads prepared with placeholders (building a
+ * drizzle query and compiling its SQL on every call costs more than running it). Kept per connection, since
+ * getDb() opens another one when DATA_DIR changes (tests).
+ */
+export function perConnection<T>(build: (db: Db) => T): () => T {
+  const built = new WeakMap<Db, T>();
+  return () => {
+    const db = getDb();
+    let value = built.get(db);
+    if (value === undefined) built.set(db, (value = build(db)));
+    return value;
+  };
+}
+
 /** Close the connection (tests, graceful shutdown). */
 export function closeDb(): void {
   holder.db?.$client.close();

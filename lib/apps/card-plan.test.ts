@@ -6,7 +6,7 @@ import { getDb } from '@/db';
 import type { Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
-import { cardQueries } from './read';
+import { cardQueries, presentQueries } from './read';
 
 useTempDataDir();
 
@@ -54,5 +54,27 @@ describe('catalog card query plans', () => {
     const icons = plan(cardQueries.iconsOf(page));
     expect(icons.join('\n')).toMatch(/SEARCH app_assets USING (COVERING )?INDEX \w+ \(app_id=\?/);
     expectNoScans(icons);
+  });
+});
+
+describe('app page query plans', () => {
+  it("reads a version's owners, tags and assets by key from a JSON list of ids (present(), prepared once)", () => {
+    const queries = presentQueries(getDb());
+    const planOf = (query: { getQuery(): { sql: string; params: unknown[] } }) => {
+      const { sql: text, params } = query.getQuery();
+      return getDb()
+        .$client.prepare(`EXPLAIN QUERY PLAN ${text}`)
+        .all(...params.map((p) => (typeof p === 'object' ? JSON.stringify(ids.slice(0, 3)) : p)))
+        .map((row) => (row as { detail: string }).detail);
+    };
+    const owners = planOf(queries.owners);
+    expect(owners.join('\n')).toMatch(/SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+    expectNoScans(owners);
+    const tags = planOf(queries.tags);
+    expect(tags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    expectNoScans(tags);
+    const assets = planOf(queries.assets);
+    expect(assets.join('\n')).toMatch(/SEARCH app_assets USING (COVERING )?INDEX \w+ \(app_id=\?/);
+    expectNoScans(assets);
   });
 });

@@ -3,10 +3,10 @@
 // condition (lib/auth/visibility-sql.ts); what leaves is one presentation shape per version and per tag.
 import 'server-only';
 import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, perConnection, type Db } from '@/db';
 import { appAssets, apps, appTags, tags, users, type App, type Visibility } from '@/db/schema';
 import { canEditApp, canSeeEmails, canSeeTags, isAdmin, type AccessSettings, type Viewer } from '@/lib/auth/policy';
-import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { preparedVisibility, visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { forbidden } from '@/lib/errors';
 import { tagChip, type TagChip } from '@/lib/tags/chip';
 import { assetUrl } from '@/lib/urls';
@@ -70,6 +70,71 @@ function whereOf(viewer: Viewer | null, settings: AccessSettings, q: AppQuery): 
   return and(...where)!;
 }
 
+/**
+ * The reads of every app page and icon, prepared once per connection and per shape of the query (which filters,
+ * and visibility-sql.ts's shape of viewer), then run with this request's values: building a drizzle query and
+ * compiling its SQL on each call took some 8 % of an app page's CPU (issue 15). Nothing is decided by the
+ * statement kept: every run binds this viewer's own values. Bounded: a shape past the bound is prepared per call.
+ */
+const PREPARED_MAX = 256;
+const preparedByKey = perConnection(() => new Map<string, unknown>());
+
+function prepared<T>(key: string, build: (db: Db) => T): T {
+  const statements = preparedByKey();
+  let statement = statements.get(key) as T | undefined;
+  if (statement === undefined) {
+    statement = build(getDb());
+    if (statements.size < PREPARED_MAX) statements.set(key, statement);
+  }
+  return statement;
+}
+
+const FILTERS = ['id', 'name', 'version', 'ownerId', 'visibility'] as const;
+
+/** whereOf with placeholders: the condition, the key of its shape, and this call's values. */
+function preparedWhere(viewer: Viewer | null, settings: AccessSettings, q: AppQuery): { key: string; where: SQL; values: Record<string, unknown> } {
+  const visibility = preparedVisibility(viewer, settings);
+  const filters = FILTERS.filter((f) => q[f] !== undefined);
+  const values: Record<string, unknown> = { ...visibility.values };
+  for (const f of filters) values[`q_${f}`] = q[f];
+  return {
+    key: `${visibility.shape}|${filters.join(',')}`,
+    where: and(visibility.where, ...filters.map((f) => eq(apps[f], sql.placeholder(`q_${f}`))))!,
+    values,
+  };
+}
+
+/**
+ * present()'s reads of owners, tags and assets for a JSON array of ids: one statement whatever the number of ids.
+ * The list comes first (CROSS JOIN keeps the order written), each id then looked up by key: with `IN (SELECT …)`
+ * SQLite may scan the table instead, not knowing how few ids the list holds (plans: card-plan.test.ts).
+ */
+const jsonIds = () => sql`json_each(${sql.placeholder('ids')}) AS ids`;
+export const presentQueries = (db: Db) => ({
+  owners: db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(jsonIds())
+    .crossJoin(users)
+    .where(eq(users.id, sql`ids.value`))
+    .prepare(),
+  tags: db
+    .select({ appId: appTags.appId, tag: tags })
+    .from(jsonIds())
+    .crossJoin(appTags)
+    .innerJoin(tags, eq(tags.id, appTags.tagId))
+    .where(eq(appTags.appId, sql`ids.value`))
+    .orderBy(sql`${tags.title} COLLATE NOCASE`, asc(tags.name))
+    .prepare(),
+  assets: db
+    .select({ appId: appAssets.appId, kind: appAssets.kind, position: appAssets.position })
+    .from(jsonIds())
+    .crossJoin(appAssets)
+    .where(and(eq(appAssets.appId, sql`ids.value`), inArray(appAssets.kind, ['icon', 'screenshot'])))
+    .orderBy(asc(appAssets.position))
+    .prepare(),
+});
+const presentStatements = perConnection(presentQueries);
+
 /** The versions the viewer may see that match `q`, by Name, newest version first within a Name. */
 export function readAppVersions(viewer: Viewer | null, settings: AccessSettings, q: AppQuery = {}): AppVersionView[] {
   let query = getDb().select().from(apps).where(whereOf(viewer, settings, q)).orderBy(asc(apps.name), desc(apps.versionKey)).$dynamic();
@@ -83,38 +148,19 @@ export function readAppVersion(
   settings: AccessSettings,
   q: Pick<AppQuery, 'id' | 'name' | 'version' | 'ownerId'>,
 ): AppVersionView | null {
-  const row = getDb().select().from(apps).where(whereOf(viewer, settings, q)).orderBy(desc(apps.versionKey)).limit(1).get();
+  const { key, where, values } = preparedWhere(viewer, settings, q);
+  const row = prepared(`version|${key}`, (db) => db.select().from(apps).where(where).orderBy(desc(apps.versionKey)).limit(1).prepare()).get(values);
   return row ? present(viewer, [row])[0] : null;
 }
 
 function present(viewer: Viewer | null, rows: App[]): AppVersionView[] {
   if (rows.length === 0) return [];
-  const db = getDb();
-  const ids = rows.map((r) => r.id);
-  const owners = new Map(
-    db
-      .select({ id: users.id, name: users.name, email: users.email })
-      .from(users)
-      .where(inArray(users.id, [...new Set(rows.map((r) => r.ownerId))]))
-      .all()
-      .map((o) => [o.id, o]),
-  );
+  const queries = presentStatements();
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const owners = new Map(queries.owners.all({ ids: JSON.stringify([...new Set(rows.map((r) => r.ownerId))]) }).map((o) => [o.id, o]));
   const showTags = canSeeTags(viewer);
-  const tagRows = showTags
-    ? db
-        .select({ appId: appTags.appId, tag: tags })
-        .from(appTags)
-        .innerJoin(tags, eq(tags.id, appTags.tagId))
-        .where(inArray(appTags.appId, ids))
-        .orderBy(sql`${tags.title} COLLATE NOCASE`, asc(tags.name))
-        .all()
-    : [];
-  const assetRows = db
-    .select({ appId: appAssets.appId, kind: appAssets.kind, position: appAssets.position })
-    .from(appAssets)
-    .where(and(inArray(appAssets.appId, ids), inArray(appAssets.kind, ['icon', 'screenshot'])))
-    .orderBy(asc(appAssets.position))
-    .all();
+  const tagRows = showTags ? queries.tags.all({ ids }) : [];
+  const assetRows = queries.assets.all({ ids });
   const showEmails = canSeeEmails(viewer);
   return rows.map((app) => {
     const owner = owners.get(app.ownerId);
@@ -217,12 +263,15 @@ export interface VersionEntry {
 
 /** Every version of the Name the viewer may see, newest first (the details page's version list). */
 export function visibleVersions(viewer: Viewer | null, settings: AccessSettings, name: string): VersionEntry[] {
-  return getDb()
-    .select({ id: apps.id, version: apps.version, visibility: apps.visibility, importedAt: apps.importedAt })
-    .from(apps)
-    .where(whereOf(viewer, settings, { name }))
-    .orderBy(desc(apps.versionKey))
-    .all();
+  const { key, where, values } = preparedWhere(viewer, settings, { name });
+  return prepared(`versions|${key}`, (db) =>
+    db
+      .select({ id: apps.id, version: apps.version, visibility: apps.visibility, importedAt: apps.importedAt })
+      .from(apps)
+      .where(where)
+      .orderBy(desc(apps.versionKey))
+      .prepare(),
+  ).all(values);
 }
 
 /** The part of a version that lists show (and send to the browser: no descriptions, no Env values). */
@@ -355,12 +404,15 @@ export function visibleAsset(
   appId: string,
   asset: { kind: 'icon' | 'screenshot'; position: number },
 ): VisibleAsset | null {
-  const row = getDb()
-    .select({ sha256: appAssets.sha256, contentType: appAssets.contentType, size: appAssets.size, visibility: apps.visibility })
-    .from(appAssets)
-    .innerJoin(apps, eq(apps.id, appAssets.appId))
-    .where(and(eq(appAssets.kind, asset.kind), eq(appAssets.position, asset.position), whereOf(viewer, settings, { id: appId })))
-    .get();
+  const { key, where, values } = preparedWhere(viewer, settings, { id: appId });
+  const row = prepared(`asset|${key}`, (db) =>
+    db
+      .select({ sha256: appAssets.sha256, contentType: appAssets.contentType, size: appAssets.size, visibility: apps.visibility })
+      .from(appAssets)
+      .innerJoin(apps, eq(apps.id, appAssets.appId))
+      .where(and(eq(appAssets.kind, sql.placeholder('kind')), eq(appAssets.position, sql.placeholder('position')), where))
+      .prepare(),
+  ).get({ ...values, kind: asset.kind, position: asset.position });
   if (!row) return null;
   return { sha256: row.sha256, contentType: row.contentType, size: row.size, isPublic: settings.publicMode && row.visibility === 'PUBLIC' };
 }

@@ -3,7 +3,7 @@
 // its session version is the user's current one (lib/auth/revocation.ts).
 import 'server-only';
 import { eq, sql } from 'drizzle-orm';
-import { getDb, type Db } from '@/db';
+import { perConnection } from '@/db';
 import { users, type User } from '@/db/schema';
 import { fullAccessRole } from '@/lib/config';
 import { touchLastSeen } from '@/lib/users/users';
@@ -11,15 +11,11 @@ import { hasFullAccess, type Viewer } from './policy';
 import type { SessionClaim } from './session-claim';
 
 /** Every request reads its user: the statement is prepared once per connection, not built and compiled each time. */
-const userById = (db: Db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare();
-const userByIdOf = new WeakMap<Db, ReturnType<typeof userById>>();
+const userById = perConnection((db) => db.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare());
 
 /** The user if it exists and is not disabled. */
 export function loadActiveUser(id: string): User | null {
-  const db = getDb();
-  let query = userByIdOf.get(db);
-  if (!query) userByIdOf.set(db, (query = userById(db)));
-  const user = query.get({ id });
+  const user = userById().get({ id });
   return user && !user.disabled ? user : null;
 }
 

@@ -3,12 +3,12 @@
 // process), so a cached page is served only while nothing it depends on has changed.
 import 'server-only';
 import type Database from 'better-sqlite3';
-import { getDb } from '@/db';
+import { getDb, perConnection } from '@/db';
 import { config } from '@/lib/config';
 
 const MAX_ENTRIES = 500;
 const entries = new Map<string, { generation: number; value: unknown }>();
-const statements = new WeakMap<Database.Database, Database.Statement<[], { generation: number }>>();
+const generationQuery = perConnection(({ $client }) => $client.prepare<[], { generation: number }>('SELECT generation FROM catalog_state WHERE id = 1'));
 
 /** Set CATALOG_CACHE=off to measure or debug the queries themselves. */
 const enabled = () => config().catalogCache;
@@ -21,12 +21,7 @@ export function catalogGeneration(): number {
     entries.clear(); // another database (tests switch DATA_DIR): generations are not comparable
     lastClient = client;
   }
-  let statement = statements.get(client);
-  if (!statement) {
-    statement = client.prepare<[], { generation: number }>('SELECT generation FROM catalog_state WHERE id = 1');
-    statements.set(client, statement);
-  }
-  return statement.get()?.generation ?? 0;
+  return generationQuery().get()?.generation ?? 0;
 }
 
 /** `compute()`'s result for `key`, reused until the catalog changes. Keys must include everything the result depends on. */

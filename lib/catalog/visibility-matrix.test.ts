@@ -13,7 +13,7 @@ import { getDb } from '@/db';
 import { eq, inArray } from 'drizzle-orm';
 import { apps, tags, type Visibility } from '@/db/schema';
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
-import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { preparedVisibility, visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { storedHeadTags } from '@/lib/testing/catalog-heads';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from '@/lib/apps/settings';
@@ -132,9 +132,16 @@ function expectSqlTwinAgrees() {
         .map((r) => r.id)
         .sort();
       expect(actual, label(viewer, settings)).toEqual(expected);
+      // The prepared twin (lib/apps/read.ts): one statement per shape of viewer, prepared for the first viewer
+      // of that shape and run for every other one with their own values.
+      const { shape, where, values } = preparedVisibility(viewer, settings);
+      let statement = preparedByShape.get(shape);
+      if (!statement) preparedByShape.set(shape, (statement = getDb().select({ id: apps.id }).from(apps).where(where).prepare()));
+      expect(statement.all(values).map((r) => r.id).sort(), `prepared: ${label(viewer, settings)}`).toEqual(expected);
     }
   }
 }
+const preparedByShape = new Map<string, { all: (values: Record<string, unknown>) => { id: string }[] }>();
 
 /** Per Name, the newest shared version the viewer may see, by the pure rule. */
 function expectedCards(viewer: Viewer | null, settings: AccessSettings): [string, string][] {

@@ -1,9 +1,8 @@
 // The run buttons of an app page: Run / Open / Run another (ON_DEMAND), Start instance / Visit (MANAGED),
 // or why the app cannot run here — decided by lib/auth/instance-policy for this viewer.
 import 'server-only';
-import type Database from 'better-sqlite3';
-import { and, desc, eq } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { perConnection } from '@/db';
 import { instances } from '@/db/schema';
 import { allowedInstanceVisibilities, canOpenInstance, startRefusal, type InstanceLifecycle, type InstanceVisibility } from '@/lib/auth/instance-policy';
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
@@ -42,6 +41,16 @@ export function newestOpenInstance(viewer: Viewer | null, appId: string, setting
   return open ? { id: open.id, url: instanceUrl(open.primaryAlias ?? open.id, open.app.routingMode, routerSettings()) } : null;
 }
 
+/** The viewer's own instances of a version, newest first: every app page asks, so prepared once per connection. */
+const ownInstances = perConnection((db) =>
+  db
+    .select({ id: instances.id, status: instances.status })
+    .from(instances)
+    .where(and(eq(instances.appId, sql.placeholder('appId')), eq(instances.ownerId, sql.placeholder('ownerId'))))
+    .orderBy(desc(instances.createdAt))
+    .prepare(),
+);
+
 export async function runOptions(viewer: Viewer | null, appId: string, settings: AccessSettings): Promise<RunOptions | null> {
   const app = appRunFacts(appId);
   if (!app) return null;
@@ -55,14 +64,7 @@ export async function runOptions(viewer: Viewer | null, appId: string, settings:
     : lifecycle === 'LINK' || app.kind === 'link'
       ? null
       : await versionUnrunnableReason({ runtime: app.runtime, bundlePath: bundlePath(app.bundleSha256) }, runnerFacts());
-  const mine = viewer
-    ? getDb()
-        .select({ id: instances.id, status: instances.status })
-        .from(instances)
-        .where(and(eq(instances.appId, app.id), eq(instances.ownerId, viewer.id)))
-        .orderBy(desc(instances.createdAt))
-        .all()
-    : [];
+  const mine = viewer ? ownInstances().all({ appId: app.id, ownerId: viewer.id }) : [];
   const visitUrl = lifecycle === 'MANAGED' ? (newestOpenInstance(viewer, app.id, settings)?.url ?? null) : null;
   return {
     canStart: refusal === null && notRunnable === null,
@@ -86,7 +88,7 @@ export const DEPLOYED_MANAGED_SQL = `SELECT i.id, i.app_id AS appId, i.owner_id 
   WHERE i.status = 'DEPLOYED' AND a.instance_lifecycle = 'MANAGED'
   ORDER BY i.created_at DESC`;
 type DeployedRow = { id: string; appId: string; ownerId: string; visibility: InstanceVisibility };
-const deployedManaged = new WeakMap<Database.Database, Database.Statement<[string], DeployedRow>>();
+const deployedManaged = perConnection(({ $client }) => $client.prepare<[string], DeployedRow>(DEPLOYED_MANAGED_SQL));
 
 /**
  * For catalog cards: the URL of the newest DEPLOYED instance this viewer may open, for each MANAGED app
@@ -95,10 +97,7 @@ const deployedManaged = new WeakMap<Database.Database, Database.Statement<[strin
 export function managedOpenUrls(viewer: Viewer | null, appIds: string[], settings: AccessSettings): Map<string, string> {
   const out = new Map<string, string>();
   if (appIds.length === 0) return out;
-  const client = getDb().$client;
-  let statement = deployedManaged.get(client);
-  if (!statement) deployedManaged.set(client, (statement = client.prepare<[string], DeployedRow>(DEPLOYED_MANAGED_SQL)));
-  const rows = statement.all(JSON.stringify(appIds));
+  const rows = deployedManaged().all(JSON.stringify(appIds));
   const router = routerSettings();
   for (const row of rows) {
     if (out.has(row.appId)) continue;

@@ -4,7 +4,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { getDb, type Db, type Tx } from '@/db';
+import { getDb, perConnection, type Db, type Tx } from '@/db';
 import {
   apps,
   appTags,
@@ -226,7 +226,7 @@ export function newestDeployedInstances(appId: string): InstanceRecord[] {
 }
 
 /** appRunFacts' two reads, prepared once per connection: every app page and every start asks them. */
-function runFactsQueries(db: Db) {
+const runFactsQueries = perConnection((db) => {
   const id = sql.placeholder('id');
   return {
     app: db
@@ -245,14 +245,11 @@ function runFactsQueries(db: Db) {
       .prepare(),
     tagVisitorRoles: db.select({ visitorRoles: tags.visitorRoles }).from(appTags).innerJoin(tags, eq(tags.id, appTags.tagId)).where(eq(appTags.appId, id)).prepare(),
   };
-}
-const runFactsOf = new WeakMap<Db, ReturnType<typeof runFactsQueries>>();
+});
 
 /** What the run rules need to know about an app version, or null when there is none. */
 export function appRunFacts(appId: string) {
-  const db = getDb();
-  let queries = runFactsOf.get(db);
-  if (!queries) runFactsOf.set(db, (queries = runFactsQueries(db)));
+  const queries = runFactsQueries();
   const app = queries.app.get({ id: appId });
   return app ? { ...app, tagVisitorRoles: queries.tagVisitorRoles.all({ id: appId }).map((r) => r.visitorRoles) } : null;
 }
@@ -424,40 +421,31 @@ export interface RouteFacts extends InstanceFacts {
   primaryAlias: string | null;
 }
 
-type Statement = import('better-sqlite3').Statement;
-const routeStatements = new WeakMap<object, { instance: Statement; roles: Statement; alias: Statement }>();
-
-function statementsFor(client: import('better-sqlite3').Database) {
-  let statements = routeStatements.get(client);
-  if (!statements) {
-    statements = {
-      instance: client.prepare(
-        // A deleted version's facts come from the instance's app_snapshot (a.id is then null).
-        `select i.id, i.status, i.visibility, i.owner_id as ownerId,
-                coalesce(a.owner_id, json_extract(i.app_snapshot, '$.ownerId')) as appOwnerId,
-                coalesce(a.visibility, json_extract(i.app_snapshot, '$.visibility')) as appVisibility,
-                coalesce(json_extract(a.runtime, '$.routingMode'), json_extract(i.app_snapshot, '$.runtime.routingMode')) as routingMode,
-                a.id as appId, json_extract(i.app_snapshot, '$.tagVisitorRoles') as retiredRoles,
-                (select al.name from aliases al where al.instance_id = i.id and al.is_primary = 1) as primaryAlias
-           from instances i left join apps a on a.id = i.app_id where i.id = ?`,
-      ),
-      roles: client.prepare('select t.visitor_roles as roles from app_tags at join tags t on t.id = at.tag_id where at.app_id = ?'),
-      alias: client.prepare('select instance_id as instanceId from aliases where name = ?'),
-    };
-    routeStatements.set(client, statements);
-  }
-  return statements;
-}
+/** The router's reads, prepared once per connection: every proxied request asks them. */
+const routeStatements = perConnection(({ $client: client }) => ({
+  instance: client.prepare(
+    // A deleted version's facts come from the instance's app_snapshot (a.id is then null).
+    `select i.id, i.status, i.visibility, i.owner_id as ownerId,
+            coalesce(a.owner_id, json_extract(i.app_snapshot, '$.ownerId')) as appOwnerId,
+            coalesce(a.visibility, json_extract(i.app_snapshot, '$.visibility')) as appVisibility,
+            coalesce(json_extract(a.runtime, '$.routingMode'), json_extract(i.app_snapshot, '$.runtime.routingMode')) as routingMode,
+            a.id as appId, json_extract(i.app_snapshot, '$.tagVisitorRoles') as retiredRoles,
+            (select al.name from aliases al where al.instance_id = i.id and al.is_primary = 1) as primaryAlias
+       from instances i left join apps a on a.id = i.app_id where i.id = ?`,
+  ),
+  roles: client.prepare('select t.visitor_roles as roles from app_tags at join tags t on t.id = at.tag_id where at.app_id = ?'),
+  alias: client.prepare('select instance_id as instanceId from aliases where name = ?'),
+}));
 
 /** An alias as the router sees it: unknown (undefined), unassigned (null) or the instance it points at. */
 export function aliasTarget(name: string): string | null | undefined {
-  const row = statementsFor(getDb().$client).alias.get(name) as { instanceId: string | null } | undefined;
+  const row = routeStatements().alias.get(name) as { instanceId: string | null } | undefined;
   return row ? row.instanceId : undefined;
 }
 
 /** What the router needs to decide on one request, read afresh every time (no cache before authorization). */
 export function routeFacts(id: string): RouteFacts | null {
-  const statements = statementsFor(getDb().$client);
+  const statements = routeStatements();
   const row = statements.instance.get(id) as
     | {
         id: string;
