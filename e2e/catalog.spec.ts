@@ -117,6 +117,12 @@ test('the category filter narrows the list and shows the right count', async ({ 
   await signIn(page, user.email, user.password);
   await page.goto(`/?q=${w}`);
   await expect(page.getByTestId('app-card')).toHaveCount(3);
+  // The catalog's links are plain anchors followed in place (components/catalog/in-place-links.ts): a filter,
+  // a sort order and a card each bring a React payload, never a new document.
+  const documents: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'document') documents.push(r.url());
+  });
   const filter = page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: `Category ${w}` });
   await expect(filter.locator('.facet-count')).toHaveText(/2$/);
   await filter.click();
@@ -126,6 +132,22 @@ test('the category filter narrows the list and shows the right count', async ({ 
   const names = await page.getByTestId('app-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-app-name')).sort());
   expect(names).toEqual(inCategory.map((a) => a.name).sort());
   await expect(page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: `Category ${w}` })).toHaveAttribute('aria-current', 'true');
+  const sort = page.getByRole('navigation', { name: 'Sort' }).getByRole('link', { name: 'Title A–Z' });
+  await sort.click();
+  await expect(page).toHaveURL(/sort=title/);
+  await expect(sort).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId('app-card')).toHaveCount(2);
+  // A Ctrl-click is the browser's: the card opens in a new tab, and this page stays.
+  const card = page.getByTestId('app-card').first().getByRole('link').first();
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), card.click({ modifiers: ['Control'] })]);
+  await tab.waitForLoadState();
+  expect(new URL(tab.url()).pathname).toMatch(/^\/apps\//);
+  await tab.close();
+  await expect(page).toHaveURL(/sort=title/);
+  await card.click();
+  await expect(page).toHaveURL(/\/apps\//);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(documents).toEqual([]);
 });
 
 test("a LINK app's Visit goes to its address, normalised", async ({ page, request }) => {

@@ -1,7 +1,6 @@
 // One catalog card: the title leads; the machine Name is secondary (cut short when long, never the version);
 // the owner and the date of the last change that made the app visible close it. The whole card links to
 // the app's details page, or (a MANAGED app with a running instance) straight to that instance.
-import Link from 'next/link';
 import { appUrl } from '@/lib/urls';
 import { AppIcon } from './app-icon';
 import type { CardData, FacetTag } from './catalog-data';
@@ -22,9 +21,9 @@ export function AppCard({ card, facets }: { card: CardData; facets: FacetTag[] }
                 <span className="sr-only"> (opens the running app)</span>
               </a>
             ) : (
-              <Link prefetch={false} href={appUrl(card.name)} className="card-link">
+              <a href={appUrl(card.name)} className="card-link">
                 {title}
-              </Link>
+              </a>
             )}
             {card.link && (
               <span className="ml-1 inline-block align-middle text-gray-600" title="Link app: opens an external site">

@@ -10,6 +10,7 @@ import { catalogHref, toggleCategory, type CatalogParams } from '@/lib/catalog/s
 import { AppCard } from './app-card';
 import { facetTags, type CardData, type FacetTag, type FacetTuple } from './catalog-data';
 import { FacetList, type FacetLink } from './facet-list';
+import { useInPlaceLinks } from './in-place-links';
 
 function FiltersPanel({ chosen, children }: { chosen: number; children: ReactNode }) {
   const [open, setOpen] = useState(false);
@@ -75,8 +76,10 @@ export function CatalogResults({
   pagination: ReactNode;
 }) {
   const facets = facetTags({ categories, badges });
+  const followInPlace = useInPlaceLinks();
   return (
-    <div className={showTags ? 'grid gap-6 md:grid-cols-[14rem_1fr]' : ''}>
+    // Its links (filters, cards, and the sort and page links the server rendered) are followed in place from here.
+    <div className={showTags ? 'grid gap-6 md:grid-cols-[14rem_1fr]' : ''} onClick={followInPlace}>
       {showTags && (
         <aside aria-label="Filters">
           <Filters params={params} facets={facets} />

@@ -1,6 +1,6 @@
 // One facet (categories or badges) with its counts: links that change the URL state. Rendered inside the
-// catalog's client component, so each option is sent once as data and its link is built here.
-import Link from 'next/link';
+// catalog's client component, so each option is sent once as data and its link is built here (a plain
+// anchor the results follow in place: in-place-links.ts).
 import type { FacetTag } from './catalog-data';
 
 /** An option with the link that chooses it (or, for a chosen category, leaves it out) and whether it is chosen. */
@@ -13,14 +13,13 @@ export function FacetList({ label, options, clearHref }: { label: string; option
       <h2 className="mb-1 text-sm font-semibold text-gray-900">{label}</h2>
       <ul className="space-y-0.5">
         <li>
-          <Link prefetch={false} href={clearHref} aria-current={options.some((o) => o.chosen) ? undefined : 'true'} className="facet">
+          <a href={clearHref} aria-current={options.some((o) => o.chosen) ? undefined : 'true'} className="facet">
             All
-          </Link>
+          </a>
         </li>
         {options.map((option) => (
           <li key={option.name}>
-            <Link
-              prefetch={false}
+            <a
               href={option.href}
               aria-current={option.chosen ? 'true' : undefined}
               className="facet"
@@ -31,7 +30,7 @@ export function FacetList({ label, options, clearHref }: { label: string; option
                 <span className="sr-only">, apps: </span>
                 {option.count}
               </span>
-            </Link>
+            </a>
           </li>
         ))}
       </ul>

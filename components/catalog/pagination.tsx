@@ -1,5 +1,5 @@
-// Previous/next links between catalog pages; the URL holds the page so Back works.
-import Link from 'next/link';
+// Previous/next links between catalog pages; the URL holds the page so Back works. Followed in place by the
+// results (in-place-links.ts).
 import { catalogHref, type CatalogParams } from '@/lib/catalog/search-query';
 
 export function Pagination({ params, page, pageCount }: { params: CatalogParams; page: number; pageCount: number }) {
@@ -8,9 +8,9 @@ export function Pagination({ params, page, pageCount }: { params: CatalogParams;
   return (
     <nav aria-label="Pagination" className="flex items-center justify-center gap-3">
       {page > 1 ? (
-        <Link prefetch={false} href={catalogHref(params, { page: page - 1 })} rel="prev" className={link}>
+        <a href={catalogHref(params, { page: page - 1 })} rel="prev" className={link}>
           Previous
-        </Link>
+        </a>
       ) : (
         <span className={`${link} cursor-not-allowed opacity-50`} aria-disabled="true">Previous</span>
       )}
@@ -18,9 +18,9 @@ export function Pagination({ params, page, pageCount }: { params: CatalogParams;
         Page {page} of {pageCount}
       </span>
       {page < pageCount ? (
-        <Link prefetch={false} href={catalogHref(params, { page: page + 1 })} rel="next" className={link}>
+        <a href={catalogHref(params, { page: page + 1 })} rel="next" className={link}>
           Next
-        </Link>
+        </a>
       ) : (
         <span className={`${link} cursor-not-allowed opacity-50`} aria-disabled="true">Next</span>
       )}
