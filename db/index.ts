@@ -15,6 +15,9 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** The connection or a transaction: both have the same query builder. */
 export type Queryable = Db | Tx;
 
+/** SQLite's page cache per connection, in KiB. */
+export const PAGE_CACHE_KIB = 16 * 1024;
+
 type Holder = { db?: Db; dir?: string };
 const holder = ((globalThis as { __appstoreDb?: Holder }).__appstoreDb ??= {});
 
@@ -31,6 +34,10 @@ export function openDb(dir: string): Db {
   // another process soon answers 503 instead of stalling every request.
   sqlite.pragma(`busy_timeout = ${databaseBusyTimeoutMs()}`);
   sqlite.pragma('synchronous = NORMAL');
+  // 16 MiB of pages per connection instead of SQLite's 2 MB: with a large catalog the interior pages of the apps
+  // table and its indexes no longer fit in 2 MB, and each page of cards read through them again (issue 15: 24
+  // random cards at 100,000 apps, 1.94 → 1.15 ms; no change at 10,000).
+  sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   const db = drizzle(sqlite, { schema }) as Db;
   migrateDb(db, { keepBackups: config().migrationBackupsKeep });
   return db;

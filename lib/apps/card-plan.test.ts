@@ -1,16 +1,24 @@
 // The catalog's card statements (cardQueries) read only what a page needs (issue 15: query cost): their
 // plans, as SQLite chooses them (EXPLAIN QUERY PLAN), use indexes and never scan a table that grows with the catalog.
-import { type SQL, sql } from 'drizzle-orm';
+import { Placeholder } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import type { Viewer } from '@/lib/auth/policy';
-import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { preparedVisibility } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { cardQueries, presentQueries } from './read';
 
 useTempDataDir();
 
-const plan = (query: SQL): string[] => getDb().all(sql`EXPLAIN QUERY PLAN ${query}`).map((row) => (row as { detail: string }).detail);
+/** SQLite's plan for a prepared statement, its JSON id list holding `ids` and its other parameters from `values`. */
+function planOf(query: { getQuery(): { sql: string; params: unknown[] } }, ids: string[], values: Record<string, unknown> = {}): string[] {
+  const { sql: text, params } = query.getQuery();
+  const bound = params.map((p) => (p instanceof Placeholder ? (p.name === 'ids' ? JSON.stringify(ids) : values[p.name]) : p));
+  return getDb()
+    .$client.prepare(`EXPLAIN QUERY PLAN ${text}`)
+    .all(...bound)
+    .map((row) => (row as { detail: string }).detail);
+}
 
 /** Tables whose size grows with the catalog: a plan may search them through an index, never scan them. */
 const GROWING = ['apps', 'app_tags', 'app_assets', 'users'];
@@ -39,19 +47,20 @@ describe('catalog card query plans', () => {
   it("reads a page's cards and owners by key, for every kind of viewer", () => {
     const page = ids.slice(0, 24);
     for (const viewer of [null, ...viewers]) {
-      const cards = plan(cardQueries.cardRows(page, visibleAppsWhere(viewer, { publicMode: true, fullAccessRole: '' })));
+      const { where, values } = preparedVisibility(viewer, { publicMode: true, fullAccessRole: '' });
+      const cards = planOf(cardQueries.cardRows(getDb(), where), page, values);
       expect(cards.join('\n')).toMatch(/SEARCH apps USING INDEX sqlite_autoindex_apps_1 \(id=\?\)/);
-      expect(cards.join('\n')).toMatch(/SEARCH u USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+      expect(cards.join('\n')).toMatch(/SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
       expectNoScans(cards);
     }
   });
 
   it("reads a page's tags and icons by key", () => {
     const page = ids.slice(0, 24);
-    const tags = plan(cardQueries.tagsOf(page));
-    expect(tags.join('\n')).toMatch(/SEARCH at USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
+    const tags = planOf(presentQueries(getDb()).tags, page);
+    expect(tags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
     expectNoScans(tags);
-    const icons = plan(cardQueries.iconsOf(page));
+    const icons = planOf(cardQueries.iconsOf(getDb()), page);
     expect(icons.join('\n')).toMatch(/SEARCH app_assets USING (COVERING )?INDEX \w+ \(app_id=\?/);
     expectNoScans(icons);
   });
@@ -60,20 +69,14 @@ describe('catalog card query plans', () => {
 describe('app page query plans', () => {
   it("reads a version's owners, tags and assets by key from a JSON list of ids (present(), prepared once)", () => {
     const queries = presentQueries(getDb());
-    const planOf = (query: { getQuery(): { sql: string; params: unknown[] } }) => {
-      const { sql: text, params } = query.getQuery();
-      return getDb()
-        .$client.prepare(`EXPLAIN QUERY PLAN ${text}`)
-        .all(...params.map((p) => (typeof p === 'object' ? JSON.stringify(ids.slice(0, 3)) : p)))
-        .map((row) => (row as { detail: string }).detail);
-    };
-    const owners = planOf(queries.owners);
+    const page = ids.slice(0, 3);
+    const owners = planOf(queries.owners, page);
     expect(owners.join('\n')).toMatch(/SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)/);
     expectNoScans(owners);
-    const tags = planOf(queries.tags);
+    const tags = planOf(queries.tags, page);
     expect(tags.join('\n')).toMatch(/SEARCH app_tags USING (COVERING )?INDEX \w+ \(app_id=\?\)/);
     expectNoScans(tags);
-    const assets = planOf(queries.assets);
+    const assets = planOf(queries.assets, page);
     expect(assets.join('\n')).toMatch(/SEARCH app_assets USING (COVERING )?INDEX \w+ \(app_id=\?/);
     expectNoScans(assets);
   });

@@ -205,32 +205,43 @@ export type AppCardView = Pick<AppVersionView, 'id' | 'name' | 'version' | 'titl
   updatedAt: number;
 };
 
-const idList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
-
 /**
  * The statements the catalog runs per page of cards: primary-key and index lookups only, whatever the size
- * of the catalog (issue 15; their plans are tested in card-plan.test.ts).
+ * of the catalog (issue 15; their plans are tested in card-plan.test.ts). Prepared once per connection (the
+ * cards' texts once per shape of viewer, as the app page's reads), the page's ids given as a JSON array read
+ * first (CROSS JOIN keeps that order), so that each id is looked up by key: SQLite would otherwise choose the
+ * visibility index beside an id list and walk every PUBLIC version.
  */
 export const cardQueries = {
-  /**
-   * The cards' texts and owners, by id, among the versions the viewer may see. By id only: with the visibility
-   * condition beside the id list SQLite may otherwise choose the visibility index and walk every PUBLIC version.
-   */
-  cardRows: (ids: string[], visible: SQL) => sql`SELECT apps.id, apps.name, apps.version, coalesce(nullif(apps.title, ''), apps.name) AS title,
-      apps.description, apps.kind, coalesce(u.name, '') AS owner, CAST(coalesce(apps.listed_at, apps.created_at) AS INTEGER) AS updatedAt
-    FROM apps INDEXED BY sqlite_autoindex_apps_1 LEFT JOIN users u ON u.id = apps.owner_id WHERE apps.id IN (${idList(ids)}) AND ${visible}`,
-  tagsOf: (ids: string[]) => sql`
-    SELECT at.app_id AS appId, t.id, t.name, t.title, t.color, t.description, t.is_category AS isCategory, t.visitor_roles AS visitorRoles
-    FROM app_tags at JOIN tags t ON t.id = at.tag_id
-    WHERE at.app_id IN (${idList(ids)})
-    ORDER BY t.title COLLATE NOCASE, t.name`,
-  iconsOf: (ids: string[]) => sql`
-    SELECT app_id AS appId FROM app_assets
-    WHERE kind = 'icon' AND position = 0 AND app_id IN (${idList(ids)})`,
+  /** The cards' texts and owners, by id, among the versions the viewer may see. */
+  cardRows: (db: Db, visible: SQL) =>
+    db
+      .select({
+        id: apps.id,
+        name: apps.name,
+        version: apps.version,
+        title: sql<string>`coalesce(nullif(${apps.title}, ''), ${apps.name})`,
+        description: apps.description,
+        kind: apps.kind,
+        owner: sql<string>`coalesce(${users.name}, '')`,
+        updatedAt: sql<number>`CAST(coalesce(${apps.listedAt}, ${apps.importedAt}) AS INTEGER)`,
+      })
+      .from(jsonIds())
+      .crossJoin(apps)
+      .leftJoin(users, eq(users.id, apps.ownerId))
+      // By id only: the unary `+` keeps SQLite from the visibility index, which it may otherwise choose and walk
+      // every PUBLIC version for each id (the condition's value is unchanged: 1, 0 or NULL).
+      .where(and(eq(apps.id, sql`ids.value`), sql`+(${visible})`))
+      .prepare(),
+  iconsOf: (db: Db) =>
+    db
+      .select({ appId: appAssets.appId })
+      .from(jsonIds())
+      .crossJoin(appAssets)
+      .where(and(eq(appAssets.appId, sql`ids.value`), eq(appAssets.kind, 'icon'), eq(appAssets.position, 0)))
+      .prepare(),
 };
-
-type CardRow = Omit<AppCardView, 'tags' | 'icon'>;
-type CardTagRow = { appId: string; id: string; name: string; title: string; color: string; description: string; isCategory: number; visitorRoles: string };
+const iconsOf = perConnection(cardQueries.iconsOf);
 
 /**
  * The catalog's cards for the given version ids, in that order (the catalog chose and ordered the page in
@@ -239,18 +250,19 @@ type CardTagRow = { appId: string; id: string; name: string; title: string; colo
  */
 export function readAppCards(viewer: Viewer | null, settings: AccessSettings, ids: string[]): AppCardView[] {
   if (ids.length === 0) return [];
-  const db = getDb();
-  const byId = new Map(db.all<CardRow>(cardQueries.cardRows(ids, visibleAppsWhere(viewer, settings))).map((r) => [r.id, r]));
-  const rows = ids.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
-  const shown = rows.map((r) => r.id);
-  const chips = new Map(shown.map((id) => [id, [] as TagChip[]]));
-  if (canSeeTags(viewer) && shown.length > 0) {
-    for (const { appId, isCategory, visitorRoles, ...rest } of db.all<CardTagRow>(cardQueries.tagsOf(shown))) {
-      const chip = tagChip({ ...rest, isCategory: !!isCategory, visitorRoles: JSON.parse(visitorRoles) as string[] });
+  const visibility = preparedVisibility(viewer, settings);
+  const cardRows = prepared(`cards|${visibility.shape}`, (db) => cardQueries.cardRows(db, visibility.where));
+  const byId = new Map(cardRows.all({ ...visibility.values, ids: JSON.stringify(ids) }).map((r) => [r.id, r]));
+  const rows = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
+  const shown = JSON.stringify(rows.map((r) => r.id));
+  const chips = new Map(rows.map((r) => [r.id, [] as TagChip[]]));
+  if (canSeeTags(viewer) && rows.length > 0) {
+    for (const { appId, tag } of presentStatements().tags.all({ ids: shown })) {
+      const chip = tagChip(tag);
       if (chip.kind !== 'authorization') chips.get(appId)!.push(chip);
     }
   }
-  const icons = new Set(shown.length === 0 ? [] : db.all<{ appId: string }>(cardQueries.iconsOf(shown)).map((r) => r.appId));
+  const icons = new Set(rows.length === 0 ? [] : iconsOf().all({ ids: shown }).map((r) => r.appId));
   return rows.map((row) => ({ ...row, tags: chips.get(row.id)!, icon: icons.has(row.id) ? assetUrl(row.id, { kind: 'icon' }) : null }));
 }
 
