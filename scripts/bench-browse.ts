@@ -26,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { chromium, type CDPSession } from '@playwright/test';
 import { projectRoot, startServer } from './lib/server';
-import { USER, VOCABULARY, seed, signIn } from './lib/catalog-seed';
+import { USER, VOCABULARY, rng, seed, signIn } from './lib/catalog-seed';
 import {
   REQUEST_CLASSES,
   classifyRequest,
@@ -48,15 +48,6 @@ const STEP_TIMEOUT_MS = 60_000;
 const VERBOSE = !!process.env.VERBOSE;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REFERENCE_FILE = path.join(projectRoot, 'public', '__bench-browse-catalog.html');
-
-/** Deterministic pseudo-random numbers, so every run makes the same choices. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** `n` different items of `xs` in a random order. */
 function distinct<T>(xs: T[], n: number, random: () => number): T[] {

@@ -23,7 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { projectRoot, startServer } from './lib/server';
-import { CATEGORIES, TAGS, VERSIONS_PER_NAME, VOCABULARY, seed, signIn } from './lib/catalog-seed';
+import { CATEGORIES, TAGS, VERSIONS_PER_NAME, seed, signIn } from './lib/catalog-seed';
+import { appPages, catalogPages, searches, type PathSource } from './lib/catalog-traffic';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -59,44 +60,6 @@ const TARGETS: Record<string, { p99: number; share: number }> = {
   catalog: { p99: 100, share: 0.5 },
 };
 const WEIGHT_TARGETS = { catalog: 64 * 1024, app: 48 * 1024 };
-
-/** Deterministic pseudo-random numbers, so every run sends the same sequence of requests. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** Endless distinct-looking request paths for one kind of traffic. */
-type PathSource = () => string;
-
-function searches(categories: string[]): PathSource {
-  const random = rng(7);
-  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  // A word, or its prefix of at least three letters, as people type while the results update.
-  const word = () => {
-    const w = pick(VOCABULARY);
-    return random() < 0.5 ? w : w.slice(0, 3 + Math.floor(random() * (w.length - 2)));
-  };
-  return () => {
-    const q = random() < 0.5 ? word() : `${word()} ${word()}`;
-    const query = new URLSearchParams({ q });
-    if (random() < 0.5) query.set('category', pick(categories));
-    return `/?${query}`;
-  };
-}
-
-function appPages(names: string[]): PathSource {
-  const random = rng(11);
-  return () => `/apps/${names[Math.floor(random() * names.length)]}`;
-}
-
-function catalogPages(categories: string[]): PathSource {
-  const random = rng(13);
-  return () => (random() < 0.5 ? '/' : `/?category=${categories[Math.floor(random() * categories.length)]}`);
-}
 
 /**
  * CPU time (user + system) the server has used, in ms, its render workers (RENDER_WORKERS: its living child

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startServer } from './lib/server';
 import { signIn } from './lib/catalog-seed';
+import { appPages, catalogPages, searches } from './lib/catalog-traffic';
 import { summarize } from './lib/cpu-profile';
 
 const autocannon = createRequire(import.meta.url)('autocannon') as (o: object) => Promise<{ requests: { total: number; average: number } ; non2xx: number; errors: number }>;
@@ -24,12 +25,11 @@ async function main() {
   const names = (db.prepare("SELECT name FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   db.close();
-  let i = 0;
-  const words = ['model', 'data', 'churn', 'fraud', 'vision', 'time', 'risk', 'score', 'sensor', 'graph'];
+  // The benchmark's own traffic (scripts/lib/catalog-traffic.ts), the same sequence every run.
   const next: Record<string, () => string> = {
-    apps: () => `/apps/${names[(i++ * 7919) % names.length]}`,
-    searches: () => `/?${new URLSearchParams({ q: `${words[i % words.length]} ${words[(i++ * 3) % words.length].slice(0, 4)}`, ...(i % 2 ? { category: categories[i % categories.length] } : {}) })}`,
-    catalog: () => (i++ % 2 ? '/' : `/?category=${categories[i % categories.length]}`),
+    apps: appPages(names),
+    searches: searches(categories),
+    catalog: catalogPages(categories),
     help: () => '/help',
   };
   const port = Number(process.env.PORT ?? 5300);

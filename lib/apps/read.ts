@@ -117,8 +117,12 @@ export const presentQueries = (db: Db) => ({
     .crossJoin(users)
     .where(eq(users.id, sql`ids.value`))
     .prepare(),
+  // A tag's chip fields only (tagChip): not its admin roles and date, decoded for every row otherwise.
   tags: db
-    .select({ appId: appTags.appId, tag: tags })
+    .select({
+      appId: appTags.appId,
+      tag: { id: tags.id, name: tags.name, title: tags.title, color: tags.color, description: tags.description, isCategory: tags.isCategory, visitorRoles: tags.visitorRoles },
+    })
     .from(jsonIds())
     .crossJoin(appTags)
     .innerJoin(tags, eq(tags.id, appTags.tagId))

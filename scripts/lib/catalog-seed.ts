@@ -27,8 +27,8 @@ export const VOCABULARY = (
   'customer employee finance ledger audit quality sensor maintenance weather satellite geospatial graph network'
 ).split(' ');
 
-/** Deterministic pseudo-random numbers, so every run seeds the same catalog. */
-function rng(seed: number) {
+/** Deterministic pseudo-random numbers, so every run seeds the same catalog and sends the same requests. */
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;

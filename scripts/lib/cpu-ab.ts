@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
 import { signIn } from './catalog-seed';
+import { appPages, catalogPages, searches } from './catalog-traffic';
 
 const autocannon = createRequire(import.meta.url)('autocannon') as (o: object) => Promise<{ requests: { total: number } ; non2xx: number }>;
 const cpuMs = (pid: number) => {
@@ -29,11 +30,13 @@ async function main() {
   const names = (db.prepare("SELECT name FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   db.close();
-  const kinds: Record<string, (i: number) => string> = {
-    'app pages': (i) => `/apps/${names[(i * 7919) % names.length]}`,
-    'repeated app page': () => `/apps/${names[1234]}`,
-    catalog: (i) => (i % 2 ? '/' : `/?category=${categories[i % categories.length]}`),
-    help: () => '/help',
+  // The benchmark's traffic (catalog-traffic.ts), each server its own copy of the same sequence.
+  const kinds: Record<string, () => () => string> = {
+    'app pages': () => appPages(names),
+    searches: () => searches(categories),
+    'repeated app page': () => () => `/apps/${names[1234]}`,
+    catalog: () => catalogPages(categories),
+    help: () => () => '/help',
   };
   const servers: RunningServer[] = [];
   try {
@@ -47,11 +50,13 @@ async function main() {
     const cookies = await Promise.all(servers.map((s) => signIn(s.url)));
     const totals = builds.map(() => new Map<string, number[]>());
     for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
-      for (const [kind, pathOf] of Object.entries(kinds)) {
+      for (const [kind, traffic] of Object.entries(kinds)) {
         if (process.env.KINDS && !process.env.KINDS.split(',').includes(kind)) continue;
+        // Each server its own copy of the sequence: both are sent the same requests.
+        const paths = servers.map(() => traffic());
         const run = (s: RunningServer, cookie: string, d: number) => {
-          let n = 0;
-          return autocannon({ url: s.url, connections: 8, duration: d, headers: { cookie }, requests: [{ setupRequest: (r: object) => ({ ...r, path: pathOf(n++) }) }] });
+          const pathOf = paths[servers.indexOf(s)];
+          return autocannon({ url: s.url, connections: 8, duration: d, headers: { cookie }, requests: [{ setupRequest: (r: object) => ({ ...r, path: pathOf() }) }] });
         };
         await Promise.all(servers.map((s, i) => run(s, cookies[i], 2)));
         const before = servers.map((s) => cpuMs(s.pid));
