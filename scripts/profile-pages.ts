@@ -1,7 +1,7 @@
 // Profiles the portal's server CPU under one kind of catalog traffic (the bench's traffic, scripts/bench-catalog.ts):
 // starts a production build with `--cpu-prof` on a seeded catalog (BENCH_DATA_DIR, as left by `npm run bench:catalog`),
 // drives it for DURATION seconds with autocannon, stops it and prints the top functions by self time.
-//   BENCH_DATA_DIR=/tmp/seeded TRAFFIC=apps|searches|catalog DURATION=15 npx tsx scripts/profile-pages.ts
+//   BENCH_DATA_DIR=/tmp/seeded TRAFFIC=apps|searches|catalog|help|icons DURATION=15 npx tsx scripts/profile-pages.ts
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,7 @@ async function main() {
   const db = new Database(path.join(dataDir, 'appstore.db'), { readonly: true });
   const names = (db.prepare("SELECT name FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  const icons = (db.prepare("SELECT app_id AS id FROM catalog_heads WHERE audience = 'shared' ORDER BY name").all() as { id: string }[]).map((r) => r.id);
   db.close();
   // The benchmark's own traffic (scripts/lib/catalog-traffic.ts), the same sequence every run.
   const next: Record<string, () => string> = {
@@ -31,6 +32,11 @@ async function main() {
     searches: searches(categories),
     catalog: catalogPages(categories),
     help: () => '/help',
+    // The icons of the cards a browser has not seen yet, each a different one.
+    icons: (() => {
+      let n = 0;
+      return () => `/assets/${icons[(n++ * 7919) % icons.length]}/icon`;
+    })(),
   };
   const port = Number(process.env.PORT ?? 5300);
   const server = await startServer({ port, dataDir, capture: true, untilStartedUp: false, wrapper: ['sh', '-c', `exec "$0" --cpu-prof --cpu-prof-dir=${profDir} "$@"`] });
