@@ -1,7 +1,7 @@
 // The production server (what `npm start` runs): reads and checks the configuration, then answers every
 // request with Next.js behind the front (lib/http/front.ts: security headers, 404/403/413 where Next would
-// answer 500). It is the one place where requests may be routed before Next (instance traffic, next
-// issues): a router sees each request and upgrade first and either answers it or passes it on.
+// answer 500). It is the one place where requests may be routed before Next (instance traffic, browsers' icons
+// and screenshots): a router sees each request and upgrade first and either answers it or passes it on.
 // It never reads cookies or caches pages: authorization is Auth.js and lib/auth, inside the handlers.
 // With RENDER_WORKERS (default: one less than the cores, at most 3) it also forks render workers: this same file,
 // started with --render-worker <socket>, running Next on a private unix socket; the primary hands them the
@@ -24,6 +24,7 @@ import { RENDER_WORKER_FLAG, startRenderWorkers, type PrimaryMessage, type Rende
 import { markRenderWorker, setRenderWorkersStatus } from './lib/render/role';
 import { startUpPhase } from './lib/startup-phase';
 import { createInstanceRouter } from './lib/router/instance-router';
+import { createAssetRouter } from './lib/router/asset-router';
 import { installedManager } from './lib/instances/installed';
 import type { Runner, RunnerCapabilities } from './lib/runner/types';
 
@@ -242,7 +243,7 @@ async function main() {
   const portal = await startPortal({
     port: config.port,
     hostname: config.hostname,
-    routers: [createInstanceRouter()],
+    routers: [createInstanceRouter(), createAssetRouter()],
     renderWorkers: config.renderWorkers,
     renderWorkerSockets: path.join(config.dataDir, 'run'),
   });

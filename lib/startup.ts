@@ -52,6 +52,8 @@ async function prepareToServe(): Promise<void> {
   ]);
   const manager = new InstanceManager(new LocalRunner());
   installInstances(manager);
+  // Browsers' icon and screenshot requests are answered before Next from now on (lib/router/asset-router.ts).
+  (await import('@/lib/apps/asset-gateway')).installAssetGateway();
   manager.recover();
   startStagingSweep();
 }
