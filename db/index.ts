@@ -16,7 +16,7 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Queryable = Db | Tx;
 
 /** SQLite's page cache per connection, in KiB. */
-export const PAGE_CACHE_KIB = 16 * 1024;
+const PAGE_CACHE_KIB = 16 * 1024;
 
 type Holder = { db?: Db; dir?: string };
 const holder = ((globalThis as { __appstoreDb?: Holder }).__appstoreDb ??= {});
