@@ -11,6 +11,8 @@ export interface RunningServer {
   url: string;
   pid: number;
   process: ChildProcess;
+  /** When the server process was started (Date.now()), after any compiling: a cold start is measured from here. */
+  startedAt: number;
   /** Graceful stop. */
   stop(): Promise<void>;
   /** SIGKILL, as a crash would. */
@@ -65,6 +67,7 @@ export async function startServer(options: {
     : ['--import', 'tsx', path.join(projectRoot, 'server.ts')];
   const argv = [process.execPath, ...SERVER_NODE_FLAGS, ...entry, '-p', String(options.port), '-H', '127.0.0.1'];
   const [command, ...args] = [...(options.wrapper ?? []), ...argv];
+  const startedAt = Date.now();
   const child = spawn(command, args, {
     cwd: projectRoot,
     env: {
@@ -106,6 +109,7 @@ export async function startServer(options: {
     url,
     pid: child.pid!,
     process: child,
+    startedAt,
     async stop() {
       child.kill('SIGTERM');
       await exited(child);
