@@ -36,6 +36,8 @@ export async function answerAsset(
   appIdSegment: string,
   assetSegment: string,
   ifNoneMatch: string | null,
+  /** Whether a missing file is logged here (the asset router leaves that to the route it hands the request to). */
+  options: { logMissing: boolean } = { logMissing: true },
 ): Promise<AssetAnswer | null> {
   const which = parseAssetSegment(assetSegment);
   if (!which) return null;
@@ -51,7 +53,7 @@ export async function answerAsset(
   try {
     bytes = await fsp.readFile(assetPath(found.sha256));
   } catch (error) {
-    console.error(`Asset file missing for app ${appId} (${found.sha256}):`, error);
+    if (options.logMissing) console.error(`Asset file missing for app ${appId} (${found.sha256}):`, error);
     return null;
   }
   return {

@@ -10,7 +10,8 @@ export function installAssetGateway(): void {
   installAssetAnswerer(async (req, appId, asset) => {
     try {
       const { viewerFromPortalSession } = await import('@/lib/auth/request-viewer');
-      return await answerAsset(await viewerFromPortalSession(req), accessSettings(), appId, asset, req.headers['if-none-match'] ?? null);
+      // A missing file is logged once, by the route this request then goes to.
+      return await answerAsset(await viewerFromPortalSession(req), accessSettings(), appId, asset, req.headers['if-none-match'] ?? null, { logMissing: false });
     } catch (error) {
       // The route answers it again, with its retries while the database is busy and its error answers.
       if (!isDatabaseBusy(error)) console.error('Asset answer failed; leaving it to the route:', error);
