@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { renderLongDescription, type MarkdownAssets } from '@/lib/catalog/markdown';
-import { cachedLongDescription, COMPILED_CACHE, LONG_DESCRIPTION_CACHE, longDescriptionCacheSize } from './long-description-cache';
+import { cachedLongDescription, COMPILED_CACHE, LONG_DESCRIPTION_CACHE, longDescriptionCacheSize, resetLongDescriptionCaches } from './long-description-cache';
 
 const assetsOf = (appId: string, shots = 1): MarkdownAssets => ({
   appId,
@@ -80,8 +80,10 @@ describe('the long description cache', () => {
   it('bounds the compiled Markdown by its size, least recently used out', () => {
     const bound = COMPILED_CACHE.maxChars;
     COMPILED_CACHE.maxChars = 256 * 1024; // the same rule at a size a test parses quickly
+    resetLongDescriptionCaches();
     onTestFinished(() => {
       COMPILED_CACHE.maxChars = bound;
+      resetLongDescriptionCaches();
     });
     const part = COMPILED_CACHE.maxChars / 8 - 100; // the largest kept
     const big = (i: number) => `${i} ${'z'.repeat(part - 20)}`;

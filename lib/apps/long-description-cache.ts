@@ -4,6 +4,7 @@
 // happened before, in lib/apps/page-request.ts), so the cache sits behind authorization, not in front of it.
 import 'server-only';
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { ReactElement } from 'react';
 import { renderAndCompile, renderCompiled, type MarkdownAssets } from '@/lib/catalog/markdown';
 
@@ -11,11 +12,18 @@ import { renderAndCompile, renderCompiled, type MarkdownAssets } from '@/lib/cat
  * Bounds: versions kept, and the Markdown they hold in all. A rendered tree takes some 17–35 bytes of heap per
  * character of Markdown (measured: 9 KB for the benchmark's 515 characters, 335 KB for a 9.9 KB README), so
  * 512 Ki characters hold at most about 18 MB; a single description over a quarter of that is rendered each time.
+ * Least recently used out (lru-cache, as the compiled forms below).
  */
 export const LONG_DESCRIPTION_CACHE = { maxEntries: 1024, maxChars: 512 * 1024 };
 
-const entries = new Map<string, { tree: ReactElement; chars: number }>();
-let chars = 0;
+const treeCache = () =>
+  new LRUCache<string, { tree: ReactElement; chars: number }>({
+    max: LONG_DESCRIPTION_CACHE.maxEntries,
+    maxSize: LONG_DESCRIPTION_CACHE.maxChars,
+    maxEntrySize: LONG_DESCRIPTION_CACHE.maxChars / 4,
+    sizeCalculation: (entry) => Math.max(1, entry.chars),
+  });
+let entries = treeCache();
 
 /**
  * Behind the rendered trees, the Markdown's compiled form (markdown.ts's renderAndCompile: its sanitized tree,
@@ -25,21 +33,15 @@ let chars = 0;
  * descriptions of a catalog of some 10,000 versions stay at hand, not only those of the last 1,024 viewed.
  */
 export const COMPILED_CACHE = { maxChars: 16 * 1024 * 1024 };
-const compiledBySource = new Map<string, string>();
-let compiledChars = 0;
+const compiledCache = () =>
+  new LRUCache<string, string>({
+    maxSize: COMPILED_CACHE.maxChars,
+    maxEntrySize: COMPILED_CACHE.maxChars / 8,
+    sizeCalculation: (compiled) => Math.max(1, compiled.length),
+  });
+let compiledBySource = compiledCache();
 /** Descriptions parsed so far (tests: a render from the compiled form parses nothing). */
 let parsed = 0;
-
-function keepCompiled(key: string, compiled: string): void {
-  if (compiled.length > COMPILED_CACHE.maxChars / 8) return;
-  compiledBySource.set(key, compiled);
-  compiledChars += compiled.length;
-  for (const [oldest, entry] of compiledBySource) {
-    if (compiledChars <= COMPILED_CACHE.maxChars) break;
-    compiledBySource.delete(oldest);
-    compiledChars -= entry.length;
-  }
-}
 
 /** Everything the rendering depends on: the app version, its asset URLs and the Markdown itself (hashed). */
 function keyOf(source: string, assets: MarkdownAssets): string {
@@ -54,14 +56,10 @@ function keyOf(source: string, assets: MarkdownAssets): string {
 function render(source: string, assets: MarkdownAssets): ReactElement {
   const key = createHash('sha256').update(source).digest('base64url');
   const compiled = compiledBySource.get(key);
-  if (compiled !== undefined) {
-    compiledBySource.delete(key);
-    compiledBySource.set(key, compiled); // most recently used last
-    return renderCompiled(compiled, assets);
-  }
+  if (compiled !== undefined) return renderCompiled(compiled, assets);
   parsed++;
   const { tree, compiled: fresh } = renderAndCompile(source, assets);
-  keepCompiled(key, fresh);
+  compiledBySource.set(key, fresh); // not kept past the bound of one entry (maxEntrySize)
   return tree;
 }
 
@@ -69,25 +67,19 @@ function render(source: string, assets: MarkdownAssets): ReactElement {
 export function cachedLongDescription(source: string, assets: MarkdownAssets): ReactElement {
   const key = keyOf(source, assets);
   const hit = entries.get(key);
-  if (hit) {
-    entries.delete(key);
-    entries.set(key, hit); // most recently used last
-    return hit.tree;
-  }
+  if (hit) return hit.tree;
   const tree = render(source, assets);
-  if (source.length <= LONG_DESCRIPTION_CACHE.maxChars / 4) {
-    entries.set(key, { tree, chars: source.length });
-    chars += source.length;
-    for (const [oldest, entry] of entries) {
-      if (entries.size <= LONG_DESCRIPTION_CACHE.maxEntries && chars <= LONG_DESCRIPTION_CACHE.maxChars) break;
-      entries.delete(oldest);
-      chars -= entry.chars;
-    }
-  }
+  entries.set(key, { tree, chars: source.length }); // a description over a quarter of the bound is not kept
   return tree;
 }
 
 /** How many versions and characters of Markdown are held, and how much compiled text (tests). */
 export function longDescriptionCacheSize(): { entries: number; chars: number; compiled: number; compiledChars: number; parsed: number } {
-  return { entries: entries.size, chars, compiled: compiledBySource.size, compiledChars, parsed };
+  return { entries: entries.size, chars: entries.calculatedSize, compiled: compiledBySource.size, compiledChars: compiledBySource.calculatedSize, parsed };
+}
+
+/** Empties both caches and applies the bounds as they are now (tests). */
+export function resetLongDescriptionCaches(): void {
+  entries = treeCache();
+  compiledBySource = compiledCache();
 }

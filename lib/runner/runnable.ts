@@ -1,6 +1,7 @@
 // Whether this host can run an app version at all, before anyone clicks Run: the app page says why not
 // (no working sandbox, more GPUs than the host has, OS packages from packages.txt that are not installed)
 // instead of letting a start fail. The same reasons the local runner gives when it refuses a start.
+import { LRUCache } from 'lru-cache';
 import { openBundle } from '@/lib/bundle/zip-reader';
 import { missingPackages, parsePackagesTxt } from './packages';
 import type { InstanceRuntime, Runner, RunnerCapabilities } from './types';
@@ -53,16 +54,12 @@ export function unrunnableOnHost(version: VersionRunFacts, host: HostRunFacts): 
  * app page asks on every view. Least recently used out past PACKAGES_KEPT, so that a large catalog's views do
  * not keep one entry per version for the life of the process.
  */
-const packagesOfBundle = new Map<string, Promise<string[]>>();
 export const PACKAGES_KEPT = 4096;
+const packagesOfBundle = new LRUCache<string, Promise<string[]>>({ max: PACKAGES_KEPT });
 
 async function bundlePackages(bundlePath: string): Promise<string[]> {
   let names = packagesOfBundle.get(bundlePath);
-  if (names) {
-    packagesOfBundle.delete(bundlePath);
-    packagesOfBundle.set(bundlePath, names); // most recently used last
-    return names;
-  }
+  if (names) return names;
   names = (async () => {
     const bundle = await openBundle(bundlePath);
     try {
@@ -72,10 +69,9 @@ async function bundlePackages(bundlePath: string): Promise<string[]> {
     }
   })();
   packagesOfBundle.set(bundlePath, names);
-  if (packagesOfBundle.size > PACKAGES_KEPT) packagesOfBundle.delete(packagesOfBundle.keys().next().value!);
   const kept = names;
   names.catch(() => {
-    if (packagesOfBundle.get(bundlePath) === kept) packagesOfBundle.delete(bundlePath);
+    if (packagesOfBundle.peek(bundlePath) === kept) packagesOfBundle.delete(bundlePath);
   });
   return names;
 }
