@@ -60,14 +60,12 @@ export interface AppQuery {
   offset?: number;
 }
 
+/** The filters an AppQuery may set, each an equality on the column of the same name. */
+const FILTERS = ['id', 'name', 'version', 'ownerId', 'visibility'] as const;
+const filtersOf = (q: AppQuery) => FILTERS.filter((f) => q[f] !== undefined);
+
 function whereOf(viewer: Viewer | null, settings: AccessSettings, q: AppQuery): SQL {
-  const where: SQL[] = [visibleAppsWhere(viewer, settings)];
-  if (q.id !== undefined) where.push(eq(apps.id, q.id));
-  if (q.name !== undefined) where.push(eq(apps.name, q.name));
-  if (q.version !== undefined) where.push(eq(apps.version, q.version));
-  if (q.ownerId !== undefined) where.push(eq(apps.ownerId, q.ownerId));
-  if (q.visibility !== undefined) where.push(eq(apps.visibility, q.visibility));
-  return and(...where)!;
+  return and(visibleAppsWhere(viewer, settings), ...filtersOf(q).map((f) => eq(apps[f], q[f]!)))!;
 }
 
 /**
@@ -89,12 +87,10 @@ function prepared<T>(key: string, build: (db: Db) => T): T {
   return statement;
 }
 
-const FILTERS = ['id', 'name', 'version', 'ownerId', 'visibility'] as const;
-
 /** whereOf with placeholders: the condition, the key of its shape, and this call's values. */
 function preparedWhere(viewer: Viewer | null, settings: AccessSettings, q: AppQuery): { key: string; where: SQL; values: Record<string, unknown> } {
   const visibility = preparedVisibility(viewer, settings);
-  const filters = FILTERS.filter((f) => q[f] !== undefined);
+  const filters = filtersOf(q);
   const values: Record<string, unknown> = { ...visibility.values };
   for (const f of filters) values[`q_${f}`] = q[f];
   return {
