@@ -5,19 +5,30 @@ import 'server-only';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { cookieValue, HOST_SESSION_COOKIE, verifyHostSession } from './instance-session';
 import type { Viewer } from './policy';
+import type { SessionClaim } from './session-claim';
 import { authSecret } from './secret';
 import { portalSessionOf } from './session-reader';
 import { viewerFromSession } from './viewer-store';
 import { refreshRolesIfDue } from './oidc-session';
 import { hasDuplicateSessionCookie } from './session-cookies';
 
-/** From the portal's session cookie (BASE_URL instance traffic, same origin as the portal). */
-export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
-  // As for pages (lib/auth/viewer.ts): a session cookie sent twice is no session.
-  if (hasDuplicateSessionCookie(req.headers.cookie)) return null;
-  const claim = (await portalSessionOf(req.headers.cookie))?.claim ?? null;
+/**
+ * The signed-in viewer of a Cookie header and the session claim it came with, or null: how pages (lib/auth/viewer.ts
+ * getSignedIn) and the routers before Next (below) read the portal session.
+ */
+export async function signedInOf(cookie: string | null | undefined): Promise<{ viewer: Viewer; claim: SessionClaim } | null> {
+  // A session cookie sent twice (one planted for a parent domain by a sibling host): signed out, not a guess.
+  if (hasDuplicateSessionCookie(cookie)) return null;
+  const claim = (await portalSessionOf(cookie))?.claim ?? null;
+  // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
   if (claim) await refreshRolesIfDue(claim.userId);
-  return viewerFromSession(claim);
+  const viewer = viewerFromSession(claim);
+  return viewer && claim ? { viewer, claim } : null;
+}
+
+/** From the portal's session cookie (BASE_URL instance traffic and browsers' assets, same origin as the portal). */
+export async function viewerFromPortalSession(req: IncomingMessage): Promise<Viewer | null> {
+  return (await signedInOf(req.headers.cookie))?.viewer ?? null;
 }
 
 /** From the app-host session cookie (DOMAIN instance traffic); it ends with the user's portal sessions. */

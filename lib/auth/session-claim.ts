@@ -14,8 +14,3 @@ export function claimOfToken(token: { sub?: unknown; sv?: unknown } | null | und
   if (!token || typeof token.sub !== 'string' || !token.sub || !isVersion(token.sv)) return null;
   return { userId: token.sub, version: token.sv };
 }
-
-/** The claim of an Auth.js session as `auth()` answers it (lib/auth/next-auth.ts's session callback). */
-export function claimOfSession(session: { user?: { id?: string | null }; sessionVersion?: unknown } | null | undefined): SessionClaim | null {
-  return claimOfToken({ sub: session?.user?.id ?? undefined, sv: session?.sessionVersion });
-}

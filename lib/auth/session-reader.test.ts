@@ -12,7 +12,7 @@ import { setEnv } from '@/lib/testing/env';
 vi.mock('next-auth', async () => ({ default: () => ({}), CredentialsSignin: (await import('@auth/core/errors')).CredentialsSignin }));
 const { authConfig } = await import('./next-auth');
 import { authSecret } from './secret';
-import { claimOfSession } from './session-claim';
+import { claimOfToken } from './session-claim';
 import { portalSessionOf, sessionCookieName } from './session-reader';
 import { encodeSessionToken } from './session-token';
 
@@ -33,7 +33,8 @@ async function authjsReads(cookie: string) {
     },
   });
   const session = response.ok ? await response.json() : null;
-  const claim = claimOfSession(session);
+  // The claim of the session Auth.js answers (next-auth.ts's session callback puts it there).
+  const claim = claimOfToken({ sub: session?.user?.id ?? undefined, sv: session?.sessionVersion });
   return claim ? { claim, viaProvider: session.viaProvider === true } : null;
 }
 

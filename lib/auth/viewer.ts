@@ -9,10 +9,8 @@ import { accessRefusal, type AccessLevel, type Viewer } from './policy';
 import { userForToken } from './tokens';
 import { userForProviderToken } from './provider-tokens';
 import type { SessionClaim } from './session-claim';
-import { portalSessionOf } from './session-reader';
-import { viewerFromSession, viewerFromUser } from './viewer-store';
-import { refreshRolesIfDue } from './oidc-session';
-import { hasDuplicateSessionCookie } from './session-cookies';
+import { signedInOf } from './request-viewer';
+import { viewerFromUser } from './viewer-store';
 
 export type { AccessLevel, Viewer } from './policy';
 
@@ -21,16 +19,7 @@ import { accessSettings } from './access-settings';
 export { accessSettings };
 
 /** The signed-in viewer of this request and the session it came with, or null. Cached for the request. */
-export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => {
-  const cookie = (await headers()).get('cookie');
-  // A session cookie sent twice (one planted for a parent domain by a sibling host): signed out, not a guess.
-  if (hasDuplicateSessionCookie(cookie)) return null;
-  const claim = (await portalSessionOf(cookie))?.claim ?? null;
-  // A user who signed in through the provider has their roles confirmed by it every OIDC_REFRESH_INTERVAL.
-  if (claim) await refreshRolesIfDue(claim.userId);
-  const viewer = viewerFromSession(claim);
-  return viewer && claim ? { viewer, claim } : null;
-});
+export const getSignedIn = cache(async (): Promise<{ viewer: Viewer; claim: SessionClaim } | null> => signedInOf((await headers()).get('cookie')));
 
 /** The signed-in viewer of this request (session cookie), or null. */
 export async function getViewer(): Promise<Viewer | null> {
