@@ -4,12 +4,12 @@ import 'server-only';
 import { installAssetAnswerer } from '@/lib/router/asset-router';
 import { isDatabaseBusy } from '@/db/errors';
 import { accessSettings } from '@/lib/auth/access-settings';
+import { viewerFromPortalSession } from '@/lib/auth/request-viewer';
 import { answerAsset } from './asset-answer';
 
 export function installAssetGateway(): void {
   installAssetAnswerer(async (req, appId, asset) => {
     try {
-      const { viewerFromPortalSession } = await import('@/lib/auth/request-viewer');
       // A missing file is logged once, by the route this request then goes to.
       return await answerAsset(await viewerFromPortalSession(req), accessSettings(), appId, asset, req.headers['if-none-match'] ?? null, { logMissing: false });
     } catch (error) {
