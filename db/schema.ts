@@ -198,6 +198,21 @@ export const appAssets = sqliteTable(
 );
 export type AppAsset = typeof appAssets.$inferSelect;
 
+/**
+ * An app version's LongDescription parsed and sanitized once, when it is imported (lib/catalog/markdown.ts's
+ * compiled form), so that no page view parses Markdown: `sourceSha256` is the Markdown it was compiled from and
+ * `pipeline` the Markdown packages and rules that compiled it (MARKDOWN_PIPELINE); a row that matches neither is
+ * compiled afresh on its next view. Not part of `apps`, whose every update moves the catalog's generation.
+ */
+export const appLongDescriptions = sqliteTable('app_long_descriptions', {
+  appId: text('app_id')
+    .primaryKey()
+    .references(() => apps.id, { onDelete: 'cascade' }),
+  sourceSha256: text('source_sha256').notNull(),
+  pipeline: text('pipeline').notNull(),
+  compiled: text('compiled').notNull(),
+});
+
 export const tags = sqliteTable(
   'tags',
   {

@@ -163,7 +163,7 @@ async function main() {
   const dataDir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-browse-'));
   fs.mkdirSync(dataDir, { recursive: true });
   const dbFile = path.join(dataDir, 'appstore.db');
-  if (!fs.existsSync(dbFile)) seed(dataDir);
+  if (!fs.existsSync(dbFile)) await seed(dataDir);
   const db = new Database(dbFile, { readonly: true });
   const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   const apps = (db.prepare("SELECT count(*) AS n FROM catalog_heads WHERE audience = 'shared'").get() as { n: number }).n;

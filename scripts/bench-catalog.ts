@@ -134,7 +134,7 @@ async function main() {
   const dataDir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-traffic-'));
   fs.mkdirSync(dataDir, { recursive: true });
   const dbFile = path.join(dataDir, 'appstore.db');
-  if (!(kept && fs.existsSync(dbFile))) seed(dataDir);
+  if (!(kept && fs.existsSync(dbFile))) await seed(dataDir);
 
   const db = new Database(dbFile, { readonly: true });
   const categories = (db.prepare('SELECT name FROM tags WHERE is_category = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);

@@ -120,7 +120,7 @@ async function main() {
   const kept = process.env.BENCH_DATA_DIR;
   const catalog = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-start-'));
   fs.mkdirSync(catalog, { recursive: true });
-  if (!fs.existsSync(path.join(catalog, 'appstore.db'))) seed(catalog);
+  if (!fs.existsSync(path.join(catalog, 'appstore.db'))) await seed(catalog);
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bench-start-empty-'));
   console.log(`${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${ROUNDS} restarts each (after one start not counted)\n`);
 

@@ -5,7 +5,8 @@ import JSZip from 'jszip';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
-import { appAssets, appNames, apps, appTags, auditLog, tags } from '@/db/schema';
+import { appAssets, appLongDescriptions, appNames, apps, appTags, auditLog, tags } from '@/db/schema';
+import { compileMarkdown, MARKDOWN_PIPELINE } from '@/lib/catalog/markdown';
 import type { Viewer } from '@/lib/auth/policy';
 import { AppError } from '@/lib/errors';
 import { seedRuntimeVersions } from '@/lib/runtimes/catalog';
@@ -166,6 +167,9 @@ describe('importStagedBundle', () => {
     // Natural order: screenshot2 before screenshot10.
     const shot0 = assets.find((a) => a.kind === 'screenshot' && a.position === 0)!;
     expect(fs.readFileSync(assetPath(shot0.sha256)).subarray(-1).toString()).toBe('2');
+    // The LongDescription compiled once, with the version: no page view parses it.
+    const compiled = getDb().select().from(appLongDescriptions).where(eq(appLongDescriptions.appId, app.id)).get();
+    expect(compiled).toMatchObject({ pipeline: MARKDOWN_PIPELINE, compiled: compileMarkdown('# Hello'), sourceSha256: createHash('sha256').update('# Hello').digest('base64url') });
   });
 
   it('refuses a visitor and leaves nothing behind', async () => {

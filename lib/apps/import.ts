@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { retryWhileBusy } from '@/db/retry';
-import { appAssets, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
+import { appAssets, appLongDescriptions, appNames, apps, appTags, tags, type App, type Visibility } from '@/db/schema';
 import { writeAudit } from '@/lib/audit/audit';
 import {
   canAssignTag,
@@ -39,6 +39,7 @@ import { appUrl } from '@/lib/urls';
 import type { StagedFile } from '@/lib/storage/staging';
 import { removeUnreferencedFiles } from '@/lib/storage/sweep';
 import { isUniqueViolation } from '@/db/errors';
+import type { compiledForImport } from './long-description-cache';
 
 /** What the Import app form shows after a successful import: the confirmation and where to go next. */
 export interface ImportedApp {
@@ -226,6 +227,12 @@ export async function importStagedBundle(
     const requested = resolveRequestedTags(viewer, manifest, warnings);
     warnings.push(...requested.warnings);
     const id = randomUUID();
+    // Parsed and sanitized once, here, so that no page view parses it (app_long_descriptions). Loaded only for a
+    // bundle that has one: react-markdown cannot be loaded by plain Node under the react-server condition, as the
+    // test helpers' child processes run (lib/testing/child.ts), and their bundles have none.
+    const compiledLongDescription = inspected.longDescription?.trim()
+      ? (await import('./long-description-cache')).compiledForImport(id, inspected.longDescription)
+      : null;
 
     const app = await withStorageLock(async () => {
       const created: string[] = [];
@@ -235,7 +242,7 @@ export async function importStagedBundle(
           if (await writeFileAtomic(assetPath(asset.sha256), asset.bytes)) created.push(assetPath(asset.sha256));
         }
         // The files are in place: only the transaction is tried again while another process holds the lock.
-        const data = { id, visibility, runtimeVersion, staged, assets, tagIds: requested.tagIds, longDescription: inspected.longDescription };
+        const data = { id, visibility, runtimeVersion, staged, assets, tagIds: requested.tagIds, longDescription: inspected.longDescription, compiledLongDescription };
         return await retryWhileBusy(() => commitImport(viewer, manifest, data));
       } catch (error) {
         removeUnreferencedFiles(created);
@@ -300,6 +307,7 @@ function commitImport(
     assets: StoredImage[];
     tagIds: string[];
     longDescription: string | null;
+    compiledLongDescription: ReturnType<typeof compiledForImport>;
   },
 ): App {
   const db = getDb();
@@ -341,6 +349,7 @@ function commitImport(
             .run();
         }
         for (const tagId of data.tagIds) tx.insert(appTags).values({ appId: data.id, tagId }).run();
+        if (data.compiledLongDescription) tx.insert(appLongDescriptions).values(data.compiledLongDescription).run();
         const assigned = data.tagIds.length ? tx.select({ id: tags.id, name: tags.name }).from(tags).where(inArray(tags.id, data.tagIds)).all() : [];
         writeAudit(tx, {
           actorId: viewer.id,

@@ -1,7 +1,20 @@
 import { renderToStaticMarkup } from 'react-dom/server';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { renderLongDescription, type MarkdownAssets } from '@/lib/catalog/markdown';
-import { cachedLongDescription, COMPILED_CACHE, LONG_DESCRIPTION_CACHE, longDescriptionCacheSize, resetLongDescriptionCaches } from './long-description-cache';
+import { getDb } from '@/db';
+import { appLongDescriptions, apps } from '@/db/schema';
+import { compileMarkdown, MARKDOWN_PIPELINE, renderLongDescription, type MarkdownAssets } from '@/lib/catalog/markdown';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import {
+  cachedLongDescription,
+  compiledForImport,
+  COMPILED_CACHE,
+  LONG_DESCRIPTION_CACHE,
+  longDescriptionCacheSize,
+  resetLongDescriptionCaches,
+} from './long-description-cache';
+
+useTempDataDir();
 
 const assetsOf = (appId: string, shots = 1): MarkdownAssets => ({
   appId,
@@ -102,3 +115,62 @@ describe('the long description cache', () => {
     expect(longDescriptionCacheSize().parsed).toBe(parsed + 3);
   });
 });
+
+describe('the compiled long descriptions stored with the versions', () => {
+  const md = '## Stored\n\n![shot](static/screenshot1.png) [docs](https://example.com) <img src=x onerror=alert(1)>\n\n| a | b |\n|---|---|\n| 1 | 2 |';
+  const stored = (appId: string) => getDb().select().from(appLongDescriptions).where(eq(appLongDescriptions.appId, appId)).get();
+  const version = (source: string) => insertAppRow({ ownerId: insertUser().id, longDescription: source });
+
+  it("renders a version from the form its import stored, parsing nothing, exactly as parsing would", () => {
+    const id = version(md);
+    getDb().insert(appLongDescriptions).values(compiledForImport(id, md)!).run();
+    resetLongDescriptionCaches(); // as a process that has shown nothing yet
+    const parsed = longDescriptionCacheSize().parsed;
+    expect(html(md, assetsOf(id))).toBe(uncached(md, assetsOf(id)));
+    expect(html(md, assetsOf(id))).toContain(`/assets/${id}/screenshot-1`);
+    expect(longDescriptionCacheSize().parsed).toBe(parsed);
+  });
+
+  it('stores the form of a version that has none when it is first shown, for the next process', () => {
+    const id = version(md);
+    expect(stored(id)).toBeUndefined();
+    resetLongDescriptionCaches();
+    const parsed = longDescriptionCacheSize().parsed;
+    const first = html(md, assetsOf(id));
+    expect(longDescriptionCacheSize().parsed).toBe(parsed + 1);
+    expect(stored(id)).toMatchObject({ pipeline: MARKDOWN_PIPELINE, compiled: compileMarkdown(md) });
+    resetLongDescriptionCaches();
+    expect(html(md, assetsOf(id))).toBe(first);
+    expect(longDescriptionCacheSize().parsed).toBe(parsed + 1);
+  });
+
+  it('compiles again a stored form of another Markdown or another pipeline, and replaces it', () => {
+    for (const stale of [{ sourceSha256: 'another-markdown' }, { pipeline: 'rules 0; an older sanitizer' }]) {
+      const id = version(md);
+      // What the stale row holds must not be shown: a form that would render a script.
+      const forged = JSON.stringify([['script', {}, 'alert(1)']]);
+      getDb().insert(appLongDescriptions).values({ ...compiledForImport(id, md)!, compiled: forged, ...stale }).run();
+      resetLongDescriptionCaches();
+      const parsed = longDescriptionCacheSize().parsed;
+      expect(html(md, assetsOf(id))).toBe(uncached(md, assetsOf(id)));
+      expect(longDescriptionCacheSize().parsed).toBe(parsed + 1);
+      expect(stored(id)).toMatchObject({ pipeline: MARKDOWN_PIPELINE, compiled: compileMarkdown(md) });
+    }
+  });
+
+  it('shows a version deleted while it was shown, storing nothing, and drops a stored form with its version', () => {
+    resetLongDescriptionCaches();
+    expect(html(md, assetsOf('no-such-version'))).toBe(uncached(md, assetsOf('no-such-version')));
+    expect(stored('no-such-version')).toBeUndefined();
+    const id = version(md);
+    getDb().insert(appLongDescriptions).values(compiledForImport(id, md)!).run();
+    getDb().delete(apps).where(eq(apps.id, id)).run();
+    expect(stored(id)).toBeUndefined();
+  });
+
+  it('stores nothing for a version without a LongDescription', () => {
+    expect(compiledForImport('any', null)).toBeNull();
+    expect(compiledForImport('any', '  \n')).toBeNull();
+  });
+});
+

@@ -1,12 +1,18 @@
-// App versions' rendered LongDescription, kept in memory: parsing the Markdown (micromark, GFM, sanitizing) is
-// the largest single cost of an app page, and its result depends only on the Markdown and the version's own
-// asset URLs, never on who is looking. The page calls this only for a version the viewer may see (authorization
-// happened before, in lib/apps/page-request.ts), so the cache sits behind authorization, not in front of it.
+// App versions' rendered LongDescription: parsing the Markdown (micromark, GFM, sanitizing) is the largest single
+// cost of an app page, and its result depends only on the Markdown and the version's own asset URLs, never on who
+// is looking. Each version's is compiled when it is imported and stored (app_long_descriptions); pages render it
+// from there, and keep the rendered trees and compiled forms of recent versions in memory. The page calls this only
+// for a version the viewer may see (authorization happened before, in lib/apps/page-request.ts), so none of it
+// sits in front of authorization.
 import 'server-only';
 import { createHash } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { ReactElement } from 'react';
-import { renderAndCompile, renderCompiled, type MarkdownAssets } from '@/lib/catalog/markdown';
+import { getDb, perConnection } from '@/db';
+import { isStorageFull, unlessBusy } from '@/db/errors';
+import { appLongDescriptions } from '@/db/schema';
+import { markdownHash, MARKDOWN_PIPELINE, renderAndCompile, renderCompiled, storedForm, type MarkdownAssets } from '@/lib/catalog/markdown';
 
 /**
  * Bounds: versions kept, and the Markdown they hold in all. A rendered tree takes some 17–35 bytes of heap per
@@ -48,19 +54,59 @@ function keyOf(source: string, assets: MarkdownAssets): string {
   return createHash('sha256').update(JSON.stringify([assets.appId, assets.icon, assets.screenshots, source])).digest('base64url');
 }
 
+/** An app version's stored compiled LongDescription. */
+const storedRow = perConnection((db) =>
+  db
+    .select({ sourceSha256: appLongDescriptions.sourceSha256, pipeline: appLongDescriptions.pipeline, compiled: appLongDescriptions.compiled })
+    .from(appLongDescriptions)
+    .where(eq(appLongDescriptions.appId, sql.placeholder('appId')))
+    .prepare(),
+);
+
+/** The row an import stores beside a new version (lib/apps/import.ts): its LongDescription compiled; null for none. */
+export function compiledForImport(appId: string, source: string | null): typeof appLongDescriptions.$inferInsert | null {
+  if (!source?.trim()) return null;
+  return { appId, ...storedForm(source) };
+}
+
 /**
  * The Markdown rendered to React elements now, not when React renders the page (react-markdown's `Markdown` is
  * a plain synchronous component, so that tree can be rendered again by later requests): from its compiled
- * form when another request compiled it, else parsed, and its compiled form kept.
+ * form kept in memory or stored with the version, else parsed, its compiled form then kept and stored (a
+ * version imported before forms were stored, or under another pipeline).
  */
 function render(source: string, assets: MarkdownAssets): ReactElement {
-  const key = createHash('sha256').update(source).digest('base64url');
-  const compiled = compiledBySource.get(key);
-  if (compiled !== undefined) return renderCompiled(compiled, assets);
+  const key = markdownHash(source);
+  const kept = compiledBySource.get(key);
+  if (kept !== undefined) return renderCompiled(kept, assets);
+  const stored = storedRow().get({ appId: assets.appId });
+  if (stored && stored.sourceSha256 === key && stored.pipeline === MARKDOWN_PIPELINE) {
+    compiledBySource.set(key, stored.compiled);
+    return renderCompiled(stored.compiled, assets);
+  }
   parsed++;
-  const { tree, compiled: fresh } = renderAndCompile(source, assets);
-  compiledBySource.set(key, fresh); // not kept past the bound of one entry (maxEntrySize)
+  const { tree, compiled } = renderAndCompile(source, assets);
+  compiledBySource.set(key, compiled); // not kept past the bound of one entry (maxEntrySize)
+  store({ appId: assets.appId, sourceSha256: key, pipeline: MARKDOWN_PIPELINE, compiled });
   return tree;
+}
+
+/**
+ * Stores a compiled form found missing or stale: bookkeeping, so skipped while the database is busy or full, or
+ * when the version was deleted meanwhile (its row would refer to nothing); the next view tries again.
+ */
+function store(row: typeof appLongDescriptions.$inferInsert): void {
+  try {
+    unlessBusy(() =>
+      getDb()
+        .insert(appLongDescriptions)
+        .values(row)
+        .onConflictDoUpdate({ target: appLongDescriptions.appId, set: { sourceSha256: row.sourceSha256, pipeline: row.pipeline, compiled: row.compiled } })
+        .run(),
+    );
+  } catch (error) {
+    if (!isStorageFull(error) && (error as { code?: string })?.code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+  }
 }
 
 /** The rendered long description of one app version, from the cache when the same Markdown and assets were rendered before. */

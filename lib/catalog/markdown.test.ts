@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { renderAndCompile, renderCompiled, renderLongDescription, resolveImage, type MarkdownAssets } from './markdown';
+import { MARKDOWN_PACKAGES, MARKDOWN_PIPELINE, renderAndCompile, renderCompiled, renderLongDescription, resolveImage, type MarkdownAssets } from './markdown';
 
 const assets: MarkdownAssets = {
   appId: 'app-1',
@@ -95,5 +95,16 @@ describe('resolveImage', () => {
     // The compiled form is compact: a few bytes per character of Markdown (a rendered tree takes 17–35).
     const { compiled } = renderAndCompile(readme, assets);
     expect(compiled.length / readme.length).toBeLessThan(3);
+  });
+});
+
+describe('MARKDOWN_PIPELINE', () => {
+  it('names the Markdown packages installed, so that an upgrade compiles every stored long description again', () => {
+    // Fails after an upgrade of any of them: update MARKDOWN_PACKAGES (markdown.ts), which makes every stored form stale.
+    const installed = Object.fromEntries(
+      Object.keys(MARKDOWN_PACKAGES).map((name) => [name, (JSON.parse(fs.readFileSync(path.join('node_modules', name, 'package.json'), 'utf8')) as { version: string }).version]),
+    );
+    expect(installed).toEqual(MARKDOWN_PACKAGES);
+    for (const [name, version] of Object.entries(MARKDOWN_PACKAGES)) expect(MARKDOWN_PIPELINE).toContain(`${name}@${version}`);
   });
 });

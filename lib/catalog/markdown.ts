@@ -1,6 +1,7 @@
 // How an app's LongDescription Markdown is rendered: GitHub-flavoured, raw HTML shown as inert text,
 // the result sanitized (GitHub's schema: no scripts, no event handlers, no style), only safe link
 // protocols, external links marked nofollow/noopener/noreferrer, and images only from the app's own assets.
+import { createHash } from 'node:crypto';
 import type { ElementContent, Properties, Root, RootContent } from 'hast';
 import { createElement, type ReactElement } from 'react';
 import Markdown, { defaultUrlTransform, type Components, type Options } from 'react-markdown';
@@ -117,6 +118,39 @@ export function renderAndCompile(source: string, assets: MarkdownAssets): { tree
   };
   const tree = Markdown({ ...options, rehypePlugins: [...(options.rehypePlugins ?? []), capture], children: source }) as ReactElement;
   return { tree, compiled };
+}
+
+/**
+ * What a compiled form depends on besides the Markdown: the packages that parse and sanitize it, at these versions
+ * (markdown.test.ts fails when the installed ones differ), and this file's rules (raised whenever encode(), the
+ * plugins or the sanitizer's schema change). A stored form compiled under another pipeline is compiled again on its
+ * next view (lib/apps/long-description-cache.ts), so a sanitizer fixed by an upgrade applies to every stored form.
+ */
+export const MARKDOWN_PACKAGES: Readonly<Record<string, string>> = {
+  'react-markdown': '10.1.0',
+  'remark-parse': '11.0.0',
+  micromark: '4.0.3',
+  'remark-gfm': '4.0.1',
+  'remark-rehype': '11.1.2',
+  'mdast-util-to-hast': '13.2.2',
+  'rehype-sanitize': '6.0.0',
+  'hast-util-sanitize': '5.0.2',
+};
+export const MARKDOWN_PIPELINE = `rules 1; ${Object.entries(MARKDOWN_PACKAGES)
+  .map(([name, version]) => `${name}@${version}`)
+  .join(' ')}`;
+
+/** The compiled form of a long description alone (at import, before any page shows it): the same for any assets. */
+export function compileMarkdown(source: string): string {
+  return renderAndCompile(source, { appId: '', icon: null, screenshots: [] }).compiled;
+}
+
+/** How a Markdown text is known in the stored compiled forms and the caches of lib/apps/long-description-cache.ts. */
+export const markdownHash = (source: string): string => createHash('sha256').update(source).digest('base64url');
+
+/** A long description as it is stored beside its version (app_long_descriptions): compiled, with what it was compiled from and by. */
+export function storedForm(source: string): { sourceSha256: string; pipeline: string; compiled: string } {
+  return { sourceSha256: markdownHash(source), pipeline: MARKDOWN_PIPELINE, compiled: compileMarkdown(source) };
 }
 
 /**

@@ -37,8 +37,11 @@ export function rng(seed: number) {
 }
 
 
-export function seed(dataDir: string): { categoryName: string; detailsName: string } {
+export async function seed(dataDir: string): Promise<{ categoryName: string; detailsName: string }> {
   const started = Date.now();
+  // As an import stores it (lib/apps/import.ts), each version's LongDescription compiled. Loaded here, not with
+  // this module: query-cost.ts loads it under the react-server condition, where react-markdown cannot load.
+  const { storedForm } = await import('../../lib/catalog/markdown');
   const sqlite = new Database(path.join(dataDir, 'appstore.db'));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -65,6 +68,7 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, ?, ?, ?)`);
   const insertAppTag = sqlite.prepare('INSERT INTO app_tags (app_id, tag_id) VALUES (?, ?)');
   const insertAsset = sqlite.prepare("INSERT INTO app_assets (app_id, kind, position, sha256, content_type, size) VALUES (?, ?, ?, ?, 'image/png', ?)");
+  const insertCompiled = sqlite.prepare('INSERT INTO app_long_descriptions (app_id, source_sha256, pipeline, compiled) VALUES (?, ?, ?, ?)');
   const runtime = JSON.stringify({
     module: 'app.main', runtimeVersion: 'deb11_py310_wlatest', volumeMount: null, volumeSize: null, resourceVolumeSize: null,
     memoryLimit: '2Gi', memoryReservation: '512Mi', cpuLimit: '2', cpuReservation: '500m', gpuCount: 0, gpuType: null,
@@ -108,6 +112,8 @@ export function seed(dataDir: string): { categoryName: string; detailsName: stri
           'deb11_py310_wlatest', runtime, null, createHash('sha256').update(id).digest('hex'), 1000, now - (NAMES - n) * 60_000 - v * 1000);
         for (const tagId of appTagIds) insertAppTag.run(id, tagId);
         insertAsset.run(id, 'icon', 0, icon.sha, icon.size);
+        const form = storedForm(long);
+        insertCompiled.run(id, form.sourceSha256, form.pipeline, form.compiled);
       }
     }
     // Tags given on import are part of it, not a later change: "Recently updated" follows the import times.
