@@ -161,6 +161,44 @@ function tokenizeDocuments(rows: [number, string, ...string[]][]): void {
   while (current < rows.length) finish(current++);
 }
 
+/** Starts over when the database is another one (tests switch DATA_DIR) or the dictionary is past its bound. */
+function checkClient(): void {
+  const client = getDb().$client;
+  if (client !== lastClient || words.length > limits.words) {
+    reset();
+    lastClient = client;
+  }
+}
+
+/**
+ * Reads and tokenizes the documents `missing` (doc id → the version it belongs to) into the cache; returns those
+ * that are gone (deleted, or their doc id is another version's by now).
+ */
+function tokenizeMissing(missing: Map<number, string>): Set<number> {
+  const gone = new Set<number>();
+  if (missing.size === 0) return gone;
+  const all = getDb().$client.prepare(documentTextsQuery).raw().all(JSON.stringify([...missing.keys()])) as [number, string, ...string[]][];
+  const rows = all.filter(([doc, appId]) => missing.get(doc) === appId);
+  tokenizeDocuments(rows);
+  const found = new Set(rows.map(([doc]) => doc));
+  for (const doc of missing.keys()) if (!found.has(doc)) gone.add(doc);
+  return gone;
+}
+
+/**
+ * Tokenizes and keeps the words of these documents ([doc id, the version it belongs to]) that are not cached
+ * yet, ahead of the search that needs them (search-warm-up.ts); their first assembly then only copies them.
+ * Returns false, caching nothing, once the cache holds three quarters of its bound: warming never evicts.
+ */
+export function cacheDocumentWords(docs: readonly (readonly [number, string])[]): boolean {
+  checkClient();
+  if (cachedPostings >= (limits.postings * 3) / 4 || documents.size + docs.length > (limits.documents * 3) / 4) return false;
+  const missing = new Map<number, string>();
+  for (const [doc, appId] of docs) if (documents.get(doc)?.appId !== appId) missing.set(doc, appId);
+  tokenizeMissing(missing);
+  return true;
+}
+
 /** What the assembly reads of a head index (head-index.ts). */
 export interface IndexedHeads {
   appIds: string[];
@@ -186,11 +224,7 @@ export function assembleSearchIndex(heads: IndexedHeads): SearchIndex {
  * ids are this module's (`words`, in word order `order` once this returns).
  */
 export function documentPostings(heads: IndexedHeads, positions: readonly number[]): DocumentPostings {
-  const client = getDb().$client;
-  if (client !== lastClient || words.length > limits.words) {
-    reset(); // another database (tests switch DATA_DIR), or the dictionary is past its bound
-    lastClient = client;
-  }
+  checkClient();
   const assembly = ++assemblies;
   documentWordStats.assembled++;
   const size = positions.length;
@@ -200,14 +234,7 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
     const cached = documents.get(heads.docIds[i]);
     if (!cached || cached.appId !== heads.appIds[i]) missing.set(heads.docIds[i], heads.appIds[i]);
   }
-  const gone = new Set<number>();
-  if (missing.size > 0) {
-    const all = client.prepare(documentTextsQuery).raw().all(JSON.stringify([...missing.keys()])) as [number, string, ...string[]][];
-    const rows = all.filter(([doc, appId]) => missing.get(doc) === appId);
-    tokenizeDocuments(rows);
-    const found = new Set(rows.map(([doc]) => doc));
-    for (const doc of missing.keys()) if (!found.has(doc)) gone.add(doc);
-  }
+  const gone = tokenizeMissing(missing);
   // The tags column's words of each tag (`name title`, as the triggers join them): term ids and counts.
   const tagBags = heads.tags.map(() => new Map<number, number>());
   tokenizeAll(

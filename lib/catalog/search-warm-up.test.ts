@@ -1,0 +1,62 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { AccessSettings, Viewer } from '@/lib/auth/policy';
+import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { cachedDocumentWords, clearDocumentWords, documentWordStats, limitDocumentWords } from './document-words';
+import { audienceOf, freshSearchIndex, headIndex, searchOf } from './head-index';
+import { warmSearchWords } from './search-warm-up';
+import { versionKey } from './version-order';
+
+useTempDataDir();
+
+const settings: AccessSettings = { publicMode: false, fullAccessRole: 'full' };
+const viewer: Viewer = { id: 'warm-viewer', email: 'warm@test', name: 'Warm', isAdmin: false, roles: ['full'], fullAccess: true };
+const vocabulary = ['forecast', 'vision', 'naïve', 'Straße', 'data', 'dashboard', 'h2o', 'model', '中文', 'finance'];
+
+describe('warming the search words', () => {
+  // 1,200 Names (several slices), two versions each: only the newest (the card) is warmed; and one PRIVATE Name.
+  function seedCatalog() {
+    const ownerId = insertUser().id;
+    for (let n = 0; n < 1200; n++) {
+      for (const v of ['1.0.0', '2.0.0']) {
+        insertAppRow({
+          name: `ai.warm.app${n}`,
+          version: v,
+          versionKey: versionKey(v),
+          ownerId,
+          visibility: 'ALL_USERS',
+          title: `${vocabulary[n % 10]} ${n}`,
+          description: `${vocabulary[(n * 3) % 10]} ${vocabulary[(n * 7) % 10]} v${v}`,
+          longDescription: `${vocabulary[(n * 11) % 10]} `.repeat(1 + (n % 5)),
+        });
+      }
+    }
+    insertAppRow({ name: 'ai.warm.private', ownerId, visibility: 'PRIVATE', title: 'hidden forecast' });
+  }
+
+  it('tokenizes every card ahead of the first search, which then tokenizes nothing and finds what it would have found', async () => {
+    seedCatalog();
+    clearDocumentWords(); // as a process that has not searched yet
+    const before = documentWordStats.tokenized;
+    expect(await warmSearchWords(500)).toBe(1200);
+    expect(documentWordStats.tokenized - before).toBe(1200); // the cards, not the older versions nor the PRIVATE one
+    expect(cachedDocumentWords().documents).toBe(1200);
+
+    const index = headIndex(audienceOf(viewer, settings), visibleAppsWhere(viewer, settings));
+    const warmed = documentWordStats.tokenized;
+    expect(searchOf(index)).toEqual(freshSearchIndex(index));
+    expect(documentWordStats.tokenized).toBe(warmed);
+    // A second warm-up finds everything cached.
+    expect(await warmSearchWords(500)).toBe(1200);
+    expect(documentWordStats.tokenized).toBe(warmed);
+  });
+
+  it('stops, evicting nothing, when the words cache is three quarters full', async () => {
+    clearDocumentWords();
+    limitDocumentWords({ documents: 1000 });
+    onTestFinished(() => limitDocumentWords());
+    const warmed = await warmSearchWords(100);
+    expect(warmed).toBe(700); // 700 + 100 would pass 750
+    expect(cachedDocumentWords().documents).toBe(700);
+  });
+});
