@@ -2,7 +2,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     // A render worker (server.ts, RENDER_WORKERS) only renders pages: the start-up jobs are the primary's.
     const { isRenderWorker } = await import('./lib/render/role');
-    if (isRenderWorker()) return;
+    if (isRenderWorker()) {
+      // It renders catalog pages: the cards' words for its first search, once it runs (lib/catalog/search-warm-up.ts).
+      (await import('./lib/catalog/search-warm-up')).warmSearchWordsLater(2000);
+      return;
+    }
     const { startServing } = await import('./lib/startup');
     try {
       await startServing();

@@ -25,7 +25,14 @@ export async function startUp(): Promise<void> {
 export async function startServing(): Promise<void> {
   await prepareToServe();
   setStartUpPhase('running');
-  setImmediate(() => void afterStart().finally(() => setStartUpPhase('done')));
+  setImmediate(
+    () =>
+      void afterStart().finally(() => {
+        setStartUpPhase('done');
+        // Then the cards' words, for the first search (lib/catalog/search-warm-up.ts).
+        void import('@/lib/catalog/search-warm-up').then(({ warmSearchWordsLater }) => warmSearchWordsLater(0));
+      }),
+  );
 }
 
 async function prepareToServe(): Promise<void> {

@@ -3,7 +3,6 @@ import { CatalogView } from '@/components/catalog/catalog-view';
 import { FirstRun } from '@/components/setup/first-run';
 import { accessSettings, requirePage } from '@/lib/auth/viewer';
 import { catalogPage } from '@/lib/catalog/catalog';
-import { warmSearchWordsSoon } from '@/lib/catalog/search-warm-up';
 import { managedOpenUrls } from '@/lib/instances/run-options';
 import { catalogHref, parseCatalogParams } from '@/lib/catalog/search-query';
 
@@ -18,8 +17,6 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const viewer = await requirePage('reader', catalogHref(params));
   const settings = accessSettings();
   const result = catalogPage(viewer, settings, params);
-  // The process's first search then finds the cards' words tokenized (lib/catalog/search-warm-up.ts).
-  warmSearchWordsSoon();
   return (
     <main id="main" className="mx-auto max-w-6xl space-y-4 px-4 py-6">
       <h1 className="text-2xl font-semibold">App Store</h1>

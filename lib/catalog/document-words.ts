@@ -52,26 +52,31 @@ interface CachedDocument {
   used: number;
 }
 
-/** Process-wide word ids; `order` is the ids in word order (UTF-16), valid for the first `ordered` ids. */
-let ids = new Map<string, number>();
-let words: string[] = [];
-let order = new Int32Array(0);
-let ordered = 0;
-let documents = new Map<number, CachedDocument>();
-let cachedPostings = 0;
-let assemblies = 0;
-let lastClient: Database.Database | null = null;
+/**
+ * Process-wide word ids (`order`: the ids in word order (UTF-16), valid for the first `ordered` ids) and the cached
+ * documents. Kept on globalThis: Next gives each of its bundles its own copy of this module, and the catalog page's
+ * searches and the start-up's warming of the words (search-warm-up.ts, from instrumentation.ts) share one cache.
+ */
+interface WordsState {
+  ids: Map<string, number>;
+  words: string[];
+  order: Int32Array;
+  ordered: number;
+  documents: Map<number, CachedDocument>;
+  cachedPostings: number;
+  assemblies: number;
+  lastClient: Database.Database | null;
+}
+const empty = (): Omit<WordsState, 'assemblies' | 'lastClient'> => ({ ids: new Map(), words: [], order: new Int32Array(0), ordered: 0, documents: new Map(), cachedPostings: 0 });
+const STATE = Symbol.for('appstore.documentWords');
+const holder = globalThis as { [STATE]?: WordsState };
+const state: WordsState = (holder[STATE] ??= { ...empty(), assemblies: 0, lastClient: null });
 
 /** Counters for tests and the benchmark: documents tokenized, assemblies, full resets. */
 export const documentWordStats = { tokenized: 0, assembled: 0, resets: 0 };
 
 function reset(): void {
-  ids = new Map();
-  words = [];
-  order = new Int32Array(0);
-  ordered = 0;
-  documents = new Map();
-  cachedPostings = 0;
+  Object.assign(state, empty());
   documentWordStats.resets++;
 }
 
@@ -81,30 +86,30 @@ export function clearDocumentWords(): void {
 }
 
 function termId(word: string): number {
-  let id = ids.get(word);
+  let id = state.ids.get(word);
   if (id === undefined) {
-    id = words.length;
-    ids.set(word, id);
-    words.push(word);
+    id = state.words.length;
+    state.ids.set(word, id);
+    state.words.push(word);
   }
   return id;
 }
 
-const byWord = (a: number, b: number) => (words[a] < words[b] ? -1 : words[a] > words[b] ? 1 : 0);
+const byWord = (a: number, b: number) => (state.words[a] < state.words[b] ? -1 : state.words[a] > state.words[b] ? 1 : 0);
 
 /** Puts the words added since the last call into word order (sorted among themselves, then merged). */
 function orderWords(): void {
-  if (ordered === words.length) return;
-  const added = Array.from({ length: words.length - ordered }, (_, i) => ordered + i).sort(byWord);
-  const merged = new Int32Array(words.length);
+  if (state.ordered === state.words.length) return;
+  const added = Array.from({ length: state.words.length - state.ordered }, (_, i) => state.ordered + i).sort(byWord);
+  const merged = new Int32Array(state.words.length);
   let i = 0;
   let j = 0;
   let k = 0;
-  while (i < ordered && j < added.length) merged[k++] = byWord(order[i], added[j]) <= 0 ? order[i++] : added[j++];
-  while (i < ordered) merged[k++] = order[i++];
+  while (i < state.ordered && j < added.length) merged[k++] = byWord(state.order[i], added[j]) <= 0 ? state.order[i++] : added[j++];
+  while (i < state.ordered) merged[k++] = state.order[i++];
   while (j < added.length) merged[k++] = added[j++];
-  order = merged;
-  ordered = words.length;
+  state.order = merged;
+  state.ordered = state.words.length;
 }
 
 /** Tokenizes the texts rows ([doc, appId, ...texts]) into cached documents. */
@@ -126,12 +131,12 @@ function tokenizeDocuments(rows: [number, string, ...string[]][]): void {
       counts: counts.slice(0, terms.length),
       overflow: overflow.size > 0 ? overflow : null,
       length,
-      used: assemblies,
+      used: state.assemblies,
     };
-    const previous = documents.get(docId);
-    if (previous) cachedPostings -= previous.terms.length;
-    documents.set(docId, entry);
-    cachedPostings += entry.terms.length;
+    const previous = state.documents.get(docId);
+    if (previous) state.cachedPostings -= previous.terms.length;
+    state.documents.set(docId, entry);
+    state.cachedPostings += entry.terms.length;
     documentWordStats.tokenized++;
     terms = [];
     counts.fill(0);
@@ -164,9 +169,9 @@ function tokenizeDocuments(rows: [number, string, ...string[]][]): void {
 /** Starts over when the database is another one (tests switch DATA_DIR) or the dictionary is past its bound. */
 function checkClient(): void {
   const client = getDb().$client;
-  if (client !== lastClient || words.length > limits.words) {
+  if (client !== state.lastClient || state.words.length > limits.words) {
     reset();
-    lastClient = client;
+    state.lastClient = client;
   }
 }
 
@@ -192,9 +197,9 @@ function tokenizeMissing(missing: Map<number, string>): Set<number> {
  */
 export function cacheDocumentWords(docs: readonly (readonly [number, string])[]): boolean {
   checkClient();
-  if (cachedPostings >= (limits.postings * 3) / 4 || documents.size + docs.length > (limits.documents * 3) / 4) return false;
+  if (state.cachedPostings >= (limits.postings * 3) / 4 || state.documents.size + docs.length > (limits.documents * 3) / 4) return false;
   const missing = new Map<number, string>();
-  for (const [doc, appId] of docs) if (documents.get(doc)?.appId !== appId) missing.set(doc, appId);
+  for (const [doc, appId] of docs) if (state.documents.get(doc)?.appId !== appId) missing.set(doc, appId);
   tokenizeMissing(missing);
   return true;
 }
@@ -216,7 +221,7 @@ export interface IndexedHeads {
  */
 export function assembleSearchIndex(heads: IndexedHeads): SearchIndex {
   const all = Array.from({ length: heads.appIds.length }, (_, i) => i);
-  return invert(documentPostings(heads, all), words, order);
+  return invert(documentPostings(heads, all), state.words, state.order);
 }
 
 /**
@@ -225,13 +230,13 @@ export function assembleSearchIndex(heads: IndexedHeads): SearchIndex {
  */
 export function documentPostings(heads: IndexedHeads, positions: readonly number[]): DocumentPostings {
   checkClient();
-  const assembly = ++assemblies;
+  const assembly = ++state.assemblies;
   documentWordStats.assembled++;
   const size = positions.length;
 
   const missing = new Map<number, string>();
   for (const i of positions) {
-    const cached = documents.get(heads.docIds[i]);
+    const cached = state.documents.get(heads.docIds[i]);
     if (!cached || cached.appId !== heads.appIds[i]) missing.set(heads.docIds[i], heads.appIds[i]);
   }
   const gone = tokenizeMissing(missing);
@@ -247,13 +252,13 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
   const tagTerms = tagBags.map((bag) => Int32Array.from(bag.keys()));
   const tagCounts = tagBags.map((bag) => Int32Array.from(bag.values()));
   const tagLengths = tagCounts.map((counts) => counts.reduce((a, b) => a + b, 0));
-  const isTagWord = new Uint8Array(words.length);
+  const isTagWord = new Uint8Array(state.words.length);
   for (const terms of tagTerms) for (const term of terms) isTagWord[term] = 1;
 
   // At most each document's cached words plus its tags' words.
   let capacity = 0;
   for (const i of positions) {
-    capacity += documents.get(heads.docIds[i])?.terms.length ?? 0;
+    capacity += state.documents.get(heads.docIds[i])?.terms.length ?? 0;
     for (let j = heads.tagStart[i]; j < heads.tagStart[i + 1]; j++) capacity += tagTerms[heads.tagList[j]].length;
   }
   const postTerm = new Int32Array(capacity);
@@ -262,15 +267,15 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
   const docStart = new Int32Array(size + 1);
   const lengths = new Int32Array(size);
   // Per tag word: the last document it got a posting in, and that posting.
-  const slotDoc = new Int32Array(words.length).fill(-1);
-  const slot = new Int32Array(words.length);
+  const slotDoc = new Int32Array(state.words.length).fill(-1);
+  const slot = new Int32Array(state.words.length);
   let posts = 0;
   for (let d = 0; d < size; d++) {
     const i = positions[d];
     docStart[d] = posts;
     const docId = heads.docIds[i];
     if (gone.has(docId)) continue;
-    const cached = documents.get(docId)!;
+    const cached = state.documents.get(docId)!;
     cached.used = assembly;
     const { terms, counts, overflow } = cached;
     postTerm.set(terms, posts);
@@ -291,9 +296,9 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
     for (let j = first; j < last; j++) {
       const tag = heads.tagList[j];
       length += tagLengths[tag];
-      const words = tagTerms[tag];
-      for (let w = 0; w < words.length; w++) {
-        const term = words[w];
+      const tagWords = tagTerms[tag];
+      for (let w = 0; w < tagWords.length; w++) {
+        const term = tagWords[w];
         let p: number;
         if (slotDoc[term] === d) p = slot[term];
         else {
@@ -316,23 +321,23 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
 
 /** The word ids' strings and their word order (valid after documentPostings). */
 export function dictionary(): { words: readonly string[]; order: Int32Array } {
-  return { words, order };
+  return { words: state.words, order: state.order };
 }
 
 /** Least recently used documents out until the cache is within its bound (with room to spare, so eviction is rare). */
 function evict(assembly: number): void {
-  const within = (share: number) => cachedPostings <= limits.postings * share && documents.size <= limits.documents * share;
+  const within = (share: number) => state.cachedPostings <= limits.postings * share && state.documents.size <= limits.documents * share;
   if (within(1)) return;
-  const entries = [...documents].sort((a, b) => a[1].used - b[1].used);
+  const entries = [...state.documents].sort((a, b) => a[1].used - b[1].used);
   for (const [doc, entry] of entries) {
     if (within(3 / 4)) break;
     if (entry.used === assembly && within(1)) break; // this assembly's documents go only past the bound itself
-    documents.delete(doc);
-    cachedPostings -= entry.terms.length;
+    state.documents.delete(doc);
+    state.cachedPostings -= entry.terms.length;
   }
 }
 
 /** Documents and postings cached now (tests). */
 export function cachedDocumentWords(): { documents: number; postings: number; words: number } {
-  return { documents: documents.size, postings: cachedPostings, words: words.length };
+  return { documents: state.documents.size, postings: state.cachedPostings, words: state.words.length };
 }

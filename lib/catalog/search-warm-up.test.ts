@@ -1,4 +1,4 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
@@ -58,5 +58,15 @@ describe('warming the search words', () => {
     const warmed = await warmSearchWords(100);
     expect(warmed).toBe(700); // 700 + 100 would pass 750
     expect(cachedDocumentWords().documents).toBe(700);
+  });
+
+  it("shares one cache between copies of the module, as Next's bundles each load their own", async () => {
+    clearDocumentWords();
+    vi.resetModules();
+    const other = await import('./document-words');
+    expect(other.cachedDocumentWords).not.toBe(cachedDocumentWords); // another copy of the module
+    expect(other.cachedDocumentWords().documents).toBe(0);
+    expect(await warmSearchWords(500)).toBe(1200); // this copy warms …
+    expect(other.cachedDocumentWords().documents).toBe(1200); // … the other finds the words
   });
 });

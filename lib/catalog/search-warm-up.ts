@@ -1,7 +1,8 @@
 // The first search of a process tokenizes the texts of every card (document-words.ts): about 0.3 s of CPU at
 // 10,000 apps and 3 s at 100,000, paid by whoever searches first after a restart, with every other request of
-// that process waiting behind it. Once the catalog page has been shown, this process tokenizes the cards' texts
-// in the background instead, a slice at a time between requests, so that the first search only assembles the
+// that process waiting behind it. Instead, every process that renders catalog pages (the primary once its
+// start-up is done, each render worker once it runs: instrumentation.ts, lib/startup.ts) tokenizes the cards'
+// texts in the background, a slice at a time between requests, so that the first search only assembles the
 // cached words (about a tenth of the cost). Nothing is shown to anyone here: the search index a viewer's
 // search reads is still built from the cards their audience may see (head-index.ts), behind authorization.
 import 'server-only';
@@ -14,12 +15,8 @@ export const SHARED_HEAD_DOCUMENTS = "SELECT doc_id, app_id FROM catalog_heads W
 /** Documents tokenized per slice: some 15 ms of CPU, so that a request waits at most that long behind one. */
 export const WARM_UP_SLICE = 500;
 
-let scheduled = false;
-
-/** Schedules warmSearchWords once per process, `delayMs` from now (after the page that asked is answered). */
-export function warmSearchWordsSoon(delayMs = 1000): void {
-  if (scheduled) return;
-  scheduled = true;
+/** Runs warmSearchWords `delayMs` from now, in the background: a failure is logged, never thrown. */
+export function warmSearchWordsLater(delayMs: number): void {
   setTimeout(() => {
     warmSearchWords().catch((error) => console.error('Warming the search words failed (the first search will tokenize them):', error));
   }, delayMs).unref();
