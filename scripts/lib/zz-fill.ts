@@ -1,0 +1,13 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrateDb } from '../../db/migrate';
+import { storedForm } from '../../lib/catalog/markdown';
+const sqlite = new Database(path.join(process.env.DATA_DIR!, 'appstore.db'));
+sqlite.pragma('journal_mode = WAL');
+migrateDb(drizzle(sqlite), { keepBackups: 0 });
+const rows = sqlite.prepare("SELECT id, long_description AS s FROM apps WHERE long_description <> '' AND id NOT IN (SELECT app_id FROM app_long_descriptions)").all() as { id: string; s: string }[];
+const insert = sqlite.prepare('INSERT INTO app_long_descriptions (app_id, source_sha256, pipeline, compiled) VALUES (?, ?, ?, ?)');
+const t = Date.now();
+sqlite.transaction(() => { for (const r of rows) { const f = storedForm(r.s); insert.run(r.id, f.sourceSha256, f.pipeline, f.compiled); } })();
+console.log('filled', rows.length, 'in', Date.now() - t, 'ms');
