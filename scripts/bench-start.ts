@@ -4,8 +4,10 @@
 // starting a trivial HTTP server. On an empty DATA_DIR (restarted after a first start created it) and on a
 // seeded 10,000-app catalog (scripts/lib/catalog-seed.ts; APPS=… for another size), where it also measures
 // the issue's cold start: the first signed-in catalog page (sign-in and the head index built by the first
-// catalog request included). Prints the median of ROUNDS (default 5) restarts, wall time and the server's
-// CPU time until then (on a shared machine the CPU time is what other processes distort least).
+// catalog request included); and a restart's first search once its start-up is done (its search index built
+// from the words the start-up tokenized: lib/catalog/search-warm-up.ts), beside the search after it. Prints the
+// median of ROUNDS (default 5) restarts, wall time and the server's CPU time (on a shared machine the CPU time
+// is what other processes distort least).
 //
 //   npm run build && npm run bench:start
 //   BENCH_DATA_DIR=/tmp/seeded npm run bench:start   keeps (and reuses) the seeded catalog
@@ -13,7 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NAMES, seed, signIn } from './lib/catalog-seed';
+import { NAMES, seed, signIn, VOCABULARY } from './lib/catalog-seed';
 import { projectRoot } from './lib/server';
 // @ts-expect-error a plain ES module script without types
 import { COMPILED_SERVER, compileServer } from './build-if-stale.mjs';
@@ -71,6 +73,43 @@ function spawnServer(mode: Mode, dataDir: string): ChildProcess {
 interface Figure {
   wall: number;
   cpu: number;
+}
+
+/** Polls /api/health until the start-up's background part (the search words' warm-up last) is done. */
+async function startedUp(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}.`);
+    const health = (await (await fetch(`${URL_BASE}/api/health`)).json()) as { startUp?: string };
+    if (health.startUp !== 'running') return;
+    if (Date.now() > deadline) throw new Error('The start-up did not finish within 300 s.');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A restart's first search (a different word each round), timed once the start-up is done: it builds the search
+ * index of the viewer's audience, from the words the start-up tokenized (lib/catalog/search-warm-up.ts); and a
+ * second search after it, for comparison.
+ */
+async function firstSearch(dataDir: string, round: number): Promise<{ first: Figure; second: Figure }> {
+  const child = spawnServer('npm start', dataDir);
+  try {
+    await firstAnswer(`${URL_BASE}/login`, child);
+    const cookie = await signIn(URL_BASE);
+    await firstAnswer(`${URL_BASE}/`, child, { headers: { cookie } });
+    await startedUp(child);
+    const timed = async (q: string) => {
+      const cpu = cpuMs(child.pid!);
+      const begun = performance.now();
+      await firstAnswer(`${URL_BASE}/?q=${q}`, child, { headers: { cookie } });
+      return { wall: performance.now() - begun, cpu: cpuMs(child.pid!) - cpu };
+    };
+    return { first: await timed(VOCABULARY[round % VOCABULARY.length]), second: await timed(VOCABULARY[(round + 7) % VOCABULARY.length]) };
+  } finally {
+    child.kill('SIGTERM');
+    await exited(child);
+  }
 }
 
 /** One start: the time to the first `page` (and, with a cookie, the signed-in page after it), then a stop. */
@@ -131,6 +170,19 @@ async function main() {
     ...(await measure(`${NAMES.toLocaleString('en')} apps`, 'npm start', catalog, '/login', '/')),
     ...(await measure(`${NAMES.toLocaleString('en')} apps`, 'tsx', catalog, '/login', '/')),
   ];
+  const searches = [];
+  for (let i = 0; i < ROUNDS; i++) searches.push(await firstSearch(catalog, i));
+  const searchRow = (what: string, figures: Figure[]) => ({
+    'restart of': `${NAMES.toLocaleString('en')} apps`,
+    'first page': what,
+    how: 'npm start' as Mode,
+    'wall (median)': ms(median(figures.map((f) => f.wall))),
+    'wall (min–max)': `${ms(Math.min(...figures.map((f) => f.wall)))}–${ms(Math.max(...figures.map((f) => f.wall)))}`,
+    'server CPU (median)': ms(median(figures.map((f) => f.cpu))),
+  });
+  const searchRows = [searchRow('first search, after start-up', searches.map((s) => s.first)), searchRow('the search after it', searches.map((s) => s.second))];
+  console.table(searchRows);
+  rows.push(...searchRows);
   console.log('\nAll of them:');
   console.table(rows);
   const cold = rows.find((r) => r.how === 'npm start' && r['first page'].startsWith('sign-in'))!;

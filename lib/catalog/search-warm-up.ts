@@ -1,7 +1,7 @@
 // The first search of a process tokenizes the texts of every card (document-words.ts): about 0.3 s of CPU at
 // 10,000 apps and 3 s at 100,000, paid by whoever searches first after a restart, with every other request of
-// that process waiting behind it. Instead, every process that renders catalog pages (the primary once its
-// start-up is done, each render worker once it runs: instrumentation.ts, lib/startup.ts) tokenizes the cards'
+// that process waiting behind it. Instead, every process that renders catalog pages (the primary as the last
+// part of its start-up, lib/startup.ts; each render worker once it runs, instrumentation.ts) tokenizes the cards'
 // texts in the background, a slice at a time between requests, so that the first search only assembles the
 // cached words (about a tenth of the cost). Nothing is shown to anyone here: the search index a viewer's
 // search reads is still built from the cards their audience may see (head-index.ts), behind authorization.
