@@ -43,6 +43,17 @@ export function visibleAppsWhere(viewer: Viewer | null, settings: AccessSettings
 }
 
 /**
+ * Which shared versions (ALL_USERS, PUBLIC) the catalog's full-access audience sees: all of them. Admins and
+ * full-access viewers share one set of cards (lib/catalog/head-index.ts, audience `full`), and what
+ * visibleAppsWhere gives any of them reduces to this over shared versions (their own apps and PUBLIC ones are
+ * shared versions too). For the start-up's warm-up (lib/catalog/search-warm-up.ts), which builds that audience's
+ * index before any of them asks; search-warm-up.test.ts checks that it is the index their own condition builds.
+ */
+export function fullAccessSharedWhere(): SQL {
+  return inArray(apps.visibility, ['ALL_USERS', 'PUBLIC']);
+}
+
+/**
  * The same condition for statements prepared once and run for many viewers (lib/apps/read.ts): `where` holds
  * named placeholders that `values` fills for this viewer, and `shape` names what the SQL text depends on
  * (public mode, the kind of viewer, the number of roles), so a statement prepared for one viewer is run only

@@ -24,9 +24,12 @@ import { buildSearchIndex, type SearchIndex } from './search-index';
  */
 export type Audience = { heads: 'shared' | 'public' | null; key: string };
 
+/** Admins' and full-access viewers' audience: every shared Name's newest version, the same for all of them. */
+export const FULL_ACCESS: Audience = { heads: 'shared', key: 'full' };
+
 export function audienceOf(viewer: Viewer | null, settings: AccessSettings): Audience {
   if (!viewer) return { heads: 'public', key: `anonymous:${settings.publicMode}` };
-  if (viewer.isAdmin || viewer.fullAccess) return { heads: 'shared', key: 'full' };
+  if (viewer.isAdmin || viewer.fullAccess) return FULL_ACCESS;
   return { heads: null, key: `visitor:${viewer.id}:${[...viewer.roles].sort().join(',')}:${settings.publicMode}` };
 }
 

@@ -3,7 +3,7 @@ import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { cachedDocumentWords, clearDocumentWords, documentWordStats, limitDocumentWords } from './document-words';
-import { audienceOf, freshSearchIndex, headIndex, searchOf } from './head-index';
+import { audienceOf, cachedHeadIndexes, freshHeadIndex, freshSearchIndex, headIndex, searchOf } from './head-index';
 import { warmSearchWords } from './search-warm-up';
 import { versionKey } from './version-order';
 
@@ -37,14 +37,26 @@ describe('warming the search words', () => {
   it('tokenizes every card ahead of the first search, which then tokenizes nothing and finds what it would have found', async () => {
     seedCatalog();
     clearDocumentWords(); // as a process that has not searched yet
+    expect(cachedHeadIndexes()).toBe(0); // nor shown a catalog page
     const before = documentWordStats.tokenized;
     expect(await warmSearchWords(500)).toBe(1200);
     expect(documentWordStats.tokenized - before).toBe(1200); // the cards, not the older versions nor the PRIVATE one
     expect(cachedDocumentWords().documents).toBe(1200);
 
-    const index = headIndex(audienceOf(viewer, settings), visibleAppsWhere(viewer, settings));
+    // The full-access audience's indexes are built: an admin's or a full-access viewer's page finds them, and
+    // they are what their own visibility conditions build.
+    expect(cachedHeadIndexes()).toBe(1);
+    const admin: Viewer = { ...viewer, id: 'warm-admin', isAdmin: true, fullAccess: false, roles: [] };
+    for (const who of [viewer, admin]) {
+      const index = headIndex(audienceOf(who, settings), visibleAppsWhere(who, settings));
+      expect(index.search).not.toBeNull(); // built by the warm-up, not by this page
+      expect({ ...index, search: null }).toEqual(freshHeadIndex(audienceOf(who, settings), visibleAppsWhere(who, settings)));
+      expect(index.search).toEqual(freshSearchIndex(index));
+    }
+    expect(cachedHeadIndexes()).toBe(1);
     const warmed = documentWordStats.tokenized;
-    expect(searchOf(index)).toEqual(freshSearchIndex(index));
+    const index = headIndex(audienceOf(viewer, settings), visibleAppsWhere(viewer, settings));
+    expect(searchOf(index)).toBe(index.search);
     expect(documentWordStats.tokenized).toBe(warmed);
     // A second warm-up finds everything cached.
     expect(await warmSearchWords(500)).toBe(1200);

@@ -13,7 +13,7 @@ import { getDb } from '@/db';
 import { eq, inArray } from 'drizzle-orm';
 import { apps, tags, type Visibility } from '@/db/schema';
 import { canSeeApp, type AccessSettings, type Viewer } from '@/lib/auth/policy';
-import { preparedVisibility, visibleAppsWhere } from '@/lib/auth/visibility-sql';
+import { fullAccessSharedWhere, preparedVisibility, visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { storedHeadTags } from '@/lib/testing/catalog-heads';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { deleteAppVersion, updateAppSettings } from '@/lib/apps/settings';
@@ -138,6 +138,14 @@ function expectSqlTwinAgrees() {
       let statement = preparedByShape.get(shape);
       if (!statement) preparedByShape.set(shape, (statement = getDb().select({ id: apps.id }).from(apps).where(where).prepare()));
       expect(statement.all(values).map((r) => r.id).sort(), `prepared: ${label(viewer, settings)}`).toEqual(expected);
+      // The full-access audience's condition (the start-up's warm-up builds its index without a viewer): over
+      // shared versions, what every admin and full-access viewer sees.
+      if (viewer?.isAdmin || viewer?.fullAccess) {
+        const shared = rows.filter((r) => r.visibility === 'ALL_USERS' || r.visibility === 'PUBLIC');
+        const seen = shared.filter((r) => canSeeApp(viewer, facts(r), settings)).map((r) => r.id).sort();
+        const byCondition = getDb().select({ id: apps.id }).from(apps).where(fullAccessSharedWhere()).all().map((r) => r.id).sort();
+        expect(byCondition, `full-access audience: ${label(viewer, settings)}`).toEqual(seen);
+      }
     }
   }
 }
