@@ -132,7 +132,12 @@ export const headIndexQueries = {
  */
 const MAX_INDEXES = 32;
 const MAX_CARDS = 400_000;
-const indexes = new Map<string, { generation: number; client: unknown; index: HeadIndex; started: number }>();
+/**
+ * Kept on globalThis, as the words cache is (document-words.ts): Next gives each bundle its own copy of this module,
+ * and the start-up's warm-up (search-warm-up.ts, from instrumentation.ts) builds the index the catalog page reads.
+ */
+const INDEXES = Symbol.for('appstore.headIndexes');
+const indexes = ((globalThis as { [INDEXES]?: Map<string, { generation: number; client: unknown; index: HeadIndex; started: number }> })[INDEXES] ??= new Map());
 
 type HeadRow = [id: string, docId: number, sortTitle: string, name: string, updatedAt: number, tagIds: string | null];
 

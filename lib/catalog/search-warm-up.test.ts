@@ -72,13 +72,18 @@ describe('warming the search words', () => {
     expect(cachedDocumentWords().documents).toBe(700);
   });
 
-  it("shares one cache between copies of the module, as Next's bundles each load their own", async () => {
+  it("shares its caches between copies of the modules, as Next's bundles each load their own", async () => {
     clearDocumentWords();
     vi.resetModules();
     const other = await import('./document-words');
     expect(other.cachedDocumentWords).not.toBe(cachedDocumentWords); // another copy of the module
     expect(other.cachedDocumentWords().documents).toBe(0);
+    const otherIndexes = await import('./head-index');
     expect(await warmSearchWords(500)).toBe(1200); // this copy warms …
     expect(other.cachedDocumentWords().documents).toBe(1200); // … the other finds the words
+    // … and the full-access audience's index, with its search index.
+    const index = otherIndexes.headIndex(otherIndexes.audienceOf(viewer, settings), visibleAppsWhere(viewer, settings));
+    expect(otherIndexes.cachedHeadIndexes()).toBe(1);
+    expect(index.search).not.toBeNull();
   });
 });
