@@ -3,8 +3,8 @@ export async function register() {
     // A render worker (server.ts, RENDER_WORKERS) only renders pages: the start-up jobs are the primary's.
     const { isRenderWorker } = await import('./lib/render/role');
     if (isRenderWorker()) {
-      // It renders catalog pages: the cards' words for its first search, once it runs (lib/catalog/search-warm-up.ts).
-      (await import('./lib/catalog/search-warm-up')).warmSearchWordsLater(2000);
+      // It renders catalog pages: the cards' words and indexes for its first search, once it runs (lib/catalog/search-warm-up.ts).
+      (await import('./lib/catalog/search-warm-up')).warmSearchLater(2000);
       return;
     }
     const { startServing } = await import('./lib/startup');

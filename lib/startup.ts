@@ -3,8 +3,8 @@
 // drop abandoned uploads, install the instance manager (bringing back instances that ran). After it, in the
 // background, so that a restart answers at once: SQLite's quick check (seconds on a large database), then
 // the sweep of files no row points to (only when the database is sound: a damaged table hides the rows that
-// need its files), the storage check's schedule, and the search words' warm-up. /api/health says when that
-// part is done.
+// need its files), the storage check's schedule, and the search's warm-up. /api/health says when that part is
+// done.
 import 'server-only';
 import { getDb } from '@/db';
 import { MigrationError } from '@/db/migrate';
@@ -67,12 +67,12 @@ export async function afterStart(log: Pick<Console, 'log' | 'error'> = console):
     log.error('The start-up sweep of unreferenced files failed:', error);
   }
   (await import('@/lib/backup/fsck')).scheduleFsck(7 * 24 * 3600_000);
-  // Last, the cards' words, a slice between requests, so that the first search does not tokenize every card
-  // (lib/catalog/search-warm-up.ts): /api/health says `done` once it need not.
+  // Last, the cards' words (a slice between requests) and the full-access audience's indexes, so that the first
+  // search does not tokenize every card (lib/catalog/search-warm-up.ts): /api/health says `done` once it need not.
   try {
-    await (await import('@/lib/catalog/search-warm-up')).warmSearchWords();
+    await (await import('@/lib/catalog/search-warm-up')).warmSearch();
   } catch (error) {
-    log.error('Warming the search words failed (the first search will tokenize them):', error);
+    log.error('Warming up the search failed (the first search will do its work):', error);
   }
 }
 

@@ -4,8 +4,8 @@
 // starting a trivial HTTP server. On an empty DATA_DIR (restarted after a first start created it) and on a
 // seeded 10,000-app catalog (scripts/lib/catalog-seed.ts; APPS=… for another size), where it also measures
 // the issue's cold start: the first signed-in catalog page (sign-in and the head index built by the first
-// catalog request included); and a restart's first search once its start-up is done (its search index built
-// from the words the start-up tokenized: lib/catalog/search-warm-up.ts), beside the search after it. Prints the
+// catalog request included); and a restart's first search once its start-up is done (the words and indexes the
+// start-up prepared: lib/catalog/search-warm-up.ts), beside the search after it. Prints the
 // median of ROUNDS (default 5) restarts, wall time and the server's CPU time (on a shared machine the CPU time
 // is what other processes distort least).
 //
@@ -88,9 +88,9 @@ async function startedUp(child: ChildProcess): Promise<void> {
 }
 
 /**
- * A restart's first search (a different word each round), timed once the start-up is done: it builds the search
- * index of the viewer's audience, from the words the start-up tokenized (lib/catalog/search-warm-up.ts); and a
- * second search after it, for comparison.
+ * A restart's first search (a different word each round), timed once the start-up is done: it finds the words
+ * and the full-access audience's indexes the start-up prepared (lib/catalog/search-warm-up.ts; before it, the
+ * first search tokenized every card); and a second search after it, for comparison.
  */
 async function firstSearch(dataDir: string, round: number): Promise<{ first: Figure; second: Figure }> {
   const child = spawnServer('npm start', dataDir);
@@ -135,20 +135,24 @@ async function startOnce(mode: Mode, dataDir: string, page: string, signedInPage
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (n: number) => `${Math.round(n).toLocaleString('en')} ms`;
 
+/** One line of the printed tables: the median and range of the rounds' wall times, and their median CPU time. */
+function tableRow(label: string, what: string, how: Mode, figures: Figure[]) {
+  return {
+    'restart of': label,
+    'first page': what,
+    how,
+    'wall (median)': ms(median(figures.map((f) => f.wall))),
+    'wall (min–max)': `${ms(Math.min(...figures.map((f) => f.wall)))}–${ms(Math.max(...figures.map((f) => f.wall)))}`,
+    'server CPU (median)': ms(median(figures.map((f) => f.cpu))),
+  };
+}
+
 async function measure(label: string, mode: Mode, dataDir: string, page: string, signedInPage?: string) {
   await startOnce(mode, dataDir, page, signedInPage); // a first start: creates what it must, warms the file cache
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) rounds.push(await startOnce(mode, dataDir, page, signedInPage));
-  const row = (what: string, figures: Figure[]) => ({
-    'restart of': label,
-    'first page': what,
-    how: mode,
-    'wall (median)': ms(median(figures.map((f) => f.wall))),
-    'wall (min–max)': `${ms(Math.min(...figures.map((f) => f.wall)))}–${ms(Math.max(...figures.map((f) => f.wall)))}`,
-    'server CPU (median)': ms(median(figures.map((f) => f.cpu))),
-  });
-  const rows = [row(page, rounds.map((r) => r.first))];
-  if (signedInPage) rows.push(row(`sign-in + ${signedInPage}`, rounds.map((r) => r.signedIn!)));
+  const rows = [tableRow(label, page, mode, rounds.map((r) => r.first))];
+  if (signedInPage) rows.push(tableRow(label, `sign-in + ${signedInPage}`, mode, rounds.map((r) => r.signedIn!)));
   console.table(rows);
   return rows;
 }
@@ -172,15 +176,11 @@ async function main() {
   ];
   const searches = [];
   for (let i = 0; i < ROUNDS; i++) searches.push(await firstSearch(catalog, i));
-  const searchRow = (what: string, figures: Figure[]) => ({
-    'restart of': `${NAMES.toLocaleString('en')} apps`,
-    'first page': what,
-    how: 'npm start' as Mode,
-    'wall (median)': ms(median(figures.map((f) => f.wall))),
-    'wall (min–max)': `${ms(Math.min(...figures.map((f) => f.wall)))}–${ms(Math.max(...figures.map((f) => f.wall)))}`,
-    'server CPU (median)': ms(median(figures.map((f) => f.cpu))),
-  });
-  const searchRows = [searchRow('first search, after start-up', searches.map((s) => s.first)), searchRow('the search after it', searches.map((s) => s.second))];
+  const apps = `${NAMES.toLocaleString('en')} apps`;
+  const searchRows = [
+    tableRow(apps, 'first search, after start-up', 'npm start', searches.map((s) => s.first)),
+    tableRow(apps, 'the search after it', 'npm start', searches.map((s) => s.second)),
+  ];
   console.table(searchRows);
   rows.push(...searchRows);
   console.log('\nAll of them:');

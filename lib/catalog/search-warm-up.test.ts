@@ -4,7 +4,7 @@ import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { cachedDocumentWords, clearDocumentWords, documentWordStats, limitDocumentWords } from './document-words';
 import { audienceOf, cachedHeadIndexes, freshHeadIndex, freshSearchIndex, headIndex, searchOf } from './head-index';
-import { warmSearchWords } from './search-warm-up';
+import { warmSearch } from './search-warm-up';
 import { versionKey } from './version-order';
 
 useTempDataDir();
@@ -39,7 +39,7 @@ describe('warming the search words', () => {
     clearDocumentWords(); // as a process that has not searched yet
     expect(cachedHeadIndexes()).toBe(0); // nor shown a catalog page
     const before = documentWordStats.tokenized;
-    expect(await warmSearchWords(500)).toBe(1200);
+    expect(await warmSearch(500)).toBe(1200);
     expect(documentWordStats.tokenized - before).toBe(1200); // the cards, not the older versions nor the PRIVATE one
     expect(cachedDocumentWords().documents).toBe(1200);
 
@@ -59,7 +59,7 @@ describe('warming the search words', () => {
     expect(searchOf(index)).toBe(index.search);
     expect(documentWordStats.tokenized).toBe(warmed);
     // A second warm-up finds everything cached.
-    expect(await warmSearchWords(500)).toBe(1200);
+    expect(await warmSearch(500)).toBe(1200);
     expect(documentWordStats.tokenized).toBe(warmed);
   });
 
@@ -67,7 +67,7 @@ describe('warming the search words', () => {
     clearDocumentWords();
     limitDocumentWords({ documents: 1000 });
     onTestFinished(() => limitDocumentWords());
-    const warmed = await warmSearchWords(100);
+    const warmed = await warmSearch(100);
     expect(warmed).toBe(700); // 700 + 100 would pass 750
     expect(cachedDocumentWords().documents).toBe(700);
   });
@@ -79,7 +79,7 @@ describe('warming the search words', () => {
     expect(other.cachedDocumentWords).not.toBe(cachedDocumentWords); // another copy of the module
     expect(other.cachedDocumentWords().documents).toBe(0);
     const otherIndexes = await import('./head-index');
-    expect(await warmSearchWords(500)).toBe(1200); // this copy warms …
+    expect(await warmSearch(500)).toBe(1200); // this copy warms …
     expect(other.cachedDocumentWords().documents).toBe(1200); // … the other finds the words
     // … and the full-access audience's index, with its search index.
     const index = otherIndexes.headIndex(otherIndexes.audienceOf(viewer, settings), visibleAppsWhere(viewer, settings));

@@ -19,10 +19,10 @@ export const SHARED_HEAD_DOCUMENTS = "SELECT doc_id, app_id FROM catalog_heads W
 /** Documents tokenized per slice: some 15 ms of CPU, so that a request waits at most that long behind one. */
 export const WARM_UP_SLICE = 500;
 
-/** Runs warmSearchWords `delayMs` from now, in the background: a failure is logged, never thrown. */
-export function warmSearchWordsLater(delayMs: number): void {
+/** Runs warmSearch `delayMs` from now, in the background: a failure is logged, never thrown. */
+export function warmSearchLater(delayMs: number): void {
   setTimeout(() => {
-    warmSearchWords().catch((error) => console.error('Warming the search words failed (the first search will tokenize them):', error));
+    warmSearch().catch((error) => console.error('Warming up the search failed (the first search will do its work):', error));
   }, delayMs).unref();
 }
 
@@ -33,7 +33,7 @@ export function warmSearchWordsLater(delayMs: number): void {
  * indexes from them (admins and full-access viewers share one: head-index.ts), as their first catalog page in
  * this process would: about 0.1 s at 10,000 apps and 0.9 s at 100,000, at once.
  */
-export async function warmSearchWords(slice = WARM_UP_SLICE): Promise<number> {
+export async function warmSearch(slice = WARM_UP_SLICE): Promise<number> {
   const client = getDb().$client;
   const done = await warmWords(client, slice);
   await new Promise((resolve) => setImmediate(resolve));
