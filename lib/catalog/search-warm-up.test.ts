@@ -13,7 +13,7 @@ const settings: AccessSettings = { publicMode: false, fullAccessRole: 'full' };
 const viewer: Viewer = { id: 'warm-viewer', email: 'warm@test', name: 'Warm', isAdmin: false, roles: ['full'], fullAccess: true };
 const vocabulary = ['forecast', 'vision', 'naïve', 'Straße', 'data', 'dashboard', 'h2o', 'model', '中文', 'finance'];
 
-describe('warming the search words', () => {
+describe('warming up the search', () => {
   // 1,200 Names (several slices), two versions each: only the newest (the card) is warmed; and one PRIVATE Name.
   function seedCatalog() {
     const ownerId = insertUser().id;
