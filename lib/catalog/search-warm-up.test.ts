@@ -2,6 +2,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
 import { visibleAppsWhere } from '@/lib/auth/visibility-sql';
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
+import { setEnv } from '@/lib/testing/env';
 import { cachedDocumentWords, clearDocumentWords, documentWordStats, limitDocumentWords } from './document-words';
 import { audienceOf, cachedHeadIndexes, freshHeadIndex, freshSearchIndex, headIndex, searchOf } from './head-index';
 import { warmSearch } from './search-warm-up';
@@ -86,4 +87,21 @@ describe('warming up the search', () => {
     expect(otherIndexes.cachedHeadIndexes()).toBe(1);
     expect(index.search).not.toBeNull();
   });
+
+  it("in public mode, builds the anonymous visitors' indexes as well, as their own condition builds them", async () => {
+    setEnv({ PUBLIC_MODE: 'true' });
+    onTestFinished(() => setEnv({ PUBLIC_MODE: undefined }));
+    const ownerId = insertUser().id;
+    for (let n = 0; n < 30; n++) insertAppRow({ name: `ai.warm.public${n}`, ownerId, visibility: 'PUBLIC', title: `${vocabulary[n % 10]} public ${n}` });
+    const before = cachedHeadIndexes();
+    await warmSearch(500);
+    const anonymous: AccessSettings = { publicMode: true, fullAccessRole: 'full' };
+    expect(cachedHeadIndexes()).toBe(before + 1);
+    const index = headIndex(audienceOf(null, anonymous), visibleAppsWhere(null, anonymous));
+    expect(index.search).not.toBeNull(); // built by the warm-up
+    expect(index.appIds).toHaveLength(30); // the PUBLIC Names only
+    expect({ ...index, search: null }).toEqual(freshHeadIndex(audienceOf(null, anonymous), visibleAppsWhere(null, anonymous)));
+    expect(index.search).toEqual(freshSearchIndex(index));
+  });
 });
+
