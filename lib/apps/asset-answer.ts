@@ -6,6 +6,7 @@
 import 'server-only';
 import fsp from 'node:fs/promises';
 import type { AccessSettings, Viewer } from '@/lib/auth/policy';
+import type { AssetReply } from '@/lib/router/asset-router';
 import { assetPath } from '@/lib/storage/paths';
 import { decodeSegment, parseAssetSegment } from '@/lib/urls';
 import { visibleAsset } from './read';
@@ -22,12 +23,8 @@ const PUBLIC_CACHE = 'public, max-age=86400, stale-while-revalidate=604800';
  */
 const PRIVATE_CACHE = 'private, max-age=600';
 
-export interface AssetAnswer {
-  status: 200 | 304;
-  headers: Record<string, string>;
-  /** The bytes (null for a 304). */
-  body: Buffer | null;
-}
+/** The asset router's reply (lib/router/asset-router.ts), which the route sends as well: 200 with the bytes, or 304 without. */
+export type AssetAnswer = AssetReply & { status: 200 | 304 };
 
 /** What `/assets/<appIdSegment>/<assetSegment>` answers this viewer; null: not found (or not theirs to see). */
 export async function answerAsset(

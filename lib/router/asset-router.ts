@@ -11,6 +11,7 @@ import { applySecurityHeaders } from '@/lib/http/front';
 export interface AssetReply {
   status: number;
   headers: Record<string, string>;
+  /** The bytes (null for a 304). */
   body: Buffer | null;
 }
 
