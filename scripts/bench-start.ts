@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NAMES, seed, signIn, VOCABULARY } from './lib/catalog-seed';
-import { projectRoot } from './lib/server';
+import { healthy, projectRoot } from './lib/server';
 // @ts-expect-error a plain ES module script without types
 import { COMPILED_SERVER, compileServer } from './build-if-stale.mjs';
 
@@ -75,18 +75,6 @@ interface Figure {
   cpu: number;
 }
 
-/** Polls /api/health until the start-up's background part (the search words' warm-up last) is done. */
-async function startedUp(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}.`);
-    const health = (await (await fetch(`${URL_BASE}/api/health`)).json()) as { startUp?: string };
-    if (health.startUp !== 'running') return;
-    if (Date.now() > deadline) throw new Error('The start-up did not finish within 300 s.');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /**
  * A restart's first search (a different word each round), timed once the start-up is done: it finds the words
  * and the full-access audience's indexes the start-up prepared (lib/catalog/search-warm-up.ts; before it, the
@@ -98,7 +86,7 @@ async function firstSearch(dataDir: string, round: number): Promise<{ first: Fig
     await firstAnswer(`${URL_BASE}/login`, child);
     const cookie = await signIn(URL_BASE);
     await firstAnswer(`${URL_BASE}/`, child, { headers: { cookie } });
-    await startedUp(child);
+    await healthy(URL_BASE, child, { untilStartedUp: true, timeoutMs: 300_000 });
     const timed = async (q: string) => {
       const cpu = cpuMs(child.pid!);
       const begun = performance.now();

@@ -41,6 +41,26 @@ async function compiledServer(distDir: string, name: string): Promise<string> {
   return compileServer(projectRoot, distDir, name);
 }
 
+/**
+ * Polls `url`/api/health every 100 ms until the server answers it and, with `untilStartedUp`, says its start-up's
+ * background part is done (the quick check, the sweep, the search's warm-up); throws if the server exits first
+ * or the time runs out.
+ */
+export async function healthy(url: string, child: ChildProcess, options: { untilStartedUp: boolean; timeoutMs: number }): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}.`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok && (!options.untilStartedUp || ((await res.json()) as { startUp?: string }).startUp !== 'running')) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`The server did not answer /api/health (and finish its start-up) within ${options.timeoutMs / 1000} s.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startServer(options: {
   port: number;
   dataDir: string;
@@ -90,20 +110,11 @@ export async function startServer(options: {
     });
   }
   const url = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}.`);
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok && (options.untilStartedUp === false || ((await res.json()) as { startUp?: string }).startUp !== 'running')) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('The server did not answer /api/health (and finish its start-up) within 60 s.');
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await healthy(url, child, { untilStartedUp: options.untilStartedUp !== false, timeoutMs: 60_000 });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
   return {
     url,
