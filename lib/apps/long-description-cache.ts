@@ -49,9 +49,9 @@ let compiledBySource = compiledCache();
 /** Descriptions parsed so far (tests: a render from the compiled form parses nothing). */
 let parsed = 0;
 
-/** Everything the rendering depends on: the app version, its asset URLs and the Markdown itself (hashed). */
-function keyOf(source: string, assets: MarkdownAssets): string {
-  return createHash('sha256').update(JSON.stringify([assets.appId, assets.icon, assets.screenshots, source])).digest('base64url');
+/** Everything the rendering depends on: the app version, its asset URLs and the Markdown (by its hash, markdownHash). */
+function keyOf(sourceHash: string, assets: MarkdownAssets): string {
+  return createHash('sha256').update(JSON.stringify([assets.appId, assets.icon, assets.screenshots, sourceHash])).digest('base64url');
 }
 
 /** An app version's stored compiled LongDescription. */
@@ -75,19 +75,18 @@ export function compiledForImport(appId: string, source: string | null): typeof 
  * form kept in memory or stored with the version, else parsed, its compiled form then kept and stored (a
  * version imported before forms were stored, or under another pipeline).
  */
-function render(source: string, assets: MarkdownAssets): ReactElement {
-  const key = markdownHash(source);
-  const kept = compiledBySource.get(key);
+function render(source: string, sourceHash: string, assets: MarkdownAssets): ReactElement {
+  const kept = compiledBySource.get(sourceHash);
   if (kept !== undefined) return renderCompiled(kept, assets);
   const stored = storedRow().get({ appId: assets.appId });
-  if (stored && stored.sourceSha256 === key && stored.pipeline === MARKDOWN_PIPELINE) {
-    compiledBySource.set(key, stored.compiled);
+  if (stored && stored.sourceSha256 === sourceHash && stored.pipeline === MARKDOWN_PIPELINE) {
+    compiledBySource.set(sourceHash, stored.compiled);
     return renderCompiled(stored.compiled, assets);
   }
   parsed++;
   const { tree, compiled } = renderAndCompile(source, assets);
-  compiledBySource.set(key, compiled); // not kept past the bound of one entry (maxEntrySize)
-  store({ appId: assets.appId, sourceSha256: key, pipeline: MARKDOWN_PIPELINE, compiled });
+  compiledBySource.set(sourceHash, compiled); // not kept past the bound of one entry (maxEntrySize)
+  store({ appId: assets.appId, sourceSha256: sourceHash, pipeline: MARKDOWN_PIPELINE, compiled });
   return tree;
 }
 
@@ -111,10 +110,12 @@ function store(row: typeof appLongDescriptions.$inferInsert): void {
 
 /** The rendered long description of one app version, from the cache when the same Markdown and assets were rendered before. */
 export function cachedLongDescription(source: string, assets: MarkdownAssets): ReactElement {
-  const key = keyOf(source, assets);
+  // The Markdown is hashed once: the key of its compiled form and stored row, and part of the tree's.
+  const sourceHash = markdownHash(source);
+  const key = keyOf(sourceHash, assets);
   const hit = entries.get(key);
   if (hit) return hit.tree;
-  const tree = render(source, assets);
+  const tree = render(source, sourceHash, assets);
   entries.set(key, { tree, chars: source.length }); // a description over a quarter of the bound is not kept
   return tree;
 }
