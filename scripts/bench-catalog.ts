@@ -10,7 +10,9 @@
 //   repeated     one URL over and over (`/`, one search, one app page), for comparison with the old benchmark
 // It also prints the cold start (server start to its first catalog page), the page weights (the catalog
 // page with 24 cards, an app page) and the cost of the catalog query alone (search, facet counts and
-// sort), measured in a child process on the same database; then one table of the issue's targets, met or not.
+// sort), measured in a child process on the same database; then one table of the issue's targets, met or not;
+// and the floor under the share targets: a bare Next app's page with no data beside a static file of its size
+// (scripts/lib/next-floor.ts; SKIP_FLOOR=1 leaves it out).
 //
 //   npm run bench:catalog                    builds into NEXT_DIST_DIR (default .next-bench), then measures
 //   SKIP_BUILD=1 DURATION=5 npm run bench:catalog
@@ -25,6 +27,7 @@ import Database from 'better-sqlite3';
 import { projectRoot, startServer } from './lib/server';
 import { CATEGORIES, TAGS, VERSIONS_PER_NAME, seed, signIn } from './lib/catalog-seed';
 import { appPages, catalogPages, searches, type PathSource } from './lib/catalog-traffic';
+import { startFloor } from './lib/next-floor';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -213,6 +216,21 @@ async function main() {
       const share = figures.rps / staticFigures.get(file)!.rps;
       rows.push({ ...figures, vs: `${(share * 100).toFixed(0)}%`, share });
     }
+    // The floor: a bare Next app's page (no data, no session) beside a static file of its size, in this run.
+    let floor: { page: Figures; static: Figures; bytes: number } | null = null;
+    if (!process.env.SKIP_FLOOR) {
+      process.stdout.write('Building and measuring a bare Next app (the floor) …\n');
+      const bare = await startFloor(PORT + 1);
+      try {
+        const staticFigures = await run(bare.url, bare.pid, `static (${bare.pageBytes} bytes)`, () => bare.staticFile, '');
+        const page = await run(bare.url, bare.pid, 'bare Next page (floor)', () => bare.page, '');
+        floor = { page, static: staticFigures, bytes: bare.pageBytes };
+        const share = page.rps / staticFigures.rps;
+        rows.push({ ...staticFigures, vs: '', share: 1 }, { ...page, vs: `${(share * 100).toFixed(0)}%`, share });
+      } finally {
+        await bare.stop();
+      }
+    }
 
     console.log(`\nCatalog benchmark: ${apps} apps, ${apps * VERSIONS_PER_NAME} versions, ${TAGS} tags (${CATEGORIES} categories); ${CONNECTIONS} connections × ${DURATION} s; signed in as a full-access user; ${renderWorkers} render worker(s); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
     console.table(rows.map((r) => ({ traffic: r.label, 'req/s': Math.round(r.rps), 'p50 ms': r.p50, 'p99 ms': r.p99, 'CPU ms/req': +r.cpu.toFixed(2), 'vs static': r.vs, errors: r.errors })));
@@ -242,6 +260,18 @@ async function main() {
     console.table(targets);
     const missed = targets.filter((t) => t.result !== 'met').length;
     console.log(missed === 0 ? 'All targets met.' : `${missed} of ${targets.length} targets not met.`);
+    if (floor) {
+      const share = floor.page.rps / floor.static.rps;
+      const lowest = Math.min(...Object.values(TARGETS).map((t) => t.share));
+      // The CPU ratio beside the share: robust to the machine's other work, as the traffic rows' CPU figures are.
+      const ratio = floor.page.cpu / floor.static.cpu;
+      console.log(
+        `Next's floor on this machine: a page with no data (${floor.bytes} bytes, \`next start\`) answered ${Math.round(floor.page.rps)} req/s, ` +
+          `${(share * 100).toFixed(1)}% of a static file of its size, at ${floor.page.cpu.toFixed(2)} ms of CPU per request against ${floor.static.cpu.toFixed(2)} ms ` +
+          `(${ratio.toFixed(1)}×): ` +
+          (share < lowest ? `no page rendered by Next reaches the share targets here.` : `the share targets are not beyond Next itself.`),
+      );
+    }
   } finally {
     await server.stop();
     for (const file of [staticCatalog, staticApp]) fs.rmSync(file, { force: true });

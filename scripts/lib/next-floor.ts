@@ -1,0 +1,76 @@
+// What Next's renderer costs by itself on this machine (issue 15): a bare App Router app, built from the
+// project's own `next`, whose one page has a root layout, a heading and a paragraph, no data and no session,
+// rendered per request (`connection()`), served by `next start` beside a static file of that page's size.
+// bench:catalog prints it as the floor under its share targets: no page of any Next app renders faster.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot, SERVER_NODE_FLAGS } from './server';
+
+/** Where the app is written and built; inside the project, as Turbopack resolves `next` only under its root. */
+export const FLOOR_DIR = path.join(projectRoot, '.bench-floor');
+
+const FILES: Record<string, string> = {
+  // Turbopack's root is the project's, so the app uses the project's node_modules (the same `next` and React).
+  'next.config.mjs': `export default { turbopack: { root: ${JSON.stringify(projectRoot)} }, poweredByHeader: false };\n`,
+  'app/layout.jsx': `export default function Layout({ children }) {\n  return (<html lang="en"><body>{children}</body></html>);\n}\n`,
+  'app/page.jsx': `import { connection } from 'next/server';\n\nexport default async function Page() {\n  await connection();\n  return (<main><h1>A page</h1><p>Rendered per request, with no data.</p></main>);\n}\n`,
+  // Replaced by a copy of the page's HTML once it answers (Next lists public/ when it starts).
+  'public/static.html': 'placeholder',
+};
+
+export interface FloorServer {
+  url: string;
+  pid: number;
+  /** The page's path, and the static file of its size (written once the page answered). */
+  page: string;
+  staticFile: string;
+  pageBytes: number;
+  stop(): Promise<void>;
+}
+
+/** Writes and builds the bare app, starts it with `npm start`'s node options and waits for its page. */
+export async function startFloor(port: number): Promise<FloorServer> {
+  fs.rmSync(FLOOR_DIR, { recursive: true, force: true });
+  for (const [name, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(FLOOR_DIR, name)), { recursive: true });
+    fs.writeFileSync(path.join(FLOOR_DIR, name), text);
+  }
+  const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next');
+  execFileSync(process.execPath, [nextBin, 'build', FLOOR_DIR], { cwd: projectRoot, stdio: 'ignore', env: { ...process.env, NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' } });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, nextBin, 'start', FLOOR_DIR, '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(FLOOR_DIR, { recursive: true, force: true });
+  };
+  try {
+    const deadline = Date.now() + 60_000;
+    let html = '';
+    while (!html) {
+      if (child.exitCode !== null) throw new Error(`The bare Next app exited with code ${child.exitCode}.`);
+      if (Date.now() > deadline) throw new Error('The bare Next app did not answer within 60 s.');
+      try {
+        const res = await fetch(`${url}/`);
+        if (res.status === 200) html = await res.text();
+      } catch {
+        // not up yet
+      }
+      if (!html) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!html.includes('Rendered per request')) throw new Error('The bare Next app answered something else than its page.');
+    fs.writeFileSync(path.join(FLOOR_DIR, 'public/static.html'), html);
+    return { url, pid: child.pid!, page: '/', staticFile: '/static.html', pageBytes: Buffer.byteLength(html), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
