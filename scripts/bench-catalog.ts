@@ -217,14 +217,14 @@ async function main() {
       rows.push({ ...figures, vs: `${(share * 100).toFixed(0)}%`, share });
     }
     // The floor: a bare Next app's page (no data, no session) beside a static file of its size, in this run.
-    let floor: { page: Figures; static: Figures; bytes: number } | null = null;
+    let floor: { page: Figures; static: Figures; bytes: number; processes: number } | null = null;
     if (!process.env.SKIP_FLOOR) {
       process.stdout.write('Building and measuring a bare Next app (the floor) …\n');
-      const bare = await startFloor(PORT + 1);
+      const bare = await startFloor(PORT + 1, renderWorkers + 1);
       try {
         const staticFigures = await run(bare.url, bare.pid, `static (${bare.pageBytes} bytes)`, () => bare.staticFile, '');
         const page = await run(bare.url, bare.pid, 'bare Next page (floor)', () => bare.page, '');
-        floor = { page, static: staticFigures, bytes: bare.pageBytes };
+        floor = { page, static: staticFigures, bytes: bare.pageBytes, processes: renderWorkers + 1 };
         const share = page.rps / staticFigures.rps;
         rows.push({ ...staticFigures, vs: '', share: 1 }, { ...page, vs: `${(share * 100).toFixed(0)}%`, share });
       } finally {
@@ -266,7 +266,7 @@ async function main() {
       // The CPU ratio beside the share: robust to the machine's other work, as the traffic rows' CPU figures are.
       const ratio = floor.page.cpu / floor.static.cpu;
       console.log(
-        `Next's floor on this machine: a page with no data (${floor.bytes} bytes, \`next start\`) answered ${Math.round(floor.page.rps)} req/s, ` +
+        `Next's floor on this machine: a page with no data (${floor.bytes} bytes, Next's handler in ${floor.processes} process(es), as many as render the portal's pages) answered ${Math.round(floor.page.rps)} req/s, ` +
           `${(share * 100).toFixed(1)}% of a static file of its size, at ${floor.page.cpu.toFixed(2)} ms of CPU per request against ${floor.static.cpu.toFixed(2)} ms ` +
           `(${ratio.toFixed(1)}×): ` +
           (share < lowest ? `no page rendered by Next reaches the share targets here.` : `the share targets are not beyond Next itself.`),

@@ -1,7 +1,9 @@
 // What Next's renderer costs by itself on this machine (issue 15): a bare App Router app, built from the
 // project's own `next`, whose one page has a root layout, a heading and a paragraph, no data and no session,
-// rendered per request (`connection()`), served by `next start` beside a static file of that page's size.
-// bench:catalog prints it as the floor under its share targets: no page of any Next app renders faster.
+// rendered per request (`connection()`), served by Next's own request handler in as many processes as render
+// the portal's pages (node's cluster: the connections shared among them), beside a static file of that page's
+// size served by the same processes. bench:catalog prints it as the floor under its share targets: no page of
+// any Next app renders faster.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,22 @@ const FILES: Record<string, string> = {
   'app/page.jsx': `import { connection } from 'next/server';\n\nexport default async function Page() {\n  await connection();\n  return (<main><h1>A page</h1><p>Rendered per request, with no data.</p></main>);\n}\n`,
   // Replaced by a copy of the page's HTML once it answers (Next lists public/ when it starts).
   'public/static.html': 'placeholder',
+  // `next start` in each of `processes` cluster workers: Next's request handler on the shared port.
+  'serve.mjs': `import cluster from 'node:cluster';
+import http from 'node:http';
+import next from 'next';
+
+const [dir, port, processes] = process.argv.slice(2);
+if (cluster.isPrimary) {
+  for (let i = 0; i < Number(processes); i++) cluster.fork();
+  cluster.on('exit', () => process.exit(1));
+} else {
+  const app = next({ dev: false, dir });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  http.createServer((req, res) => handle(req, res)).listen(Number(port), '127.0.0.1');
+}
+`,
 };
 
 export interface FloorServer {
@@ -29,8 +47,11 @@ export interface FloorServer {
   stop(): Promise<void>;
 }
 
-/** Writes and builds the bare app, starts it with `npm start`'s node options and waits for its page. */
-export async function startFloor(port: number): Promise<FloorServer> {
+/**
+ * Writes and builds the bare app, starts it in `processes` processes with `npm start`'s node options and waits
+ * for its page.
+ */
+export async function startFloor(port: number, processes: number): Promise<FloorServer> {
   fs.rmSync(FLOOR_DIR, { recursive: true, force: true });
   for (const [name, text] of Object.entries(FILES)) {
     fs.mkdirSync(path.dirname(path.join(FLOOR_DIR, name)), { recursive: true });
@@ -38,7 +59,7 @@ export async function startFloor(port: number): Promise<FloorServer> {
   }
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next');
   execFileSync(process.execPath, [nextBin, 'build', FLOOR_DIR], { cwd: projectRoot, stdio: 'ignore', env: { ...process.env, NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' } });
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, nextBin, 'start', FLOOR_DIR, '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(FLOOR_DIR, 'serve.mjs'), FLOOR_DIR, String(port), String(processes)], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
