@@ -48,18 +48,19 @@ export interface FloorServer {
 }
 
 /**
- * Writes and builds the bare app, starts it in `processes` processes with `npm start`'s node options and waits
- * for its page.
+ * Writes and builds the bare app (into `dir`, a folder of the project, removed by stop()), starts it in
+ * `processes` processes with `npm start`'s node options and waits for its page.
  */
-export async function startFloor(port: number, processes: number): Promise<FloorServer> {
-  fs.rmSync(FLOOR_DIR, { recursive: true, force: true });
+export async function startFloor(port: number, processes: number, dir = FLOOR_DIR): Promise<FloorServer> {
+  if (path.relative(projectRoot, dir).startsWith('..')) throw new Error(`${dir} is not inside the project.`);
+  fs.rmSync(dir, { recursive: true, force: true });
   for (const [name, text] of Object.entries(FILES)) {
-    fs.mkdirSync(path.dirname(path.join(FLOOR_DIR, name)), { recursive: true });
-    fs.writeFileSync(path.join(FLOOR_DIR, name), text);
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
   }
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next');
-  execFileSync(process.execPath, [nextBin, 'build', FLOOR_DIR], { cwd: projectRoot, stdio: 'ignore', env: { ...process.env, NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' } });
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(FLOOR_DIR, 'serve.mjs'), FLOOR_DIR, String(port), String(processes)], {
+  execFileSync(process.execPath, [nextBin, 'build', dir], { cwd: projectRoot, stdio: 'ignore', env: { ...process.env, NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' } });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(dir, 'serve.mjs'), dir, String(port), String(processes)], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
@@ -71,7 +72,7 @@ export async function startFloor(port: number, processes: number): Promise<Floor
       child.kill('SIGTERM');
       await exited;
     }
-    fs.rmSync(FLOOR_DIR, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     const deadline = Date.now() + 60_000;
@@ -88,7 +89,7 @@ export async function startFloor(port: number, processes: number): Promise<Floor
       if (!html) await new Promise((r) => setTimeout(r, 100));
     }
     if (!html.includes('Rendered per request')) throw new Error('The bare Next app answered something else than its page.');
-    fs.writeFileSync(path.join(FLOOR_DIR, 'public/static.html'), html);
+    fs.writeFileSync(path.join(dir, 'public/static.html'), html);
     return { url, pid: child.pid!, page: '/', staticFile: '/static.html', pageBytes: Buffer.byteLength(html), stop };
   } catch (error) {
     await stop();

@@ -1,0 +1,55 @@
+// bench:catalog's floor (next-floor.ts): a bare Next app, built from the project's own `next`, whose page is
+// rendered per request (a prerendered page would measure a cached file, not Next's renderer), in the number of
+// processes asked for, beside a static file of exactly that page's size; stop() leaves nothing behind.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { projectRoot } from './server';
+import { startFloor, type FloorServer } from './next-floor';
+
+const dir = path.join(projectRoot, `.bench-floor-test-${process.pid}`);
+let floor: FloorServer | null = null;
+
+afterAll(async () => {
+  await floor?.stop();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const children = (pid: number) => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+
+it('serves a page rendered per request in the processes asked for, beside a static file of its size', { timeout: 180_000 }, async () => {
+  floor = await startFloor(await freePort(), 2, dir);
+  const page = await fetch(`${floor.url}${floor.page}`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('cache-control')).toContain('no-store');
+  const html = await page.text();
+  expect(html).toContain('Rendered per request, with no data.');
+  const file = await fetch(`${floor.url}${floor.staticFile}`);
+  expect(file.status).toBe(200);
+  const bytes = Buffer.from(await file.arrayBuffer());
+  expect(bytes.length).toBe(floor.pageBytes);
+  expect(Math.abs(bytes.length - Buffer.byteLength(html))).toBeLessThan(200); // the same page, another render
+  expect(children(floor.pid)).toHaveLength(2);
+
+  const workers = children(floor.pid);
+  await floor.stop();
+  floor = null;
+  expect(fs.existsSync(dir)).toBe(false);
+  for (const pid of [...workers]) {
+    await expect.poll(() => fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+  }
+});
+
+it('refuses a folder outside the project (the build resolves `next` from the project)', async () => {
+  await expect(startFloor(1, 1, '/tmp/outside-the-project')).rejects.toThrow('is not inside the project');
+});
