@@ -1,10 +1,11 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     // A render worker (server.ts, RENDER_WORKERS) only renders pages: the start-up jobs are the primary's.
-    const { isRenderWorker } = await import('./lib/render/role');
+    const { isRenderWorker, setRenderWorkerWarmUp } = await import('./lib/render/role');
     if (isRenderWorker()) {
-      // It renders catalog pages: the cards' words and indexes for its first search, once it runs (lib/catalog/search-warm-up.ts).
-      (await import('./lib/catalog/search-warm-up')).warmSearchLater(2000);
+      // It renders catalog pages: the cards' words and indexes for its first search (lib/catalog/search-warm-up.ts),
+      // built before it takes any (server.ts waits for them before telling the primary it is ready).
+      setRenderWorkerWarmUp((await import('./lib/catalog/search-warm-up')).warmSearchInBackground());
       return;
     }
     const { startServing } = await import('./lib/startup');

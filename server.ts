@@ -21,7 +21,7 @@ import { SOCKET_ADDRESS_HEADER } from './lib/auth/client-address';
 import { ConfigError, loadConfig, setProductionMode } from './lib/config';
 import { applySecurityHeaders, capPageWriteBody, hasMalformedPath, isCrossOriginPageWrite } from './lib/http/front';
 import { RENDER_WORKER_FLAG, startRenderWorkers, type PrimaryMessage, type RenderWorkers } from './lib/render/pool';
-import { markRenderWorker, setRenderWorkersStatus } from './lib/render/role';
+import { markRenderWorker, renderWorkerWarmUp, setRenderWorkersStatus } from './lib/render/role';
 import { startUpPhase } from './lib/startup-phase';
 import { createInstanceRouter } from './lib/router/instance-router';
 import { createAssetRouter } from './lib/router/asset-router';
@@ -218,7 +218,39 @@ async function startRenderWorker(socketPath: string, port: number, hostname: str
   server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   fs.chmodSync(socketPath, 0o600);
+  // Before it takes pages: the search's warm-up (the cards' words and the full-access indexes), which Next's
+  // instrumentation.ts starts with this process's first request, and the catalog page's code loaded; until then
+  // the primary renders every page, so that no visitor's page waits behind them.
+  const started = Date.now();
+  await pageForItself(socketPath);
+  const warmed = await Promise.race([renderWorkerWarmUp(), new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), WORKER_WARM_UP_MAX_MS).unref())]);
+  const took = `${Date.now() - started} ms`;
+  console.log(
+    typeof warmed === 'number'
+      ? `Render worker ${process.pid} ready: its search warmed up (${warmed} cards) in ${took}.`
+      : `Render worker ${process.pid} ready without its search warmed up (${warmed === 'late' ? 'still running' : warmed === null ? 'it failed' : 'none started'}) after ${took}.`,
+  );
   process.send({ type: 'ready' });
+}
+
+/** The longest a render worker waits for its warm-up before taking pages anyway. */
+const WORKER_WARM_UP_MAX_MS = 120_000;
+
+/**
+ * `GET /` from the worker to itself over its socket, its answer dropped (a redirect to sign in, or in public
+ * mode the anonymous catalog): Next runs instrumentation.ts with a process's first request and loads the page's
+ * code. Settles when answered or failed (then the first page the primary hands over does this work instead).
+ */
+function pageForItself(socketPath: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath, path: '/', headers: { [SOCKET_ADDRESS_HEADER]: '127.0.0.1' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve());
+      res.on('error', () => resolve());
+    });
+    req.on('error', () => resolve());
+    req.setTimeout(WORKER_WARM_UP_MAX_MS, () => req.destroy());
+  });
 }
 
 async function main() {

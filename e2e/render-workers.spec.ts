@@ -105,6 +105,8 @@ test("the worker starts after the primary's start-up (migrations, the first admi
   const admin = output.indexOf('Created administrator');
   expect(admin).toBeGreaterThanOrEqual(0);
   expect(output.indexOf('Starting 1 render worker.')).toBeGreaterThan(admin);
+  // It took pages only once its search was warmed up (server.ts): the line is written before it says it is ready.
+  expect(output).toContain(`Render worker ${workerPids()[0]} ready: its search warmed up (`);
 });
 
 /** The app page's "Not runnable here" line, as text. */
@@ -199,6 +201,9 @@ test('a killed worker is replaced, and the pages keep answering meanwhile; the w
   await expect.poll(async () => workerPids().some((pid) => pid !== before) && (await health()).renderWorkers?.ready === 1, { timeout: 60_000 }).toBe(true);
   const [after] = workerPids();
   expect(after).not.toBe(before);
+  // The new worker warmed its search before it took pages, the shared cards imported above included.
+  const warmed = new RegExp(`Render worker ${after} ready: its search warmed up \\((\\d+) cards\\)`).exec(server.output());
+  expect(Number(warmed?.[1])).toBeGreaterThanOrEqual(3);
   await expect(async () => {
     const bytes = await writtenByWorker(async () => {
       const res = await fetch(`${server.url}/?q=${encodeURIComponent(apps.pub.title.split(' ')[1])}`, { headers: { 'accept-encoding': 'identity' } });

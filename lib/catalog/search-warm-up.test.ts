@@ -5,7 +5,10 @@ import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { setEnv } from '@/lib/testing/env';
 import { cachedDocumentWords, clearDocumentWords, documentWordStats, limitDocumentWords } from './document-words';
 import { audienceOf, cachedHeadIndexes, freshHeadIndex, freshSearchIndex, headIndex, searchOf } from './head-index';
-import { warmSearch } from './search-warm-up';
+import { renderWorkerWarmUp, setRenderWorkerWarmUp } from '@/lib/render/role';
+import * as documentWords from './document-words';
+import { getDb } from '@/db';
+import { SHARED_HEAD_DOCUMENTS, warmSearch, warmSearchInBackground } from './search-warm-up';
 import { versionKey } from './version-order';
 
 useTempDataDir();
@@ -102,6 +105,29 @@ describe('warming up the search', () => {
     expect(index.appIds).toHaveLength(30); // the PUBLIC Names only
     expect({ ...index, search: null }).toEqual(freshHeadIndex(audienceOf(null, anonymous), visibleAppsWhere(null, anonymous)));
     expect(index.search).toEqual(freshSearchIndex(index));
+  });
+
+  it("a render worker's warm-up, as server.ts waits for it: the cards it went through, or null (logged) when it failed", async () => {
+    const ownerId = insertUser().id;
+    for (let n = 0; n < 7; n++) insertAppRow({ name: `ai.warm.worker${n}`, ownerId, visibility: 'ALL_USERS', title: `${vocabulary[n]} worker` });
+    clearDocumentWords();
+    expect(await renderWorkerWarmUp()).toBeUndefined(); // none started: the worker does not wait
+    setRenderWorkerWarmUp(warmSearchInBackground());
+    onTestFinished(() => setRenderWorkerWarmUp(undefined));
+    const cards = getDb().$client.prepare(SHARED_HEAD_DOCUMENTS).all().length; // these 7 and the earlier tests' cards
+    expect(cards).toBeGreaterThanOrEqual(7);
+    expect(await renderWorkerWarmUp()).toBe(cards);
+    expect(cachedDocumentWords().documents).toBe(cards);
+
+    clearDocumentWords();
+    const failure = vi.spyOn(documentWords, 'cacheDocumentWords').mockImplementation(() => {
+      throw new Error('disk I/O error');
+    });
+    onTestFinished(() => failure.mockRestore());
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    onTestFinished(() => logged.mockRestore());
+    await expect(warmSearchInBackground()).resolves.toBeNull();
+    expect(String(logged.mock.calls[0]?.[0])).toContain('Warming up the search failed');
   });
 });
 

@@ -1,8 +1,8 @@
 // The first search of a process tokenizes the texts of every card (document-words.ts): about 0.3 s of CPU at
 // 10,000 apps and 3 s at 100,000, paid by whoever searches first after a restart, with every other request of
 // that process waiting behind it. Instead, every process that renders catalog pages (the primary as the last
-// part of its start-up, lib/startup.ts; each render worker once it runs, instrumentation.ts) tokenizes the cards'
-// texts in the background, a slice at a time between requests, so that the first search only assembles the
+// part of its start-up, lib/startup.ts; each render worker before it takes pages, instrumentation.ts and
+// server.ts) tokenizes the cards' texts in the background, a slice at a time between requests, so that the first search only assembles the
 // cached words (about a tenth of the cost); then it builds the full-access audience's indexes, which that
 // process's first catalog page of an admin or full-access viewer would build (0.6 s at 100,000 apps for the
 // cards, 0.3 s for the words), and in public mode the anonymous visitors' too. Nothing is shown to anyone here:
@@ -21,11 +21,15 @@ export const SHARED_HEAD_DOCUMENTS = "SELECT doc_id, app_id FROM catalog_heads W
 /** Documents tokenized per slice: some 15 ms of CPU, so that a request waits at most that long behind one. */
 export const WARM_UP_SLICE = 500;
 
-/** Runs warmSearch `delayMs` from now, in the background: a failure is logged, never thrown. */
-export function warmSearchLater(delayMs: number): void {
-  setTimeout(() => {
-    warmSearch().catch((error) => console.error('Warming up the search failed (the first search will do its work):', error));
-  }, delayMs).unref();
+/**
+ * Runs warmSearch in the background: the promise settles when it is over, with the documents it went through,
+ * or null when it failed (logged: the first search does the work then); it never rejects.
+ */
+export function warmSearchInBackground(): Promise<number | null> {
+  return warmSearch().catch((error: unknown) => {
+    console.error('Warming up the search failed (the first search will do its work):', error);
+    return null;
+  });
 }
 
 /**

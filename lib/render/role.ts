@@ -6,6 +6,7 @@ import type { RunnerCapabilities } from '@/lib/runner/types';
 
 const WORKER = Symbol.for('appstore.renderWorker');
 const STATUS = Symbol.for('appstore.renderWorkers');
+const WARM_UP = Symbol.for('appstore.renderWorkerWarmUp');
 
 /** What a render worker knows of the host's runner: the primary's answer (its runner probed the sandbox). */
 export interface WorkerRunnerFacts {
@@ -18,7 +19,7 @@ export interface RenderWorkersStatus {
   ready: number;
 }
 
-type Holder = { [WORKER]?: WorkerRunnerFacts; [STATUS]?: () => RenderWorkersStatus };
+type Holder = { [WORKER]?: WorkerRunnerFacts; [STATUS]?: () => RenderWorkersStatus; [WARM_UP]?: Promise<number | null> };
 const holder = globalThis as Holder;
 
 /** Marks this process as a render worker (server.ts, before Next loads): no start-up jobs, no instances. */
@@ -47,4 +48,21 @@ export function setRenderWorkersStatus(status: () => RenderWorkersStatus): void 
 /** The primary's render workers, or null when this process runs none (RENDER_WORKERS=0, a worker, tests). */
 export function renderWorkersStatus(): RenderWorkersStatus | null {
   return holder[STATUS]?.() ?? null;
+}
+
+/**
+ * In a render worker: its search's warm-up (instrumentation.ts starts it with the process's first request), which
+ * server.ts waits for before the worker takes pages, so that no visitor's page waits behind it (undefined
+ * removes it: tests).
+ */
+export function setRenderWorkerWarmUp(warmUp: Promise<number | null> | undefined): void {
+  holder[WARM_UP] = warmUp;
+}
+
+/**
+ * The worker's warm-up: the documents it went through once it is over, null if it failed, undefined when none
+ * was started. Never rejects.
+ */
+export function renderWorkerWarmUp(): Promise<number | null | undefined> {
+  return holder[WARM_UP] ?? Promise.resolve(undefined);
 }
