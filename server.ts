@@ -245,8 +245,7 @@ function pageForItself(socketPath: string): Promise<void> {
   return new Promise((resolve) => {
     const req = http.get({ socketPath, path: '/', headers: { [SOCKET_ADDRESS_HEADER]: '127.0.0.1' } }, (res) => {
       res.resume();
-      res.on('end', () => resolve());
-      res.on('error', () => resolve());
+      res.on('close', () => resolve()); // read to its end, or cut off
     });
     req.on('error', () => resolve());
     req.setTimeout(WORKER_WARM_UP_MAX_MS, () => req.destroy());

@@ -2,12 +2,12 @@
 // 10,000 apps and 3 s at 100,000, paid by whoever searches first after a restart, with every other request of
 // that process waiting behind it. Instead, every process that renders catalog pages (the primary as the last
 // part of its start-up, lib/startup.ts; each render worker before it takes pages, instrumentation.ts and
-// server.ts) tokenizes the cards' texts in the background, a slice at a time between requests, so that the first search only assembles the
-// cached words (about a tenth of the cost); then it builds the full-access audience's indexes, which that
-// process's first catalog page of an admin or full-access viewer would build (0.6 s at 100,000 apps for the
-// cards, 0.3 s for the words), and in public mode the anonymous visitors' too. Nothing is shown to anyone here:
-// every other audience's index (each signed-in visitor's) is still built from the cards it may see at its first
-// page (head-index.ts), and every page chooses its index behind authorization.
+// server.ts) tokenizes the cards' texts in the background, a slice at a time between requests, so that the
+// first search only assembles the cached words (about a tenth of the cost); then it builds the full-access
+// audience's indexes, which that process's first catalog page of an admin or full-access viewer would build
+// (0.6 s at 100,000 apps for the cards, 0.3 s for the words), and in public mode the anonymous visitors' too.
+// Nothing is shown to anyone here: every other audience's index (each signed-in visitor's) is still built from
+// the cards it may see at its first page (head-index.ts), and every page chooses its index behind authorization.
 import 'server-only';
 import { getDb } from '@/db';
 import { accessSettings } from '@/lib/auth/access-settings';
