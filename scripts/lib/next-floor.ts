@@ -19,7 +19,7 @@ const FILES: Record<string, string> = {
   'app/page.jsx': `import { connection } from 'next/server';\n\nexport default async function Page() {\n  await connection();\n  return (<main><h1>A page</h1><p>Rendered per request, with no data.</p></main>);\n}\n`,
   // Replaced by a copy of the page's HTML once it answers (Next lists public/ when it starts).
   'public/static.html': 'placeholder',
-  // `next start` in each of `processes` cluster workers: Next's request handler on the shared port.
+  // Next's request handler (what `next start` runs) in each of `processes` cluster workers, on the shared port.
   'serve.mjs': `import cluster from 'node:cluster';
 import http from 'node:http';
 import next from 'next';
