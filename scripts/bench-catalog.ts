@@ -220,7 +220,7 @@ async function main() {
     let floor: { page: Figures; static: Figures; bytes: number; processes: number } | null = null;
     if (!process.env.SKIP_FLOOR) {
       process.stdout.write('Building and measuring a bare Next app (the floor) …\n');
-      const bare = await startFloor(PORT + 1, renderWorkers + 1);
+      const bare = await startFloor(renderWorkers + 1);
       try {
         const staticFigures = await run(bare.url, bare.pid, `static (${bare.pageBytes} bytes)`, () => bare.staticFile, '');
         const page = await run(bare.url, bare.pid, 'bare Next page (floor)', () => bare.page, '');

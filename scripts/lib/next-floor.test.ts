@@ -2,7 +2,6 @@
 // rendered per request (a prerendered page would measure a cached file, not Next's renderer), in the number of
 // processes asked for, beside a static file of exactly that page's size; stop() leaves nothing behind.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { projectRoot } from './server';
@@ -15,20 +14,10 @@ afterAll(async () => {
   await floor?.stop();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 const children = (pid: number) => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 
 it('serves a page rendered per request in the processes asked for, beside a static file of its size', { timeout: 180_000 }, async () => {
-  floor = await startFloor(await freePort(), 2, dir);
+  floor = await startFloor(2, dir);
   const page = await fetch(`${floor.url}${floor.page}`);
   expect(page.status).toBe(200);
   expect(page.headers.get('cache-control')).toContain('no-store');
@@ -51,5 +40,5 @@ it('serves a page rendered per request in the processes asked for, beside a stat
 });
 
 it('refuses a folder outside the project (the build resolves `next` from the project)', async () => {
-  await expect(startFloor(1, 1, '/tmp/outside-the-project')).rejects.toThrow('is not inside the project');
+  await expect(startFloor(1, '/tmp/outside-the-project')).rejects.toThrow('is not inside the project');
 });

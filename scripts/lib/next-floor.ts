@@ -19,20 +19,26 @@ const FILES: Record<string, string> = {
   'app/page.jsx': `import { connection } from 'next/server';\n\nexport default async function Page() {\n  await connection();\n  return (<main><h1>A page</h1><p>Rendered per request, with no data.</p></main>);\n}\n`,
   // Replaced by a copy of the page's HTML once it answers (Next lists public/ when it starts).
   'public/static.html': 'placeholder',
-  // Next's request handler (what `next start` runs) in each of `processes` cluster workers, on the shared port.
+  // Next's request handler (what `next start` runs) in each of `processes` cluster workers, on one shared port.
   'serve.mjs': `import cluster from 'node:cluster';
 import http from 'node:http';
 import next from 'next';
 
-const [dir, port, processes] = process.argv.slice(2);
+const [dir, processes] = process.argv.slice(2);
 if (cluster.isPrimary) {
+  // Port 0: the workers share one port the primary chooses; printed once every worker listens.
+  let listening = 0;
+  cluster.on('message', (_worker, message) => {
+    if (message?.port && ++listening === Number(processes)) console.log(\`listening on \${message.port}\`);
+  });
   for (let i = 0; i < Number(processes); i++) cluster.fork();
   cluster.on('exit', () => process.exit(1));
 } else {
   const app = next({ dev: false, dir });
   await app.prepare();
   const handle = app.getRequestHandler();
-  http.createServer((req, res) => handle(req, res)).listen(Number(port), '127.0.0.1');
+  const server = http.createServer((req, res) => handle(req, res));
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 }
 `,
 };
@@ -49,9 +55,9 @@ export interface FloorServer {
 
 /**
  * Writes and builds the bare app (into `dir`, a folder of the project, removed by stop()), starts it in
- * `processes` processes with `npm start`'s node options and waits for its page.
+ * `processes` processes with `npm start`'s node options on a port of their choosing, and waits for its page.
  */
-export async function startFloor(port: number, processes: number, dir = FLOOR_DIR): Promise<FloorServer> {
+export async function startFloor(processes: number, dir = FLOOR_DIR): Promise<FloorServer> {
   if (path.relative(projectRoot, dir).startsWith('..')) throw new Error(`${dir} is not inside the project.`);
   fs.rmSync(dir, { recursive: true, force: true });
   for (const [name, text] of Object.entries(FILES)) {
@@ -60,12 +66,19 @@ export async function startFloor(port: number, processes: number, dir = FLOOR_DI
   }
   const nextBin = path.join(projectRoot, 'node_modules/next/dist/bin/next');
   execFileSync(process.execPath, [nextBin, 'build', dir], { cwd: projectRoot, stdio: 'ignore', env: { ...process.env, NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' } });
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(dir, 'serve.mjs'), dir, String(port), String(processes)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(dir, 'serve.mjs'), dir, String(processes)], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production', NEXT_DIST_DIR: '', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = `http://127.0.0.1:${port}`;
+  // Its port once every process listens; what it said last, for the error when it does not come up.
+  let url = '';
+  let said = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    const port = /listening on (\d+)/.exec(d.toString())?.[1];
+    if (port) url = `http://127.0.0.1:${port}`;
+  });
+  child.stderr?.on('data', (d: Buffer) => (said = (said + d.toString()).slice(-2000)));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
@@ -78,11 +91,13 @@ export async function startFloor(port: number, processes: number, dir = FLOOR_DI
     const deadline = Date.now() + 60_000;
     let html = '';
     while (!html) {
-      if (child.exitCode !== null) throw new Error(`The bare Next app exited with code ${child.exitCode}.`);
+      if (child.exitCode !== null) throw new Error(`The bare Next app exited with code ${child.exitCode}: ${said.trim() || 'it said nothing'}`);
       if (Date.now() > deadline) throw new Error('The bare Next app did not answer within 60 s.');
       try {
-        const res = await fetch(`${url}/`);
-        if (res.status === 200) html = await res.text();
+        if (url) {
+          const res = await fetch(`${url}/`);
+          if (res.status === 200) html = await res.text();
+        }
       } catch {
         // not up yet
       }
