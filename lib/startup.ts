@@ -69,11 +69,7 @@ export async function afterStart(log: Pick<Console, 'log' | 'error'> = console):
   (await import('@/lib/backup/fsck')).scheduleFsck(7 * 24 * 3600_000);
   // Last, the cards' words (a slice between requests) and the full-access audience's indexes, so that the first
   // search does not tokenize every card (lib/catalog/search-warm-up.ts): /api/health says `done` once it need not.
-  try {
-    await (await import('@/lib/catalog/search-warm-up')).warmSearch();
-  } catch (error) {
-    log.error('Warming up the search failed (the first search will do its work):', error);
-  }
+  await (await import('@/lib/catalog/search-warm-up')).warmSearchInBackground(log);
 }
 
 /**

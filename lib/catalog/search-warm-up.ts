@@ -22,12 +22,13 @@ export const SHARED_HEAD_DOCUMENTS = "SELECT doc_id, app_id FROM catalog_heads W
 export const WARM_UP_SLICE = 500;
 
 /**
- * Runs warmSearch in the background: the promise settles when it is over, with the documents it went through,
- * or null when it failed (logged: the first search does the work then); it never rejects.
+ * Runs warmSearch in the background (the primary's start-up, a render worker): the promise settles when it is
+ * over, with the documents it went through, or null when it failed (logged: the first search does the work
+ * then); it never rejects.
  */
-export function warmSearchInBackground(): Promise<number | null> {
+export function warmSearchInBackground(log: Pick<Console, 'error'> = console): Promise<number | null> {
   return warmSearch().catch((error: unknown) => {
-    console.error('Warming up the search failed (the first search will do its work):', error);
+    log.error('Warming up the search failed (the first search will do its work):', error);
     return null;
   });
 }
