@@ -29,6 +29,10 @@ it('serves a page rendered per request in the processes asked for, beside a stat
   expect(bytes.length).toBe(floor.pageBytes);
   expect(Math.abs(bytes.length - Buffer.byteLength(html))).toBeLessThan(200); // the same page, another render
   expect(children(floor.pid)).toHaveLength(2);
+  // Not the portal's start-up (Turbopack finds the project's instrumentation.ts when the app has none of its own).
+  const built = fs.readdirSync(path.join(dir, '.next/server'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  expect(built.length).toBeGreaterThan(0);
+  expect(built.filter((file) => fs.readFileSync(path.join(dir, '.next/server', file), 'utf8').includes('The App Store cannot start'))).toEqual([]);
 
   const workers = children(floor.pid);
   await floor.stop();

@@ -15,6 +15,9 @@ export const FLOOR_DIR = path.join(projectRoot, '.bench-floor');
 const FILES: Record<string, string> = {
   // Turbopack's root is the project's, so the app uses the project's node_modules (the same `next` and React).
   'next.config.mjs': `export default { turbopack: { root: ${JSON.stringify(projectRoot)} }, poweredByHeader: false };\n`,
+  // Its own (empty) start-up hook: without one, Turbopack builds the portal's instrumentation.ts (found at its
+  // root) into the app, and each process would migrate a database and start the portal's background work.
+  'instrumentation.js': 'export function register() {}\n',
   'app/layout.jsx': `export default function Layout({ children }) {\n  return (<html lang="en"><body>{children}</body></html>);\n}\n`,
   'app/page.jsx': `import { connection } from 'next/server';\n\nexport default async function Page() {\n  await connection();\n  return (<main><h1>A page</h1><p>Rendered per request, with no data.</p></main>);\n}\n`,
   // Replaced by a copy of the page's HTML once it answers (Next lists public/ when it starts).
