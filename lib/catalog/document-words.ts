@@ -176,10 +176,12 @@ function checkClient(): void {
 }
 
 /**
- * Reads and tokenizes the documents `missing` (doc id → the version it belongs to) into the cache; returns those
- * that are gone (deleted, or their doc id is another version's by now).
+ * Reads and tokenizes into the cache those of these documents ([doc id, the version it belongs to]) not cached for
+ * that version; returns those that are gone (deleted, or their doc id is another version's by now).
  */
-function tokenizeMissing(missing: Map<number, string>): Set<number> {
+function tokenizeMissing(docs: Iterable<readonly [number, string]>): Set<number> {
+  const missing = new Map<number, string>();
+  for (const [doc, appId] of docs) if (state.documents.get(doc)?.appId !== appId) missing.set(doc, appId);
   const gone = new Set<number>();
   if (missing.size === 0) return gone;
   const all = getDb().$client.prepare(documentTextsQuery).raw().all(JSON.stringify([...missing.keys()])) as [number, string, ...string[]][];
@@ -198,9 +200,7 @@ function tokenizeMissing(missing: Map<number, string>): Set<number> {
 export function cacheDocumentWords(docs: readonly (readonly [number, string])[]): boolean {
   checkClient();
   if (state.cachedPostings >= (limits.postings * 3) / 4 || state.documents.size + docs.length > (limits.documents * 3) / 4) return false;
-  const missing = new Map<number, string>();
-  for (const [doc, appId] of docs) if (state.documents.get(doc)?.appId !== appId) missing.set(doc, appId);
-  tokenizeMissing(missing);
+  tokenizeMissing(docs);
   return true;
 }
 
@@ -234,12 +234,7 @@ export function documentPostings(heads: IndexedHeads, positions: readonly number
   documentWordStats.assembled++;
   const size = positions.length;
 
-  const missing = new Map<number, string>();
-  for (const i of positions) {
-    const cached = state.documents.get(heads.docIds[i]);
-    if (!cached || cached.appId !== heads.appIds[i]) missing.set(heads.docIds[i], heads.appIds[i]);
-  }
-  const gone = tokenizeMissing(missing);
+  const gone = tokenizeMissing(positions.map((i) => [heads.docIds[i], heads.appIds[i]] as const));
   // The tags column's words of each tag (`name title`, as the triggers join them): term ids and counts.
   const tagBags = heads.tags.map(() => new Map<number, number>());
   tokenizeAll(
