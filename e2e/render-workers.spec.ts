@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from '@playwright/test';
-import { adminToken, startServer, type RunningServer } from '../scripts/lib/server';
+import { adminToken, childPids, startServer, type RunningServer } from '../scripts/lib/server';
 import { importApp } from './bundles';
 import { signIn, tokenRequest, unique, type TestUser } from './helpers';
 
@@ -25,8 +25,7 @@ let member: TestUser;
 
 /** The primary's render workers (its children started with --render-worker). */
 function workerPids(): number[] {
-  const children = fs.readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return children.filter((pid) => {
+  return childPids(server.pid).filter((pid) => {
     try {
       return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--render-worker');
     } catch {

@@ -24,7 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { projectRoot, startServer } from './lib/server';
+import { projectRoot, serverCpuMs, startServer } from './lib/server';
 import { CATEGORIES, TAGS, VERSIONS_PER_NAME, seed, signIn } from './lib/catalog-seed';
 import { appPages, catalogPages, searches, type PathSource } from './lib/catalog-traffic';
 import { startFloor } from './lib/next-floor';
@@ -64,23 +64,6 @@ const TARGETS: Record<string, { p99: number; share: number }> = {
 };
 const WEIGHT_TARGETS = { catalog: 64 * 1024, app: 48 * 1024 };
 
-/**
- * CPU time (user + system) the server has used, in ms, its render workers (RENDER_WORKERS: its living child
- * processes) included; robust to other processes sharing the cores.
- */
-function cpuMs(pid: number): number {
-  const own = (p: number) => {
-    try {
-      const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-    } catch {
-      return 0; // exited meanwhile
-    }
-  };
-  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return own(pid) + children.reduce((sum, child) => sum + own(child), 0);
-}
-
 interface Figures {
   label: string;
   /** Server CPU time per request: what a request costs, whatever else runs on the machine. */
@@ -101,9 +84,9 @@ async function run(url: string, pid: number, label: string, next: PathSource, co
     requests: [{ setupRequest: (request: RawRequest) => ({ ...request, path: next() }) }],
   });
   await autocannon(options(2)); // warm-up
-  const before = cpuMs(pid);
+  const before = serverCpuMs(pid);
   const result = await autocannon(options(DURATION));
-  const cpu = (cpuMs(pid) - before) / Math.max(1, result.requests.total);
+  const cpu = (serverCpuMs(pid) - before) / Math.max(1, result.requests.total);
   return { label, cpu, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 

@@ -7,15 +7,11 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { startServer, type RunningServer } from './server';
+import { serverCpuMs, startServer, type RunningServer } from './server';
 import { signIn } from './catalog-seed';
 import { appPages, catalogPages, searches } from './catalog-traffic';
 
 const autocannon = createRequire(import.meta.url)('autocannon') as (o: object) => Promise<{ requests: { total: number } ; non2xx: number }>;
-const cpuMs = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-};
 
 async function main() {
   const source = path.resolve(process.env.BENCH_DATA_DIR!);
@@ -59,10 +55,10 @@ async function main() {
           return autocannon({ url: s.url, connections: 8, duration: d, headers: { cookie }, requests: [{ setupRequest: (r: object) => ({ ...r, path: pathOf() }) }] });
         };
         await Promise.all(servers.map((s, i) => run(s, cookies[i], 2)));
-        const before = servers.map((s) => cpuMs(s.pid));
+        const before = servers.map((s) => serverCpuMs(s.pid));
         const results = await Promise.all(servers.map((s, i) => run(s, cookies[i], Number(process.env.DURATION ?? 6))));
         results.forEach((r, i) => {
-          const perRequest = (cpuMs(servers[i].pid) - before[i]) / r.requests.total;
+          const perRequest = (serverCpuMs(servers[i].pid) - before[i]) / r.requests.total;
           totals[i].set(kind, [...(totals[i].get(kind) ?? []), perRequest]);
         });
       }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { projectRoot } from './server';
+import { childPids, projectRoot } from './server';
 import { startFloor, type FloorServer } from './next-floor';
 
 const dir = path.join(projectRoot, `.bench-floor-test-${process.pid}`);
@@ -13,8 +13,6 @@ let floor: FloorServer | null = null;
 afterAll(async () => {
   await floor?.stop();
 });
-
-const children = (pid: number) => fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 
 it('serves a page rendered per request in the processes asked for, beside a static file of its size', { timeout: 180_000 }, async () => {
   floor = await startFloor(2, dir);
@@ -28,13 +26,13 @@ it('serves a page rendered per request in the processes asked for, beside a stat
   const bytes = Buffer.from(await file.arrayBuffer());
   expect(bytes.length).toBe(floor.pageBytes);
   expect(Math.abs(bytes.length - Buffer.byteLength(html))).toBeLessThan(200); // the same page, another render
-  expect(children(floor.pid)).toHaveLength(2);
+  expect(childPids(floor.pid)).toHaveLength(2);
   // Not the portal's start-up (Turbopack finds the project's instrumentation.ts when the app has none of its own).
   const built = fs.readdirSync(path.join(dir, '.next/server'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
   expect(built.length).toBeGreaterThan(0);
   expect(built.filter((file) => fs.readFileSync(path.join(dir, '.next/server', file), 'utf8').includes('The App Store cannot start'))).toEqual([]);
 
-  const workers = children(floor.pid);
+  const workers = childPids(floor.pid);
   await floor.stop();
   floor = null;
   expect(fs.existsSync(dir)).toBe(false);

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { statCpuTicks } from './browse-traffic';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -148,6 +149,26 @@ export function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return kb * 1024;
+}
+
+/** A process's children (Linux: /proc/<pid>/task/<pid>/children), such as the server's render workers. */
+export function childPids(pid: number): number[] {
+  return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/**
+ * The CPU time (user + system, ms) a server has used: its own and its children's (the render workers render
+ * a share of the pages); a child that exited meanwhile counts 0.
+ */
+export function serverCpuMs(pid: number): number {
+  const own = (p: number) => {
+    try {
+      return statCpuTicks(fs.readFileSync(`/proc/${p}/stat`, 'utf8')) * 10; // USER_HZ = 100
+    } catch {
+      return 0;
+    }
+  };
+  return own(pid) + childPids(pid).reduce((sum, child) => sum + own(child), 0);
 }
 
 /**
