@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MMAP_BYTES, openDb } from './index';
+import { openDb } from './index';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -20,16 +20,6 @@ describe('openDb', () => {
     const db = openDb(dir);
     db.$client.exec('CREATE TABLE IF NOT EXISTS t (x); INSERT INTO t VALUES (1)');
     for (const f of [file, `${file}-wal`, `${file}-shm`]) expect(fs.statSync(f).mode & 0o777, f).toBe(0o600);
-    db.$client.close();
-  });
-
-  it('reads the file through a memory map as large as SQLite allows, beside 16 MiB of cached pages', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-db-mmap-'));
-    dirs.push(dir);
-    const db = openDb(dir);
-    // A larger value is capped by SQLite to its compiled maximum: equal means nothing was cut.
-    expect(db.$client.pragma('mmap_size', { simple: true })).toBe(MMAP_BYTES);
-    expect(db.$client.pragma('cache_size', { simple: true })).toBe(-16 * 1024);
     db.$client.close();
   });
 });

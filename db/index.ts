@@ -17,11 +17,6 @@ export type Queryable = Db | Tx;
 
 /** SQLite's page cache per connection, in KiB. */
 const PAGE_CACHE_KIB = 16 * 1024;
-/**
- * How much of the database file SQLite reads through memory mapping (PRAGMA mmap_size): the most this build of
- * SQLite allows (SQLITE_MAX_MMAP_SIZE, 0x7fff0000: 2 GiB less 64 KiB).
- */
-export const MMAP_BYTES = 0x7fff0000;
 
 type Holder = { db?: Db; dir?: string };
 const holder = ((globalThis as { __appstoreDb?: Holder }).__appstoreDb ??= {});
@@ -43,12 +38,6 @@ export function openDb(dir: string): Db {
   // table and its indexes no longer fit in 2 MB, and each page of cards read through them again (issue 15: 24
   // random cards at 100,000 apps, 1.94 → 1.15 ms; no change at 10,000).
   sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-  // Pages read through a memory map of the file instead of a read() into the page cache each: a page of random
-  // cards at 100,000 apps (a 1.9 GB file) misses the 16 MiB cache on most rows (issue 15: 24 random cards
-  // 0.91–1.22 → 0.40–0.49 ms of CPU). The mapped pages are the kernel's file cache, shared by every process
-  // of the portal. Writes still go through write(); only a file shrunk under a live connection (the portal
-  // never does: no VACUUM in place; a restore goes to an empty DATA_DIR) or a failing disk would fault.
-  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
   const db = drizzle(sqlite, { schema }) as Db;
   migrateDb(db, { keepBackups: config().migrationBackupsKeep });
   return db;
