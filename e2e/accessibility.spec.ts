@@ -61,6 +61,7 @@ test.beforeAll(async ({ browser, request, playwright }) => {
 });
 
 async function expectNoViolations(page: Page, path: string) {
+  await expect(page).toHaveTitle(/\S/); // on an in-place navigation the title comes after the content: checked once it is there
   const result = await new AxeBuilder({ page }).analyze();
   const violations = result.violations.map((v) => ({
     impact: v.impact,
