@@ -55,7 +55,8 @@ async function main() {
   } finally {
     await server.stop();
   }
-  // One profile per process (the primary and each render worker): the busiest in the window is summed.
+  // One profile per V8 isolate the profiled process ran (the primary's main thread and its worker threads; the
+  // render worker writes none): the busiest in the window is summed.
   const files = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => ({ file: path.join(profDir, f), busy: busyIn(path.join(profDir, f), window) }));
   files.sort((a, b) => b.busy - a.busy);
   for (const { file, busy } of files) console.log(`Profile ${file}: busy ${(busy / 1000).toFixed(0)} ms in the traffic's window`);
