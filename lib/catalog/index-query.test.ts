@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HeadIndex, IndexedTag } from './head-index';
-import { filterMatches, firstInOrder, queryIndex, sqliteLower } from './index-query';
+import { denseSearchStats, filterMatches, firstInOrder, queryIndex, sqliteLower } from './index-query';
 import { buildSearchIndex } from './search-index';
+import { denseUse } from './dense-terms';
 import { searchPhrases } from './search-walk';
 import { popcount, tagSetsOf } from './tag-sets';
 
@@ -157,8 +158,8 @@ describe('queryIndex with a search', () => {
   });
 
   /** The page worked out head by head: the general search, every head's tags, a full sort. */
-  function expected(q: string[], categories: string[], badge: string, sort: 'relevance' | 'updated' | 'title', page: number, exact: string) {
-    const { docs, rank: ranks } = searchPhrases(index.search!, q, { includeTags: true });
+  function expected(q: string[], categories: string[], badge: string, sort: 'relevance' | 'updated' | 'title', page: number, exact: string, includeTags = true) {
+    const { docs, rank: ranks } = searchPhrases(index.search!, q, { includeTags });
     const rank = [...ranks];
     const has = (head: number, names: string[], kind: 'isCategory' | 'isBadge') => perHead[head].some((t) => tags[t][kind] && names.includes(tags[t].name));
     const inCategory = (h: number) => categories.length === 0 || has(h, categories, 'isCategory');
@@ -184,6 +185,31 @@ describe('queryIndex with a search', () => {
         }
       }
     }
+  });
+
+  it('gives the same pages over common words\' bitsets and rank orders (dense-terms.ts) as worked out head by head', () => {
+    // Forced for every word (these 2,000 heads are below the share of the catalog it is used for by default),
+    // with and without tag names searched ('tag' is in the tags column alone), pages deep into the matches.
+    const queries = ['data', 'forecast', 'model', 'rare', 'data model', 'forecast churn model', 'dash vis', 'a', 'a rare', 'tag', 'tag data', '0 data', 'nothing', 'da'];
+    const answeredBefore = denseSearchStats.answered;
+    let eligible = 0;
+    for (const query of queries) {
+      const terms = query.split(' ');
+      for (const includeTags of [true, false]) {
+        for (const [categories, badge] of filters) {
+          for (const sort of ['relevance', 'updated'] as const) {
+            for (const page of [1, 2, 3, 40]) {
+              const label = JSON.stringify({ query, includeTags, categories, badge, sort, page });
+              const result = queryIndex(index, { search: { terms, includeTags }, categories, badge, sort, exact: query, page, pageSize: 24 }, 'always');
+              expect(result, label).toEqual(expected(terms, categories, badge, sort, page, query, includeTags));
+              if (query !== 'nothing' && query !== 'da') eligible++;
+            }
+          }
+        }
+      }
+    }
+    // Every query but the two whose words are not one indexed word each took the dense path.
+    expect(denseSearchStats.answered - answeredBefore).toBe(eligible);
   });
 });
 
@@ -224,5 +250,33 @@ describe('queryIndex without a search', () => {
         expect(queryIndex(index, { search: null, categories, badge, sort, exact: '', page, pageSize: 24 }), label).toEqual(expected(categories, badge, sort, page));
       }
     }
+  });
+});
+
+describe('common words kept per index (dense-terms.ts)', () => {
+  it('hold at most as many bytes as the postings, least recently used out, and give the same pages when built again', () => {
+    // 600 heads, each with the same 40 words (every word on every head: 4 bytes a match per word and search
+    // kind, more than the postings' 8 bytes a posting once both kinds of search have been made).
+    const n = 600;
+    const words = Array.from({ length: 40 }, (_, i) => `word${i}`);
+    const tags = [{ id: 't0', rowid: 1, name: 'tag-0', title: 'Tag 0', color: '#000000', isCategory: true, isBadge: false }];
+    const perHead = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? [0] : []));
+    const titleRank = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
+    const documents = Array.from({ length: n }, (_, i) => [`app-${i}`, `title ${i % 5 === 0 ? words[i % 40] : ''}`, words.join(' '), words.slice(0, i % 40).join(' '), i % 3 === 0 ? 'tag-0' : '']);
+    const index = syntheticIndex({ perHead, tags, titleRank, sortTitles: documents.map((d) => d[1]), search: buildSearchIndex(documents) });
+    const budget = 8 * index.search!.docs.length;
+    const page = (word: string, includeTags: boolean, dense: 'always' | 'never') =>
+      queryIndex(index, { search: { terms: [word], includeTags }, categories: ['tag-0'], badge: '', sort: 'relevance', exact: word, page: 2, pageSize: 24 }, dense);
+    for (const round of [0, 1]) {
+      for (const includeTags of [true, false]) {
+        for (const word of words) {
+          expect(page(word, includeTags, 'always'), `${round} ${word} ${includeTags}`).toEqual(page(word, includeTags, 'never'));
+          expect(denseUse(index).bytes).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
+    // Some were let go: not every word of both kinds is kept.
+    expect(denseUse(index).words).toBeLessThan(2 * words.length);
+    expect(denseUse(index).words).toBeGreaterThan(0);
   });
 });

@@ -3,9 +3,10 @@
 // (search-walk.ts), the sort and the page, computed over typed arrays. Everything here works on an index the caller chose behind the
 // authorization layer (catalog.ts); it reads no viewer.
 import 'server-only';
+import { denseTerm, firstByRank, isDense } from './dense-terms';
 import { searchOf, type HeadIndex } from './head-index';
-import { searchDocuments } from './search-walk';
-import { filterBySets, tagSetsOf, type Filtered } from './tag-sets';
+import { searchDocuments, termRange } from './search-walk';
+import { filterBits, filterBySets, popcount, tagSetsOf, type Filtered } from './tag-sets';
 
 export interface IndexQuery {
   /** The query's words (search-terms.ts) and whether tag names are searched; null for no search. */
@@ -165,12 +166,23 @@ function unsearched(index: HeadIndex, state: ReturnType<typeof stateOf>, q: Pick
   return filtered;
 }
 
+/** A facet's options: its tags of `kind` with matches, in display order. */
+function facetOf(index: HeadIndex, counts: Int32Array, kind: 'isCategory' | 'isBadge'): IndexResult['categories'] {
+  return index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
+}
+
 /**
  * Filters (any of the chosen categories, and the badge), facet counts (categories follow the badge filter,
- * badges the category filter), sort and page.
+ * badges the category filter), sort and page. `dense` chooses how a search whose every word is common is
+ * answered: over its words' bitsets and rank orders (denseSearch) when it applies ('auto'), always when it can
+ * ('always', whatever the words' share: for tests) or never (the general path).
  */
-export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
+export function queryIndex(index: HeadIndex, q: IndexQuery, dense: 'auto' | 'always' | 'never' = 'auto'): IndexResult {
   const state = stateOf(index);
+  if (q.search && dense !== 'never') {
+    const result = denseSearch(index, state, q, dense === 'always');
+    if (result) return result;
+  }
   let filtered: Filtered;
   let score: Float64Array | null = null;
   if (q.search) {
@@ -196,18 +208,79 @@ export function queryIndex(index: HeadIndex, q: IndexQuery): IndexResult {
       ? firstInOrder(selected, start + q.pageSize, (a, b) => +!boosted.has(a) - +!boosted.has(b) || rank[a] - rank[b] || titleRank[a] - titleRank[b])
       : firstInOrder(selected, start + q.pageSize, (a, b) => rank[a] - rank[b] || titleRank[a] - titleRank[b], rank);
   }
-  const facet = (counts: Int32Array, kind: 'isCategory' | 'isBadge') =>
-    index.tags.flatMap((t, i) => (t[kind] && counts[i] > 0 ? [{ name: t.name, title: t.title, color: t.color, count: counts[i] }] : []));
   const appIds: string[] = [];
   for (let i = start; i < Math.min(start + q.pageSize, ordered.length); i++) appIds.push(index.appIds[ordered[i]]);
-  return {
-    total,
-    page,
-    pageCount,
-    appIds,
-    categories: facet(categoryCounts, 'isCategory'),
-    badges: facet(badgeCounts, 'isBadge'),
-  };
+  return { total, page, pageCount, appIds, categories: facetOf(index, categoryCounts, 'isCategory'), badges: facetOf(index, badgeCounts, 'isBadge') };
+}
+
+/** Searches denseSearch answered, for tests. */
+export const denseSearchStats = { answered: 0 };
+
+/**
+ * A search whose every word is one indexed word held by a large share of the catalog (dense-terms.ts), sorted by
+ * relevance or recency: the matches are the AND of the words' bitsets, filtered and counted by popcounts
+ * (tag-sets.ts), and the page is found without scoring every match (firstByRank), where the general path
+ * costs steps for each of tens of thousands of matches. Null for any other search (the general path answers
+ * it). Its pages are the general path's (index-query.test.ts).
+ */
+function denseSearch(index: HeadIndex, state: ReturnType<typeof stateOf>, q: IndexQuery, force: boolean): IndexResult | null {
+  if (!q.search || q.search.terms.length === 0 || (q.sort !== 'relevance' && q.sort !== 'updated')) return null;
+  const search = searchOf(index);
+  const ids: number[] = [];
+  for (const term of q.search.terms) {
+    const [first, last] = termRange(search, term);
+    if (last - first !== 1 || !isDense(search, first, force)) return null;
+    ids.push(first);
+  }
+  const { includeTags } = q.search;
+  const dense = ids.map((term) => denseTerm(index, search, term, includeTags));
+  const sets = tagSetsOf(index);
+  let match = dense[0].bits;
+  if (dense.length > 1) {
+    match = sets.match;
+    for (let w = 0; w < sets.words; w++) {
+      let x = dense[0].bits[w];
+      for (let i = 1; i < dense.length; i++) x &= dense[i].bits[w];
+      match[w] = x;
+    }
+  }
+  const category = tagsNamed(index, q.categories, 'isCategory');
+  const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
+  // A word alone, unfiltered: its facet counts are the word's own, worked out once.
+  const alone = dense.length === 1 && !category && !badge;
+  const { withCategory, withBadge, categoryCounts, badgeCounts } =
+    alone && dense[0].facets ? { withCategory: match, withBadge: match, ...dense[0].facets } : filterBits(index, match, category, badge);
+  if (alone) dense[0].facets ??= { categoryCounts, badgeCounts };
+  // The selection: the matches in the categories and with the badge (the matches themselves when unfiltered).
+  let selection = withCategory;
+  if (withBadge !== withCategory) {
+    selection = sets.selection;
+    for (let w = 0; w < sets.words; w++) selection[w] = withCategory[w] & withBadge[w];
+  }
+  let total = 0;
+  for (let w = 0; w < sets.words; w++) total += popcount(selection[w]);
+  const selected = (head: number) => ((selection[head >>> 5] >>> (head & 31)) & 1) === 1;
+
+  const pageCount = Math.max(1, Math.ceil(total / q.pageSize));
+  const page = Math.min(q.page, pageCount);
+  const start = (page - 1) * q.pageSize;
+  const k = Math.min(start + q.pageSize, total);
+  const ordered: number[] = [];
+  if (q.sort === 'updated') {
+    // Recency order is the heads' order: the first k selected.
+    for (let w = 0; w < sets.words && ordered.length < k; w++) {
+      for (let x = selection[w]; x !== 0 && ordered.length < k; x &= x - 1) ordered.push((w << 5) | (31 - Math.clz32(x & -x)));
+    }
+  } else {
+    // The exact-title boost: the selected heads whose title or name is the query first, then the rest by rank.
+    const boosted = exactHeads(index, state, q.exact).filter(selected);
+    const { heads, rank } = firstByRank(index, search, dense, includeTags, selection, Math.max(0, k - boosted.length), new Set(boosted));
+    ordered.push(...boosted.sort((a, b) => rank(a) - rank(b) || index.titleRank[a] - index.titleRank[b]), ...heads);
+  }
+  const appIds: string[] = [];
+  for (let i = start; i < Math.min(k, ordered.length); i++) appIds.push(index.appIds[ordered[i]]);
+  denseSearchStats.answered++;
+  return { total, page, pageCount, appIds, categories: facetOf(index, categoryCounts, 'isCategory'), badges: facetOf(index, badgeCounts, 'isBadge') };
 }
 
 /**

@@ -34,7 +34,7 @@ export interface SearchResult {
   rank: Float64Array;
 }
 
-const K1 = 1.2;
+export const K1 = 1.2;
 const B = 0.75;
 
 /**
@@ -62,7 +62,7 @@ interface Scratch {
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
-function scratchOf(index: SearchIndex): Scratch {
+function scratchOf(index: SearchIndex, forSearch = true): Scratch {
   let scratch = scratches.get(index);
   if (!scratch) {
     const n = index.size;
@@ -83,6 +83,7 @@ function scratchOf(index: SearchIndex): Scratch {
     };
     scratches.set(index, scratch);
   }
+  if (!forSearch) return scratch;
   // An indexed loop: for…of over a typed array's tens of thousands of entries took 0.5-1 ms more.
   const { last, rank } = scratch;
   for (let i = 0; i < last.length; i++) rank[last[i]] = 0;
@@ -91,7 +92,7 @@ function scratchOf(index: SearchIndex): Scratch {
 }
 
 /** The range of terms a query word matches: every word it begins, or itself alone when one character long. */
-function termRange(index: SearchIndex, term: string): [number, number] {
+export function termRange(index: SearchIndex, term: string): [number, number] {
   const first = lowerBound(index.terms, term);
   let last = first;
   if (term.length > 1) while (last < index.terms.length && index.terms[last].startsWith(term)) last++;
@@ -100,7 +101,7 @@ function termRange(index: SearchIndex, term: string): [number, number] {
 }
 
 /** The bm25 weights of the columns, the tags' 0 when tag names are not searched. */
-function weightsOf(options: { includeTags: boolean }): number[] {
+export function weightsOf(options: { includeTags: boolean }): number[] {
   return BM25_WEIGHTS.map((w, c) => (c === TAGS_COLUMN && !options.includeTags ? 0 : w));
 }
 
@@ -110,7 +111,7 @@ function weightsOf(options: { includeTags: boolean }): number[] {
  * order. Unrolled (SEARCH_COLUMNS has five columns: checked below): a loop over the columns took 3-4
  * times as long. A posting with a saturated count has its exact counts aside (weightedExact).
  */
-function weighted(packed: number, weights: readonly number[]): number {
+export function weighted(packed: number, weights: readonly number[]): number {
   return (
     weights[0] * (packed & SATURATED) +
     weights[1] * ((packed >>> BITS) & SATURATED) +
@@ -121,7 +122,7 @@ function weighted(packed: number, weights: readonly number[]): number {
 }
 SEARCH_COLUMNS.length satisfies 5;
 
-function weightedExact(index: SearchIndex, p: number, weights: readonly number[]): number {
+export function weightedExact(index: SearchIndex, p: number, weights: readonly number[]): number {
   const counts = index.overflow.get(p)!;
   let f = 0;
   for (let c = 0; c < COLUMNS; c++) f += weights[c] * counts[c];
@@ -129,7 +130,7 @@ function weightedExact(index: SearchIndex, p: number, weights: readonly number[]
 }
 
 /** idf as FTS5 computes it, from the number of documents the phrase matches. */
-function idfOf(size: number, hits: number): number {
+export function idfOf(size: number, hits: number): number {
   const idf = Math.log((size - hits + 0.5) / (hits + 0.5));
   return idf <= 0.0 ? 1e-6 : idf;
 }
@@ -226,6 +227,11 @@ export function searchTerms(index: SearchIndex, termIds: readonly number[], opti
   firstBits.fill(0);
   current.fill(0);
   return finish(scratch, found.subarray(0, count));
+}
+
+/** Each document's bm25 length term (Scratch's `norm`), shared with dense-terms.ts so that its scores are the same to the last bit. */
+export function normsOf(index: SearchIndex): Float64Array {
+  return scratchOf(index, false).norm;
 }
 
 /** The result, its documents remembered so that the next search clears their ranks. */

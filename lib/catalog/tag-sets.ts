@@ -23,9 +23,16 @@ export interface TagSets {
   lists: (Int32Array | null)[];
   /** The steps a count of every facet tag takes (words or list entries): what counting by sets costs. */
   cost: number;
+  /** The same for the categories alone and the badges alone, and which tags are of each kind. */
+  categoryCost: number;
+  badgeCost: number;
+  isCategory: Uint8Array;
+  isBadge: Uint8Array;
   match: Uint32Array;
   withCategory: Uint32Array;
   withBadge: Uint32Array;
+  /** Scratch for a caller's selection (index-query.ts's denseSearch). */
+  selection: Uint32Array;
 }
 
 const sets = new WeakMap<HeadIndex, TagSets>();
@@ -39,13 +46,15 @@ export function tagSetsOf(index: HeadIndex): TagSets {
   for (let j = 0; j < index.tagList.length; j++) sizes[index.tagList[j]]++;
   const bits: (Uint32Array | null)[] = [];
   const lists: (Int32Array | null)[] = [];
-  let cost = 0;
+  let categoryCost = 0;
+  let badgeCost = 0;
   index.tags.forEach((tag, t) => {
     const facet = tag.isCategory || tag.isBadge;
     const dense = facet && sizes[t] * 32 > n;
     bits.push(dense ? new Uint32Array(words) : null);
     lists.push(facet && !dense ? new Int32Array(sizes[t]) : null);
-    if (facet) cost += dense ? words : sizes[t];
+    if (tag.isCategory) categoryCost += dense ? words : sizes[t];
+    if (tag.isBadge) badgeCost += dense ? words : sizes[t];
   });
   const filled = new Int32Array(index.tags.length);
   for (let head = 0; head < n; head++) {
@@ -56,7 +65,16 @@ export function tagSetsOf(index: HeadIndex): TagSets {
       else if (lists[t]) lists[t]![filled[t]++] = head;
     }
   }
-  found = { words, bits, lists, cost, match: new Uint32Array(words), withCategory: new Uint32Array(words), withBadge: new Uint32Array(words) };
+  found = {
+    words,
+    bits,
+    lists,
+    cost: categoryCost + badgeCost,
+    categoryCost,
+    badgeCost,
+    isCategory: Uint8Array.from(index.tags, (t) => +t.isCategory),
+    isBadge: Uint8Array.from(index.tags, (t) => +t.isBadge),
+    match: new Uint32Array(words), withCategory: new Uint32Array(words), withBadge: new Uint32Array(words), selection: new Uint32Array(words) };
   sets.set(index, found);
   return found;
 }
@@ -81,6 +99,27 @@ function countWithin(sets: TagSets, t: number, within: Uint32Array): number {
   return count;
 }
 
+/**
+ * Each tag of one kind (`kind`, a mask over tags)'s count of the heads in `within`, into `counts`: by the tags'
+ * sets (`cost` steps), or by walking those heads' tag lists when they are few enough to take fewer steps (a
+ * search's matches narrowed by a category: a few thousand heads where the badges' sets are 38 bitsets).
+ */
+export function countFacet(index: HeadIndex, sets: TagSets, kind: Uint8Array, cost: number, within: Uint32Array, counts: Int32Array): void {
+  let heads = 0;
+  for (let w = 0; w < sets.words; w++) heads += popcount(within[w]);
+  if ((heads * index.tagList.length) / Math.max(1, index.appIds.length) < cost) {
+    const { tagStart, tagList } = index;
+    for (let w = 0; w < sets.words; w++) {
+      for (let x = within[w]; x !== 0; x &= x - 1) {
+        const head = (w << 5) | (31 - Math.clz32(x & -x));
+        for (let j = tagStart[head], end = tagStart[head + 1]; j < end; j++) if (kind[tagList[j]]) counts[tagList[j]]++;
+      }
+    }
+    return;
+  }
+  for (let t = 0; t < kind.length; t++) if (kind[t]) counts[t] = countWithin(sets, t, within);
+}
+
 /** `into` := the heads of the tags in `mask` (any of them) that are in `match`. */
 function anyOf(sets: TagSets, mask: Uint8Array, match: Uint32Array, into: Uint32Array): void {
   into.fill(0);
@@ -96,29 +135,40 @@ function anyOf(sets: TagSets, mask: Uint8Array, match: Uint32Array, into: Uint32
   for (let w = 0; w < sets.words; w++) into[w] &= match[w];
 }
 
+/** A selection over bitsets: the heads in `withCategory` and `withBadge` (either may be the matches themselves), and the facet counts. */
+export interface FilteredBits {
+  withCategory: Uint32Array;
+  withBadge: Uint32Array;
+  categoryCounts: Int32Array;
+  badgeCounts: Int32Array;
+}
+
 /**
- * filter()'s result for the matching `heads` (ascending): those in any `category` tag and the `badge` tag
- * (masks over tag indexes, null for no filter) into `into`, category counts over the matches with the badge,
- * badge counts over the matches in the categories. Only facet tags are counted (of their own kind: the only
- * counts a page shows); the others' counts are 0.
+ * The matches `match` (a bitset over heads) in any `category` tag and the `badge` tag (masks over tag indexes,
+ * null for no filter), category counts over the matches with the badge, badge counts over the matches in the
+ * categories. Only facet tags are counted (of their own kind: the only counts a page shows); the others' counts
+ * are 0. The bitsets returned are the index's scratch (or `match`), valid until its next search.
  */
+export function filterBits(index: HeadIndex, match: Uint32Array, category: Uint8Array | null, badge: Uint8Array | null): FilteredBits {
+  const sets = tagSetsOf(index);
+  const withCategory = category ? sets.withCategory : match;
+  if (category) anyOf(sets, category, match, withCategory);
+  const withBadge = badge ? sets.withBadge : match;
+  if (badge) anyOf(sets, badge, match, withBadge);
+  const categoryCounts = new Int32Array(index.tags.length);
+  const badgeCounts = new Int32Array(index.tags.length);
+  countFacet(index, sets, sets.isCategory, sets.categoryCost, withBadge, categoryCounts);
+  countFacet(index, sets, sets.isBadge, sets.badgeCost, withCategory, badgeCounts);
+  return { withCategory, withBadge, categoryCounts, badgeCounts };
+}
+
+/** filter()'s result for the matching `heads` (ascending), over bitsets (filterBits), the selection into `into`. */
 export function filterBySets(index: HeadIndex, heads: Int32Array, category: Uint8Array | null, badge: Uint8Array | null, into: Int32Array): Filtered {
   const sets = tagSetsOf(index);
   const { match, words } = sets;
   match.fill(0);
   for (let i = 0; i < heads.length; i++) match[heads[i] >>> 5] |= 1 << (heads[i] & 31);
-  const withCategory = category ? sets.withCategory : match;
-  if (category) anyOf(sets, category, match, withCategory);
-  const withBadge = badge ? sets.withBadge : match;
-  if (badge) anyOf(sets, badge, match, withBadge);
-
-  const categoryCounts = new Int32Array(index.tags.length);
-  const badgeCounts = new Int32Array(index.tags.length);
-  index.tags.forEach((tag, t) => {
-    if (tag.isCategory) categoryCounts[t] = countWithin(sets, t, withBadge);
-    if (tag.isBadge) badgeCounts[t] = countWithin(sets, t, withCategory);
-  });
-
+  const { withCategory, withBadge, categoryCounts, badgeCounts } = filterBits(index, match, category, badge);
   if (!category && !badge) {
     into.set(heads);
     return { selected: into.subarray(0, heads.length), categoryCounts, badgeCounts };

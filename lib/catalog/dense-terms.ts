@@ -1,0 +1,262 @@
+// Common words of an audience's search index (search-index.ts) kept as bitsets over heads, each with its
+// heads in the order of its bm25 term: a search whose every word is in a large share of the catalog (tens of
+// thousands of cards at 100,000 apps) then counts and filters its matches by popcounts and finds its page by
+// walking the words in rank order (Fagin's threshold algorithm) until no card not yet seen can rank above the
+// page, instead of scoring every match (index-query.ts). Ranks are search-walk.ts's to the last bit.
+import 'server-only';
+import type { HeadIndex } from './head-index';
+import { saturated, type SearchIndex } from './search-index';
+import { idfOf, K1, normsOf, weighted, weightedExact, weightsOf } from './search-walk';
+import { popcount } from './tag-sets';
+
+/** A word is common when one head in DENSE_SHARE holds it (its bitset is then no larger than its postings). */
+const DENSE_SHARE = 32;
+/** Below this many heads every search is cheap enough without (a word's structures cost a sort to build). */
+const DENSE_MIN_HEADS = 4096;
+/**
+ * The most bytes an index's common words take together, least recently used out, as a share of its postings'
+ * (8 bytes a posting): each word takes 4 bytes a match and n/4 bytes (n/8 more when tag names are not searched).
+ * At 100,000 apps the benchmark's 64 words take about half of it (21 MB).
+ */
+const DENSE_BYTES_SHARE = 1;
+
+export interface DenseTerm {
+  /** The heads holding the word in a column searched: the word's matches. */
+  bits: Uint32Array;
+  /** The heads with any posting of the word (`bits` itself when every column is searched), and per 32-bit word of it the postings before: a head's posting is found by a popcount. */
+  postings: Uint32Array;
+  before: Int32Array;
+  /** The word's first posting in the index. */
+  start: number;
+  idf: number;
+  /** The matches by the word's bm25 term, best first, ties in title order: the order of a search for the word alone. */
+  order: Int32Array;
+  /** The facet counts of the word's matches, unfiltered (a search for the word alone), once worked out (index-query.ts). */
+  facets?: { categoryCounts: Int32Array; badgeCounts: Int32Array };
+}
+
+interface Dense {
+  terms: Map<string, DenseTerm>;
+  /** The heads in title order (built with the first word), and scratch of a word's build: each match's group. */
+  byTitle: Int32Array | null;
+  groupOf: Int32Array;
+  /** What `terms` take together. */
+  bytes: number;
+  /** The heads a walk has seen (cleared after each), and the ranks of those it scored. */
+  seen: Uint32Array;
+  ranks: Float64Array;
+}
+const perIndex = new WeakMap<HeadIndex, Dense>();
+
+function denseOf(index: HeadIndex): Dense {
+  let dense = perIndex.get(index);
+  if (!dense) {
+    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(index.appIds.length), bytes: 0, seen: new Uint32Array((index.appIds.length + 31) >>> 5), ranks: new Float64Array(index.appIds.length) };
+    perIndex.set(index, dense);
+  }
+  return dense;
+}
+
+/** Whether word `term` of the index is common enough for its structures (`force`: whatever its share, for tests). */
+export function isDense(search: SearchIndex, term: number, force = false): boolean {
+  const postings = search.start[term + 1] - search.start[term];
+  return force || (search.size >= DENSE_MIN_HEADS && postings * DENSE_SHARE >= search.size);
+}
+
+const lowBits = (doc: number) => (doc & 31) === 0 ? 0 : 0xffffffff >>> (32 - (doc & 31));
+
+/** The word's structures for searches with or without tag names, built on first use and kept per index. */
+export function denseTerm(index: HeadIndex, search: SearchIndex, term: number, includeTags: boolean): DenseTerm {
+  const state = denseOf(index);
+  const { terms } = state;
+  const key = `${term}:${includeTags ? 1 : 0}`;
+  let found = terms.get(key);
+  if (found) {
+    terms.delete(key); // most recently used last
+    terms.set(key, found);
+    return found;
+  }
+  const n = search.size;
+  const words = (n + 31) >>> 5;
+  const weights = weightsOf({ includeTags });
+  const exact = search.overflow.size > 0;
+  const norm = normsOf(search);
+  const begin = search.start[term];
+  const end = search.start[term + 1];
+  const postings = new Uint32Array(words);
+  const bits = weights.every((w) => w > 0) ? postings : new Uint32Array(words);
+  const f = new Float64Array(end - begin);
+  let hits = 0;
+  for (let p = begin; p < end; p++) {
+    const doc = search.docs[p];
+    postings[doc >>> 5] |= 1 << (doc & 31);
+    f[p - begin] = exact && saturated(search.counts[p]) ? weightedExact(search, p, weights) : weighted(search.counts[p], weights);
+    if (f[p - begin] === 0) continue; // only in a column not searched
+    bits[doc >>> 5] |= 1 << (doc & 31);
+    hits++;
+  }
+  const before = new Int32Array(words);
+  for (let w = 1; w < words; w++) before[w] = before[w - 1] + popcount(postings[w - 1]);
+  const idf = idfOf(n, hits);
+  const order = rankOrder(index, search, begin, end, f, bits, hits, idf);
+  found = { bits, postings, before, start: begin, idf, order };
+  terms.set(key, found);
+  state.bytes += bytesOf(found);
+  for (const [oldest, kept] of terms) {
+    if (state.bytes <= DENSE_BYTES_SHARE * 8 * search.docs.length || kept === found) break;
+    terms.delete(oldest);
+    state.bytes -= bytesOf(kept);
+  }
+  return found;
+}
+
+/**
+ * The word's matches by its bm25 term, best first, ties in title order, without a comparison sort (a sort of
+ * 74,000 matches with a comparator took 20 ms at 100,000 apps): a match's term depends only on its weighted count
+ * f and its card's length (bm25's D), so the matches fall into few groups of equal terms. The groups are sorted
+ * by their term (the same expression searchTerms evaluates, so equal terms are equal to the last bit, and groups
+ * with equal terms are one), then the matches are placed group by group, walking the heads in title order.
+ */
+function rankOrder(index: HeadIndex, search: SearchIndex, begin: number, end: number, f: Float64Array, bits: Uint32Array, hits: number, idf: number): Int32Array {
+  const state = denseOf(index);
+  const norm = normsOf(search);
+  if (!state.byTitle) {
+    const byTitle = new Int32Array(index.appIds.length);
+    for (let head = 0; head < byTitle.length; head++) byTitle[index.titleRank[head]] = head;
+    state.byTitle = byTitle;
+  }
+  const { groupOf, byTitle } = state;
+  const groups = new Map<number, number>();
+  const values: number[] = [];
+  for (let p = begin; p < end; p++) {
+    const x = f[p - begin];
+    if (x === 0) continue;
+    const doc = search.docs[p];
+    const key = x * 2 ** 26 + search.lengths[doc]; // exact: a card has far fewer than 2 ** 26 words (its long description is at most 1 MiB)
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = values.length;
+      groups.set(key, group);
+      values.push(idf * ((x * (K1 + 1.0)) / (x + norm[doc])));
+    }
+    groupOf[doc] = group;
+  }
+  // Each group's place: groups with equal terms share one, and the places run from the best term down.
+  const sorted = values.map((_, g) => g).sort((a, b) => values[b] - values[a]);
+  const place = new Int32Array(values.length);
+  let places = 0;
+  sorted.forEach((g, i) => (place[g] = i > 0 && values[g] === values[sorted[i - 1]] ? places - 1 : places++));
+  const start = new Int32Array(places + 1);
+  for (let p = begin; p < end; p++) if (f[p - begin] !== 0) start[place[groupOf[search.docs[p]]] + 1]++;
+  for (let i = 0; i < places; i++) start[i + 1] += start[i];
+  const order = new Int32Array(hits);
+  for (let t = 0; t < byTitle.length; t++) {
+    const head = byTitle[t];
+    if ((bits[head >>> 5] >>> (head & 31)) & 1) order[start[place[groupOf[head]]]++] = head;
+  }
+  return order;
+}
+
+/** What an index's common words take now, and how many are kept: for tests. */
+export function denseUse(index: HeadIndex): { words: number; bytes: number } {
+  const state = perIndex.get(index);
+  return { words: state?.terms.size ?? 0, bytes: state?.bytes ?? 0 };
+}
+
+function bytesOf(dense: DenseTerm): number {
+  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength;
+}
+
+/** The word's bm25 term for `doc`, which holds it (searchTerms' expression: the same value to the last bit). */
+export function termValue(search: SearchIndex, dense: DenseTerm, doc: number, weights: readonly number[], norm: Float64Array): number {
+  const w = doc >>> 5;
+  const p = dense.start + dense.before[w] + popcount(dense.postings[w] & lowBits(doc));
+  const f = search.overflow.size > 0 && saturated(search.counts[p]) ? weightedExact(search, p, weights) : weighted(search.counts[p], weights);
+  return dense.idf * ((f * (K1 + 1.0)) / (f + norm[doc]));
+}
+
+/**
+ * The first `k` heads of `selected` (a bitset over heads; every one holds every word) in the order of a search
+ * for the words, rank then title order, leaving out `skip`: the words' matches walked in their own rank order
+ * in turn, each selected head seen scored in full, until every head not yet seen ranks below the k-th found (it
+ * can score no more than the sum of the words' next terms) or a word's matches are all seen (every selected
+ * head holds it, so every one has been seen).
+ */
+export function firstByRank(
+  index: HeadIndex,
+  search: SearchIndex,
+  dense: readonly DenseTerm[],
+  includeTags: boolean,
+  selected: Uint32Array,
+  k: number,
+  skip: ReadonlySet<number>,
+): { heads: number[]; rank: (head: number) => number } {
+  const { seen, ranks } = denseOf(index);
+  const weights = weightsOf({ includeTags });
+  const norm = normsOf(search);
+  const { titleRank } = index;
+  /** A head's rank as searchTerms sums it: the words' terms in order, negated (FTS5's sign). */
+  const rankOf = (head: number) => {
+    let sum = 0;
+    for (let i = 0; i < dense.length; i++) sum = i === 0 ? termValue(search, dense[i], head, weights, norm) : sum + termValue(search, dense[i], head, weights, norm);
+    return -1.0 * sum;
+  };
+  // Heads in the heap have their ranks in `ranks` (scored once, when first seen).
+  const compare = (a: number, b: number) => ranks[a] - ranks[b] || titleRank[a] - titleRank[b];
+  // A max-heap of the best k so far: its root is the worst of them.
+  const heap: number[] = [];
+  const push = (head: number) => {
+    if (heap.length < k) {
+      heap.push(head);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (compare(heap[i], heap[parent]) <= 0) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
+      }
+      return;
+    }
+    if (compare(head, heap[0]) >= 0) return;
+    heap[0] = head;
+    for (let i = 0; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < heap.length && compare(heap[left], heap[worst]) > 0) worst = left;
+      if (right < heap.length && compare(heap[right], heap[worst]) > 0) worst = right;
+      if (worst === i) break;
+      [heap[i], heap[worst]] = [heap[worst], heap[i]];
+      i = worst;
+    }
+  };
+  const at = new Int32Array(dense.length);
+  const skipping = skip.size > 0;
+  if (k > 0) {
+    walk: for (let round = 1; ; round++) {
+      for (let i = 0; i < dense.length; i++) {
+        const order = dense[i].order;
+        if (at[i] === order.length) break walk;
+        const head = order[at[i]++];
+        if ((seen[head >>> 5] >>> (head & 31)) & 1) continue;
+        seen[head >>> 5] |= 1 << (head & 31);
+        if (!((selected[head >>> 5] >>> (head & 31)) & 1) || (skipping && skip.has(head))) continue;
+        ranks[head] = rankOf(head);
+        push(head);
+      }
+      // Every few rounds (the bound costs a lookup per word; stopping a few rounds late changes nothing).
+      if (heap.length < k || (round & 15) !== 0) continue;
+      // The best rank a head not yet seen can have: the sum of the words' next terms.
+      let bound = 0;
+      for (let i = 0; i < dense.length; i++) {
+        if (at[i] === dense[i].order.length) break walk;
+        const next = termValue(search, dense[i], dense[i].order[at[i]], weights, norm);
+        bound = i === 0 ? next : bound + next;
+      }
+      if (ranks[heap[0]] < -1.0 * bound) break;
+    }
+  }
+  seen.fill(0);
+  // Those skipped are scored on demand (the boosted heads, sorted by rank ahead of the rest).
+  for (const head of skip) ranks[head] = rankOf(head);
+  return { heads: heap.sort(compare), rank: (head) => ranks[head] };
+}
