@@ -15,8 +15,8 @@ const DENSE_SHARE = 32;
 const DENSE_MIN_HEADS = 4096;
 /**
  * The most bytes an index's common words take together, least recently used out, as a share of its postings'
- * (8 bytes a posting): each word takes 4 bytes a match and n/4 bytes (n/8 more when tag names are not searched).
- * At 100,000 apps the benchmark's 64 words take about half of it (21 MB).
+ * (8 bytes a posting): each word takes 5 bytes a match and n/4 bytes (n/8 more when tag names are not searched).
+ * At 100,000 apps the benchmark's 57 words take about half of it (23 MB).
  */
 const DENSE_BYTES_SHARE = 1;
 
@@ -26,8 +26,9 @@ export interface DenseTerm {
   /** The heads with any posting of the word (`bits` itself when every column is searched), and per 32-bit word of it the postings before: a head's posting is found by a popcount. */
   postings: Uint32Array;
   before: Int32Array;
-  /** The word's first posting in the index. */
+  /** The word's first posting in the index, and each posting's weighted count f (255: look it up in the index), a byte where the index's counts take four. */
   start: number;
+  weightedCounts: Uint8Array;
   idf: number;
   /** The matches by the word's bm25 term, best first, ties in title order: the order of a search for the word alone. */
   order: Int32Array;
@@ -42,16 +43,15 @@ interface Dense {
   groupOf: Int32Array;
   /** What `terms` take together. */
   bytes: number;
-  /** The heads a walk has seen (cleared after each), and the ranks of those it scored. */
+  /** The heads a walk has seen (cleared after each). */
   seen: Uint32Array;
-  ranks: Float64Array;
 }
 const perIndex = new WeakMap<HeadIndex, Dense>();
 
 function denseOf(index: HeadIndex): Dense {
   let dense = perIndex.get(index);
   if (!dense) {
-    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(index.appIds.length), bytes: 0, seen: new Uint32Array((index.appIds.length + 31) >>> 5), ranks: new Float64Array(index.appIds.length) };
+    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(index.appIds.length), bytes: 0, seen: new Uint32Array((index.appIds.length + 31) >>> 5) };
     perIndex.set(index, dense);
   }
   return dense;
@@ -99,7 +99,8 @@ export function denseTerm(index: HeadIndex, search: SearchIndex, term: number, i
   for (let w = 1; w < words; w++) before[w] = before[w - 1] + popcount(postings[w - 1]);
   const idf = idfOf(n, hits);
   const order = rankOrder(index, search, begin, end, f, bits, hits, idf);
-  found = { bits, postings, before, start: begin, idf, order };
+  const weightedCounts = Uint8Array.from(f, (x) => Math.min(x, 255));
+  found = { bits, postings, before, start: begin, weightedCounts, idf, order, facets: undefined }; // facets given now: one object shape for every word
   terms.set(key, found);
   state.bytes += bytesOf(found);
   for (const [oldest, kept] of terms) {
@@ -164,14 +165,18 @@ export function denseUse(index: HeadIndex): { words: number; bytes: number } {
 }
 
 function bytesOf(dense: DenseTerm): number {
-  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength;
+  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength + dense.weightedCounts.byteLength;
 }
 
 /** The word's bm25 term for `doc`, which holds it (searchTerms' expression: the same value to the last bit). */
 export function termValue(search: SearchIndex, dense: DenseTerm, doc: number, weights: readonly number[], norm: Float64Array): number {
   const w = doc >>> 5;
-  const p = dense.start + dense.before[w] + popcount(dense.postings[w] & lowBits(doc));
-  const f = search.overflow.size > 0 && saturated(search.counts[p]) ? weightedExact(search, p, weights) : weighted(search.counts[p], weights);
+  const at = dense.before[w] + popcount(dense.postings[w] & lowBits(doc));
+  let f = dense.weightedCounts[at];
+  if (f === 255) {
+    const p = dense.start + at;
+    f = search.overflow.size > 0 && saturated(search.counts[p]) ? weightedExact(search, p, weights) : weighted(search.counts[p], weights);
+  }
   return dense.idf * ((f * (K1 + 1.0)) / (f + norm[doc]));
 }
 
@@ -191,7 +196,7 @@ export function firstByRank(
   k: number,
   skip: ReadonlySet<number>,
 ): { heads: number[]; rank: (head: number) => number } {
-  const { seen, ranks } = denseOf(index);
+  const { seen } = denseOf(index);
   const weights = weightsOf({ includeTags });
   const norm = normsOf(search);
   const { titleRank } = index;
@@ -201,31 +206,50 @@ export function firstByRank(
     for (let i = 0; i < dense.length; i++) sum = i === 0 ? termValue(search, dense[i], head, weights, norm) : sum + termValue(search, dense[i], head, weights, norm);
     return -1.0 * sum;
   };
-  // Heads in the heap have their ranks in `ranks` (scored once, when first seen).
-  const compare = (a: number, b: number) => ranks[a] - ranks[b] || titleRank[a] - titleRank[b];
-  // A max-heap of the best k so far: its root is the worst of them.
-  const heap: number[] = [];
-  const push = (head: number) => {
-    if (heap.length < k) {
-      heap.push(head);
-      for (let i = heap.length - 1; i > 0; ) {
+  // A max-heap of the best k so far (its root the worst of them), each entry's rank and title position beside
+  // it: comparisons read these small arrays, not arrays over every head (a cache miss each at 100,000 apps).
+  const heads = new Int32Array(k);
+  const rankAt = new Float64Array(k);
+  const titleAt = new Int32Array(k);
+  let size = 0;
+  const worse = (i: number, j: number) => rankAt[i] > rankAt[j] || (rankAt[i] === rankAt[j] && titleAt[i] > titleAt[j]);
+  const swap = (i: number, j: number) => {
+    const h = heads[i];
+    const r = rankAt[i];
+    const t = titleAt[i];
+    heads[i] = heads[j];
+    rankAt[i] = rankAt[j];
+    titleAt[i] = titleAt[j];
+    heads[j] = h;
+    rankAt[j] = r;
+    titleAt[j] = t;
+  };
+  const push = (head: number, rank: number) => {
+    const title = titleRank[head];
+    if (size < k) {
+      heads[size] = head;
+      rankAt[size] = rank;
+      titleAt[size] = title;
+      for (let i = size++; i > 0; ) {
         const parent = (i - 1) >> 1;
-        if (compare(heap[i], heap[parent]) <= 0) break;
-        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        if (!worse(i, parent)) break;
+        swap(i, parent);
         i = parent;
       }
       return;
     }
-    if (compare(head, heap[0]) >= 0) return;
-    heap[0] = head;
+    if (!(rank < rankAt[0] || (rank === rankAt[0] && title < titleAt[0]))) return;
+    heads[0] = head;
+    rankAt[0] = rank;
+    titleAt[0] = title;
     for (let i = 0; ; ) {
       const left = 2 * i + 1;
       const right = left + 1;
       let worst = i;
-      if (left < heap.length && compare(heap[left], heap[worst]) > 0) worst = left;
-      if (right < heap.length && compare(heap[right], heap[worst]) > 0) worst = right;
+      if (left < size && worse(left, worst)) worst = left;
+      if (right < size && worse(right, worst)) worst = right;
       if (worst === i) break;
-      [heap[i], heap[worst]] = [heap[worst], heap[i]];
+      swap(i, worst);
       i = worst;
     }
   };
@@ -240,11 +264,10 @@ export function firstByRank(
         if ((seen[head >>> 5] >>> (head & 31)) & 1) continue;
         seen[head >>> 5] |= 1 << (head & 31);
         if (!((selected[head >>> 5] >>> (head & 31)) & 1) || (skipping && skip.has(head))) continue;
-        ranks[head] = rankOf(head);
-        push(head);
+        push(head, rankOf(head));
       }
       // Every few rounds (the bound costs a lookup per word; stopping a few rounds late changes nothing).
-      if (heap.length < k || (round & 15) !== 0) continue;
+      if (size < k || (round & 15) !== 0) continue;
       // The best rank a head not yet seen can have: the sum of the words' next terms.
       let bound = 0;
       for (let i = 0; i < dense.length; i++) {
@@ -252,11 +275,14 @@ export function firstByRank(
         const next = termValue(search, dense[i], dense[i].order[at[i]], weights, norm);
         bound = i === 0 ? next : bound + next;
       }
-      if (ranks[heap[0]] < -1.0 * bound) break;
+      if (rankAt[0] < -1.0 * bound) break;
     }
   }
   seen.fill(0);
+  const ranks = new Map<number, number>();
+  for (let i = 0; i < size; i++) ranks.set(heads[i], rankAt[i]);
   // Those skipped are scored on demand (the boosted heads, sorted by rank ahead of the rest).
-  for (const head of skip) ranks[head] = rankOf(head);
-  return { heads: heap.sort(compare), rank: (head) => ranks[head] };
+  for (const head of skip) ranks.set(head, rankOf(head));
+  const rank = (head: number) => ranks.get(head)!;
+  return { heads: Array.from(heads.subarray(0, size)).sort((a, b) => rank(a) - rank(b) || titleRank[a] - titleRank[b]), rank };
 }

@@ -108,7 +108,16 @@ describe('queryIndex with a search', () => {
   // Words on most heads, and a rare one; a few titles equal to a word (the exact-title boost).
   const weight = [0.8, 0.5, 0.7, 0.3, 0.9, 0.003, 0.6, 0.4];
   const words = () => vocabulary.filter((_, w) => random() < weight[w]).join(' ');
-  const documents = Array.from({ length: n }, (_, i) => [`app-${i}`, i % 397 === 0 ? 'model' : words(), words(), words(), perHead[i].map((t) => tags[t].name).join(' ')]);
+  // Some words many times over: weighted counts above a byte's 255 (30 title instances of 'churn': 300), and
+  // above 63 instances in a column (90 of 'forecast': the index keeps those counts exactly, aside).
+  const many = (i: number) => (i % 103 === 0 ? ' churn'.repeat(30) : '');
+  const documents = Array.from({ length: n }, (_, i) => [
+    `app-${i}`,
+    i % 397 === 0 ? 'model' : words() + many(i),
+    words() + (i % 101 === 0 ? ' forecast'.repeat(90) : ''),
+    words(),
+    perHead[i].map((t) => tags[t].name).join(' '),
+  ]);
   const index = syntheticIndex({ perHead, tags, titleRank, sortTitles: documents.map((d) => d[1].toLowerCase()), search: buildSearchIndex(documents) });
 
   it('keeps dense tags as bitsets and sparse ones as lists', () => {
