@@ -26,10 +26,13 @@ export interface DenseTerm {
   /** The heads with any posting of the word (`bits` itself when every column is searched), and per 32-bit word of it the postings before: a head's posting is found by a popcount. */
   postings: Uint32Array;
   before: Int32Array;
-  /** The word's first posting in the index, and each posting's weighted count f (255: look it up in the index), a byte where the index's counts take four. */
-  start: number;
-  weightedCounts: Uint8Array;
-  idf: number;
+  /**
+   * Per posting (per match for a prefix of several words): its group of equal bm25 terms, whose term is in
+   * `values` (a card's term depends only on its weighted count and length: rankOrder). A term is then two array
+   * reads, where working it out reads the index's counts and the cards' lengths, cache misses at 100,000 apps.
+   */
+  groupAt: Uint16Array | Uint32Array;
+  values: Float64Array;
   /** The matches by the word's bm25 term, best first, ties in title order: the order of a search for the word alone. */
   order: Int32Array;
   /** The facet counts of the word's matches, unfiltered (a search for the word alone), once worked out (index-query.ts). */
@@ -38,9 +41,10 @@ export interface DenseTerm {
 
 interface Dense {
   terms: Map<string, DenseTerm>;
-  /** The heads in title order (built with the first word), and scratch of a word's build: each match's group. */
+  /** The heads in title order (built with the first word), and scratch of a word's build: each match's group, each head's summed count. */
   byTitle: Int32Array | null;
   groupOf: Int32Array;
+  sum: Float64Array;
   /** What `terms` take together. */
   bytes: number;
   /** The heads a walk has seen (cleared after each). */
@@ -51,36 +55,56 @@ const perIndex = new WeakMap<HeadIndex, Dense>();
 function denseOf(index: HeadIndex): Dense {
   let dense = perIndex.get(index);
   if (!dense) {
-    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(index.appIds.length), bytes: 0, seen: new Uint32Array((index.appIds.length + 31) >>> 5) };
+    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(index.appIds.length), sum: new Float64Array(index.appIds.length), bytes: 0, seen: new Uint32Array((index.appIds.length + 31) >>> 5) };
     perIndex.set(index, dense);
   }
   return dense;
 }
 
-/** Whether word `term` of the index is common enough for its structures (`force`: whatever its share, for tests). */
-export function isDense(search: SearchIndex, term: number, force = false): boolean {
-  const postings = search.start[term + 1] - search.start[term];
-  return force || (search.size >= DENSE_MIN_HEADS && postings * DENSE_SHARE >= search.size);
+/**
+ * Whether the words terms[first .. last) (a query word's: itself, or every word it begins) are held by a large
+ * enough share of the heads for their structures (`force`: whatever their share, for tests). Their postings are
+ * contiguous, so their number bounds the heads.
+ */
+export function isDense(search: SearchIndex, first: number, last: number, force = false): boolean {
+  const postings = search.start[last] - search.start[first];
+  return last > first && (force || (search.size >= DENSE_MIN_HEADS && postings * DENSE_SHARE >= search.size));
 }
 
-const lowBits = (doc: number) => (doc & 31) === 0 ? 0 : 0xffffffff >>> (32 - (doc & 31));
+const lowBits = (doc: number) => ((doc & 31) === 0 ? 0 : 0xffffffff >>> (32 - (doc & 31)));
 
-/** The word's structures for searches with or without tag names, built on first use and kept per index. */
-export function denseTerm(index: HeadIndex, search: SearchIndex, term: number, includeTags: boolean): DenseTerm {
+/**
+ * The structures of a query word for searches with or without tag names, built on first use and kept per index:
+ * the word is terms[first .. last) of the index (one word, or every word it begins, whose weighted counts a
+ * card's match sums, as searchPhrases does).
+ */
+export function denseTerm(index: HeadIndex, search: SearchIndex, first: number, last: number, includeTags: boolean): DenseTerm {
   const state = denseOf(index);
   const { terms } = state;
-  const key = `${term}:${includeTags ? 1 : 0}`;
+  const key = `${first}-${last}:${includeTags ? 1 : 0}`;
   let found = terms.get(key);
   if (found) {
     terms.delete(key); // most recently used last
     terms.set(key, found);
     return found;
   }
+  found = last - first === 1 ? oneWord(index, search, first, includeTags) : prefixOfWords(index, search, first, last, includeTags);
+  terms.set(key, found);
+  state.bytes += bytesOf(found);
+  for (const [oldest, kept] of terms) {
+    if (state.bytes <= DENSE_BYTES_SHARE * 8 * search.docs.length || kept === found) break;
+    terms.delete(oldest);
+    state.bytes -= bytesOf(kept);
+  }
+  return found;
+}
+
+/** One indexed word: its postings are its matches (those in a column searched), in head order. */
+function oneWord(index: HeadIndex, search: SearchIndex, term: number, includeTags: boolean): DenseTerm {
   const n = search.size;
   const words = (n + 31) >>> 5;
   const weights = weightsOf({ includeTags });
   const exact = search.overflow.size > 0;
-  const norm = normsOf(search);
   const begin = search.start[term];
   const end = search.start[term + 1];
   const postings = new Uint32Array(words);
@@ -95,30 +119,67 @@ export function denseTerm(index: HeadIndex, search: SearchIndex, term: number, i
     bits[doc >>> 5] |= 1 << (doc & 31);
     hits++;
   }
-  const before = new Int32Array(words);
-  for (let w = 1; w < words; w++) before[w] = before[w - 1] + popcount(postings[w - 1]);
-  const idf = idfOf(n, hits);
-  const order = rankOrder(index, search, begin, end, f, bits, hits, idf);
-  const weightedCounts = Uint8Array.from(f, (x) => Math.min(x, 255));
-  found = { bits, postings, before, start: begin, weightedCounts, idf, order, facets: undefined }; // facets given now: one object shape for every word
-  terms.set(key, found);
-  state.bytes += bytesOf(found);
-  for (const [oldest, kept] of terms) {
-    if (state.bytes <= DENSE_BYTES_SHARE * 8 * search.docs.length || kept === found) break;
-    terms.delete(oldest);
-    state.bytes -= bytesOf(kept);
-  }
-  return found;
+  const { order, groupAt, values } = rankOrder(index, search, search.docs.subarray(begin, end), f, bits, hits, idfOf(n, hits));
+  // `facets` given now: one object shape for every word.
+  return { bits, postings, before: before(postings), groupAt, values, order, facets: undefined };
 }
 
 /**
- * The word's matches by its bm25 term, best first, ties in title order, without a comparison sort (a sort of
+ * Every word terms[first .. last) (a prefix's): a card's weighted count is the sum of theirs, its matches the
+ * cards with any of them, as searchPhrases counts them (the counts are whole numbers: any order of the sum
+ * gives the same).
+ */
+function prefixOfWords(index: HeadIndex, search: SearchIndex, first: number, last: number, includeTags: boolean): DenseTerm {
+  const state = denseOf(index);
+  const n = search.size;
+  const weights = weightsOf({ includeTags });
+  const exact = search.overflow.size > 0;
+  const sum = state.sum;
+  const touched: number[] = [];
+  for (let p = search.start[first], end = search.start[last]; p < end; p++) {
+    const x = exact && saturated(search.counts[p]) ? weightedExact(search, p, weights) : weighted(search.counts[p], weights);
+    if (x === 0) continue;
+    const doc = search.docs[p];
+    if (sum[doc] === 0) touched.push(doc);
+    sum[doc] += x;
+  }
+  const docs = Int32Array.from(touched).sort();
+  const bits = new Uint32Array((n + 31) >>> 5);
+  const f = new Float64Array(docs.length);
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    bits[doc >>> 5] |= 1 << (doc & 31);
+    f[i] = sum[doc];
+    sum[doc] = 0;
+  }
+  const { order, groupAt, values } = rankOrder(index, search, docs, f, bits, docs.length, idfOf(n, docs.length));
+  return { bits, postings: bits, before: before(bits), groupAt, values, order, facets: undefined };
+}
+
+/** Per 32-bit word of `bits`, the bits set before it. */
+function before(bits: Uint32Array): Int32Array {
+  const counts = new Int32Array(bits.length);
+  for (let w = 1; w < bits.length; w++) counts[w] = counts[w - 1] + popcount(bits[w - 1]);
+  return counts;
+}
+
+/**
+ * The matches by the word's bm25 term, best first, ties in title order, without a comparison sort (a sort of
  * 74,000 matches with a comparator took 20 ms at 100,000 apps): a match's term depends only on its weighted count
  * f and its card's length (bm25's D), so the matches fall into few groups of equal terms. The groups are sorted
  * by their term (the same expression searchTerms evaluates, so equal terms are equal to the last bit, and groups
  * with equal terms are one), then the matches are placed group by group, walking the heads in title order.
+ * `docs` and `f` are the candidates and their weighted counts (0: not a match).
  */
-function rankOrder(index: HeadIndex, search: SearchIndex, begin: number, end: number, f: Float64Array, bits: Uint32Array, hits: number, idf: number): Int32Array {
+function rankOrder(
+  index: HeadIndex,
+  search: SearchIndex,
+  docs: Int32Array,
+  f: Float64Array,
+  bits: Uint32Array,
+  hits: number,
+  idf: number,
+): Pick<DenseTerm, 'order' | 'groupAt' | 'values'> {
   const state = denseOf(index);
   const norm = normsOf(search);
   if (!state.byTitle) {
@@ -129,10 +190,10 @@ function rankOrder(index: HeadIndex, search: SearchIndex, begin: number, end: nu
   const { groupOf, byTitle } = state;
   const groups = new Map<number, number>();
   const values: number[] = [];
-  for (let p = begin; p < end; p++) {
-    const x = f[p - begin];
+  for (let i = 0; i < docs.length; i++) {
+    const x = f[i];
     if (x === 0) continue;
-    const doc = search.docs[p];
+    const doc = docs[i];
     const key = x * 2 ** 26 + search.lengths[doc]; // exact: a card has far fewer than 2 ** 26 words (its long description is at most 1 MiB)
     let group = groups.get(key);
     if (group === undefined) {
@@ -147,15 +208,22 @@ function rankOrder(index: HeadIndex, search: SearchIndex, begin: number, end: nu
   const place = new Int32Array(values.length);
   let places = 0;
   sorted.forEach((g, i) => (place[g] = i > 0 && values[g] === values[sorted[i - 1]] ? places - 1 : places++));
+  const placeValues = new Float64Array(places);
+  sorted.forEach((g) => (placeValues[place[g]] = values[g]));
+  const groupAt = places <= 0x10000 ? new Uint16Array(docs.length) : new Uint32Array(docs.length);
   const start = new Int32Array(places + 1);
-  for (let p = begin; p < end; p++) if (f[p - begin] !== 0) start[place[groupOf[search.docs[p]]] + 1]++;
+  for (let i = 0; i < docs.length; i++) {
+    if (f[i] === 0) continue; // not a match: its entry is never read
+    groupAt[i] = place[groupOf[docs[i]]];
+    start[groupAt[i] + 1]++;
+  }
   for (let i = 0; i < places; i++) start[i + 1] += start[i];
   const order = new Int32Array(hits);
   for (let t = 0; t < byTitle.length; t++) {
     const head = byTitle[t];
     if ((bits[head >>> 5] >>> (head & 31)) & 1) order[start[place[groupOf[head]]]++] = head;
   }
-  return order;
+  return { order, groupAt, values: placeValues };
 }
 
 /** What an index's common words take now, and how many are kept: for tests. */
@@ -165,19 +233,13 @@ export function denseUse(index: HeadIndex): { words: number; bytes: number } {
 }
 
 function bytesOf(dense: DenseTerm): number {
-  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength + dense.weightedCounts.byteLength;
+  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength + dense.groupAt.byteLength + dense.values.byteLength;
 }
 
-/** The word's bm25 term for `doc`, which holds it (searchTerms' expression: the same value to the last bit). */
-export function termValue(search: SearchIndex, dense: DenseTerm, doc: number, weights: readonly number[], norm: Float64Array): number {
+/** The word's bm25 term for `doc`, which holds it: the value searchTerms works out, to the last bit. */
+export function termValue(dense: DenseTerm, doc: number): number {
   const w = doc >>> 5;
-  const at = dense.before[w] + popcount(dense.postings[w] & lowBits(doc));
-  let f = dense.weightedCounts[at];
-  if (f === 255) {
-    const p = dense.start + at;
-    f = search.overflow.size > 0 && saturated(search.counts[p]) ? weightedExact(search, p, weights) : weighted(search.counts[p], weights);
-  }
-  return dense.idf * ((f * (K1 + 1.0)) / (f + norm[doc]));
+  return dense.values[dense.groupAt[dense.before[w] + popcount(dense.postings[w] & lowBits(doc))]];
 }
 
 /**
@@ -189,21 +251,17 @@ export function termValue(search: SearchIndex, dense: DenseTerm, doc: number, we
  */
 export function firstByRank(
   index: HeadIndex,
-  search: SearchIndex,
   dense: readonly DenseTerm[],
-  includeTags: boolean,
   selected: Uint32Array,
   k: number,
   skip: ReadonlySet<number>,
 ): { heads: number[]; rank: (head: number) => number } {
   const { seen } = denseOf(index);
-  const weights = weightsOf({ includeTags });
-  const norm = normsOf(search);
   const { titleRank } = index;
   /** A head's rank as searchTerms sums it: the words' terms in order, negated (FTS5's sign). */
   const rankOf = (head: number) => {
     let sum = 0;
-    for (let i = 0; i < dense.length; i++) sum = i === 0 ? termValue(search, dense[i], head, weights, norm) : sum + termValue(search, dense[i], head, weights, norm);
+    for (let i = 0; i < dense.length; i++) sum = i === 0 ? termValue(dense[i], head) : sum + termValue(dense[i], head);
     return -1.0 * sum;
   };
   // A max-heap of the best k so far (its root the worst of them), each entry's rank and title position beside
@@ -272,7 +330,7 @@ export function firstByRank(
       let bound = 0;
       for (let i = 0; i < dense.length; i++) {
         if (at[i] === dense[i].order.length) break walk;
-        const next = termValue(search, dense[i], dense[i].order[at[i]], weights, norm);
+        const next = termValue(dense[i], dense[i].order[at[i]]);
         bound = i === 0 ? next : bound + next;
       }
       if (rankAt[0] < -1.0 * bound) break;

@@ -217,7 +217,7 @@ export function queryIndex(index: HeadIndex, q: IndexQuery, dense: 'auto' | 'alw
 export const denseSearchStats = { answered: 0 };
 
 /**
- * A search whose every word is one indexed word held by a large share of the catalog (dense-terms.ts), sorted by
+ * A search whose every word (an indexed word, or a prefix of several) is held by a large share of the catalog (dense-terms.ts), sorted by
  * relevance or recency: the matches are the AND of the words' bitsets, filtered and counted by popcounts
  * (tag-sets.ts), and the page is found without scoring every match (firstByRank), where the general path
  * costs steps for each of tens of thousands of matches. Null for any other search (the general path answers
@@ -226,14 +226,14 @@ export const denseSearchStats = { answered: 0 };
 function denseSearch(index: HeadIndex, state: ReturnType<typeof stateOf>, q: IndexQuery, force: boolean): IndexResult | null {
   if (!q.search || q.search.terms.length === 0 || (q.sort !== 'relevance' && q.sort !== 'updated')) return null;
   const search = searchOf(index);
-  const ids: number[] = [];
+  const ranges: [number, number][] = [];
   for (const term of q.search.terms) {
-    const [first, last] = termRange(search, term);
-    if (last - first !== 1 || !isDense(search, first, force)) return null;
-    ids.push(first);
+    const range = termRange(search, term);
+    if (!isDense(search, range[0], range[1], force)) return null;
+    ranges.push(range);
   }
   const { includeTags } = q.search;
-  const dense = ids.map((term) => denseTerm(index, search, term, includeTags));
+  const dense = ranges.map(([first, last]) => denseTerm(index, search, first, last, includeTags));
   const sets = tagSetsOf(index);
   let match = dense[0].bits;
   if (dense.length > 1) {
@@ -274,7 +274,7 @@ function denseSearch(index: HeadIndex, state: ReturnType<typeof stateOf>, q: Ind
   } else {
     // The exact-title boost: the selected heads whose title or name is the query first, then the rest by rank.
     const boosted = exactHeads(index, state, q.exact).filter(selected);
-    const { heads, rank } = firstByRank(index, search, dense, includeTags, selection, Math.max(0, k - boosted.length), new Set(boosted));
+    const { heads, rank } = firstByRank(index, dense, selection, Math.max(0, k - boosted.length), new Set(boosted));
     ordered.push(...boosted.sort((a, b) => rank(a) - rank(b) || index.titleRank[a] - index.titleRank[b]), ...heads);
   }
   const appIds: string[] = [];
