@@ -11,12 +11,13 @@ import { popcount } from './tag-sets';
 
 /** A word is common when one head in DENSE_SHARE holds it (its bitset is then no larger than its postings). */
 const DENSE_SHARE = 32;
-/** Below this many heads every search is cheap enough without (a word's structures cost a sort to build). */
+/** Below this many heads every search is cheap enough without (a word's structures cost passes over every head to build). */
 const DENSE_MIN_HEADS = 4096;
 /**
  * The most bytes an index's common words take together, least recently used out, as a share of its postings'
- * (8 bytes a posting): each word takes 5 bytes a match and n/4 bytes (n/8 more when tag names are not searched).
- * At 100,000 apps the benchmark's 57 words take about half of it (23 MB).
+ * (8 bytes a posting): each word takes 4 bytes a match, 2 a posting (4 with more than 65,536 groups of equal
+ * terms) and n/4 bytes (n/8 more when tag names are not searched). At 100,000 apps the benchmark's 57 words take
+ * two thirds of it (27 MB of 41).
  */
 const DENSE_BYTES_SHARE = 1;
 
@@ -33,8 +34,12 @@ export interface DenseTerm {
    */
   groupAt: Uint16Array | Uint32Array;
   values: Float64Array;
-  /** The matches by the word's bm25 term, best first, ties in title order: the order of a search for the word alone. */
+  /**
+   * The matches by the word's bm25 term, best first, ties in title order: the order of a search for the word
+   * alone; group g's matches are order[orderStart[g] .. orderStart[g + 1]) (a walk down it knows each one's term).
+   */
   order: Int32Array;
+  orderStart: Int32Array;
   /** The facet counts of the word's matches, unfiltered (a search for the word alone), once worked out (index-query.ts). */
   facets?: { categoryCounts: Int32Array; badgeCounts: Int32Array };
 }
@@ -55,7 +60,8 @@ const perIndex = new WeakMap<HeadIndex, Dense>();
 function denseOf(index: HeadIndex): Dense {
   let dense = perIndex.get(index);
   if (!dense) {
-    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(index.appIds.length), sum: new Float64Array(index.appIds.length), bytes: 0, seen: new Uint32Array((index.appIds.length + 31) >>> 5) };
+    const n = index.appIds.length;
+    dense = { terms: new Map(), byTitle: null, groupOf: new Int32Array(n), sum: new Float64Array(n), bytes: 0, seen: new Uint32Array((n + 31) >>> 5) };
     perIndex.set(index, dense);
   }
   return dense;
@@ -119,9 +125,9 @@ function oneWord(index: HeadIndex, search: SearchIndex, term: number, includeTag
     bits[doc >>> 5] |= 1 << (doc & 31);
     hits++;
   }
-  const { order, groupAt, values } = rankOrder(index, search, search.docs.subarray(begin, end), f, bits, hits, idfOf(n, hits));
+  const { order, groupAt, values, orderStart } = rankOrder(index, search, search.docs.subarray(begin, end), f, bits, hits, idfOf(n, hits));
   // `facets` given now: one object shape for every word.
-  return { bits, postings, before: before(postings), groupAt, values, order, facets: undefined };
+  return { bits, postings, before: before(postings), groupAt, values, order, orderStart, facets: undefined };
 }
 
 /**
@@ -152,8 +158,8 @@ function prefixOfWords(index: HeadIndex, search: SearchIndex, first: number, las
     f[i] = sum[doc];
     sum[doc] = 0;
   }
-  const { order, groupAt, values } = rankOrder(index, search, docs, f, bits, docs.length, idfOf(n, docs.length));
-  return { bits, postings: bits, before: before(bits), groupAt, values, order, facets: undefined };
+  const { order, groupAt, values, orderStart } = rankOrder(index, search, docs, f, bits, docs.length, idfOf(n, docs.length));
+  return { bits, postings: bits, before: before(bits), groupAt, values, order, orderStart, facets: undefined };
 }
 
 /** Per 32-bit word of `bits`, the bits set before it. */
@@ -179,7 +185,7 @@ function rankOrder(
   bits: Uint32Array,
   hits: number,
   idf: number,
-): Pick<DenseTerm, 'order' | 'groupAt' | 'values'> {
+): Pick<DenseTerm, 'order' | 'groupAt' | 'values' | 'orderStart'> {
   const state = denseOf(index);
   const norm = normsOf(search);
   if (!state.byTitle) {
@@ -218,12 +224,13 @@ function rankOrder(
     start[groupAt[i] + 1]++;
   }
   for (let i = 0; i < places; i++) start[i + 1] += start[i];
+  const orderStart = start.slice();
   const order = new Int32Array(hits);
   for (let t = 0; t < byTitle.length; t++) {
     const head = byTitle[t];
     if ((bits[head >>> 5] >>> (head & 31)) & 1) order[start[place[groupOf[head]]]++] = head;
   }
-  return { order, groupAt, values: placeValues };
+  return { order, groupAt, values: placeValues, orderStart };
 }
 
 /** What an index's common words take now, and how many are kept: for tests. */
@@ -233,7 +240,7 @@ export function denseUse(index: HeadIndex): { words: number; bytes: number } {
 }
 
 function bytesOf(dense: DenseTerm): number {
-  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength + dense.groupAt.byteLength + dense.values.byteLength;
+  return dense.bits.byteLength + (dense.postings === dense.bits ? 0 : dense.postings.byteLength) + dense.before.byteLength + dense.order.byteLength + dense.groupAt.byteLength + dense.values.byteLength + dense.orderStart.byteLength;
 }
 
 /** The word's bm25 term for `doc`, which holds it: the value searchTerms works out, to the last bit. */
@@ -258,10 +265,24 @@ export function firstByRank(
 ): { heads: number[]; rank: (head: number) => number } {
   const { seen } = denseOf(index);
   const { titleRank } = index;
-  /** A head's rank as searchTerms sums it: the words' terms in order, negated (FTS5's sign). */
-  const rankOf = (head: number) => {
+  // Per word, the group of its next match in its order: that match's term, read without a lookup.
+  const at = new Int32Array(dense.length);
+  const groupOfNext = new Int32Array(dense.length);
+  const nextValue = (i: number) => {
+    const { orderStart, values } = dense[i];
+    while (orderStart[groupOfNext[i] + 1] <= at[i]) groupOfNext[i]++;
+    return values[groupOfNext[i]];
+  };
+  /**
+   * A head's rank as searchTerms sums it: the words' terms in order, negated (FTS5's sign); word `from`'s term
+   * is `known` (the head was met in its order), the others' are looked up.
+   */
+  const rankOf = (head: number, from: number, known: number) => {
     let sum = 0;
-    for (let i = 0; i < dense.length; i++) sum = i === 0 ? termValue(dense[i], head) : sum + termValue(dense[i], head);
+    for (let i = 0; i < dense.length; i++) {
+      const term = i === from ? known : termValue(dense[i], head);
+      sum = i === 0 ? term : sum + term;
+    }
     return -1.0 * sum;
   };
   // A max-heap of the best k so far (its root the worst of them), each entry's rank and title position beside
@@ -283,11 +304,10 @@ export function firstByRank(
     titleAt[j] = t;
   };
   const push = (head: number, rank: number) => {
-    const title = titleRank[head];
     if (size < k) {
       heads[size] = head;
       rankAt[size] = rank;
-      titleAt[size] = title;
+      titleAt[size] = titleRank[head];
       for (let i = size++; i > 0; ) {
         const parent = (i - 1) >> 1;
         if (!worse(i, parent)) break;
@@ -296,7 +316,11 @@ export function firstByRank(
       }
       return;
     }
-    if (!(rank < rankAt[0] || (rank === rankAt[0] && title < titleAt[0]))) return;
+    // Most heads rank below the root: passed over without reading their title position (a cache miss at
+    // 100,000 apps, which cost more than the rest of the walk).
+    if (rank > rankAt[0]) return;
+    const title = titleRank[head];
+    if (rank === rankAt[0] && title >= titleAt[0]) return;
     heads[0] = head;
     rankAt[0] = rank;
     titleAt[0] = title;
@@ -311,26 +335,34 @@ export function firstByRank(
       i = worst;
     }
   };
-  const at = new Int32Array(dense.length);
   const skipping = skip.size > 0;
   if (k > 0) {
     walk: for (let round = 1; ; round++) {
       for (let i = 0; i < dense.length; i++) {
         const order = dense[i].order;
         if (at[i] === order.length) break walk;
-        const head = order[at[i]++];
-        if ((seen[head >>> 5] >>> (head & 31)) & 1) continue;
+        const head = order[at[i]];
+        if ((seen[head >>> 5] >>> (head & 31)) & 1) {
+          at[i]++;
+          continue;
+        }
         seen[head >>> 5] |= 1 << (head & 31);
-        if (!((selected[head >>> 5] >>> (head & 31)) & 1) || (skipping && skip.has(head))) continue;
-        push(head, rankOf(head));
+        if (!((selected[head >>> 5] >>> (head & 31)) & 1) || (skipping && skip.has(head))) {
+          at[i]++;
+          continue;
+        }
+        const term = nextValue(i);
+        at[i]++;
+        push(head, rankOf(head, i, term));
       }
-      // Every few rounds (the bound costs a lookup per word; stopping a few rounds late changes nothing).
+      // Every 16 rounds: checked every round, the walk took longer (measured at 100,000 apps), and stopping a
+      // few rounds late changes nothing.
       if (size < k || (round & 15) !== 0) continue;
       // The best rank a head not yet seen can have: the sum of the words' next terms.
       let bound = 0;
       for (let i = 0; i < dense.length; i++) {
         if (at[i] === dense[i].order.length) break walk;
-        const next = termValue(dense[i], dense[i].order[at[i]]);
+        const next = nextValue(i);
         bound = i === 0 ? next : bound + next;
       }
       if (rankAt[0] < -1.0 * bound) break;
@@ -340,7 +372,7 @@ export function firstByRank(
   const ranks = new Map<number, number>();
   for (let i = 0; i < size; i++) ranks.set(heads[i], rankAt[i]);
   // Those skipped are scored on demand (the boosted heads, sorted by rank ahead of the rest).
-  for (const head of skip) ranks.set(head, rankOf(head));
+  for (const head of skip) ranks.set(head, rankOf(head, -1, 0));
   const rank = (head: number) => ranks.get(head)!;
   return { heads: Array.from(heads.subarray(0, size)).sort((a, b) => rank(a) - rank(b) || titleRank[a] - titleRank[b]), rank };
 }

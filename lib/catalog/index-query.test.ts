@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { HeadIndex, IndexedTag } from './head-index';
 import { denseSearchStats, filterMatches, firstInOrder, queryIndex, sqliteLower } from './index-query';
-import { buildSearchIndex } from './search-index';
 import { denseUse } from './dense-terms';
+import { buildSearchIndex } from './search-index';
 import { searchPhrases } from './search-walk';
-import { popcount, tagSetsOf } from './tag-sets';
+import { countFacet, popcount, tagSetsOf } from './tag-sets';
 
 /**
  * A page as worked out head by head: `heads` (filtered and in page order) paged by 24, and each facet tag's count
@@ -167,6 +167,25 @@ describe('queryIndex with a search', () => {
     }
   });
 
+  it("counts a facet's tags the same by their sets and by walking the heads' tag lists", () => {
+    const sets = tagSetsOf(index);
+    for (const p of [1, 0.5, 0.1, 0.01, 0]) {
+      const within = new Uint32Array(sets.words);
+      for (let h = 0; h < n; h++) if (random() < p) within[h >>> 5] |= 1 << (h & 31);
+      for (const kind of [sets.isCategory, sets.isBadge]) {
+        // A cost of 0: by sets whatever the heads; of Infinity: by walking them.
+        const bySets = new Int32Array(tags.length);
+        const byWalk = new Int32Array(tags.length);
+        countFacet(index, sets, kind, 0, within, bySets);
+        countFacet(index, sets, kind, Infinity, within, byWalk);
+        expect([...byWalk], `share ${p}`).toEqual([...bySets]);
+        // And as counted head by head.
+        const expected = tags.map((_, t) => (kind[t] ? perHead.filter((list, h) => list.includes(t) && (within[h >>> 5] >>> (h & 31)) & 1).length : 0));
+        expect([...bySets], `share ${p}`).toEqual(expected);
+      }
+    }
+  });
+
   /** The page worked out head by head: the general search, every head's tags, a full sort. */
   function expected(q: string[], categories: string[], badge: string, sort: 'relevance' | 'updated' | 'title', page: number, exact: string, includeTags = true) {
     const { docs, rank: ranks } = searchPhrases(index.search!, q, { includeTags });
@@ -261,6 +280,32 @@ describe('queryIndex without a search', () => {
         expect(queryIndex(index, { search: null, categories, badge, sort, exact: '', page, pageSize: 24 }), label).toEqual(expected(categories, badge, sort, page));
       }
     }
+  });
+});
+
+describe('queryIndex over common words by default', () => {
+  it('answers searches whose words are on one head in 32 or more over their bitsets, from 4,096 heads, and others by the general path', () => {
+    // 5,000 heads: 'common' on every other head, 'some' on one in 20 (a prefix of 'something' on one in 20 more),
+    // 'rare' on one in 100.
+    const n = 5000;
+    const tags = [{ id: 't0', rowid: 1, name: 'tag-0', title: 'Tag 0', color: '#000000', isCategory: true, isBadge: false }];
+    const perHead = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? [0] : []));
+    const titleRank = Int32Array.from({ length: n }, (_, i) => (i * 7) % n);
+    const text = (i: number) => [i % 2 ? 'common' : '', i % 20 === 0 ? 'some' : '', i % 20 === 1 ? 'something' : '', i % 100 === 5 ? 'rare' : ''].join(' ');
+    const documents = Array.from({ length: n }, (_, i) => [`app-${i}`, `title ${i}`, text(i), '', perHead[i].length ? 'tag-0' : '']);
+    const index = syntheticIndex({ perHead, tags, titleRank, sortTitles: documents.map((d) => d[1]), search: buildSearchIndex(documents) });
+    const answered = (query: string) => {
+      const before = denseSearchStats.answered;
+      const q = { search: { terms: query.split(' '), includeTags: true }, categories: [], badge: '', sort: 'relevance' as const, exact: query, page: 1, pageSize: 24 };
+      expect(queryIndex(index, q), query).toEqual(queryIndex(index, q, 'never'));
+      return denseSearchStats.answered > before;
+    };
+    expect(answered('common')).toBe(true);
+    expect(answered('some')).toBe(true); // 'some' and 'something': one head in 10
+    expect(answered('common some')).toBe(true);
+    expect(answered('something')).toBe(true); // one in 20
+    expect(answered('rare')).toBe(false); // one in 100: its postings are few
+    expect(answered('common rare')).toBe(false);
   });
 });
 

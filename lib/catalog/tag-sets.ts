@@ -74,7 +74,11 @@ export function tagSetsOf(index: HeadIndex): TagSets {
     badgeCost,
     isCategory: Uint8Array.from(index.tags, (t) => +t.isCategory),
     isBadge: Uint8Array.from(index.tags, (t) => +t.isBadge),
-    match: new Uint32Array(words), withCategory: new Uint32Array(words), withBadge: new Uint32Array(words), selection: new Uint32Array(words) };
+    match: new Uint32Array(words),
+    withCategory: new Uint32Array(words),
+    withBadge: new Uint32Array(words),
+    selection: new Uint32Array(words),
+  };
   sets.set(index, found);
   return found;
 }
