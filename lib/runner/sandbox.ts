@@ -217,6 +217,7 @@ export async function launchSandbox(o: SandboxOptions): Promise<SandboxHandle> {
     network = await startSlirp(childPid, { egress: o.egress ?? true, blockedNetworks: o.blockedNetworks ?? [] });
     const hostPorts: number[] = [];
     for (const guest of o.forwardPorts) hostPorts.push(await network.forward(guest));
+    network.seal();
     stdio[4].write('1');
     return {
       hostPorts,

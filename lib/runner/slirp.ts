@@ -11,7 +11,14 @@ import { slirp4netnsPath } from './config';
 export interface SlirpNetwork {
   /** Forwards a guest port to a free 127.0.0.1 port, returned. */
   forward(guestPort: number): Promise<number>;
+  /**
+   * Removes the API socket once every port is forwarded (no later call needs it): a portal stopped or killed while
+   * the instance runs then leaves no directory behind in the temporary directory.
+   */
+  seal(): void;
   close(): void;
+  /** The API socket's directory (for tests). */
+  apiDir: string;
 }
 
 /** Attaches slirp4netns to the network namespace of `pid` and resolves once the interface is configured. */
@@ -78,7 +85,7 @@ export async function startSlirp(pid: number, options: { egress: boolean; blocke
       throw new Error(`could not remove the sandbox's default route (INSTANCE_EGRESS=false): ${(removed.stderr || removed.error?.message || '').trim()}`);
     }
   }
-  return { forward: (guestPort) => forwardPort(apiSocket, guestPort), close };
+  return { forward: (guestPort) => forwardPort(apiSocket, guestPort), seal: () => rmSync(apiDir, { recursive: true, force: true }), close, apiDir };
 }
 
 function readyByte(stream: Readable): Promise<void> {
