@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testDir } from '../lib/testing/temp-dir';
 // @ts-expect-error a plain ES module script without types
 import { buildNeeded, compileServer, FINGERPRINT_FILE, recordFingerprint } from './build-if-stale.mjs';
 
@@ -10,7 +10,7 @@ const TSCONFIG = { compilerOptions: { strict: true }, include: ['next-env.d.ts',
 
 /** A project with a few sources and a build of them (its fingerprint recorded, as `npm start` does after building). */
 function builtProject() {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'build-stale-'));
+  const root = testDir('build-stale-');
   fs.mkdirSync(path.join(root, 'app'));
   fs.mkdirSync(path.join(root, 'lib'));
   fs.mkdirSync(path.join(root, 'public'));

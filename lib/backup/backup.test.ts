@@ -4,7 +4,6 @@
 // cannot be made; and a restore that checks everything against the manifest at the end.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
@@ -12,6 +11,7 @@ import JSZip from 'jszip';
 import { pack as tarPack } from 'tar-stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
+import { testDir } from '@/lib/testing/temp-dir';
 import { importStagedBundle } from '@/lib/apps/import';
 import { deleteAppVersionWithFiles } from '@/lib/apps/settings';
 import { createInstance } from '@/lib/instances/store';
@@ -44,7 +44,7 @@ async function importOne(name: string, viewer: Viewer) {
   return (await importStagedBundle(viewer, staged, {})).app;
 }
 
-const newTarget = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'backup-restore-')), 'data');
+const newTarget = () => path.join(testDir('backup-restore-'), 'data');
 
 /** Every bundle and image the restored snapshot's rows reference is in the restored folder, with its bytes. */
 async function expectEveryReferencedFile(target: string, except: string[] = []) {

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,7 +26,10 @@ beforeEach(async () => {
   reply = (req) => (req.method === 'DELETE' ? { status: 204 } : { status: 200, body: req.url === '/api/v1/aliases' && req.method === 'GET' ? [alias(), alias({ name: 'old', instanceId: null, primary: false, active: false })] : alias() });
   server = await startStub((req) => reply(req));
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 const run = async (...args: string[]) => {
   const io = memoryIo({ cwd: dir, env: { APPSTORE_CONFIG: path.join(dir, 'none.json'), APPSTORE_TOKEN: 'tok' } });

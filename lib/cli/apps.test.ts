@@ -1,6 +1,6 @@
 // `appstore app delete`: a version with instances is refused by the portal with their list; the CLI shows
 // them, and deletes only with --force or a "yes" typed at a terminal.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -23,7 +23,10 @@ beforeEach(async () => {
     return { status: 409, body: { error: { code: 'CONFLICT', message: 'churn 1.2.0 has 1 instance. Deleting it leaves it running (no new ones start); confirm to delete anyway.', instances: [INSTANCE] } } };
   });
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 const run = async (stdin: string | CliInput, ...args: string[]) => {
   const io = memoryIo({ cwd: dir, stdin, env: { APPSTORE_CONFIG: path.join(dir, 'none.json'), APPSTORE_TOKEN: 'tok' } });

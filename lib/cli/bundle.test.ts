@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateManifest } from '../manifest';
 import { main } from './main';
 import { memoryIo, readZip } from './test-helpers';
@@ -59,6 +59,7 @@ beforeEach(async () => {
   await put('.git/objects/ab/cdef');
   await put('ai.h2o.wave.cli-test.0.0.9.wave', 'an earlier bundle');
 });
+afterEach(() => rm(root, { recursive: true, force: true }));
 
 const EXPECTED = ['.appignore', 'app.py', 'app.toml', 'keep.log', 'pkg/model.py', 'requirements.txt', 'static/icon.png'];
 

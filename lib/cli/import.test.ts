@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,7 +22,10 @@ beforeEach(async () => {
   answer = () => ({ status: 201, body: { ...app, warnings: [{ path: 'App.Category', message: 'Category is deprecated; use Tags.' }] } });
   server = await startStub((req) => answer(req));
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 const run = (args: string[], env: Env = {}) => {
   const io = memoryIo({ cwd: dir, env });

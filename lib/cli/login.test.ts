@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -21,7 +21,10 @@ beforeEach(async () => {
       : { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'Wrong e-mail or password.' } } };
   });
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('appstore login', () => {
   it('reads email and password from piped stdin, asks for a token and stores it readable by the owner only', async () => {

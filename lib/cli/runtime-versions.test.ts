@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,10 @@ beforeEach(async () => {
     ],
   }));
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('appstore env runtime-version list', () => {
   it('prints NAME and STATUS columns like the platform CLI', async () => {

@@ -1,5 +1,5 @@
 // Visibility flags: an app's are lib/apps/visibility's values (any case), a secret's are its own list.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,10 @@ beforeEach(async () => {
     return { status: 200, body: { id: APP_ID, name: 'churn', version: '1.0.0', title: 'Churn', visibility: body.visibility, tags: [], owner: { name: 'U' } } };
   });
 });
-afterEach(() => server.close());
+afterEach(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 const run = async (...args: string[]) => {
   const io = memoryIo({ cwd: dir, env: { APPSTORE_CONFIG: path.join(dir, 'none.json'), APPSTORE_TOKEN: 'tok' } });

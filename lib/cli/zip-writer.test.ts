@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testDir } from '../testing/temp-dir';
 import { readZip } from './test-helpers';
 import { writeZip } from './zip-writer';
 
 describe('writeZip', () => {
   it('writes the files in the given order, deflated, with forward slashes and the executable bit', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'appstore-zip-'));
+    const dir = testDir('appstore-zip-');
     await mkdir(path.join(dir, 'static'));
     const big = randomBytes(200 * 1024);
     await writeFile(path.join(dir, 'app.toml'), '[App]\nName = "x"\n');
@@ -29,7 +29,7 @@ describe('writeZip', () => {
   });
 
   it('refuses to overwrite an existing file (the caller writes to a fresh temporary name)', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'appstore-zip-'));
+    const dir = testDir('appstore-zip-');
     const target = path.join(dir, 'taken');
     await writeFile(target, 'keep me');
     await expect(writeZip([], target)).rejects.toThrow(/EEXIST/);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { busyIn, summarize } from './cpu-profile';
 
 const frame = (functionName: string) => ({ functionName, url: 'file:///x.js', lineNumber: 0, columnNumber: 0 });
@@ -20,6 +20,7 @@ const profile = {
   timeDeltas: [1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000],
 };
 const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cpu-profile-')), 'x.cpuprofile');
+afterAll(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
 fs.writeFileSync(file, JSON.stringify(profile));
 
 it('sums the whole profile, its last milliseconds, or the window between two moments of the monotonic clock', () => {
