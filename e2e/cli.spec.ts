@@ -32,6 +32,17 @@ function cli(baseURL: string, token: string, cwd: string, ...args: string[]): Pr
 
 test.describe.configure({ mode: 'parallel' });
 
+/** A working directory for the CLI, removed after this file's tests. */
+const workDirs: string[] = [];
+function workDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  workDirs.push(dir);
+  return dir;
+}
+test.afterAll(() => {
+  for (const dir of workDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('app list, get, update, tag add/remove, download and delete', async ({ request, baseURL }) => {
   test.setTimeout(120_000);
   const user = await createUser(request);
@@ -43,7 +54,7 @@ test('app list, get, update, tag add/remove, download and delete', async ({ requ
   expect(tag.status()).toBe(201);
   const app = await importApp(request, headers, { name, version: '1.0.0', title: 'CLI app' });
   await importApp(request, headers, { name, version: '1.1.0', title: 'CLI app' });
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   const run = (...args: string[]) => cli(baseURL!, token, cwd, ...args);
 
   const list = await run('app', 'list', '--mine');
@@ -104,7 +115,7 @@ test('secret create, list, update and delete with --from-literal and --from-file
   test.setTimeout(120_000);
   const user = await createUser(request);
   const token = await tokenFor(request, user.email, user.password);
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   fs.writeFileSync(path.join(cwd, 'key.pem'), '-----BEGIN KEY-----\nabc\n-----END KEY-----\n');
   const run = (...args: string[]) => cli(baseURL!, token, cwd, ...args);
   const name = unique('cli-secret').toLowerCase();
@@ -145,7 +156,7 @@ test('tag list for users; tag create, update and delete for administrators only'
   const user = await createUser(request);
   const userToken = await tokenFor(request, user.email, user.password);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   const asUser = (...args: string[]) => cli(baseURL!, userToken, cwd, ...args);
   const asAdminCli = (...args: string[]) => cli(baseURL!, adminToken, cwd, ...args);
   const name = unique('cli-cat');
@@ -196,7 +207,7 @@ test('--json on every app verb prints JSON', async ({ request, baseURL }) => {
   const tagName = unique('cli-json-tag');
   expect((await request.post('/api/v1/tags', { headers: await asAdmin(request), data: { name: tagName, title: 'CLI JSON tag' } })).status()).toBe(201);
   const app = await importApp(request, { Authorization: `Bearer ${token}` }, { name, version: '1.0.0', title: 'CLI JSON app' });
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   await expectJsonFromEach(
     [
       [['app', 'list', '--mine'], (j) => expect(j.map((a: { id: string }) => a.id)).toContain(app.id)],
@@ -216,7 +227,7 @@ test('--json on every secret verb prints JSON, never a value', async ({ request,
   test.setTimeout(120_000);
   const user = await createUser(request);
   const token = await tokenFor(request, user.email, user.password);
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   const name = unique('cli-json-secret').toLowerCase();
   const noValue = (j: unknown) => expect(JSON.stringify(j)).not.toContain('s3cret');
   await expectJsonFromEach(
@@ -235,7 +246,7 @@ test('--json on every tag verb prints JSON', async ({ request, baseURL }) => {
   // Each run starts a node process through tsx: seconds apiece on a busy machine.
   test.setTimeout(120_000);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   const name = unique('cli-json-cat');
   await expectJsonFromEach(
     [
@@ -255,7 +266,7 @@ test('secret create --visibility: administrators share a secret; a user is refus
   const user = await createUser(request);
   const userToken = await tokenFor(request, user.email, user.password);
   const adminToken = await tokenFor(request, E2E_ADMIN.email, E2E_ADMIN.password);
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-cli-e2e-'));
+  const cwd = workDir();
   const name = unique('cli-shared').toLowerCase();
 
   const shared = await cli(baseURL!, adminToken, cwd, 'secret', 'create', name, '--visibility', 'all_users', '--from-literal', 'k=v');

@@ -246,10 +246,12 @@ function denseSearch(index: HeadIndex, state: ReturnType<typeof stateOf>, q: Ind
   }
   const category = tagsNamed(index, q.categories, 'isCategory');
   const badge = tagsNamed(index, q.badge ? [q.badge] : [], 'isBadge');
-  // A word alone, unfiltered: its facet counts are the word's own, worked out once.
+  // A word alone: its facet counts unfiltered are the word's own, worked out once; so are its category counts
+  // under a category filter (categories follow the badge filter alone).
+  const own = dense.length === 1 ? dense[0].facets : undefined;
   const alone = dense.length === 1 && !category && !badge;
   const { withCategory, withBadge, categoryCounts, badgeCounts } =
-    alone && dense[0].facets ? { withCategory: match, withBadge: match, ...dense[0].facets } : filterBits(index, match, category, badge);
+    alone && own ? { withCategory: match, withBadge: match, ...own } : filterBits(index, match, category, badge, own?.categoryCounts);
   if (alone) dense[0].facets ??= { categoryCounts, badgeCounts };
   // The selection: the matches in the categories and with the badge (the matches themselves when unfiltered).
   let selection = withCategory;

@@ -153,15 +153,25 @@ export interface FilteredBits {
  * categories. Only facet tags are counted (of their own kind: the only counts a page shows); the others' counts
  * are 0. The bitsets returned are the index's scratch (or `match`), valid until its next search.
  */
-export function filterBits(index: HeadIndex, match: Uint32Array, category: Uint8Array | null, badge: Uint8Array | null): FilteredBits {
+export function filterBits(
+  index: HeadIndex,
+  match: Uint32Array,
+  category: Uint8Array | null,
+  badge: Uint8Array | null,
+  /** The category counts over the whole of `match`, when the caller has them (used only without a badge filter). */
+  matchCategoryCounts?: Int32Array,
+): FilteredBits {
   const sets = tagSetsOf(index);
   const withCategory = category ? sets.withCategory : match;
   if (category) anyOf(sets, category, match, withCategory);
   const withBadge = badge ? sets.withBadge : match;
   if (badge) anyOf(sets, badge, match, withBadge);
-  const categoryCounts = new Int32Array(index.tags.length);
+  let categoryCounts = !badge ? matchCategoryCounts : undefined;
+  if (!categoryCounts) {
+    categoryCounts = new Int32Array(index.tags.length);
+    countFacet(index, sets, sets.isCategory, sets.categoryCost, withBadge, categoryCounts);
+  }
   const badgeCounts = new Int32Array(index.tags.length);
-  countFacet(index, sets, sets.isCategory, sets.categoryCost, withBadge, categoryCounts);
   countFacet(index, sets, sets.isBadge, sets.badgeCost, withCategory, badgeCounts);
   return { withCategory, withBadge, categoryCounts, badgeCounts };
 }

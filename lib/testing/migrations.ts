@@ -1,8 +1,8 @@
 // Test helper: migrations folders made of the committed migrations, cut short or with one more appended.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS_FOLDER } from '@/db/migrate';
+import { testDir } from './temp-dir';
 
 const journalOf = () => JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER(), 'meta', '_journal.json'), 'utf8'));
 
@@ -12,9 +12,9 @@ export const committedMigrations = () => journalOf().entries.length as number;
 /** The journal index of the first committed migration whose tag starts with `prefix`. */
 export const migrationIndex = (prefix: string) => journalOf().entries.findIndex((e: { tag: string }) => e.tag.startsWith(prefix)) as number;
 
-/** A migrations folder (in `into`, or a new temporary one) holding the committed migrations up to `count`, then `extra`. */
+/** A migrations folder (in `into`, or a new temporary one removed when the test finishes) holding the committed migrations up to `count`, then `extra`. */
 export function migrationsFolderWith(count: number, extra?: { tag: string; sql: string }, into?: string): string {
-  const dir = into ?? fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+  const dir = into ?? testDir('migrations-');
   fs.mkdirSync(path.join(dir, 'meta'), { recursive: true });
   const journal = journalOf();
   journal.entries = journal.entries.slice(0, count);
