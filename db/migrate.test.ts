@@ -1,12 +1,12 @@
 // Migrations at start-up: an existing database is copied before it changes; a failing migration leaves it as it was.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { committedMigrations as committed, dumpRows, migrationIndex, migrationsFolderWith as folderWith } from '@/lib/testing/migrations';
 import { MigrationError, migrateDb } from './migrate';
+import { testDir } from '@/lib/testing/temp-dir';
 
 const open = (file: string) => {
   const sqlite = new Database(file);
@@ -18,7 +18,7 @@ const tables = (sqlite: Database.Database) =>
 
 describe('migrations at start-up', () => {
   it('a database of the previous schema is backed up, then migrated', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-'));
+    const dir = testDir('migrate-');
     const file = path.join(dir, 'appstore.db');
     const previous = open(file);
     migrateDb(previous, { migrationsFolder: folderWith(committed() - 1), log: () => {} });
@@ -42,7 +42,7 @@ describe('migrations at start-up', () => {
   });
 
   it('a failing migration leaves the database untouched, its rows and its bytes, and says so', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-fail-'));
+    const dir = testDir('migrate-fail-');
     const file = path.join(dir, 'appstore.db');
     const db = open(file);
     migrateDb(db, { log: () => {} });
@@ -68,7 +68,7 @@ describe('migrations at start-up', () => {
   });
 
   it('keeps the last MIGRATION_BACKUPS_KEEP copies; 0 takes none and keeps none', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-keep-'));
+    const dir = testDir('migrate-keep-');
     const backups = path.join(dir, 'backups');
     fs.mkdirSync(backups);
     const older = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04'].map((d) => `pre-migration-${d}T00-00-00-000Z.db`);
@@ -94,7 +94,7 @@ describe('migrations at start-up', () => {
 
 describe('0007: instances outlive their app version', () => {
   it('keeps every instance and every alias assignment while the instances table is rebuilt', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-0007-'));
+    const dir = testDir('migrate-0007-');
     const file = path.join(dir, 'appstore.db');
     const before = open(file);
     before.$client.pragma('foreign_keys = ON'); // as db/index.ts opens it
@@ -130,7 +130,7 @@ describe('0007: instances outlive their app version', () => {
 
 describe('0013: each catalog head carries its tag ids', () => {
   it("fills tag_ids of the heads a database already has from their versions' app_tags, in both audiences", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrate-0013-'));
+    const dir = testDir('migrate-0013-');
     const file = path.join(dir, 'appstore.db');
     const before = open(file);
     before.$client.pragma('foreign_keys = ON'); // as db/index.ts opens it

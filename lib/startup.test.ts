@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { committedMigrations, dumpRows, migrationsFolderWith } from '@/lib/testi
 import { insertAppRow, insertUser, useTempDataDir } from '@/lib/testing/db';
 import { damageTable } from '@/lib/testing/damage-db';
 import { sweepOrphansIfSound } from './startup';
+import { testDir } from '@/lib/testing/temp-dir';
 
 const { dir } = useTempDataDir();
 
@@ -115,7 +115,7 @@ describe('the start-up sweep', () => {
 
 describe('a start-up whose migration fails', () => {
   it('stops with a message naming the copy, and leaves the database and the stored files as they were', async () => {
-    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'startup-migration-'));
+    const data = testDir('startup-migration-');
     const file = path.join(data, 'appstore.db');
     const sqlite = new Database(file);
     sqlite.pragma('journal_mode = WAL');
@@ -129,7 +129,7 @@ describe('a start-up whose migration fails', () => {
     fs.mkdirSync(path.dirname(bundle), { recursive: true });
     fs.writeFileSync(bundle, 'a stored bundle');
     // A new version of the portal whose last migration fails half-way.
-    const portal = fs.mkdtempSync(path.join(os.tmpdir(), 'startup-portal-'));
+    const portal = testDir('startup-portal-');
     migrationsFolderWith(
       committedMigrations(),
       { tag: '9999_broken', sql: "UPDATE users SET name = 'changed';\n--> statement-breakpoint\nCREATE TABLE users (id text);" },

@@ -1,7 +1,6 @@
 // Imports in other processes, against this test's DATA_DIR: a crash at the exact step between placing files
 // and committing rows (the next start sweeps what it left), and two users racing for one new Name.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import JSZip from 'jszip';
@@ -15,6 +14,7 @@ import { startUp } from '@/lib/startup';
 import { bundlePath, stagingDir } from '@/lib/storage/paths';
 import { runScript } from '@/lib/testing/child';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
+import { testDir } from '@/lib/testing/temp-dir';
 
 const data = useTempDataDir();
 beforeAll(() => seedRuntimeVersions());
@@ -34,7 +34,7 @@ async function bundleFile(name: string, version: string, extra: Record<string, B
   zip.file('app.toml', `[App]\nName = "${name}"\nVersion = "${version}"\n\n[Runtime]\nModule = "app"\n`);
   zip.file('app.py', 'print(1)\n');
   for (const [file, content] of Object.entries(extra)) zip.file(file, content);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'appstore-bundle-')), `${name}.${version}.wave`);
+  const file = path.join(testDir('appstore-bundle-'), `${name}.${version}.wave`);
   fs.writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer' }));
   return file;
 }

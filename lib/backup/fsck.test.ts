@@ -12,6 +12,7 @@ import { assetPath, bundlePath } from '@/lib/storage/paths';
 import { stageStream } from '@/lib/storage/staging';
 import { insertUser, useTempDataDir } from '@/lib/testing/db';
 import { fsck, integrityCheckOffThread, integrityProblems, integrityProblemsOffThread } from './fsck';
+import { testDir } from '@/lib/testing/temp-dir';
 
 const { dir } = useTempDataDir();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -99,7 +100,7 @@ describe('fsck', () => {
   });
 
   it('reports a corrupted database page, on the server\'s thread and in the worker fsck uses', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fsck-db-')), 'x.db');
+    const file = path.join(testDir('fsck-db-'), 'x.db');
     const db = new Database(file);
     db.exec('create table t (id integer primary key, v text); create index t_v on t(v);');
     const insert = db.prepare('insert into t (v) values (?)');
@@ -120,7 +121,7 @@ describe('fsck', () => {
   });
 
   it('runs the check in the worker at the lowest priority (Linux: of its own thread only), leaving the server at its own', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fsck-nice-')), 'x.db');
+    const file = path.join(testDir('fsck-nice-'), 'x.db');
     new Database(file).exec('create table t (id integer primary key)').close();
     const before = os.getPriority();
     const { problems, priority } = await integrityCheckOffThread(file, 'quick_check');
