@@ -62,7 +62,8 @@ interface Scratch {
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
-function scratchOf(index: SearchIndex, forSearch = true): Scratch {
+/** The index's scratch arrays, made at their first use. */
+function scratchFor(index: SearchIndex): Scratch {
   let scratch = scratches.get(index);
   if (!scratch) {
     const n = index.size;
@@ -83,7 +84,12 @@ function scratchOf(index: SearchIndex, forSearch = true): Scratch {
     };
     scratches.set(index, scratch);
   }
-  if (!forSearch) return scratch;
+  return scratch;
+}
+
+/** The scratch arrays for a search: the previous search's ranks cleared. */
+function scratchOf(index: SearchIndex): Scratch {
+  const scratch = scratchFor(index);
   // An indexed loop: for…of over a typed array's tens of thousands of entries took 0.5-1 ms more.
   const { last, rank } = scratch;
   for (let i = 0; i < last.length; i++) rank[last[i]] = 0;
@@ -231,7 +237,7 @@ export function searchTerms(index: SearchIndex, termIds: readonly number[], opti
 
 /** Each document's bm25 length term (Scratch's `norm`), shared with dense-terms.ts so that its scores are the same to the last bit. */
 export function normsOf(index: SearchIndex): Float64Array {
-  return scratchOf(index, false).norm;
+  return scratchFor(index).norm;
 }
 
 /** The result, its documents remembered so that the next search clears their ranks. */
