@@ -29,20 +29,6 @@ function get(port: number): Promise<string> {
   });
 }
 
-/** Retries until the server inside the namespace answers (it starts after the forward is set up). */
-async function answer(port: number): Promise<string> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      return await get(port);
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw lastError;
-}
-
 describe('slirp4netns network', () => {
   it('forwards a loopback port into the namespace, and once sealed leaves no API socket behind', async () => {
     // A process in a network namespace of its own (unshare execs sleep in the same process).
@@ -60,6 +46,7 @@ describe('slirp4netns network', () => {
     // A server inside the namespace, reached through the forward made before the seal.
     const server = spawn('nsenter', [`--net=/proc/${holder.pid}/ns/net`, process.execPath, '-e', "require('http').createServer((q, r) => r.end('inside')).listen(8080, '0.0.0.0')"], { stdio: 'ignore' });
     children.push(server);
-    expect(await answer(port)).toBe('inside');
+    // Asked until the server inside the namespace answers (it starts after the forward is set up).
+    await expect.poll(() => get(port).catch(() => null), { timeout: 10_000 }).toBe('inside');
   }, 30_000);
 });
